@@ -1,0 +1,88 @@
+#pragma once
+// Shared value types: what detectors find, what the database holds, what a scan reports.
+// Plain data, no I/O. JSON (de)serialisation lives with the report writers and the vulndb.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace strata::model {
+
+enum class Severity { unknown = 0, low, medium, high, critical };
+
+// "CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN".
+const char* severity_name(Severity s);
+// Case-insensitive; also accepts "moderate" (= medium) and "important" (= high).
+std::optional<Severity> parse_severity(std::string_view text);
+// CVSS base score to a qualitative severity (CVSS v3 table: 0.1-3.9 low, ... 9.0+ critical).
+Severity severity_from_score(double score);
+
+struct OsInfo {
+  std::string family;      // "alpine", "debian", "ubuntu", "" when unknown
+  std::string version;     // "3.18.9", "12", "22.04"
+  std::string ecosystem;   // OSV ecosystem: "Alpine:v3.18", "Debian:12", "Ubuntu:22.04:LTS"
+  std::string pretty_name; // PRETTY_NAME from os-release, for reports
+  bool empty() const { return family.empty(); }
+};
+
+struct Package {
+  std::string name;
+  std::string version;
+  std::string type;            // "dpkg", "apk", "rpm", ...
+  std::string ecosystem;       // OSV ecosystem the package is matched in ("Debian:12")
+  std::string source_name;     // dpkg Source:, apk origin (o:), rpm source rpm name
+  std::string source_version;  // defaults to version
+  std::string arch;
+  std::string purl;
+  std::string layer;           // diff_id of the layer that introduced this package (version)
+  std::string location;        // database file the package was read from
+};
+
+// One vulnerability finding: a package whose version falls in an advisory's affected ranges.
+struct Finding {
+  std::string id;               // CVE id when the advisory names one, else the advisory id
+  std::string advisory_id;      // e.g. "DSA-3029-1", "ALPINE-CVE-2019-9020"
+  std::vector<std::string> aliases;
+  std::string package;          // the package's name as installed (binary name)
+  std::string source_name;      // the name that matched (source / origin)
+  std::string installed_version;
+  std::string fixed_version;    // empty when no fix exists
+  std::string status;           // "fixed" or "affected"
+  model::Severity severity = Severity::unknown;
+  std::optional<double> cvss_score;
+  std::string cvss_vector;
+  std::string summary;
+  std::string layer;            // the package's layer
+  std::vector<std::string> links;
+};
+
+struct LayerInfo {
+  std::string digest;      // compressed blob digest (manifest); empty for docker-save legacy
+  std::string diff_id;     // uncompressed digest (config rootfs.diff_ids)
+  std::string created_by;  // from config history (non-empty layers only)
+  std::string media_type;
+  std::uint64_t size = 0;  // compressed size when known
+  bool from_cache = false;
+};
+
+struct Target {
+  std::string kind;    // "image-archive", "oci-layout", "registry", "docker", "host", ...
+  std::string name;    // user-facing name: path, reference, host name
+  std::string digest;  // manifest digest when known
+  std::string config_digest;
+  std::string platform;  // "linux/amd64"
+  std::vector<std::string> repo_tags;
+  OsInfo os;
+};
+
+struct ScanResult {
+  Target target;
+  std::vector<LayerInfo> layers;
+  std::vector<Package> packages;
+  std::vector<Finding> findings;
+  std::vector<std::string> warnings;
+  std::string db_built;  // vulnerability database build time (RFC 3339), empty when no db
+};
+
+}  // namespace strata::model

@@ -1,0 +1,25 @@
+#pragma once
+// File helpers that never throw: failures come back as input errors naming the path.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "util/result.hpp"
+
+namespace strata::util {
+
+// Reads a whole file; fails if it is larger than `max_size` bytes.
+Result<std::string> read_file(const std::string& path, std::uint64_t max_size = 256u << 20);
+
+// Writes `content` to a temp file in the same directory and renames it over `path`, so readers
+// see the old or the new content, never a mix. The temp file is removed on failure.
+Status write_file_atomic(const std::string& path, std::string_view content);
+
+// Creates `path` and its parents (like mkdir -p).
+Status make_dirs(const std::string& path);
+
+bool is_directory(const std::string& path);
+bool is_regular_file(const std::string& path);
+
+}  // namespace strata::util

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs everything strata needs to build and test, from Debian 12 packages only. Idempotent:
+# packages already installed are left alone. Runs apt-get as root, or through sudo.
+set -euo pipefail
+
+build_pkgs=(
+  cmake g++ make pkg-config
+  libcli11-dev libcurl4-openssl-dev libarchive-dev libzstd-dev nlohmann-json3-dev libfmt-dev
+  libxxhash-dev catch2 libssl-dev libsqlite3-dev
+)
+# Tools the test suite drives for real (images, registries, databases) and reads results with.
+test_pkgs=(jq zstd gzip tar curl openssl python3 skopeo umoci)
+
+want=("${build_pkgs[@]}")
+if [[ "${1:-}" == "--test" ]]; then
+  want+=("${test_pkgs[@]}")
+fi
+
+missing=()
+for p in "${want[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if [[ ${#missing[@]} -eq 0 ]]; then
+  echo "install-deps: all ${#want[@]} packages present"
+  exit 0
+fi
+
+sudo=()
+if [[ $(id -u) -ne 0 ]]; then
+  sudo=(sudo)
+fi
+echo "install-deps: installing ${missing[*]}"
+"${sudo[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
