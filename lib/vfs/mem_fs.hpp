@@ -1,0 +1,49 @@
+#pragma once
+// An in-memory filesystem tree: the merged view of an image's layers (built by `layer`), and the
+// fixture type of detector unit tests. Mutators take lexical paths (as written in a tar: no
+// symlink resolution), like overlayfs applies layers; readers resolve symlinks inside the root.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "vfs/vfs.hpp"
+
+namespace strata::vfs {
+
+class MemFs final : public Filesystem {
+ public:
+  MemFs();
+  ~MemFs() override;
+  MemFs(MemFs&&) noexcept;
+  MemFs& operator=(MemFs&&) noexcept;
+
+  // Adds or replaces the entry at `path` (normalised with vfs::normalize); missing parent
+  // directories are created. Replacing a directory with a file drops the directory's subtree.
+  void add_file(std::string_view path, std::string content, std::uint32_t mode = 0644,
+                std::string layer = {});
+  void add_symlink(std::string_view path, std::string target, std::string layer = {});
+  void add_dir(std::string_view path, std::uint32_t mode = 0755, std::string layer = {});
+  // Removes `path` and everything below it (a whiteout). No-op when absent.
+  void remove(std::string_view path);
+  // Removes everything below directory `path` but keeps it (an opaque whiteout).
+  void clear_dir(std::string_view path);
+
+  util::Result<std::string> read_file(std::string_view path,
+                                      std::uint64_t max_size = 64u << 20) const override;
+  util::Result<Stat> stat(std::string_view path) const override;
+  util::Result<Stat> lstat(std::string_view path) const override;
+  util::Result<std::vector<std::string>> list_dir(std::string_view path) const override;
+
+  // Number of entries (files, symlinks, dirs) and bytes of file content held.
+  std::size_t entry_count() const;
+  std::uint64_t content_bytes() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace strata::vfs
