@@ -1,13 +1,206 @@
-// Placeholder: replaced by the real dpkg implementation (being written in parallel).
 #include "vercmp/dpkg.hpp"
 
-namespace strata::vercmp::dpkg {
+#include <climits>
 
-util::Result<int> compare_strings(std::string_view, std::string_view) {
-  return util::Error{util::ErrorCategory::internal, "dpkg versions: not implemented yet"};
+namespace strata::vercmp::dpkg {
+namespace {
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
+// dpkg's order(): digits and the end of string 0, letters their code, '~' -1, others code + 256.
+int order(int c) {
+  if (is_digit(static_cast<char>(c))) {
+    return 0;
+  }
+  if (is_alpha(static_cast<char>(c))) {
+    return c;
+  }
+  if (c == '~') {
+    return -1;
+  }
+  if (c != 0) {
+    return c + 256;
+  }
+  return 0;
 }
-util::Status validate(std::string_view) {
-  return util::Error{util::ErrorCategory::internal, "dpkg versions: not implemented yet"};
+
+// dpkg's verrevcmp() over string_views; the end of a view reads as NUL.
+int verrevcmp(std::string_view a, std::string_view b) {
+  std::size_t i = 0;
+  std::size_t j = 0;
+  auto at = [](std::string_view s, std::size_t k) -> int {
+    return k < s.size() ? static_cast<unsigned char>(s[k]) : 0;
+  };
+  while (i < a.size() || j < b.size()) {
+    int first_diff = 0;
+    while ((i < a.size() && !is_digit(a[i])) || (j < b.size() && !is_digit(b[j]))) {
+      int ac = order(at(a, i));
+      int bc = order(at(b, j));
+      if (ac != bc) {
+        return ac - bc;
+      }
+      ++i;
+      ++j;
+    }
+    while (i < a.size() && a[i] == '0') {
+      ++i;
+    }
+    while (j < b.size() && b[j] == '0') {
+      ++j;
+    }
+    while (i < a.size() && j < b.size() && is_digit(a[i]) && is_digit(b[j])) {
+      if (first_diff == 0) {
+        first_diff = a[i] - b[j];
+      }
+      ++i;
+      ++j;
+    }
+    if (i < a.size() && is_digit(a[i])) {
+      return 1;
+    }
+    if (j < b.size() && is_digit(b[j])) {
+      return -1;
+    }
+    if (first_diff != 0) {
+      return first_diff;
+    }
+  }
+  return 0;
+}
+
+// The reason `text` is invalid, or nullptr; fills `out` when valid. No allocation.
+const char* parse_into(std::string_view text, Version& out) {
+  while (!text.empty() && is_blank(text.front())) {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && is_blank(text.back())) {
+    text.remove_suffix(1);
+  }
+  if (text.empty()) {
+    return "version string is empty";
+  }
+  for (char c : text) {
+    if (is_blank(c)) {
+      return "version string has embedded spaces";
+    }
+  }
+  Version v;
+  std::size_t colon = text.find(':');
+  if (colon != std::string_view::npos) {
+    if (colon == 0) {
+      return "epoch in version is empty";
+    }
+    std::uint64_t epoch = 0;
+    for (std::size_t k = 0; k < colon; ++k) {
+      if (!is_digit(text[k])) {
+        return "epoch in version is not number";
+      }
+      epoch = epoch * 10 + static_cast<std::uint64_t>(text[k] - '0');
+      if (epoch > static_cast<std::uint64_t>(INT_MAX)) {
+        return "epoch in version is too big";
+      }
+    }
+    if (colon + 1 == text.size()) {
+      return "nothing after colon in version number";
+    }
+    v.epoch = static_cast<std::uint32_t>(epoch);
+    v.has_epoch = true;
+    text.remove_prefix(colon + 1);
+  }
+  std::size_t hyphen = text.rfind('-');
+  if (hyphen != std::string_view::npos) {
+    v.upstream = text.substr(0, hyphen);
+    v.revision = text.substr(hyphen + 1);
+    if (v.revision.empty()) {
+      return "revision number is empty";
+    }
+  } else {
+    v.upstream = text;
+  }
+  if (v.upstream.empty()) {
+    return "version number is empty";
+  }
+  if (!is_digit(v.upstream.front())) {
+    return "version number does not start with digit";
+  }
+  for (char c : v.upstream) {
+    if (!is_digit(c) && !is_alpha(c) && c != '.' && c != '-' && c != '+' && c != '~' &&
+        c != ':') {
+      return "invalid character in version number";
+    }
+  }
+  for (char c : v.revision) {
+    if (!is_digit(c) && !is_alpha(c) && c != '.' && c != '+' && c != '~') {
+      return "invalid character in revision number";
+    }
+  }
+  out = v;
+  return nullptr;
+}
+
+util::Error invalid(std::string_view text, const char* side, const char* why) {
+  if (side == nullptr) {
+    return util::input_error("invalid dpkg version '{}': {}", text, why);
+  }
+  return util::input_error("invalid dpkg version '{}' ({}): {}", text, side, why);
+}
+
+}  // namespace
+
+util::Result<Version> parse(std::string_view text) {
+  Version v;
+  if (const char* why = parse_into(text, v)) {
+    return invalid(text, nullptr, why);
+  }
+  return v;
+}
+
+int compare(const Version& left, const Version& right) {
+  if (left.epoch != right.epoch) {
+    return left.epoch < right.epoch ? -1 : 1;
+  }
+  int r = verrevcmp(left.upstream, right.upstream);
+  if (r != 0) {
+    return r < 0 ? -1 : 1;
+  }
+  r = verrevcmp(left.revision, right.revision);
+  return r < 0 ? -1 : (r > 0 ? 1 : 0);
+}
+
+std::string canonical(const Version& version) {
+  std::string out;
+  if (version.epoch != 0) {
+    out += std::to_string(version.epoch);
+    out += ':';
+  }
+  out += version.upstream;
+  if (!version.revision.empty()) {
+    out += '-';
+    out += version.revision;
+  }
+  return out;
+}
+
+util::Result<int> compare_strings(std::string_view left, std::string_view right) {
+  Version a;
+  Version b;
+  if (const char* why = parse_into(left, a)) {
+    return invalid(left, "left", why);
+  }
+  if (const char* why = parse_into(right, b)) {
+    return invalid(right, "right", why);
+  }
+  return compare(a, b);
+}
+
+util::Status validate(std::string_view version) {
+  Version v;
+  if (const char* why = parse_into(version, v)) {
+    return invalid(version, nullptr, why);
+  }
+  return {};
 }
 
 }  // namespace strata::vercmp::dpkg
