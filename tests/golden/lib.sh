@@ -1,0 +1,49 @@
+# Shared helpers for the golden CLI tests (sourced). Each test runs the real binary ($STRATA)
+# on data in $TESTDATA and compares outputs and exit codes.
+set -euo pipefail
+: "${STRATA:?STRATA must point at the strata binary}"
+: "${TESTDATA:?TESTDATA must point at testdata/}"
+WORK=$(mktemp -d /tmp/strata-golden.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+failures=0
+checks=0
+
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+pass() { checks=$((checks + 1)); }
+
+# expect_rc CODE CMD... : runs CMD, stores stdout/stderr in $WORK/out, $WORK/err
+expect_rc() {
+  local want=$1; shift
+  local rc=0
+  "$@" > "$WORK/out" 2> "$WORK/err" || rc=$?
+  if [[ $rc -ne $want ]]; then
+    fail "'$*' exited $rc, want $want; stderr: $(head -c 400 "$WORK/err")"
+  else
+    pass
+  fi
+}
+
+# expect_one_line_error: stderr of the last command is exactly one line starting "strata: error:"
+expect_one_line_error() {
+  local lines
+  lines=$(grep -c '' "$WORK/err" || true)
+  if [[ $lines -ne 1 ]] || ! grep -q '^strata: error: ' "$WORK/err"; then
+    fail "expected one 'strata: error:' line for $1, got: $(head -c 400 "$WORK/err")"
+  else
+    pass
+  fi
+}
+
+# expect_same NAME FILE_WANT FILE_GOT
+expect_same() {
+  if ! diff -u "$2" "$3" > "$WORK/diff"; then
+    fail "$1 differs:\n$(head -40 "$WORK/diff")"
+  else
+    pass
+  fi
+}
+
+finish() {
+  echo "$checks passed, $failures failed"
+  [[ $failures -eq 0 ]]
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Every long option that `strata ... --help` prints is documented in man/strata.1.
+source "$(dirname "$0")/lib.sh"
+man="${SOURCE_DIR:?}/man/strata.1"
+# roff writes "--db-dir" as "\-\-db\-dir"; compare on the unescaped text
+sed 's/\\-/-/g' "$man" > "$WORK/man.txt"
+for sub in "" image db "db import" "db info" vercmp version; do
+  # shellcheck disable=SC2086
+  "$STRATA" $sub --help > "$WORK/help.txt" 2>&1 || true
+  for opt in $(grep -oE -- '--[a-z][a-z0-9-]+' "$WORK/help.txt" | sort -u); do
+    if grep -qE -- "(^|[^a-z-])$opt([^a-z0-9-]|$)" "$WORK/man.txt"; then
+      pass
+    else
+      fail "option $opt of 'strata $sub' is not in man/strata.1"
+    fi
+  done
+  # subcommands listed in help are documented too
+  for cmd in $(awk '/^Subcommands:/{f=1;next} f&&/^  [a-z]/{print $1}' "$WORK/help.txt"); do
+    grep -q "strata $sub${sub:+ }$cmd" "$WORK/man.txt" && pass || fail "subcommand '$sub $cmd' not in man page"
+  done
+done
+finish
