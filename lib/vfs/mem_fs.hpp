@@ -2,6 +2,23 @@
 // An in-memory filesystem tree: the merged view of an image's layers (built by `layer`), and the
 // fixture type of detector unit tests. Mutators take lexical paths (as written in a tar: no
 // symlink resolution), like overlayfs applies layers; readers resolve symlinks inside the root.
+//
+// Mutator semantics (overlayfs-like, all lexical):
+// - add_file / add_symlink replace whatever is at the path (a directory's subtree is dropped).
+// - add_dir on an existing directory only updates its mode and layer (children are kept: later
+//   layers re-list directories); on a file or symlink it replaces it with an empty directory.
+// - A missing parent is created as a directory (mode 0755, the same layer). A parent that exists
+//   but is not a directory (a file, or a symlink such as `/lib -> usr/lib`) is replaced by an
+//   empty directory, as an upper layer's directory shadows a lower layer's non-directory.
+// - Paths are normalised with vfs::normalize; operations on "/" itself: add_dir updates the root,
+//   remove("/") and clear_dir("/") empty the tree, add_file/add_symlink on "/" are ignored.
+//
+// Readers resolve the raw path component by component (".." after a symlink applies to the
+// symlink's target, as in POSIX), staying inside the root. Errors are input errors whose message
+// names the path: "no such file or directory", "not a directory", "is a directory",
+// "too many levels of symbolic links", "file too large".
+//
+// Not thread-safe for concurrent mutation; concurrent const readers are fine.
 
 #include <cstdint>
 #include <map>
@@ -28,7 +45,8 @@ class MemFs final : public Filesystem {
   void add_dir(std::string_view path, std::uint32_t mode = 0755, std::string layer = {});
   // Removes `path` and everything below it (a whiteout). No-op when absent.
   void remove(std::string_view path);
-  // Removes everything below directory `path` but keeps it (an opaque whiteout).
+  // Removes everything below directory `path` but keeps it (an opaque whiteout). No-op when
+  // `path` is absent or not a directory.
   void clear_dir(std::string_view path);
 
   util::Result<std::string> read_file(std::string_view path,
@@ -37,7 +55,8 @@ class MemFs final : public Filesystem {
   util::Result<Stat> lstat(std::string_view path) const override;
   util::Result<std::vector<std::string>> list_dir(std::string_view path) const override;
 
-  // Number of entries (files, symlinks, dirs) and bytes of file content held.
+  // Number of entries (files, symlinks, dirs; the root is not counted) and bytes of file content
+  // held.
   std::size_t entry_count() const;
   std::uint64_t content_bytes() const;
 
