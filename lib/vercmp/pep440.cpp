@@ -1,13 +1,425 @@
-// Placeholder: replaced by the real pep440 implementation (being written in parallel).
 #include "vercmp/pep440.hpp"
 
-namespace strata::vercmp::pep440 {
+#include <algorithm>
+#include <cstring>
 
-util::Result<int> compare_strings(std::string_view, std::string_view) {
-  return util::Error{util::ErrorCategory::internal, "pep440 versions: not implemented yet"};
+namespace strata::vercmp::pep440 {
+namespace {
+
+// Python's str.isspace() for ASCII (the `\s` of packaging's regex).
+bool is_space(char c) {
+  return c == ' ' || (c >= '\t' && c <= '\r') || (c >= '\x1c' && c <= '\x1f');
 }
-util::Status validate(std::string_view) {
-  return util::Error{util::ErrorCategory::internal, "pep440 versions: not implemented yet"};
+// Length of a UTF-8 encoded Unicode whitespace character (Python's str.isspace()) at the start
+// (`front`) or the end of `s`, 0 if there is none.
+std::size_t unicode_space(std::string_view s, bool front) {
+  static constexpr std::string_view k_spaces[] = {
+      "\xc2\x85",     "\xc2\xa0",     "\xe1\x9a\x80", "\xe2\x80\x80", "\xe2\x80\x81",
+      "\xe2\x80\x82", "\xe2\x80\x83", "\xe2\x80\x84", "\xe2\x80\x85", "\xe2\x80\x86",
+      "\xe2\x80\x87", "\xe2\x80\x88", "\xe2\x80\x89", "\xe2\x80\x8a", "\xe2\x80\xa8",
+      "\xe2\x80\xa9", "\xe2\x80\xaf", "\xe2\x81\x9f", "\xe3\x80\x80"};
+  for (std::string_view sp : k_spaces) {
+    if (s.size() >= sp.size() &&
+        (front ? s.substr(0, sp.size()) : s.substr(s.size() - sp.size())) == sp) {
+      return sp.size();
+    }
+  }
+  return 0;
+}
+
+std::string_view strip_spaces(std::string_view s) {
+  while (!s.empty()) {
+    if (is_space(s.front())) {
+      s.remove_prefix(1);
+    } else if (std::size_t n = unicode_space(s, true)) {
+      s.remove_prefix(n);
+    } else {
+      break;
+    }
+  }
+  while (!s.empty()) {
+    if (is_space(s.back())) {
+      s.remove_suffix(1);
+    } else if (std::size_t n = unicode_space(s, false)) {
+      s.remove_suffix(n);
+    } else {
+      break;
+    }
+  }
+  return s;
+}
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_alnum(char c) {
+  return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+bool is_sep(char c) { return c == '-' || c == '_' || c == '.'; }
+
+class Cursor {
+ public:
+  explicit Cursor(std::string_view s) : m_s(s) {}
+  std::size_t pos = 0;
+  bool done() const { return pos >= m_s.size(); }
+  char peek() const { return done() ? '\0' : m_s[pos]; }
+  // Consumes `word` (lower-case) case-insensitively.
+  bool take_word(std::string_view word) {
+    if (m_s.size() - pos < word.size()) {
+      return false;
+    }
+    for (std::size_t i = 0; i < word.size(); ++i) {
+      if (lower(m_s[pos + i]) != word[i]) {
+        return false;
+      }
+    }
+    pos += word.size();
+    return true;
+  }
+  bool take_sep() {
+    if (!done() && is_sep(m_s[pos])) {
+      ++pos;
+      return true;
+    }
+    return false;
+  }
+  std::string_view take_digits() {
+    std::size_t start = pos;
+    while (!done() && is_digit(m_s[pos])) {
+      ++pos;
+    }
+    return m_s.substr(start, pos - start);
+  }
+  std::string_view rest() const { return m_s.substr(pos); }
+
+ private:
+  std::string_view m_s;
+};
+
+Number make_number(std::string_view digits, std::string& store) {
+  while (digits.size() > 1 && digits.front() == '0') {
+    digits.remove_prefix(1);
+  }
+  Number n;
+  if (digits.size() <= 19) {
+    for (char c : digits) {
+      n.small = n.small * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    return n;
+  }
+  n.offset = static_cast<std::uint32_t>(store.size());
+  n.length = static_cast<std::uint32_t>(digits.size());
+  store.append(digits);
+  return n;
+}
+
+int compare_numbers(const Number& a, const Version& va, const Number& b, const Version& vb) {
+  if (a.length == 0 && b.length == 0) {
+    return a.small < b.small ? -1 : (a.small > b.small ? 1 : 0);
+  }
+  if (a.length == 0) {
+    return -1;  // a fits in 19 digits, b has more than 19
+  }
+  if (b.length == 0) {
+    return 1;
+  }
+  if (a.length != b.length) {
+    return a.length < b.length ? -1 : 1;
+  }
+  int c = va.text(a.offset, a.length).compare(vb.text(b.offset, b.length));
+  return c < 0 ? -1 : (c > 0 ? 1 : 0);
+}
+
+bool is_zero(const Number& n) { return n.length == 0 && n.small == 0; }
+
+void append_number(std::string& out, const Number& n, const Version& v) {
+  if (n.length == 0) {
+    out += std::to_string(n.small);
+  } else {
+    out += v.text(n.offset, n.length);
+  }
+}
+
+// The reason only; callers add "invalid pep440 version '...'" and which side it was.
+util::Error invalid(std::string_view /*text*/, std::string_view why) {
+  return util::input_error("{}", why);
+}
+
+// [-_.]? label [-_.]? [N]: the shape shared by pre, post and dev segments. Returns false (and
+// leaves the cursor alone) when no label matches; sets `number` ("0" when omitted).
+bool take_segment(Cursor& cur, std::initializer_list<std::string_view> labels,
+                  std::string_view& label, std::string_view& number) {
+  std::size_t start = cur.pos;
+  cur.take_sep();
+  for (std::string_view l : labels) {
+    if (cur.take_word(l)) {
+      label = l;
+      // The trailing separator is consumed even without a number (regex `[-_.]?[0-9]*`):
+      // packaging reads "1.0a." as 1.0a0.
+      cur.take_sep();
+      number = cur.take_digits();
+      if (number.empty()) {
+        number = "0";
+      }
+      return true;
+    }
+  }
+  cur.pos = start;
+  return false;
+}
+
+util::Result<Version> parse_reason(std::string_view text) {
+  std::string_view s = strip_spaces(text);
+  if (s.empty()) {
+    return invalid(text, "empty");
+  }
+  if (s.size() > 4096) {
+    return invalid(text.substr(0, 64), "longer than 4096 characters");
+  }
+  Version v;
+  Cursor cur(s);
+  if (cur.peek() == 'v' || cur.peek() == 'V') {
+    ++cur.pos;
+  }
+  // Epoch: N!
+  {
+    std::size_t start = cur.pos;
+    std::string_view digits = cur.take_digits();
+    if (!digits.empty() && cur.peek() == '!') {
+      ++cur.pos;
+      v.epoch = make_number(digits, v.m_text);
+    } else {
+      cur.pos = start;
+    }
+  }
+  // Release: N(.N)*
+  std::string_view digits = cur.take_digits();
+  if (digits.empty()) {
+    return invalid(text, "expected a release number");
+  }
+  v.release.push_back(make_number(digits, v.m_text));
+  while (cur.peek() == '.') {
+    std::size_t dot = cur.pos;
+    ++cur.pos;
+    digits = cur.take_digits();
+    if (digits.empty()) {
+      cur.pos = dot;
+      break;
+    }
+    v.release.push_back(make_number(digits, v.m_text));
+  }
+  v.release_significant = v.release.size();
+  while (v.release_significant > 0 && is_zero(v.release[v.release_significant - 1])) {
+    --v.release_significant;
+  }
+  std::string_view label;
+  std::string_view number;
+  // Pre-release. Alternatives in the regex's order: the longer spelling first.
+  if (take_segment(cur, {"alpha", "a", "beta", "b", "preview", "pre", "c", "rc"}, label, number)) {
+    if (label == "alpha" || label == "a") {
+      v.pre_kind = PreKind::a;
+    } else if (label == "beta" || label == "b") {
+      v.pre_kind = PreKind::b;
+    } else {
+      v.pre_kind = PreKind::rc;
+    }
+    v.pre = make_number(number, v.m_text);
+  }
+  // Post-release: -N or [-_.]? (post|rev|r) [-_.]? [N].
+  {
+    std::size_t start = cur.pos;
+    if (cur.peek() == '-') {
+      ++cur.pos;
+      digits = cur.take_digits();
+      if (!digits.empty()) {
+        v.has_post = true;
+        v.post = make_number(digits, v.m_text);
+      } else {
+        cur.pos = start;
+      }
+    }
+    if (!v.has_post && take_segment(cur, {"post", "rev", "r"}, label, number)) {
+      v.has_post = true;
+      v.post = make_number(number, v.m_text);
+    }
+  }
+  if (take_segment(cur, {"dev"}, label, number)) {
+    v.has_dev = true;
+    v.dev = make_number(number, v.m_text);
+  }
+  // Local: +[a-z0-9]+([-_.][a-z0-9]+)*
+  if (cur.peek() == '+') {
+    ++cur.pos;
+    std::string_view rest = cur.rest();
+    std::size_t i = 0;
+    while (true) {
+      std::size_t start = i;
+      while (i < rest.size() && is_alnum(rest[i])) {
+        ++i;
+      }
+      if (i == start) {
+        return invalid(text, "empty or malformed local version label");
+      }
+      std::string_view part = rest.substr(start, i - start);
+      LocalPart lp;
+      if (std::all_of(part.begin(), part.end(), is_digit)) {
+        lp.numeric = true;
+        lp.number = make_number(part, v.m_text);
+      } else {
+        lp.offset = static_cast<std::uint32_t>(v.m_text.size());
+        lp.length = static_cast<std::uint32_t>(part.size());
+        for (char c : part) {
+          v.m_text.push_back(lower(c));
+        }
+      }
+      v.local.push_back(lp);
+      if (i == rest.size()) {
+        break;
+      }
+      if (!is_sep(rest[i])) {
+        return invalid(text, "unexpected character in local version label");
+      }
+      ++i;
+    }
+    cur.pos += rest.size();
+  }
+  if (!cur.done()) {
+    return invalid(text, fmt::format("unexpected text '{}'", cur.rest()));
+  }
+  return v;
+}
+
+}  // namespace
+
+util::Result<Version> parse(std::string_view text) {
+  auto v = parse_reason(text);
+  if (!v) {
+    return util::input_error("invalid pep440 version '{}': {}", text, v.error().message);
+  }
+  return v;
+}
+
+int compare(const Version& l, const Version& r) {
+  if (int c = compare_numbers(l.epoch, l, r.epoch, r); c != 0) {
+    return c;
+  }
+  std::size_t n = std::min(l.release_significant, r.release_significant);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (int c = compare_numbers(l.release[i], l, r.release[i], r); c != 0) {
+      return c;
+    }
+  }
+  if (l.release_significant != r.release_significant) {
+    return l.release_significant < r.release_significant ? -1 : 1;
+  }
+  // Pre: a dev-only release (no pre, no post) sorts first; no pre sorts after every pre.
+  auto pre_rank = [](const Version& v) {
+    if (v.pre_kind == PreKind::none) {
+      return (!v.has_post && v.has_dev) ? 0 : 4;
+    }
+    return static_cast<int>(v.pre_kind);  // a=1, b=2, rc=3
+  };
+  int lp = pre_rank(l);
+  int rp = pre_rank(r);
+  if (lp != rp) {
+    return lp < rp ? -1 : 1;
+  }
+  if (lp >= 1 && lp <= 3) {
+    if (int c = compare_numbers(l.pre, l, r.pre, r); c != 0) {
+      return c;
+    }
+  }
+  // Post: absent sorts first.
+  if (l.has_post != r.has_post) {
+    return l.has_post ? 1 : -1;
+  }
+  if (l.has_post) {
+    if (int c = compare_numbers(l.post, l, r.post, r); c != 0) {
+      return c;
+    }
+  }
+  // Dev: absent sorts last.
+  if (l.has_dev != r.has_dev) {
+    return l.has_dev ? -1 : 1;
+  }
+  if (l.has_dev) {
+    if (int c = compare_numbers(l.dev, l, r.dev, r); c != 0) {
+      return c;
+    }
+  }
+  // Local: absent first; parts compare numeric > alphanumeric, then by value; prefix first.
+  std::size_t m = std::min(l.local.size(), r.local.size());
+  for (std::size_t i = 0; i < m; ++i) {
+    const LocalPart& a = l.local[i];
+    const LocalPart& b = r.local[i];
+    if (a.numeric != b.numeric) {
+      return a.numeric ? 1 : -1;
+    }
+    int c = a.numeric ? compare_numbers(a.number, l, b.number, r)
+                      : l.text(a.offset, a.length).compare(r.text(b.offset, b.length));
+    if (c != 0) {
+      return c < 0 ? -1 : 1;
+    }
+  }
+  if (l.local.size() != r.local.size()) {
+    return l.local.size() < r.local.size() ? -1 : 1;
+  }
+  return 0;
+}
+
+std::string canonical(const Version& v) {
+  std::string out;
+  if (!is_zero(v.epoch)) {
+    append_number(out, v.epoch, v);
+    out += '!';
+  }
+  for (std::size_t i = 0; i < v.release.size(); ++i) {
+    if (i > 0) {
+      out += '.';
+    }
+    append_number(out, v.release[i], v);
+  }
+  if (v.pre_kind != PreKind::none) {
+    out += v.pre_kind == PreKind::a ? "a" : (v.pre_kind == PreKind::b ? "b" : "rc");
+    append_number(out, v.pre, v);
+  }
+  if (v.has_post) {
+    out += ".post";
+    append_number(out, v.post, v);
+  }
+  if (v.has_dev) {
+    out += ".dev";
+    append_number(out, v.dev, v);
+  }
+  for (std::size_t i = 0; i < v.local.size(); ++i) {
+    out += i == 0 ? '+' : '.';
+    const LocalPart& p = v.local[i];
+    if (p.numeric) {
+      append_number(out, p.number, v);
+    } else {
+      out += v.text(p.offset, p.length);
+    }
+  }
+  return out;
+}
+
+util::Result<int> compare_strings(std::string_view left, std::string_view right) {
+  auto l = parse_reason(left);
+  if (!l) {
+    return util::input_error("invalid pep440 version '{}' (left): {}", left, l.error().message);
+  }
+  auto r = parse_reason(right);
+  if (!r) {
+    return util::input_error("invalid pep440 version '{}' (right): {}", right, r.error().message);
+  }
+  return compare(*l, *r);
+}
+
+util::Status validate(std::string_view version) {
+  auto v = parse(version);
+  if (!v) {
+    return std::move(v).error();
+  }
+  return {};
 }
 
 }  // namespace strata::vercmp::pep440
