@@ -1,0 +1,152 @@
+// rpm version ordering, driven by rpm's tests/rpmvercmp.at (testdata/vercmp/rpm).
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <iostream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "vercmp/rpm.hpp"
+#include "vercmp/vercmp.hpp"
+
+namespace {
+
+namespace rpm = strata::vercmp::rpm;
+
+const std::string k_dir = std::string(STRATA_TESTDATA_DIR) + "/vercmp/rpm/";
+
+struct Row {
+  std::string left;
+  char op;
+  std::string right;
+};
+
+std::vector<Row> read_rows(const std::string& path) {
+  std::ifstream in(path);
+  REQUIRE(in.good());
+  std::vector<Row> rows;
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty()) {
+      continue;
+    }
+    auto t1 = line.find('\t');
+    auto t2 = line.find('\t', t1 + 1);
+    REQUIRE(t1 != std::string::npos);
+    REQUIRE(t2 == t1 + 2);
+    rows.push_back({line.substr(0, t1), line[t1 + 1], line.substr(t2 + 1)});
+  }
+  return rows;
+}
+
+char op_of(int c) { return c < 0 ? '<' : (c > 0 ? '>' : '='); }
+char reversed(char op) { return op == '<' ? '>' : (op == '>' ? '<' : '='); }
+
+int cmp(const std::string& a, const std::string& b) {
+  auto r = rpm::compare_strings(a, b);
+  REQUIRE(r.ok());
+  return *r;
+}
+
+// Insertion sort (safe for a broken comparator), then: the sequence must split into runs of
+// equal elements with every cross-run pair strictly ordered both ways round.
+void check_strict_weak_ordering(std::vector<std::string> v) {
+  for (std::size_t i = 1; i < v.size(); ++i) {
+    for (std::size_t j = i; j > 0 && cmp(v[j], v[j - 1]) < 0; --j) {
+      std::swap(v[j], v[j - 1]);
+    }
+  }
+  std::vector<std::size_t> run(v.size(), 0);
+  for (std::size_t i = 1; i < v.size(); ++i) {
+    run[i] = run[i - 1] + (cmp(v[i - 1], v[i]) == 0 ? 0 : 1);
+  }
+  std::size_t bad = 0;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    for (std::size_t j = 0; j < v.size(); ++j) {
+      int want = run[i] < run[j] ? -1 : (run[i] > run[j] ? 1 : 0);
+      int got = cmp(v[i], v[j]);
+      got = got < 0 ? -1 : (got > 0 ? 1 : 0);
+      if (got != want && bad++ < 20) {
+        UNSCOPED_INFO(v[i] << " vs " << v[j] << ": got " << got << ", ordering says " << want);
+      }
+    }
+  }
+  CHECK(bad == 0);
+}
+
+}  // namespace
+
+TEST_CASE("rpm: every rpmvercmp.at row (and documented oddity) gives exactly its op both ways") {
+  std::size_t total = 0;
+  // The oddities are rpm's real (if arguably buggy) behaviour; we follow rpm, so they must hold.
+  for (const char* file : {"rpm.tsv", "rpm_documented_oddities.tsv"}) {
+    auto rows = read_rows(k_dir + file);
+    CHECK(!rows.empty());
+    for (const auto& row : rows) {
+      INFO(file << ": " << row.left << " " << row.op << " " << row.right);
+      CHECK(op_of(cmp(row.left, row.right)) == row.op);
+      CHECK(op_of(cmp(row.right, row.left)) == reversed(row.op));
+      CHECK(op_of(rpm::rpmvercmp(row.left, row.right)) == row.op);
+      auto d = strata::vercmp::compare(strata::vercmp::SchemeId::rpm, row.left, row.right);
+      REQUIRE(d.ok());
+      CHECK(op_of(*d) == row.op);
+      ++total;
+    }
+  }
+  std::cout << "vercmp rpm: " << total << " rows checked (both directions)\n";
+  CHECK(total == 91 + 12);
+}
+
+TEST_CASE("rpm: the ordering is a strict weak ordering on every version in the vectors") {
+  std::set<std::string> all;
+  for (const char* file : {"rpm.tsv", "rpm_documented_oddities.tsv"}) {
+    for (const auto& row : read_rows(k_dir + file)) {
+      all.insert(row.left);
+      all.insert(row.right);
+    }
+  }
+  std::cout << "vercmp rpm: strict weak ordering checked on " << all.size() << " versions\n";
+  check_strict_weak_ordering({all.begin(), all.end()});
+}
+
+TEST_CASE("rpm: epoch, version and release as rpmverCmp") {
+  CHECK(cmp("1:1.0-1", "2.0-1") > 0);
+  CHECK(cmp("0:2.0-1", "2.0-1") == 0);
+  CHECK(cmp("6:5.8.2-1.el9_8", "6:5.8.2-1.el9_8.1") < 0);
+  CHECK(cmp("1:2.06-114.el9_7.1.alma.1", "1:2.06-114.el9_7.1") > 0);
+  CHECK(cmp("5.14.0-570.25.1.el9_6", "5.14.0-570.3.1.el9_6") > 0);
+  CHECK(cmp("1:22.23.1-2.module_el9.8.0+285+5c3b0251", "1:22.23.1-2.module_el9.8.0+300+1") < 0);
+  CHECK(cmp("10:1-1", "9:99-99") > 0);
+  // The release takes part only when both sides carry one (rpm's dependency semantics).
+  CHECK(cmp("1.0", "1.0-5.el9") == 0);
+  CHECK(cmp("1.0-1", "1.0-5.el9") < 0);
+
+  auto v = rpm::parse("007:1.2-3.el9");
+  REQUIRE(v.ok());
+  CHECK(v->epoch == 7);
+  CHECK(v->version == "1.2");
+  CHECK(v->release == "3.el9");
+  CHECK(rpm::canonical(*v) == "7:1.2-3.el9");
+  auto z = rpm::parse("0:1.2");
+  REQUIRE(z.ok());
+  CHECK_FALSE(z->has_release);
+  CHECK(rpm::canonical(*z) == "1.2");
+}
+
+TEST_CASE("rpm: invalid EVRs are rejected with the side named") {
+  for (const char* v : {"", " 1.0", "1.0 ", "1.0\t-1", "1:", ":1.0", "a:1.0", "1.0:2", "1:2:3",
+                        "1.0-", "-1", "1:-1", "99999999999:1.0"}) {
+    INFO("invalid: '" << v << "'");
+    auto st = rpm::validate(v);
+    REQUIRE_FALSE(st.ok());
+    CHECK(st.error().category == strata::util::ErrorCategory::input);
+    CHECK_FALSE(rpm::parse(v).ok());
+    auto r = rpm::compare_strings("1.0", v);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().message.find("(right)") != std::string::npos);
+  }
+  for (const char* v : {"1.0", "0:1.0-1", "1.1.\xce\xb1", "1.0~rc1^git1", "2_0", "+", "1.0-1-2"}) {
+    INFO("valid: '" << v << "'");
+    CHECK(rpm::validate(v).ok());
+  }
+}
