@@ -1,0 +1,90 @@
+#include "detect/apk.hpp"
+
+#include <fmt/format.h>
+
+#include "detect/purl.hpp"
+#include "util/strings.hpp"
+
+namespace strata::detect {
+
+namespace {
+
+struct Entry {
+  std::size_t line = 0;
+  std::string name, version, arch, origin;
+};
+
+void finish(const Entry& e, std::string_view location, const model::OsInfo& os,
+            std::vector<model::Package>& out, std::vector<std::string>& warnings) {
+  if (e.name.empty() || e.version.empty()) {
+    warnings.push_back(fmt::format("{}: skipped an apk entry at line {} without {}{}", location,
+                                   e.line, e.name.empty() ? "P: (name)" : "V: (version)",
+                                   e.name.empty() ? "" : fmt::format(" (package {})", e.name)));
+    return;
+  }
+  model::Package pkg;
+  pkg.name = e.name;
+  pkg.version = e.version;
+  pkg.type = "apk";
+  pkg.ecosystem = os.ecosystem;
+  pkg.arch = e.arch;
+  pkg.source_name = e.origin.empty() ? e.name : e.origin;
+  pkg.source_version = e.version;
+  pkg.location = std::string(location);
+  pkg.purl = apk_purl(pkg, os);
+  out.push_back(std::move(pkg));
+}
+
+}  // namespace
+
+std::vector<model::Package> parse_apk_installed(std::string_view content,
+                                                std::string_view location,
+                                                const model::OsInfo& os,
+                                                std::vector<std::string>& warnings) {
+  std::vector<model::Package> out;
+  Entry e;
+  bool in_entry = false;
+  bool warned_bad_line = false;
+  std::size_t line_no = 0;
+  for (auto raw : util::split(content, '\n')) {
+    ++line_no;
+    auto line = raw;
+    if (!line.empty() && line.back() == '\r') {
+      line.remove_suffix(1);
+    }
+    if (util::trim(line).empty()) {
+      if (in_entry) {
+        finish(e, location, os, out, warnings);
+      }
+      e = Entry{};
+      in_entry = false;
+      continue;
+    }
+    if (!in_entry) {
+      in_entry = true;
+      e.line = line_no;
+    }
+    if (line.size() < 2 || line[1] != ':') {
+      if (!warned_bad_line) {
+        warnings.push_back(
+            fmt::format("{}: line {}: not an 'X:value' line, ignored", location, line_no));
+        warned_bad_line = true;
+      }
+      continue;
+    }
+    auto value = std::string(util::trim(line.substr(2)));
+    switch (line[0]) {
+      case 'P': e.name = std::move(value); break;
+      case 'V': e.version = std::move(value); break;
+      case 'A': e.arch = std::move(value); break;
+      case 'o': e.origin = std::move(value); break;
+      default: break;
+    }
+  }
+  if (in_entry) {
+    finish(e, location, os, out, warnings);
+  }
+  return out;
+}
+
+}  // namespace strata::detect

@@ -1,0 +1,135 @@
+#include "detect/dpkg.hpp"
+
+#include <fmt/format.h>
+
+#include "detect/purl.hpp"
+#include "util/strings.hpp"
+
+namespace strata::detect {
+
+namespace {
+
+struct Paragraph {
+  std::size_t line = 0;  // 1-based line of the first field
+  std::string package, version, architecture, source, status;
+  bool has_status = false;
+};
+
+void finish(Paragraph& p, std::string_view location, const model::OsInfo& os,
+            std::vector<model::Package>& out, std::vector<std::string>& warnings) {
+  if (p.has_status && !dpkg_status_installed(p.status)) {
+    return;
+  }
+  if (p.package.empty() || p.version.empty()) {
+    warnings.push_back(fmt::format("{}: skipped a dpkg entry at line {} without {}", location,
+                                   p.line, p.package.empty() ? "Package" : "Version") +
+                       (p.package.empty() ? "" : fmt::format(" (package {})", p.package)));
+    return;
+  }
+  model::Package pkg;
+  pkg.name = p.package;
+  pkg.version = p.version;
+  pkg.type = "dpkg";
+  pkg.ecosystem = os.ecosystem;
+  pkg.arch = p.architecture;
+  pkg.location = std::string(location);
+  auto src = util::trim(p.source);
+  if (src.empty()) {
+    pkg.source_name = pkg.name;
+    pkg.source_version = pkg.version;
+  } else {
+    auto paren = src.find('(');
+    pkg.source_name = std::string(util::trim(src.substr(0, paren)));
+    if (paren != std::string_view::npos) {
+      auto close = src.find(')', paren);
+      pkg.source_version = std::string(util::trim(src.substr(
+          paren + 1, close == std::string_view::npos ? std::string_view::npos : close - paren - 1)));
+    }
+    if (pkg.source_name.empty()) {
+      pkg.source_name = pkg.name;
+    }
+    if (pkg.source_version.empty()) {
+      pkg.source_version = pkg.version;
+    }
+  }
+  pkg.purl = deb_purl(pkg, os);
+  out.push_back(std::move(pkg));
+}
+
+}  // namespace
+
+bool dpkg_status_installed(std::string_view status) {
+  std::vector<std::string_view> words;
+  for (auto w : util::split(util::trim(status), ' ')) {
+    if (!w.empty()) {
+      words.push_back(w);
+    }
+  }
+  if (words.size() != 3) {
+    return false;
+  }
+  auto flag = words[1];
+  auto state = words[2];
+  if (flag != "ok" && flag != "reinstreq") {
+    return false;
+  }
+  return state == "installed" || state == "triggers-pending" || state == "triggers-awaited" ||
+         state == "half-configured";
+}
+
+std::vector<model::Package> parse_dpkg_status(std::string_view content, std::string_view location,
+                                              const model::OsInfo& os,
+                                              std::vector<std::string>& warnings) {
+  std::vector<model::Package> out;
+  Paragraph p;
+  bool in_paragraph = false;
+  std::size_t line_no = 0;
+  for (auto raw : util::split(content, '\n')) {
+    ++line_no;
+    auto line = raw;
+    if (!line.empty() && line.back() == '\r') {
+      line.remove_suffix(1);
+    }
+    if (util::trim(line).empty()) {
+      if (in_paragraph) {
+        finish(p, location, os, out, warnings);
+      }
+      p = Paragraph{};
+      in_paragraph = false;
+      continue;
+    }
+    if (line.front() == ' ' || line.front() == '\t') {
+      continue;  // continuation of a multi-line field (Description, Conffiles, ...)
+    }
+    if (!in_paragraph) {
+      in_paragraph = true;
+      p.line = line_no;
+    }
+    auto colon = line.find(':');
+    if (colon == std::string_view::npos) {
+      warnings.push_back(
+          fmt::format("{}: line {}: not a 'Field: value' line, ignored", location, line_no));
+      continue;
+    }
+    auto name = util::to_lower(util::trim(line.substr(0, colon)));
+    auto value = std::string(util::trim(line.substr(colon + 1)));
+    if (name == "package") {
+      p.package = std::move(value);
+    } else if (name == "version") {
+      p.version = std::move(value);
+    } else if (name == "architecture") {
+      p.architecture = std::move(value);
+    } else if (name == "source") {
+      p.source = std::move(value);
+    } else if (name == "status") {
+      p.status = std::move(value);
+      p.has_status = true;
+    }
+  }
+  if (in_paragraph) {
+    finish(p, location, os, out, warnings);
+  }
+  return out;
+}
+
+}  // namespace strata::detect
