@@ -45,7 +45,22 @@ struct AffectedVerdict {
 };
 
 // Evaluates `affected` for `version` using `scheme`. Unparseable event versions are skipped and
-// counted in `stats` (never fatal); an unparseable installed version is an error.
+// counted in `stats` (never fatal); an unparseable installed version is an error (and counted)
+// unless `versions` lists it verbatim, in which case it is affected.
+// Details:
+// - ECOSYSTEM ranges compare with `scheme`, SEMVER ranges with SchemeId::semver (an installed
+//   "v1.2.3", as Go writes it, is read as "1.2.3" there); GIT ranges are skipped and counted;
+//   other range types are ignored.
+// - Events are walked in version order (ties in listed order); introduced "0" is below every
+//   version and limit "*" above. Affected in a range = the greatest event at or below the version
+//   (last_affected: strictly below) is an `introduced`, and, if the range has limit events, the
+//   version is below one of them.
+// - With SchemeId::exact (no ordering) a range only counts when it is introduced "0" alone
+//   (every version affected); otherwise only the `versions` list decides.
+// - `versions` matches by exact string or, under `scheme`, by compare() == 0.
+// - fixed_version: among the ranges containing the version, the lowest `fixed` event that closes
+//   one (a range closed by last_affected, or open, contributes none).
+// Allocates only a small per-range scratch vector; thread-safe (no shared state).
 util::Result<AffectedVerdict> evaluate(const OsvAffected& affected, SchemeId scheme,
                                        std::string_view version, RangeStats* stats = nullptr);
 
