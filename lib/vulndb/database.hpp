@@ -1,0 +1,129 @@
+#pragma once
+// The local vulnerability database: OSV records imported into DIR/strata.db (format described in
+// vulndb/store.hpp) and looked up by (ecosystem, package name) during a scan.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/types.hpp"
+#include "util/result.hpp"
+#include "vercmp/osv_range.hpp"
+
+namespace strata::vulndb {
+
+// One advisory as a lookup returns it.
+struct Advisory {
+  std::string id;
+  std::vector<std::string> aliases;
+  std::vector<std::string> upstream;
+  std::vector<std::string> related;
+  std::string summary;
+  std::string details;
+  std::string published;
+  std::string modified;
+  model::Severity severity = model::Severity::unknown;
+  std::optional<double> cvss_score;
+  std::string cvss_vector;
+  std::vector<std::string> links;
+  // Only the entries for the queried (ecosystem, name), in record order.
+  std::vector<vercmp::OsvAffected> affected;
+};
+
+struct EcosystemCount {
+  std::string ecosystem;
+  std::uint64_t advisories = 0;  // advisories with at least one entry for this ecosystem
+  std::uint64_t packages = 0;    // distinct package names
+  std::uint64_t entries = 0;     // `affected` entries
+};
+
+struct DbInfo {
+  std::string path;  // DIR/strata.db
+  int format_version = 0;
+  std::string built;  // RFC 3339 UTC
+  std::string generator;
+  std::vector<std::string> sources;
+  std::uint64_t record_count = 0;
+  std::uint64_t withdrawn = 0;  // dropped on import
+  std::uint64_t failed = 0;     // failed to parse on import
+  std::uint64_t duplicates = 0;
+  std::uint64_t size_bytes = 0;
+  std::vector<EcosystemCount> ecosystems;  // sorted by ecosystem name
+};
+
+class Database {
+ public:
+  // Opens DIR/strata.db read-only. Errors (input category): "no vulnerability database at DIR:
+  // run `strata db import`" when missing; a file that is not a strata database or has another
+  // format version names the file and says to re-import.
+  static util::Result<Database> open(const std::string& dir);
+
+  Database(Database&&) noexcept;
+  Database& operator=(Database&&) noexcept;
+  ~Database();
+
+  // Advisories with an `affected` entry for exactly (ecosystem, package), sorted by id. An empty
+  // vector when there are none. Errors only on a corrupt database. Thread-safe (one internal
+  // mutex around the prepared statement).
+  util::Result<std::vector<Advisory>> query(std::string_view ecosystem,
+                                            std::string_view package) const;
+  // Whether any record has an entry for exactly this ecosystem ("Alpine:v3.18").
+  bool has_ecosystem(std::string_view ecosystem) const;
+  // All ecosystems with at least one entry, sorted.
+  std::vector<std::string> ecosystems() const;
+  DbInfo info() const;
+
+ private:
+  struct Impl;
+  explicit Database(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> m_impl;
+};
+
+// --- Import -------------------------------------------------------------------------------------
+
+struct ImportFailure {
+  std::string name;    // "dir/file.json" or "all.zip!GHSA-xxxx.json"
+  std::string reason;
+};
+
+struct ImportStats {
+  std::uint64_t files = 0;      // JSON documents read (files and zip entries)
+  std::uint64_t records = 0;    // advisories stored
+  std::uint64_t affected = 0;   // `affected` rows stored
+  std::uint64_t withdrawn = 0;  // dropped
+  std::uint64_t duplicates = 0;
+  std::uint64_t failed = 0;     // records that failed to parse (skipped)
+  std::vector<ImportFailure> failures;  // the first k_max_listed_failures of them
+  std::uint64_t bytes = 0;      // JSON bytes parsed
+  double seconds = 0;
+  std::string db_path;
+};
+inline constexpr std::size_t k_max_listed_failures = 100;
+
+// Progress callbacks, called on the importing thread.
+class ImportProgress {
+ public:
+  virtual ~ImportProgress() = default;
+  virtual void on_source(const std::string& /*path*/) {}
+  // Called every few hundred documents with the running totals.
+  virtual void on_documents(std::uint64_t /*documents*/, std::uint64_t /*records*/) {}
+};
+
+// Imports OSV records from `paths` (directories walked recursively for *.json and *.zip, single
+// JSON files, OSV `all.zip` exports read as a stream, never unpacked to disk) into a NEW database
+// in `db_dir` that REPLACES any existing one: the result holds exactly the records given. The
+// database is built in a temp file and renamed into place, so on any error the old database is
+// untouched. A missing path, an unreadable file or a corrupt zip is an error; a record that fails
+// to parse is counted, named in `failures` and logged as one warning, and the import goes on.
+util::Result<ImportStats> import_records(const std::vector<std::string>& paths,
+                                         const std::string& db_dir,
+                                         ImportProgress* progress = nullptr);
+
+// The default database directory: $STRATA_DB_DIR if set, else $XDG_CACHE_HOME/strata/db, else
+// $HOME/.cache/strata/db.
+std::string default_db_dir();
+
+}  // namespace strata::vulndb
