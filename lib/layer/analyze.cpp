@@ -1,0 +1,366 @@
+#include "layer/analyze.hpp"
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <memory>
+#include <optional>
+
+#include "layer/entry_path.hpp"
+#include "util/hash.hpp"
+
+namespace strata::layer {
+
+namespace {
+
+constexpr std::size_t k_buffer_size = 256u << 10;
+
+struct ArchiveDeleter {
+  void operator()(archive* a) const { archive_read_free(a); }
+};
+using ArchivePtr = std::unique_ptr<archive, ArchiveDeleter>;
+
+// The decompression side: blob bytes in (hashed), uncompressed tar bytes out (hashed).
+struct Pipeline {
+  explicit Pipeline(util::InputStream& b) : blob(b), buffer(k_buffer_size) {}
+
+  util::InputStream& blob;
+  std::vector<std::byte> buffer;
+  util::Sha256 compressed_hash;
+  util::Sha256 uncompressed_hash;
+  std::uint64_t compressed_size = 0;
+  std::uint64_t uncompressed_size = 0;
+  ArchivePtr outer;
+  bool blob_eof = false;
+  bool outer_eof = false;
+  std::optional<util::Error> io_error;  // the blob stream failed
+  std::string decompress_error;         // the gzip/zstd filter failed
+
+  // Next block of uncompressed bytes; size 0 at the end; -1 on error.
+  la_ssize_t next_block(const void** out) {
+    while (!outer_eof) {
+      const void* block = nullptr;
+      std::size_t size = 0;
+      la_int64_t offset = 0;
+      int r = archive_read_data_block(outer.get(), &block, &size, &offset);
+      if (r == ARCHIVE_EOF) {
+        outer_eof = true;
+        break;
+      }
+      if (r < ARCHIVE_WARN) {
+        if (!io_error) {
+          const char* msg = archive_error_string(outer.get());
+          decompress_error = msg != nullptr ? msg : "decompression failed";
+        }
+        return -1;
+      }
+      if (size == 0) {
+        continue;
+      }
+      uncompressed_hash.update(block, size);
+      uncompressed_size += size;
+      *out = block;
+      return static_cast<la_ssize_t>(size);
+    }
+    return 0;
+  }
+};
+
+la_ssize_t outer_read(archive* a, void* ctx, const void** out) {
+  auto* p = static_cast<Pipeline*>(ctx);
+  if (p->blob_eof) {
+    return 0;
+  }
+  auto n = p->blob.read(p->buffer);
+  if (!n) {
+    p->io_error = n.error();
+    archive_set_error(a, EIO, "%s", n.error().message.c_str());
+    return -1;
+  }
+  if (*n == 0) {
+    p->blob_eof = true;
+    return 0;
+  }
+  p->compressed_hash.update(p->buffer.data(), *n);
+  p->compressed_size += *n;
+  *out = p->buffer.data();
+  return static_cast<la_ssize_t>(*n);
+}
+
+la_ssize_t inner_read(archive* a, void* ctx, const void** out) {
+  auto* p = static_cast<Pipeline*>(ctx);
+  la_ssize_t n = p->next_block(out);
+  if (n < 0) {
+    archive_set_error(a, EIO, "decompression failed");
+  }
+  return n;
+}
+
+std::string error_text(archive* a, const char* fallback) {
+  const char* msg = a != nullptr ? archive_error_string(a) : nullptr;
+  return msg != nullptr ? msg : fallback;
+}
+
+class Analyzer {
+ public:
+  Analyzer(util::InputStream& blob, const ReadOptions& options)
+      : m_pipe(blob), m_options(options), m_name(blob.name()) {}
+
+  util::Result<LayerAnalysis> run();
+
+ private:
+  util::Error fail(std::string_view what) const {
+    return util::input_error("{}: {}", m_name, what);
+  }
+  // The error to report when libarchive failed: the stream's own error wins.
+  util::Error stream_error(archive* inner, std::string_view what) const;
+  util::Status open_outer();
+  util::Status handle_entry(archive* inner, archive_entry* entry);
+  util::Status read_content(archive* inner, const std::string& path, std::uint64_t size,
+                            std::uint32_t mode);
+  util::Status drain();
+  bool clean_end() const {
+    return m_pipe.outer_eof && m_pipe.decompress_error.empty() && !m_pipe.io_error;
+  }
+
+  Pipeline m_pipe;
+  const ReadOptions& m_options;
+  std::string m_name;
+  LayerAnalysis m_out;
+  std::int64_t m_last_entry_end = 0;  // lower bound of where the last entry's data ends
+  bool m_truncated_tail = false;      // the tar ended right after an entry's data
+};
+
+util::Error Analyzer::stream_error(archive* inner, std::string_view what) const {
+  if (m_pipe.io_error) {
+    return *m_pipe.io_error;
+  }
+  if (!m_pipe.decompress_error.empty()) {
+    return fail(fmt::format("corrupt or truncated compressed stream: {}", m_pipe.decompress_error));
+  }
+  return fail(fmt::format("{}: {}", what, error_text(inner, "unknown error")));
+}
+
+util::Status Analyzer::open_outer() {
+  m_pipe.outer.reset(archive_read_new());
+  archive* a = m_pipe.outer.get();
+  // Built-in decoders only (libz / libzstd): ARCHIVE_WARN would mean an external program.
+  if (archive_read_support_filter_gzip(a) != ARCHIVE_OK ||
+      archive_read_support_filter_zstd(a) != ARCHIVE_OK ||
+      archive_read_support_format_raw(a) != ARCHIVE_OK) {
+    return util::make_error(util::ErrorCategory::internal,
+                            "libarchive lacks built-in gzip/zstd support");
+  }
+  if (archive_read_open(a, &m_pipe, nullptr, outer_read, nullptr) != ARCHIVE_OK) {
+    if (m_pipe.io_error) {
+      return *m_pipe.io_error;
+    }
+    if (m_pipe.compressed_size == 0) {
+      return fail("empty layer blob");
+    }
+    return fail(fmt::format("cannot read layer: {}", error_text(a, "unknown error")));
+  }
+  archive_entry* entry = nullptr;
+  int r = archive_read_next_header(a, &entry);
+  if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+    if (m_pipe.io_error) {
+      return *m_pipe.io_error;
+    }
+    if (m_pipe.compressed_size == 0) {
+      return fail("empty layer blob");
+    }
+    return fail(fmt::format("corrupt or truncated compressed stream: {}",
+                            error_text(a, "unknown error")));
+  }
+  return {};
+}
+
+util::Status Analyzer::read_content(archive* inner, const std::string& path, std::uint64_t size,
+                                    std::uint32_t mode) {
+  std::string content;
+  content.reserve(size);
+  for (;;) {
+    const void* block = nullptr;
+    std::size_t n = 0;
+    la_int64_t offset = 0;
+    int r = archive_read_data_block(inner, &block, &n, &offset);
+    if (r == ARCHIVE_EOF) {
+      break;
+    }
+    if (r < ARCHIVE_WARN) {
+      // All data read, only the padding after it is missing: the footer-less case.
+      if (content.size() == size && clean_end()) {
+        m_truncated_tail = true;
+        break;
+      }
+      return stream_error(inner, fmt::format("reading '{}'", path));
+    }
+    // Sparse files: fill holes with zeros up to the block's offset.
+    if (offset >= 0 && static_cast<std::uint64_t>(offset) > content.size() &&
+        static_cast<std::uint64_t>(offset) <= size) {
+      content.resize(static_cast<std::size_t>(offset), '\0');
+    }
+    content.append(static_cast<const char*>(block), n);
+  }
+  if (content.size() < size) {
+    content.resize(size, '\0');
+  }
+  m_out.symlinks.erase(path);
+  m_out.hardlinks.erase(path);
+  m_out.files[path] = LayerFile{std::move(content), mode};
+  return {};
+}
+
+util::Status Analyzer::handle_entry(archive* inner, archive_entry* entry) {
+  const char* raw_name = archive_entry_pathname(entry);
+  if (raw_name == nullptr) {
+    return fail("tar entry without a usable name");
+  }
+  auto path_or = normalize_entry_path(raw_name);
+  if (!path_or) {
+    return fail(path_or.error().message);
+  }
+  std::string path = std::move(path_or).value();
+  auto type = archive_entry_filetype(entry);
+  std::int64_t size = archive_entry_size_is_set(entry) ? archive_entry_size(entry) : 0;
+  m_last_entry_end = archive_read_header_position(inner) + 512 + (type == AE_IFREG ? size : 0);
+  if (path == "/") {
+    return {};
+  }
+  auto wh = classify_whiteout(path);
+  if (wh.kind == WhiteoutKind::file) {
+    m_out.whiteouts.push_back(wh.target);
+    return {};
+  }
+  if (wh.kind == WhiteoutKind::opaque) {
+    m_out.opaque_dirs.push_back(wh.target);
+    return {};
+  }
+  if (wh.kind == WhiteoutKind::other_meta) {
+    return {};
+  }
+  std::uint32_t mode = archive_entry_perm(entry);
+  if (const char* link = archive_entry_hardlink(entry); link != nullptr) {
+    auto target_or = normalize_entry_path(link);
+    if (!target_or) {
+      return fail(fmt::format("hard link '{}': {}", path, target_or.error().message));
+    }
+    if (!m_options.wants || !m_options.wants(path)) {
+      return {};
+    }
+    m_out.symlinks.erase(path);
+    if (auto it = m_out.files.find(*target_or); it != m_out.files.end()) {
+      LayerFile copy = it->second;
+      m_out.hardlinks.erase(path);
+      m_out.files[path] = std::move(copy);
+    } else {
+      m_out.files.erase(path);
+      m_out.hardlinks[path] = *target_or;
+    }
+    return {};
+  }
+  switch (type) {
+    case AE_IFDIR:
+      m_out.dirs.push_back(path);
+      return {};
+    case AE_IFLNK: {
+      const char* target = archive_entry_symlink(entry);
+      m_out.files.erase(path);
+      m_out.hardlinks.erase(path);
+      m_out.symlinks[path] = target != nullptr ? target : "";
+      return {};
+    }
+    case AE_IFREG:
+      if (!m_options.wants || !m_options.wants(path)) {
+        return {};
+      }
+      if (size < 0 || static_cast<std::uint64_t>(size) > m_options.max_file_size) {
+        m_out.warnings.push_back(fmt::format("{}: {} skipped: {} bytes exceed the {} byte limit",
+                                             m_name, path, size, m_options.max_file_size));
+        return {};
+      }
+      return read_content(inner, path, static_cast<std::uint64_t>(size), mode);
+    default:
+      return {};  // devices, fifos: nothing a detector reads
+  }
+}
+
+util::Status Analyzer::drain() {
+  const void* block = nullptr;
+  for (;;) {
+    la_ssize_t n = m_pipe.next_block(&block);
+    if (n == 0) {
+      break;
+    }
+    if (n < 0) {
+      return stream_error(nullptr, "reading layer");
+    }
+  }
+  // The decoder may stop at the end of the compressed frame: hash whatever follows it too.
+  while (!m_pipe.blob_eof) {
+    auto n = m_pipe.blob.read(m_pipe.buffer);
+    if (!n) {
+      return std::move(n).error();
+    }
+    if (*n == 0) {
+      break;
+    }
+    m_pipe.compressed_hash.update(m_pipe.buffer.data(), *n);
+    m_pipe.compressed_size += *n;
+  }
+  return {};
+}
+
+util::Result<LayerAnalysis> Analyzer::run() {
+  TRY(open_outer());
+  ArchivePtr inner(archive_read_new());
+  archive_read_support_format_tar(inner.get());
+  if (archive_read_open(inner.get(), &m_pipe, nullptr, inner_read, nullptr) != ARCHIVE_OK) {
+    if (m_pipe.uncompressed_size == 0 && m_pipe.decompress_error.empty() && !m_pipe.io_error) {
+      return fail("not a tar stream (no data after decompression)");
+    }
+    return stream_error(inner.get(), "not a tar stream");
+  }
+  for (;;) {
+    archive_entry* entry = nullptr;
+    int r = archive_read_next_header(inner.get(), &entry);
+    if (r == ARCHIVE_EOF) {
+      break;
+    }
+    if (r < ARCHIVE_WARN) {
+      if (clean_end() && m_out.entries > 0 &&
+          static_cast<std::int64_t>(m_pipe.uncompressed_size) >= m_last_entry_end) {
+        m_truncated_tail = true;
+        break;
+      }
+      return stream_error(inner.get(), m_out.entries == 0 ? "not a tar stream" : "corrupt tar");
+    }
+    ++m_out.entries;
+    TRY(handle_entry(inner.get(), entry));
+    if (m_truncated_tail) {
+      break;
+    }
+  }
+  if (m_truncated_tail) {
+    m_out.warnings.push_back(fmt::format(
+        "{}: tar stream ends without its end-of-archive footer after {} entries (accepted, as "
+        "Docker does)",
+        m_name, m_out.entries));
+  }
+  inner.reset();
+  TRY(drain());
+  m_out.digest = "sha256:" + m_pipe.compressed_hash.hex_digest();
+  m_out.diff_id = "sha256:" + m_pipe.uncompressed_hash.hex_digest();
+  m_out.compressed_size = m_pipe.compressed_size;
+  m_out.uncompressed_size = m_pipe.uncompressed_size;
+  return std::move(m_out);
+}
+
+}  // namespace
+
+util::Result<LayerAnalysis> analyze_layer(util::InputStream& blob, const ReadOptions& options) {
+  Analyzer analyzer(blob, options);
+  return analyzer.run();
+}
+
+}  // namespace strata::layer

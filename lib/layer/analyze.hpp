@@ -1,0 +1,68 @@
+#pragma once
+// Reading one layer blob: a single pass over a byte stream that keeps only what the detectors
+// asked for. Nothing is unpacked to disk.
+//
+// Pipeline: InputStream -> sha256 (digest) -> libarchive "raw" reader with the gzip and zstd
+// filters (chosen by magic bytes; anything else passes through as is) -> sha256 (diff_id) ->
+// libarchive tar reader. Entry data that is not kept is consumed without copying. Buffers are
+// 256 KiB.
+//
+// Errors (input category, message names the stream): an empty blob, a corrupt or truncated
+// gzip/zstd stream, a stream that is not a tar, an entry whose data is cut short, an entry or
+// hard-link target with an absolute path or a ".." that climbs above the root (the whole layer
+// is rejected: such a tar is malicious or broken, and Docker refuses it too).
+//
+// Tolerated with a warning: a tar stream that ends cleanly after an entry's data but lacks the
+// padding and/or the end-of-archive footer (e.g. layers written by `umoci insert` 0.4.7, which
+// Docker and podman accept), provided the compressed stream itself is complete. The check is
+// "uncompressed bytes >= last header offset + 512 + its size"; a pax header in front of the last
+// entry makes this bound slightly loose.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/result.hpp"
+#include "util/stream.hpp"
+
+namespace strata::layer {
+
+struct ReadOptions {
+  // Keep the content of regular files (and hard links) for which this returns true. An empty
+  // function keeps no content (symlinks, whiteouts and dirs are still recorded).
+  std::function<bool(std::string_view normalized_path)> wants;
+  // Per-file cap: a wanted file larger than this is skipped with a warning.
+  std::uint64_t max_file_size = 32u << 20;
+};
+
+struct LayerFile {
+  std::string content;
+  std::uint32_t mode = 0644;
+};
+
+// Everything strata keeps of one layer (later cached per diff_id). Paths are normalised
+// ("/etc/os-release"). A path appears in at most one of files / symlinks / hardlinks (the last
+// entry in the tar for a path wins).
+struct LayerAnalysis {
+  std::string diff_id;  // "sha256:<hex>" of the uncompressed tar stream
+  std::string digest;   // "sha256:<hex>" of the bytes as read (compressed)
+  std::uint64_t compressed_size = 0, uncompressed_size = 0, entries = 0;
+  std::map<std::string, LayerFile> files;       // kept regular files (and resolved hard links)
+  std::map<std::string, std::string> symlinks;  // every symlink: path -> target, as written
+  // Wanted hard links whose target's content is not in `files` (an unwanted file of this layer,
+  // or a file of a lower layer): path -> normalised target. merge_layers copies the content
+  // from the merged view when it is there.
+  std::map<std::string, std::string> hardlinks;
+  std::vector<std::string> dirs;         // every directory entry of this layer (cheap: names only)
+  std::vector<std::string> whiteouts;    // paths deleted by ".wh.NAME"
+  std::vector<std::string> opaque_dirs;  // dirs made opaque by ".wh..wh..opq"
+  std::vector<std::string> warnings;
+};
+
+// Reads `blob` to its end once. See the file comment for formats, errors and warnings.
+util::Result<LayerAnalysis> analyze_layer(util::InputStream& blob, const ReadOptions& options);
+
+}  // namespace strata::layer

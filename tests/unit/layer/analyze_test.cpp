@@ -1,0 +1,224 @@
+#include <catch2/catch.hpp>
+
+#include "layer/analyze.hpp"
+#include "layer/entry_path.hpp"
+#include "tar_builder.hpp"
+#include "util/file.hpp"
+#include "util/hash.hpp"
+#include "util/stream.hpp"
+
+using namespace strata;
+
+namespace {
+
+const std::string k_images = std::string(STRATA_TESTDATA_DIR) + "/images";
+const std::string k_alpine_blobs = k_images + "/oci-alpine/blobs/sha256/";
+
+layer::ReadOptions keep_all() {
+  layer::ReadOptions o;
+  o.wants = [](std::string_view) { return true; };
+  return o;
+}
+
+layer::ReadOptions keep(std::vector<std::string> paths) {
+  layer::ReadOptions o;
+  o.wants = [paths](std::string_view p) {
+    return std::find(paths.begin(), paths.end(), p) != paths.end();
+  };
+  return o;
+}
+
+util::Result<layer::LayerAnalysis> analyze_bytes(const std::string& bytes,
+                                                 const layer::ReadOptions& o) {
+  util::MemoryInputStream s(std::as_bytes(std::span(bytes.data(), bytes.size())), "crafted");
+  return layer::analyze_layer(s, o);
+}
+
+util::Result<layer::LayerAnalysis> analyze_file(const std::string& path,
+                                                const layer::ReadOptions& o) {
+  auto s = util::FileInputStream::open(path);
+  REQUIRE(s.ok());
+  return layer::analyze_layer(**s, o);
+}
+
+std::string read(const std::string& path) {
+  auto r = util::read_file(path);
+  REQUIRE(r.ok());
+  return *r;
+}
+
+}  // namespace
+
+TEST_CASE("entry paths are normalised and escapes rejected", "[layer]") {
+  CHECK(*layer::normalize_entry_path("./etc//x/") == "/etc/x");
+  CHECK(*layer::normalize_entry_path("./") == "/");
+  CHECK(*layer::normalize_entry_path("a/../b") == "/b");
+  CHECK_FALSE(layer::normalize_entry_path("/etc/passwd").ok());
+  CHECK_FALSE(layer::normalize_entry_path("../x").ok());
+  CHECK_FALSE(layer::normalize_entry_path("a/../../x").ok());
+  auto opq = layer::classify_whiteout("/etc/profile.d/.wh..wh..opq");
+  CHECK(opq.kind == layer::WhiteoutKind::opaque);
+  CHECK(opq.target == "/etc/profile.d");
+  auto wh = layer::classify_whiteout("/etc/.wh.motd");
+  CHECK(wh.kind == layer::WhiteoutKind::file);
+  CHECK(wh.target == "/etc/motd");
+  CHECK(layer::classify_whiteout("/.wh.x").target == "/x");
+  CHECK(layer::classify_whiteout("/a/.wh..wh.plnk").kind == layer::WhiteoutKind::other_meta);
+  CHECK(layer::classify_whiteout("/a/b.wh.c").kind == layer::WhiteoutKind::none);
+}
+
+TEST_CASE("gzip layer: digests and kept files", "[layer]") {
+  auto o = keep({"/lib/apk/db/installed", "/etc/os-release", "/etc/alpine-release"});
+  auto a = analyze_file(
+      k_alpine_blobs + "4cee1a64b6d2928a40f717a3807fa3c6c4e5214c73ccb84188171945ea37a231", o);
+  REQUIRE(a.ok());
+  CHECK(a->digest == "sha256:4cee1a64b6d2928a40f717a3807fa3c6c4e5214c73ccb84188171945ea37a231");
+  CHECK(a->diff_id == "sha256:24d58df9dfe44a87e8fd5adf846fb625afe0d9be2b2cdd3ebcd2d46654da07e3");
+  CHECK(a->compressed_size == 3548149);
+  CHECK(a->uncompressed_size == 7649280);  // the docker-archive's <diffid>.tar member size
+  CHECK(a->files.size() == 3);
+  CHECK(a->files.at("/etc/os-release").content.find("VERSION_ID=3.18.9") != std::string::npos);
+  CHECK(a->files.at("/etc/alpine-release").content == "3.18.9\n");
+  CHECK(a->files.at("/lib/apk/db/installed").content.find("P:musl\nV:1.2.4-r2") !=
+        std::string::npos);
+  CHECK(a->symlinks.at("/bin/sh") == "/bin/busybox");
+  CHECK(std::find(a->dirs.begin(), a->dirs.end(), "/etc/apk") != a->dirs.end());
+  CHECK(a->whiteouts.empty());
+  CHECK(a->warnings.empty());
+  CHECK(a->entries > 400);
+}
+
+TEST_CASE("zstd layers give the same diff_ids as gzip", "[layer]") {
+  const std::string zstd = k_images + "/oci-alpine-zstd/blobs/sha256/";
+  auto l1 = analyze_file(
+      zstd + "4048d0888f0ce9081676b4a96d19d5dfa3271d6a5b0a474240e303c76149aa77", keep_all());
+  REQUIRE(l1.ok());
+  CHECK(l1->diff_id == "sha256:24d58df9dfe44a87e8fd5adf846fb625afe0d9be2b2cdd3ebcd2d46654da07e3");
+  CHECK(l1->digest == "sha256:4048d0888f0ce9081676b4a96d19d5dfa3271d6a5b0a474240e303c76149aa77");
+  CHECK(l1->files.at("/etc/alpine-release").content == "3.18.9\n");
+  auto l3 = analyze_file(
+      zstd + "8b781610a10b271eca3389f87d155c4a6f3d040963d9d542cbd9d6ba5a1a0f86", keep_all());
+  REQUIRE(l3.ok());
+  CHECK(l3->diff_id == "sha256:5eb6bd1a4cdbd70609a644322d0a4fc03a6a9e7320e4709914059e8443ddd3d0");
+}
+
+TEST_CASE("whiteouts and opaque dirs are recorded", "[layer]") {
+  auto l2 = analyze_file(
+      k_alpine_blobs + "5a064e0b577cf489bfab7c844a509da9481b85801c0bb49f2fa4b19e50583431",
+      keep({}));
+  REQUIRE(l2.ok());
+  CHECK(l2->diff_id == "sha256:8482b70d68fdf0bef0d9f138ba47f7a3ba82ed6cc9ff38352a245af9319740fd");
+  auto& w = l2->whiteouts;
+  for (const char* p : {"/bin/ed", "/etc/conf.d", "/etc/init.d", "/etc/ssl/misc",
+                        "/etc/udhcpd.conf", "/lib/libz.so.1.2.13", "/lib/mdev", "/var/lib/udhcpd",
+                        "/etc/apk/protected_paths.d/alpine-release.list"}) {
+    CHECK(std::find(w.begin(), w.end(), p) != w.end());
+  }
+  CHECK(w.size() == 9);
+  CHECK(l2->files.empty());
+
+  auto l3 = analyze_file(
+      k_alpine_blobs + "30719c49779bc9da412c930f4c1f60e0dafbba2769c3a0eb048bb04726633ba6",
+      keep_all());
+  REQUIRE(l3.ok());
+  CHECK(l3->opaque_dirs == std::vector<std::string>{"/etc/profile.d"});
+  CHECK(l3->whiteouts == std::vector<std::string>{"/etc/motd"});
+  CHECK(l3->files.count("/opt/app/hello.txt") == 1);
+  CHECK(l3->files.count("/etc/profile.d/strata.sh") == 1);
+}
+
+TEST_CASE("a tar without its footer is accepted with a warning", "[layer]") {
+  auto a = analyze_file(
+      k_alpine_blobs + "095b339d5122e07cdf3a0de62382d72c5cb6abf929ab49432b3597b72f411670",
+      keep_all());
+  INFO((a.ok() ? "" : a.error().message));
+  REQUIRE(a.ok());
+  CHECK(a->diff_id.substr(0, 19) == "sha256:60cb828692f0");
+  CHECK(a->uncompressed_size == 537);
+  CHECK(a->files.count("/opt/inserted.txt") == 1);
+  CHECK(a->files.at("/opt/inserted.txt").content.size() == 25);
+  REQUIRE(a->warnings.size() == 1);
+  CHECK(a->warnings[0].find("end-of-archive") != std::string::npos);
+
+  // Crafted: the same without footer but with padding is also fine; cut inside data is not.
+  test::TarBuilder t;
+  t.file("a.txt", "hello").file("b.txt", std::string(3000, 'x'));
+  auto ok = analyze_bytes(t.without_footer(), keep_all());
+  REQUIRE(ok.ok());
+  CHECK(ok->files.at("/b.txt").content.size() == 3000);
+  // libarchive treats an end at a block boundary as a clean end: no warning needed.
+  auto cut = t.without_footer().substr(0, 512 + 512 + 512 + 1000);
+  CHECK_FALSE(analyze_bytes(cut, keep_all()).ok());
+  CHECK_FALSE(analyze_bytes(cut, keep({})).ok());  // also when the entry is not kept
+}
+
+TEST_CASE("truncated gzip and zstd streams are errors", "[layer]") {
+  std::string gz = read(k_alpine_blobs +
+                        "4cee1a64b6d2928a40f717a3807fa3c6c4e5214c73ccb84188171945ea37a231");
+  for (std::size_t cut : {std::size_t{10}, std::size_t{5000}, gz.size() / 2, gz.size() - 4}) {
+    auto r = analyze_bytes(gz.substr(0, cut), keep_all());
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().category == util::ErrorCategory::input);
+    CHECK(r.error().message.find("crafted") != std::string::npos);
+  }
+  std::string zs = read(k_images + "/oci-alpine-zstd/blobs/sha256/"
+                                   "4048d0888f0ce9081676b4a96d19d5dfa3271d6a5b0a474240e303c76149aa77");
+  for (std::size_t cut : {std::size_t{8}, zs.size() / 3, zs.size() - 3}) {
+    auto r = analyze_bytes(zs.substr(0, cut), keep_all());
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().message.find("crafted") != std::string::npos);
+  }
+  // Corrupt gzip body.
+  std::string bad = gz;
+  for (std::size_t i = 1000; i < 1100; ++i) {
+    bad[i] = static_cast<char>(bad[i] ^ 0x5a);
+  }
+  CHECK_FALSE(analyze_bytes(bad, keep_all()).ok());
+}
+
+TEST_CASE("bad layer input is rejected", "[layer]") {
+  CHECK_FALSE(analyze_bytes("", keep_all()).ok());
+  CHECK_FALSE(analyze_bytes(std::string(5000, 'z'), keep_all()).ok());
+  CHECK_FALSE(analyze_bytes("{\"not\": \"a tar\"}", keep_all()).ok());
+  auto dotdot = analyze_bytes(test::TarBuilder().file("../etc/passwd", "x").finish(), keep_all());
+  REQUIRE_FALSE(dotdot.ok());
+  CHECK(dotdot.error().message.find("escapes") != std::string::npos);
+  auto abs = analyze_bytes(test::TarBuilder().file("/etc/passwd", "x").finish(), keep({}));
+  REQUIRE_FALSE(abs.ok());
+  CHECK(abs.error().message.find("absolute") != std::string::npos);
+  CHECK_FALSE(
+      analyze_bytes(test::TarBuilder().file("a", "x").hardlink("b", "../../a").finish(), keep_all())
+          .ok());
+}
+
+TEST_CASE("links, size cap and empty tar", "[layer]") {
+  test::TarBuilder t;
+  t.dir("etc/")
+      .file("etc/big", std::string(2000, 'b'))
+      .file("etc/target", "content")
+      .hardlink("etc/link", "etc/target")
+      .hardlink("etc/lower", "usr/lib/elsewhere")
+      .symlink("etc/abs", "/etc/target")
+      .symlink("etc/up", "../../../../etc/target")
+      .file("etc/up", "replaced");  // last entry for a path wins
+  layer::ReadOptions o = keep_all();
+  o.max_file_size = 1000;
+  auto a = analyze_bytes(t.finish(), o);
+  REQUIRE(a.ok());
+  CHECK(a->files.count("/etc/big") == 0);
+  REQUIRE(a->warnings.size() == 1);
+  CHECK(a->warnings[0].find("/etc/big") != std::string::npos);
+  CHECK(a->files.at("/etc/link").content == "content");
+  CHECK(a->hardlinks.at("/etc/lower") == "/usr/lib/elsewhere");
+  CHECK(a->symlinks.at("/etc/abs") == "/etc/target");
+  CHECK(a->symlinks.count("/etc/up") == 0);
+  CHECK(a->files.at("/etc/up").content == "replaced");
+  CHECK(a->dirs == std::vector<std::string>{"/etc"});
+  std::string bytes = t.finish();
+  CHECK(a->diff_id == "sha256:" + util::sha256_hex(bytes));
+  CHECK(a->digest == a->diff_id);
+
+  auto empty = analyze_bytes(std::string(1024, '\0'), keep_all());
+  REQUIRE(empty.ok());
+  CHECK(empty->entries == 0);
+}
