@@ -1,0 +1,85 @@
+#include <nlohmann/json.hpp>
+
+#include "report/report.hpp"
+
+namespace strata::report {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json strings(const std::vector<std::string>& items) {
+  Json arr = Json::array();
+  for (const auto& s : items) {
+    arr.push_back(s);
+  }
+  return arr;
+}
+
+}  // namespace
+
+void write_json(const model::ScanResult& result, std::ostream& out) {
+  Json doc;
+  doc["schema_version"] = 1;
+
+  const auto& t = result.target;
+  Json target;
+  target["kind"] = t.kind;
+  target["name"] = t.name;
+  target["digest"] = t.digest;
+  target["platform"] = t.platform;
+  target["os"] = Json{{"family", t.os.family},
+                      {"version", t.os.version},
+                      {"ecosystem", t.os.ecosystem}};
+  doc["target"] = std::move(target);
+
+  Json layers = Json::array();
+  for (const auto& l : result.layers) {
+    layers.push_back(
+        Json{{"digest", l.digest}, {"diff_id", l.diff_id}, {"created_by", l.created_by}});
+  }
+  doc["layers"] = std::move(layers);
+
+  Json packages = Json::array();
+  for (const auto& p : sorted_packages(result.packages)) {
+    packages.push_back(Json{{"name", p.name},
+                            {"version", p.version},
+                            {"type", p.type},
+                            {"ecosystem", p.ecosystem},
+                            {"source_name", p.source_name},
+                            {"source_version", p.source_version},
+                            {"purl", p.purl},
+                            {"layer", p.layer}});
+  }
+  doc["packages"] = std::move(packages);
+
+  Json vulns = Json::array();
+  for (const auto& f : sorted_findings(result.findings)) {
+    Json v;
+    v["id"] = f.id;
+    v["advisory_id"] = f.advisory_id;
+    v["aliases"] = strings(f.aliases);
+    v["package"] = f.package;
+    v["installed_version"] = f.installed_version;
+    v["fixed_version"] = f.fixed_version;
+    v["status"] = !f.status.empty() ? f.status : (f.fixed_version.empty() ? "affected" : "fixed");
+    v["severity"] = model::severity_name(f.severity);
+    v["cvss_score"] = f.cvss_score ? Json(*f.cvss_score) : Json(nullptr);
+    v["layer"] = f.layer;
+    v["links"] = strings(f.links);
+    vulns.push_back(std::move(v));
+  }
+  doc["vulnerabilities"] = std::move(vulns);
+
+  doc["warnings"] = strings(result.warnings);
+  doc["db"] = Json{{"built", result.db_built}};
+
+  auto counts = count_by_severity(result);
+  doc["summary"] = Json{{"critical", counts.critical}, {"high", counts.high},
+                        {"medium", counts.medium},     {"low", counts.low},
+                        {"unknown", counts.unknown},   {"total", counts.total}};
+
+  out << doc.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
+}
+
+}  // namespace strata::report

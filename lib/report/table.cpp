@@ -1,0 +1,112 @@
+#include <algorithm>
+#include <array>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "report/report.hpp"
+
+namespace strata::report {
+
+namespace {
+
+constexpr const char* k_reset = "\033[0m";
+
+const char* severity_color(model::Severity s) {
+  switch (s) {
+    case model::Severity::critical: return "\033[1;31m";  // bold red
+    case model::Severity::high: return "\033[31m";        // red
+    case model::Severity::medium: return "\033[33m";      // yellow
+    case model::Severity::low: return "\033[34m";         // blue
+    case model::Severity::unknown: break;
+  }
+  return "";
+}
+
+// Display width of a cell: UTF-8 code points (no control characters expected).
+std::size_t width(const std::string& s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) {
+    if ((c & 0xC0) != 0x80) {
+      ++n;
+    }
+  }
+  return n;
+}
+
+std::string os_text(const model::OsInfo& os) {
+  if (os.empty()) {
+    return "OS: unknown";
+  }
+  std::string text = os.version.empty() ? os.family : fmt::format("{} {}", os.family, os.version);
+  return text;
+}
+
+}  // namespace
+
+void write_table(const model::ScanResult& result, std::ostream& out, bool color) {
+  const auto& t = result.target;
+  out << fmt::format("{} ({}), {} package{}\n", t.name.empty() ? "(unnamed target)" : t.name,
+                     os_text(t.os), result.packages.size(),
+                     result.packages.size() == 1 ? "" : "s");
+  out << '\n';
+
+  if (result.findings.empty()) {
+    if (result.warnings.empty()) {
+      out << "No vulnerabilities found\n";
+    } else {
+      out << fmt::format("No vulnerabilities found, but read the {} warning{} below\n",
+                         result.warnings.size(), result.warnings.size() == 1 ? "" : "s");
+    }
+  } else {
+    constexpr std::size_t k_cols = 5;
+    std::vector<std::array<std::string, k_cols>> rows;
+    std::vector<model::Severity> severities;
+    rows.push_back({"PACKAGE", "INSTALLED", "FIXED", "VULNERABILITY", "SEVERITY"});
+    severities.push_back(model::Severity::unknown);
+    for (const auto& f : sorted_findings(result.findings)) {
+      rows.push_back({f.package, f.installed_version,
+                      f.fixed_version.empty() ? "-" : f.fixed_version, f.id,
+                      model::severity_name(f.severity)});
+      severities.push_back(f.severity);
+    }
+    std::array<std::size_t, k_cols> widths{};
+    for (const auto& row : rows) {
+      for (std::size_t i = 0; i < k_cols; ++i) {
+        widths[i] = std::max(widths[i], width(row[i]));
+      }
+    }
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      std::string line;
+      for (std::size_t i = 0; i + 1 < k_cols; ++i) {
+        line += rows[r][i];
+        line.append(widths[i] - width(rows[r][i]) + 2, ' ');
+      }
+      const char* c = (color && r > 0) ? severity_color(severities[r]) : "";
+      if (*c != '\0') {
+        line += fmt::format("{}{}{}", c, rows[r][k_cols - 1], k_reset);
+      } else {
+        line += rows[r][k_cols - 1];
+      }
+      out << line << '\n';
+    }
+  }
+
+  if (!result.warnings.empty()) {
+    out << '\n';
+    const char* on = color ? "\033[1;33m" : "";
+    const char* off = color ? k_reset : "";
+    out << fmt::format("{}WARNINGS ({}):{}\n", on, result.warnings.size(), off);
+    for (const auto& w : result.warnings) {
+      out << fmt::format("  {}!{} {}\n", on, off, w);
+    }
+  }
+
+  auto c = count_by_severity(result);
+  out << '\n';
+  out << fmt::format("Total: {} (CRITICAL: {}, HIGH: {}, MEDIUM: {}, LOW: {}, UNKNOWN: {})\n",
+                     c.total, c.critical, c.high, c.medium, c.low, c.unknown);
+}
+
+}  // namespace strata::report
