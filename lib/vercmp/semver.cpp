@@ -1,19 +1,241 @@
-// Placeholder: replaced by the real semver implementation (being written in parallel).
 #include "vercmp/semver.hpp"
 
-namespace strata::vercmp::semver {
+#include <algorithm>
 
-util::Result<int> compare_strings(std::string_view, std::string_view) {
-  return util::Error{util::ErrorCategory::internal, "semver versions: not implemented yet"};
+namespace strata::vercmp::semver {
+namespace {
+
+constexpr std::size_t k_max_length = 256;                   // node-semver MAX_LENGTH
+constexpr std::uint64_t k_max_safe_integer = 9007199254740991;  // Number.MAX_SAFE_INTEGER
+
+// JavaScript's \s and String.prototype.trim(), ASCII part.
+bool is_js_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_ident_char(char c) {
+  return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-';
 }
-util::Status validate(std::string_view) {
-  return util::Error{util::ErrorCategory::internal, "semver versions: not implemented yet"};
+bool all_digits(std::string_view s) {
+  for (char c : s) {
+    if (!is_digit(c)) {
+      return false;
+    }
+  }
+  return !s.empty();
+}
+std::string_view strip_zeros(std::string_view digits) {
+  while (digits.size() > 1 && digits.front() == '0') {
+    digits.remove_prefix(1);
+  }
+  return digits;
+}
+
+// Dot-separated identifiers of [0-9A-Za-z-]+; with `no_leading_zero`, all-digit identifiers
+// must be "0" or start with 1-9 (strict prerelease).
+bool valid_idents(std::string_view s, bool no_leading_zero) {
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= s.size(); ++i) {
+    if (i == s.size() || s[i] == '.') {
+      std::string_view id = s.substr(start, i - start);
+      if (id.empty()) {
+        return false;
+      }
+      if (no_leading_zero && id.size() > 1 && id[0] == '0' && all_digits(id)) {
+        return false;
+      }
+      start = i + 1;
+    } else if (!is_ident_char(s[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// A major/minor/patch number; strict forbids leading zeros. False if not a number or too big.
+bool take_number(std::string_view& s, Mode mode, std::uint64_t& out) {
+  std::size_t i = 0;
+  while (i < s.size() && is_digit(s[i])) {
+    ++i;
+  }
+  if (i == 0 || (mode == Mode::strict && s[0] == '0' && i > 1)) {
+    return false;
+  }
+  std::string_view digits = strip_zeros(s.substr(0, i));
+  if (digits.size() > 16) {
+    return false;
+  }
+  out = 0;
+  for (char c : digits) {
+    out = out * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  if (out > k_max_safe_integer) {
+    return false;
+  }
+  s.remove_prefix(i);
+  return true;
+}
+
+int compare_u64(std::uint64_t a, std::uint64_t b) { return a < b ? -1 : (a > b ? 1 : 0); }
+
+util::Result<Version> parse_reason(std::string_view text, Mode mode) {
+  if (text.size() > k_max_length) {
+    return util::input_error("longer than {} characters", k_max_length);
+  }
+  std::string_view s = text;
+  while (!s.empty() && is_js_space(s.front())) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && is_js_space(s.back())) {
+    s.remove_suffix(1);
+  }
+  if (mode == Mode::loose) {
+    while (!s.empty() && (s[0] == 'v' || s[0] == '=' || is_js_space(s[0]))) {
+      s.remove_prefix(1);
+    }
+  } else if (!s.empty() && s[0] == 'v') {
+    s.remove_prefix(1);
+  }
+  Version v;
+  if (!take_number(s, mode, v.major) || s.empty() || s[0] != '.') {
+    return util::input_error("bad major version");
+  }
+  s.remove_prefix(1);
+  if (!take_number(s, mode, v.minor) || s.empty() || s[0] != '.') {
+    return util::input_error("bad minor version");
+  }
+  s.remove_prefix(1);
+  if (!take_number(s, mode, v.patch)) {
+    return util::input_error("bad patch version");
+  }
+  // Prerelease: strict "-ids"; loose "-?ids", where an identifier may itself start with '-'.
+  std::string_view region = s.substr(0, s.find('+'));
+  std::string_view pre;
+  if (!region.empty()) {
+    if (mode == Mode::strict) {
+      if (region[0] != '-' || !valid_idents(region.substr(1), true)) {
+        return util::input_error("bad prerelease '{}'", region);
+      }
+      pre = region.substr(1);
+    } else if (region[0] == '-' && valid_idents(region.substr(1), false)) {
+      pre = region.substr(1);
+    } else if (valid_idents(region, false)) {
+      pre = region;
+    } else {
+      return util::input_error("bad prerelease '{}'", region);
+    }
+  }
+  s.remove_prefix(region.size());
+  std::string_view build;
+  if (!s.empty()) {  // s[0] == '+'
+    build = s.substr(1);
+    if (!valid_idents(build, false)) {
+      return util::input_error("bad build metadata '{}'", s);
+    }
+  }
+  v.m_text.reserve(pre.size() + build.size());
+  if (!pre.empty()) {
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= pre.size(); ++i) {
+      if (i == pre.size() || pre[i] == '.') {
+        std::string_view id = pre.substr(start, i - start);
+        Identifier ident;
+        ident.numeric = all_digits(id);
+        ident.offset = static_cast<std::uint32_t>(v.m_text.size());
+        ident.length = static_cast<std::uint32_t>(id.size());
+        v.m_text += id;
+        v.prerelease.push_back(ident);
+        start = i + 1;
+      }
+    }
+  }
+  v.m_build_offset = static_cast<std::uint32_t>(v.m_text.size());
+  v.m_build_length = static_cast<std::uint32_t>(build.size());
+  v.m_text += build;
+  return v;
+}
+
+int compare_identifiers(std::string_view a, bool anum, std::string_view b, bool bnum) {
+  if (anum && bnum) {
+    a = strip_zeros(a);
+    b = strip_zeros(b);
+    if (a.size() != b.size()) {
+      return a.size() < b.size() ? -1 : 1;
+    }
+  } else if (anum != bnum) {
+    return anum ? -1 : 1;
+  }
+  int c = a.compare(b);
+  return c < 0 ? -1 : (c > 0 ? 1 : 0);
+}
+
+}  // namespace
+
+util::Result<Version> parse(std::string_view text, Mode mode) {
+  auto v = parse_reason(text, mode);
+  if (!v) {
+    return util::input_error("invalid semver version '{}': {}", text, v.error().message);
+  }
+  return v;
+}
+
+int compare(const Version& l, const Version& r) {
+  if (int c = compare_u64(l.major, r.major); c != 0) {
+    return c;
+  }
+  if (int c = compare_u64(l.minor, r.minor); c != 0) {
+    return c;
+  }
+  if (int c = compare_u64(l.patch, r.patch); c != 0) {
+    return c;
+  }
+  if (l.prerelease.empty() || r.prerelease.empty()) {
+    return l.prerelease.empty() == r.prerelease.empty() ? 0 : (l.prerelease.empty() ? 1 : -1);
+  }
+  std::size_t n = std::min(l.prerelease.size(), r.prerelease.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    const Identifier& a = l.prerelease[i];
+    const Identifier& b = r.prerelease[i];
+    if (int c = compare_identifiers(l.identifier(a), a.numeric, r.identifier(b), b.numeric);
+        c != 0) {
+      return c;
+    }
+  }
+  return compare_u64(l.prerelease.size(), r.prerelease.size());
+}
+
+std::string canonical(const Version& v) {
+  std::string out = std::to_string(v.major) + "." + std::to_string(v.minor) + "." +
+                    std::to_string(v.patch);
+  for (std::size_t i = 0; i < v.prerelease.size(); ++i) {
+    out += i == 0 ? '-' : '.';
+    std::string_view id = v.identifier(v.prerelease[i]);
+    // node-semver turns numeric identifiers below 2^53-1 into numbers.
+    if (v.prerelease[i].numeric && strip_zeros(id).size() <= 15) {
+      id = strip_zeros(id);
+    }
+    out += id;
+  }
+  return out;
+}
+
+util::Result<int> compare_strings(std::string_view left, std::string_view right) {
+  auto l = parse_reason(left, Mode::loose);
+  if (!l) {
+    return util::input_error("invalid semver version '{}' (left): {}", left, l.error().message);
+  }
+  auto r = parse_reason(right, Mode::loose);
+  if (!r) {
+    return util::input_error("invalid semver version '{}' (right): {}", right,
+                             r.error().message);
+  }
+  return compare(*l, *r);
+}
+
+util::Status validate(std::string_view version) {
+  auto v = parse(version, Mode::loose);
+  if (!v) {
+    return std::move(v).error();
+  }
+  return {};
 }
 
 }  // namespace strata::vercmp::semver
-
-namespace strata::vercmp::npm_range {
-util::Result<bool> satisfies(std::string_view, std::string_view) {
-  return util::Error{util::ErrorCategory::internal, "npm ranges: not implemented yet"};
-}
-}  // namespace strata::vercmp::npm_range
