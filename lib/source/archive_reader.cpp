@@ -1,0 +1,217 @@
+#include "source/archive_reader.hpp"
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "layer/entry_path.hpp"
+#include "util/file.hpp"
+
+namespace strata::source {
+
+namespace {
+
+constexpr std::size_t k_block = 256u << 10;
+constexpr std::uint64_t k_max_json = 16u << 20;
+
+struct ArchiveDeleter {
+  void operator()(archive* a) const { archive_read_free(a); }
+};
+
+// The data of the current member of `a`, after `prefix` (bytes already peeked).
+class MemberStream final : public util::InputStream {
+ public:
+  MemberStream(archive* a, std::string name, std::vector<std::byte> prefix)
+      : m_archive(a), m_name(std::move(name)), m_prefix(std::move(prefix)) {}
+
+  util::Result<std::size_t> read(std::span<std::byte> buffer) override {
+    if (m_pos < m_prefix.size()) {
+      std::size_t n = std::min(buffer.size(), m_prefix.size() - m_pos);
+      std::memcpy(buffer.data(), m_prefix.data() + m_pos, n);
+      m_pos += n;
+      return n;
+    }
+    la_ssize_t n = archive_read_data(m_archive, buffer.data(), buffer.size());
+    if (n < 0) {
+      const char* msg = archive_error_string(m_archive);
+      m_error = msg != nullptr ? msg : "read error";
+      return util::input_error("{}: {}", m_name, m_error);
+    }
+    return static_cast<std::size_t>(n);
+  }
+  std::string name() const override { return m_name; }
+  // The outer archive's error, when reading the member failed ("" otherwise).
+  const std::string& outer_error() const { return m_error; }
+
+ private:
+  archive* m_archive;
+  std::string m_name;
+  std::vector<std::byte> m_prefix;
+  std::size_t m_pos = 0;
+  std::string m_error;
+};
+
+bool looks_like_json(std::span<const std::byte> data) {
+  for (std::byte b : data) {
+    char c = static_cast<char>(b);
+    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+      continue;
+    }
+    return c == '{' || c == '[';
+  }
+  return false;
+}
+
+std::string parent_of(const std::string& path) {
+  auto slash = path.rfind('/');
+  return slash == std::string::npos ? std::string() : path.substr(0, slash);
+}
+
+}  // namespace
+
+std::optional<std::string> normalize_member_path(std::string_view name) {
+  auto p = layer::normalize_entry_path(name);
+  if (!p) {
+    return std::nullopt;
+  }
+  return p->substr(1);
+}
+
+const ArchiveMember* ArchiveContents::find(std::string_view path) const {
+  std::string key(path);
+  for (int hop = 0; hop < 16; ++hop) {
+    auto it = members.find(key);
+    if (it == members.end()) {
+      return nullptr;
+    }
+    if (!it->second.is_link) {
+      return &it->second;
+    }
+    key = it->second.link_target;
+  }
+  return nullptr;
+}
+
+util::Result<ArchiveContents> read_image_archive(const std::string& path,
+                                                 const layer::ReadOptions& options) {
+  if (!util::is_regular_file(path)) {
+    if (util::is_directory(path)) {
+      return util::input_error("{}: is a directory", path);
+    }
+    auto probe = util::read_file(path, 0);  // for the system's error message
+    return probe ? util::input_error("{}: not a regular file", path) : probe.error();
+  }
+  std::unique_ptr<archive, ArchiveDeleter> a(archive_read_new());
+  archive_read_support_filter_gzip(a.get());
+  archive_read_support_format_tar(a.get());
+  if (archive_read_open_filename(a.get(), path.c_str(), k_block) != ARCHIVE_OK) {
+    const char* msg = archive_error_string(a.get());
+    return util::input_error("{}: not an image archive (a tar or gzip-compressed tar): {}", path,
+                             msg != nullptr ? msg : "unrecognised format");
+  }
+  ArchiveContents out;
+  std::vector<std::byte> peek(k_block);
+  for (;;) {
+    archive_entry* entry = nullptr;
+    int r = archive_read_next_header(a.get(), &entry);
+    if (r == ARCHIVE_EOF) {
+      break;
+    }
+    if (r < ARCHIVE_WARN) {
+      const char* msg = archive_error_string(a.get());
+      if (out.members.empty() && msg != nullptr && std::strstr(msg, "empty") != nullptr) {
+        return util::input_error("{}: empty archive", path);
+      }
+      return util::input_error("{}: corrupt or truncated archive: {}", path,
+                               msg != nullptr ? msg : "read error");
+    }
+    const char* raw = archive_entry_pathname(entry);
+    auto name = normalize_member_path(raw != nullptr ? raw : "");
+    if (!name) {
+      return util::input_error("{}: member '{}' has an absolute or escaping path", path,
+                               raw != nullptr ? raw : "");
+    }
+    if (name->empty()) {
+      continue;
+    }
+    ArchiveMember member;
+    if (const char* hard = archive_entry_hardlink(entry); hard != nullptr) {
+      auto target = normalize_member_path(hard);
+      if (!target) {
+        return util::input_error("{}: member '{}' links outside the archive", path, *name);
+      }
+      member.is_link = true;
+      member.link_target = *target;
+      out.members[*name] = std::move(member);
+      continue;
+    }
+    auto type = archive_entry_filetype(entry);
+    if (type == AE_IFLNK) {
+      const char* target = archive_entry_symlink(entry);
+      std::string joined = parent_of(*name) + "/" + (target != nullptr ? target : "");
+      auto norm = normalize_member_path(joined);
+      if (!norm || (target != nullptr && target[0] == '/')) {
+        return util::input_error("{}: member '{}' links outside the archive", path, *name);
+      }
+      member.is_link = true;
+      member.link_target = *norm;
+      out.members[*name] = std::move(member);
+      continue;
+    }
+    if (type != AE_IFREG) {
+      continue;
+    }
+    member.size = static_cast<std::uint64_t>(std::max<la_int64_t>(0, archive_entry_size(entry)));
+    // Peek at the first block to classify the member.
+    std::size_t peeked = 0;
+    while (peeked < peek.size()) {
+      la_ssize_t n = archive_read_data(a.get(), peek.data() + peeked, peek.size() - peeked);
+      if (n < 0) {
+        const char* msg = archive_error_string(a.get());
+        return util::input_error("{}: corrupt or truncated archive at '{}': {}", path, *name,
+                                 msg != nullptr ? msg : "read error");
+      }
+      if (n == 0) {
+        break;
+      }
+      peeked += static_cast<std::size_t>(n);
+    }
+    std::span<const std::byte> head(peek.data(), peeked);
+    bool keep = member.size < 1024 || (member.size <= k_max_json && looks_like_json(head));
+    if (keep) {
+      std::string content(reinterpret_cast<const char*>(head.data()), head.size());
+      for (;;) {
+        la_ssize_t n = archive_read_data(a.get(), peek.data(), peek.size());
+        if (n < 0) {
+          const char* msg = archive_error_string(a.get());
+          return util::input_error("{}: corrupt or truncated archive at '{}': {}", path, *name,
+                                   msg != nullptr ? msg : "read error");
+        }
+        if (n == 0) {
+          break;
+        }
+        content.append(reinterpret_cast<const char*>(peek.data()), static_cast<std::size_t>(n));
+      }
+      member.content = std::move(content);
+    } else {
+      MemberStream stream(a.get(), path + ":" + *name,
+                          std::vector<std::byte>(head.begin(), head.end()));
+      member.analysis = layer::analyze_layer(stream, options);
+      if (!stream.outer_error().empty()) {
+        // The outer archive itself broke while reading the member: that is fatal.
+        return util::input_error("{}: corrupt or truncated archive at '{}': {}", path, *name,
+                                 stream.outer_error());
+      }
+    }
+    out.members[*name] = std::move(member);
+  }
+  if (out.members.empty()) {
+    return util::input_error("{}: empty archive", path);
+  }
+  return out;
+}
+
+}  // namespace strata::source

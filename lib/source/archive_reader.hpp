@@ -1,0 +1,50 @@
+#pragma once
+// One pass over an image archive file (a tar, optionally gzip-compressed; the format is detected
+// from content by libarchive, never from the name): a `docker save` tarball or an OCI archive.
+//
+// Design: a compressed outer archive cannot seek, so every member is handled as it passes, once:
+// small or JSON-looking members (first byte '{' or '[' and at most 16 MiB, or under 1 KiB) are
+// kept in memory; every other regular member is analysed as a layer on the fly
+// (layer::analyze_layer, which keeps only wanted files) and its analysis -- or its error -- is
+// kept. The caller maps manifest.json / index.json entries to members afterwards. The cost: in a
+// multi-image archive the layers of the images not chosen are analysed too (memory bounded by
+// the wanted files of those layers). Symlink and hard-link members (skopeo writes
+// `<id>/layer.tar -> ../<diffid>.tar`) are recorded and followed by `find`.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "layer/analyze.hpp"
+#include "util/result.hpp"
+
+namespace strata::source {
+
+struct ArchiveMember {
+  bool is_link = false;
+  std::string link_target;  // normalised member path (symlink resolved against its directory)
+  std::uint64_t size = 0;
+  std::optional<std::string> content;                         // kept in memory
+  std::optional<util::Result<layer::LayerAnalysis>> analysis;  // analysed as a layer
+};
+
+class ArchiveContents {
+ public:
+  // Keys are normalised member paths without a leading "/" ("blobs/sha256/ab..", "x/layer.tar").
+  std::map<std::string, ArchiveMember> members;
+
+  // The member at `path` (normalised), following link members (at most 16 hops); nullptr when
+  // absent or when the links loop.
+  const ArchiveMember* find(std::string_view path) const;
+};
+
+// Reads the archive at `path`. Errors (input): unreadable file, empty file, not a tar (or
+// gzip-compressed tar), a corrupt or truncated outer archive, a member path escaping the root.
+util::Result<ArchiveContents> read_image_archive(const std::string& path,
+                                                 const layer::ReadOptions& options);
+
+// "./a//b" -> "a/b"; nullopt when absolute or escaping.
+std::optional<std::string> normalize_member_path(std::string_view name);
+
+}  // namespace strata::source
