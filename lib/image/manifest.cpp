@@ -17,7 +17,7 @@ util::Result<json> parse_json(std::string_view text) {
     return util::input_error("malformed JSON");
   }
   if (!doc.is_object() && !doc.is_array()) {
-    return util::input_error("malformed JSON: expected an object");
+    return util::input_error("malformed JSON: expected an object or array");
   }
   return doc;
 }
