@@ -140,6 +140,78 @@ const char* parse_into(std::string_view text, Version& out) {
   return nullptr;
 }
 
+// Characters that may appear in a version at all (upstream's set; the revision's is narrower).
+struct CharTable {
+  bool allowed[256] = {};
+  constexpr CharTable() {
+    for (int c = '0'; c <= '9'; ++c) {
+      allowed[c] = true;
+    }
+    for (int c = 'a'; c <= 'z'; ++c) {
+      allowed[c] = true;
+      allowed[c - 'a' + 'A'] = true;
+    }
+    for (char c : {'.', '+', '~', '-', ':'}) {
+      allowed[static_cast<unsigned char>(c)] = true;
+    }
+  }
+};
+constexpr CharTable k_chars;
+
+// One pass for the common, valid case (compare_strings parses on every call). Returns false
+// whenever anything is unusual; parse_into() then decides and explains.
+bool fast_parse(std::string_view text, Version& out) {
+  std::size_t first_colon = std::string_view::npos;
+  std::size_t last_colon = std::string_view::npos;
+  std::size_t last_hyphen = std::string_view::npos;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (!k_chars.allowed[static_cast<unsigned char>(c)]) {
+      return false;
+    }
+    if (c == ':') {
+      first_colon = first_colon == std::string_view::npos ? i : first_colon;
+      last_colon = i;
+    } else if (c == '-') {
+      last_hyphen = i;
+    }
+  }
+  Version v;
+  std::size_t start = 0;
+  if (first_colon != std::string_view::npos) {
+    if (first_colon == 0 || first_colon > 9) {
+      return false;
+    }
+    std::uint32_t epoch = 0;
+    for (std::size_t k = 0; k < first_colon; ++k) {
+      if (!is_digit(text[k])) {
+        return false;
+      }
+      epoch = epoch * 10 + static_cast<std::uint32_t>(text[k] - '0');
+    }
+    v.epoch = epoch;
+    v.has_epoch = true;
+    start = first_colon + 1;
+  }
+  if (last_hyphen != std::string_view::npos && last_hyphen >= start) {
+    if (last_colon != std::string_view::npos && last_colon > last_hyphen) {
+      return false;
+    }
+    v.upstream = text.substr(start, last_hyphen - start);
+    v.revision = text.substr(last_hyphen + 1);
+    if (v.revision.empty()) {
+      return false;
+    }
+  } else {
+    v.upstream = text.substr(start);
+  }
+  if (v.upstream.empty() || !is_digit(v.upstream.front())) {
+    return false;
+  }
+  out = v;
+  return true;
+}
+
 util::Error invalid(std::string_view text, const char* side, const char* why) {
   if (side == nullptr) {
     return util::input_error("invalid dpkg version '{}': {}", text, why);
@@ -151,6 +223,9 @@ util::Error invalid(std::string_view text, const char* side, const char* why) {
 
 util::Result<Version> parse(std::string_view text) {
   Version v;
+  if (fast_parse(text, v)) {
+    return v;
+  }
   if (const char* why = parse_into(text, v)) {
     return invalid(text, nullptr, why);
   }
@@ -186,17 +261,24 @@ std::string canonical(const Version& version) {
 util::Result<int> compare_strings(std::string_view left, std::string_view right) {
   Version a;
   Version b;
-  if (const char* why = parse_into(left, a)) {
-    return invalid(left, "left", why);
+  if (!fast_parse(left, a)) {
+    if (const char* why = parse_into(left, a)) {
+      return invalid(left, "left", why);
+    }
   }
-  if (const char* why = parse_into(right, b)) {
-    return invalid(right, "right", why);
+  if (!fast_parse(right, b)) {
+    if (const char* why = parse_into(right, b)) {
+      return invalid(right, "right", why);
+    }
   }
   return compare(a, b);
 }
 
 util::Status validate(std::string_view version) {
   Version v;
+  if (fast_parse(version, v)) {
+    return {};
+  }
   if (const char* why = parse_into(version, v)) {
     return invalid(version, nullptr, why);
   }
