@@ -253,3 +253,43 @@ TEST_CASE("MemFs: move keeps the tree") {
   CHECK(read(other, "/a") == "1");
   CHECK(other.entry_count() == 1);
 }
+
+TEST_CASE("MemFs: random symlink graphs always resolve or fail, inside the root") {
+  // Deterministic pseudo-random graphs of dirs, files and links (relative, absolute, "..").
+  std::uint32_t seed = 12345;
+  auto next = [&seed](std::uint32_t n) {
+    seed = seed * 1103515245u + 12345u;
+    return (seed >> 16) % n;
+  };
+  const char* names[] = {"a", "b", "c", "..", "."};
+  for (int graph = 0; graph < 200; ++graph) {
+    MemFs fs;
+    auto random_path = [&](int depth) {
+      std::string p = next(3) == 0 ? "" : "/";
+      for (int i = 0; i < depth; ++i) {
+        p += names[next(5)];
+        p += '/';
+      }
+      p += names[next(3)];
+      return p;
+    };
+    for (int i = 0; i < 12; ++i) {
+      auto path = random_path(static_cast<int>(next(3)));
+      switch (next(3)) {
+        case 0: fs.add_file(path, "f" + std::to_string(i)); break;
+        case 1: fs.add_dir(path); break;
+        default: fs.add_symlink(path, random_path(static_cast<int>(next(4)))); break;
+      }
+    }
+    for (int q = 0; q < 20; ++q) {
+      auto path = random_path(static_cast<int>(next(5)));
+      auto r = fs.read_file(path);
+      if (r.ok()) {
+        CHECK(r->front() == 'f');
+      }
+      (void)fs.stat(path);
+      (void)fs.lstat(path);
+      (void)fs.list_dir(path);
+    }
+  }
+}
