@@ -37,8 +37,7 @@ void finish(const Entry& e, std::string_view location, const model::OsInfo& os,
 
 }  // namespace
 
-std::vector<model::Package> parse_apk_installed(std::string_view content,
-                                                std::string_view location,
+std::vector<model::Package> parse_apk_installed(std::string_view content, std::string_view location,
                                                 const model::OsInfo& os,
                                                 std::vector<std::string>& warnings) {
   std::vector<model::Package> out;
@@ -74,11 +73,20 @@ std::vector<model::Package> parse_apk_installed(std::string_view content,
     }
     auto value = std::string(util::trim(line.substr(2)));
     switch (line[0]) {
-      case 'P': e.name = std::move(value); break;
-      case 'V': e.version = std::move(value); break;
-      case 'A': e.arch = std::move(value); break;
-      case 'o': e.origin = std::move(value); break;
-      default: break;
+      case 'P':
+        e.name = std::move(value);
+        break;
+      case 'V':
+        e.version = std::move(value);
+        break;
+      case 'A':
+        e.arch = std::move(value);
+        break;
+      case 'o':
+        e.origin = std::move(value);
+        break;
+      default:
+        break;
     }
   }
   if (in_entry) {

@@ -14,8 +14,7 @@ namespace strata::detect {
 
 // Packages of one apk `installed` file; `location` names the file in warnings and becomes
 // Package::location. type = "apk", source_version = version, ecosystem and purl from `os`.
-std::vector<model::Package> parse_apk_installed(std::string_view content,
-                                                std::string_view location,
+std::vector<model::Package> parse_apk_installed(std::string_view content, std::string_view location,
                                                 const model::OsInfo& os,
                                                 std::vector<std::string>& warnings);
 

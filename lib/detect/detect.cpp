@@ -24,8 +24,8 @@ constexpr std::string_view k_dpkg_status = "/var/lib/dpkg/status";
 constexpr std::string_view k_dpkg_status_d = "/var/lib/dpkg/status.d";
 constexpr std::string_view k_apk_installed[] = {"/lib/apk/db/installed",
                                                 "/usr/lib/apk/db/installed"};
-constexpr std::uint64_t k_small_file_max = 64u << 10;   // os-release and friends
-constexpr std::uint64_t k_database_max = 256u << 20;    // package databases
+constexpr std::uint64_t k_small_file_max = 64u << 10;  // os-release and friends
+constexpr std::uint64_t k_database_max = 256u << 20;   // package databases
 
 enum class DbKind { none, dpkg, apk };
 
@@ -35,7 +35,8 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 
 // A direct child of status.d that is not a .md5sums file.
 bool is_status_d_entry(std::string_view path) {
-  if (path.size() <= k_dpkg_status_d.size() + 1 || path.substr(0, k_dpkg_status_d.size()) != k_dpkg_status_d ||
+  if (path.size() <= k_dpkg_status_d.size() + 1 ||
+      path.substr(0, k_dpkg_status_d.size()) != k_dpkg_status_d ||
       path[k_dpkg_status_d.size()] != '/') {
     return false;
   }
@@ -65,7 +66,8 @@ std::optional<std::string> read_optional(const vfs::Filesystem& fs, std::string_
   }
   auto content = fs.read_file(path, max_size);
   if (!content.ok()) {
-    if (fs.stat(path).ok() || content.error().message.find("too many levels") != std::string::npos) {
+    if (fs.stat(path).ok() ||
+        content.error().message.find("too many levels") != std::string::npos) {
       warnings.push_back(fmt::format("cannot read {}", content.error().message));
     } else {
       LOG_DEBUG("{}: dangling symlink, ignored", path);
@@ -195,9 +197,12 @@ std::vector<model::Package> parse_database_file(std::string_view path, std::stri
                                                 std::vector<std::string>& warnings) {
   auto normalised = vfs::normalize(path);
   switch (database_kind(normalised)) {
-    case DbKind::dpkg: return parse_dpkg_status(content, normalised, os, warnings);
-    case DbKind::apk: return parse_apk_installed(content, normalised, os, warnings);
-    case DbKind::none: break;
+    case DbKind::dpkg:
+      return parse_dpkg_status(content, normalised, os, warnings);
+    case DbKind::apk:
+      return parse_apk_installed(content, normalised, os, warnings);
+    case DbKind::none:
+      break;
   }
   return {};
 }

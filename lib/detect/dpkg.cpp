@@ -42,8 +42,9 @@ void finish(Paragraph& p, std::string_view location, const model::OsInfo& os,
     pkg.source_name = std::string(util::trim(src.substr(0, paren)));
     if (paren != std::string_view::npos) {
       auto close = src.find(')', paren);
-      pkg.source_version = std::string(util::trim(src.substr(
-          paren + 1, close == std::string_view::npos ? std::string_view::npos : close - paren - 1)));
+      pkg.source_version = std::string(
+          util::trim(src.substr(paren + 1, close == std::string_view::npos ? std::string_view::npos
+                                                                           : close - paren - 1)));
     }
     if (pkg.source_name.empty()) {
       pkg.source_name = pkg.name;

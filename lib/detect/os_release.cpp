@@ -108,11 +108,10 @@ std::map<std::string, std::string> parse_os_release(std::string_view content) {
 
 std::optional<std::string> debian_release_for_codename(std::string_view codename) {
   static constexpr std::pair<std::string_view, std::string_view> k_codenames[] = {
-      {"buzz", "1.1"},       {"rex", "1.2"},      {"bo", "1.3"},       {"hamm", "2.0"},
-      {"slink", "2.1"},      {"potato", "2.2"},   {"woody", "3.0"},    {"sarge", "3.1"},
-      {"etch", "4.0"},       {"lenny", "5.0"},    {"squeeze", "6.0"},  {"wheezy", "7"},
-      {"jessie", "8"},       {"stretch", "9"},    {"buster", "10"},    {"bullseye", "11"},
-      {"bookworm", "12"},    {"trixie", "13"},    {"forky", "14"},     {"duke", "15"},
+      {"buzz", "1.1"},    {"rex", "1.2"},     {"bo", "1.3"},    {"hamm", "2.0"},  {"slink", "2.1"},
+      {"potato", "2.2"},  {"woody", "3.0"},   {"sarge", "3.1"}, {"etch", "4.0"},  {"lenny", "5.0"},
+      {"squeeze", "6.0"}, {"wheezy", "7"},    {"jessie", "8"},  {"stretch", "9"}, {"buster", "10"},
+      {"bullseye", "11"}, {"bookworm", "12"}, {"trixie", "13"}, {"forky", "14"},  {"duke", "15"},
   };
   auto name = util::to_lower(util::trim(codename));
   for (const auto& [code, release] : k_codenames) {
@@ -172,8 +171,7 @@ std::string osv_ecosystem(std::string_view family, std::string_view version, boo
 }
 
 model::OsInfo os_from_release(const std::map<std::string, std::string>& fields,
-                              std::string_view debian_version,
-                              std::vector<std::string>& warnings) {
+                              std::string_view debian_version, std::vector<std::string>& warnings) {
   model::OsInfo os;
   os.family = util::to_lower(util::trim(field(fields, "ID")));
   if (os.family.empty()) {
@@ -202,9 +200,9 @@ model::OsInfo os_from_release(const std::map<std::string, std::string>& fields,
             "vulnerabilities fixed only in unstable",
             os.version.empty() ? "no version" : os.version, os.ecosystem));
       } else {
-        warnings.push_back(fmt::format(
-            "Debian without a release number ({}): packages cannot be matched",
-            os.version.empty() ? "no VERSION_ID" : os.version));
+        warnings.push_back(
+            fmt::format("Debian without a release number ({}): packages cannot be matched",
+                        os.version.empty() ? "no VERSION_ID" : os.version));
       }
       return os;
     }

@@ -28,9 +28,8 @@ void write_json(const model::ScanResult& result, std::ostream& out) {
   target["name"] = t.name;
   target["digest"] = t.digest;
   target["platform"] = t.platform;
-  target["os"] = Json{{"family", t.os.family},
-                      {"version", t.os.version},
-                      {"ecosystem", t.os.ecosystem}};
+  target["os"] =
+      Json{{"family", t.os.family}, {"version", t.os.version}, {"ecosystem", t.os.ecosystem}};
   doc["target"] = std::move(target);
 
   Json layers = Json::array();
@@ -75,9 +74,9 @@ void write_json(const model::ScanResult& result, std::ostream& out) {
   doc["db"] = Json{{"built", result.db_built}};
 
   auto counts = count_by_severity(result);
-  doc["summary"] = Json{{"critical", counts.critical}, {"high", counts.high},
-                        {"medium", counts.medium},     {"low", counts.low},
-                        {"unknown", counts.unknown},   {"total", counts.total}};
+  doc["summary"] =
+      Json{{"critical", counts.critical}, {"high", counts.high},       {"medium", counts.medium},
+           {"low", counts.low},           {"unknown", counts.unknown}, {"total", counts.total}};
 
   out << doc.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
 }

@@ -9,11 +9,21 @@ SeverityCounts count_by_severity(const model::ScanResult& result) {
   SeverityCounts c;
   for (const auto& f : result.findings) {
     switch (f.severity) {
-      case model::Severity::critical: ++c.critical; break;
-      case model::Severity::high: ++c.high; break;
-      case model::Severity::medium: ++c.medium; break;
-      case model::Severity::low: ++c.low; break;
-      case model::Severity::unknown: ++c.unknown; break;
+      case model::Severity::critical:
+        ++c.critical;
+        break;
+      case model::Severity::high:
+        ++c.high;
+        break;
+      case model::Severity::medium:
+        ++c.medium;
+        break;
+      case model::Severity::low:
+        ++c.low;
+        break;
+      case model::Severity::unknown:
+        ++c.unknown;
+        break;
     }
     ++c.total;
   }

@@ -15,11 +15,16 @@ constexpr const char* k_reset = "\033[0m";
 
 const char* severity_color(model::Severity s) {
   switch (s) {
-    case model::Severity::critical: return "\033[1;31m";  // bold red
-    case model::Severity::high: return "\033[31m";        // red
-    case model::Severity::medium: return "\033[33m";      // yellow
-    case model::Severity::low: return "\033[34m";         // blue
-    case model::Severity::unknown: break;
+    case model::Severity::critical:
+      return "\033[1;31m";  // bold red
+    case model::Severity::high:
+      return "\033[31m";  // red
+    case model::Severity::medium:
+      return "\033[33m";  // yellow
+    case model::Severity::low:
+      return "\033[34m";  // blue
+    case model::Severity::unknown:
+      break;
   }
   return "";
 }
@@ -48,8 +53,7 @@ std::string os_text(const model::OsInfo& os) {
 void write_table(const model::ScanResult& result, std::ostream& out, bool color) {
   const auto& t = result.target;
   out << fmt::format("{} ({}), {} package{}\n", t.name.empty() ? "(unnamed target)" : t.name,
-                     os_text(t.os), result.packages.size(),
-                     result.packages.size() == 1 ? "" : "s");
+                     os_text(t.os), result.packages.size(), result.packages.size() == 1 ? "" : "s");
   out << '\n';
 
   if (result.findings.empty()) {

@@ -283,7 +283,11 @@ util::Result<std::vector<std::string>> MemFs::list_dir(std::string_view path) co
   return names;
 }
 
-std::size_t MemFs::entry_count() const { return m_impl->entries; }
-std::uint64_t MemFs::content_bytes() const { return m_impl->bytes; }
+std::size_t MemFs::entry_count() const {
+  return m_impl->entries;
+}
+std::uint64_t MemFs::content_bytes() const {
+  return m_impl->bytes;
+}
 
 }  // namespace strata::vfs

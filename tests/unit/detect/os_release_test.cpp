@@ -37,7 +37,8 @@ model::OsInfo os_of(const vfs::MemFs& fs, std::vector<std::string>& warnings) {
 
 TEST_CASE("parse_os_release: quoting, escapes, comments") {
   auto f = parse_os_release(
-      "# a comment\n\n  NAME=\"Foo \\\"Bar\\\" \\$x \\\\ \\`y\\`\"  \nID=foo\r\nSINGLE='a \"b\" \\n'\n"
+      "# a comment\n\n  NAME=\"Foo \\\"Bar\\\" \\$x \\\\ \\`y\\`\"  \nID=foo\r\nSINGLE='a \"b\" "
+      "\\n'\n"
       "BARE=a\\ b\nTRAIL=\"x\" # comment\nCONCAT=\"a\"'b'c\nnot a line\n9BAD KEY=1\nEMPTY=\n"
       "ID_LIKE=\"rhel centos\"\n");
   CHECK(f["NAME"] == "Foo \"Bar\" $x \\ `y`");
@@ -178,11 +179,10 @@ TEST_CASE("detect_os: fallbacks and missing files") {
 }
 
 TEST_CASE("wants_path covers every file a detector reads") {
-  for (const char* p :
-       {"/etc/os-release", "/usr/lib/os-release", "/etc/alpine-release", "/etc/debian_version",
-        "/var/lib/dpkg/status", "/var/lib/dpkg/status.d/foo", "/var/lib/dpkg/status.d/libc6",
-        "/lib/apk/db/installed", "/usr/lib/apk/db/installed", "var/lib/dpkg/status",
-        "//etc/./os-release"}) {
+  for (const char* p : {"/etc/os-release", "/usr/lib/os-release", "/etc/alpine-release",
+                        "/etc/debian_version", "/var/lib/dpkg/status", "/var/lib/dpkg/status.d/foo",
+                        "/var/lib/dpkg/status.d/libc6", "/lib/apk/db/installed",
+                        "/usr/lib/apk/db/installed", "var/lib/dpkg/status", "//etc/./os-release"}) {
     CAPTURE(p);
     CHECK(wants_path(p));
   }

@@ -17,8 +17,12 @@ using strata::detect::test::testdata;
 
 namespace {
 
-model::OsInfo debian12() { return {"debian", "12", "Debian:12", "Debian GNU/Linux 12"}; }
-model::OsInfo alpine318() { return {"alpine", "3.18.9", "Alpine:v3.18", "Alpine Linux v3.18"}; }
+model::OsInfo debian12() {
+  return {"debian", "12", "Debian:12", "Debian GNU/Linux 12"};
+}
+model::OsInfo alpine318() {
+  return {"alpine", "3.18.9", "Alpine:v3.18", "Alpine Linux v3.18"};
+}
 
 // (name, version) pairs, as a sorted multiset for order-independent exact comparison.
 std::multiset<std::pair<std::string, std::string>> name_versions(
@@ -96,7 +100,8 @@ TEST_CASE("dpkg Source: name and optional version, defaults to the binary's") {
   CHECK(attr->purl == "pkg:deb/debian/attr@1:2.5.1-4?arch=amd64&distro=debian-12");
   CHECK(extra->purl == "pkg:deb/debian/util-linux-extra@2.38.1-5+b1?arch=amd64&distro=debian-12");
 
-  auto tr = parse_dpkg_status(testdata("pkgdb/dpkg/scalibr-transitional/status"), "s", debian12(), w);
+  auto tr =
+      parse_dpkg_status(testdata("pkgdb/dpkg/scalibr-transitional/status"), "s", debian12(), w);
   REQUIRE(tr.size() == 1);
   CHECK(tr[0].source_name == "firefox-esr");
   CHECK(tr[0].source_version == "78.13.0esr-1~deb10u1");
@@ -169,8 +174,9 @@ TEST_CASE("dpkg corrupt entries are skipped with a warning, the rest is kept") {
   CHECK(pkgs[2].name == "last");
   REQUIRE(w.size() == 3);
   CHECK(w[0] == "/var/lib/dpkg/status: skipped a dpkg entry at line 8 without Package");
-  CHECK(w[1] ==
-        "/var/lib/dpkg/status: skipped a dpkg entry at line 11 without Version (package noversion)");
+  CHECK(
+      w[1] ==
+      "/var/lib/dpkg/status: skipped a dpkg entry at line 11 without Version (package noversion)");
   CHECK(w[2] == "/var/lib/dpkg/status: line 17: not a 'Field: value' line, ignored");
 }
 
@@ -181,7 +187,8 @@ TEST_CASE("distroless status.d: one or more stanzas per file, .md5sums skipped")
     for (const char* name : {"foo", "foo.md5sums", "libsqlite3-0", "libsqlite3-0.md5sums"}) {
       auto content = util::read_file(std::string(STRATA_TESTDATA_DIR) + "/" + base + name);
       if (content.ok()) {
-        fs.add_file(std::string("/var/lib/dpkg/status.d/") + name, *content, 0644, "L-" + std::string(name));
+        fs.add_file(std::string("/var/lib/dpkg/status.d/") + name, *content, 0644,
+                    "L-" + std::string(name));
       }
     }
   }

@@ -24,7 +24,8 @@ TEST_CASE("databases truncated at every length parse safely") {
     CAPTURE(in.file);
     auto content = testdata(in.file);
     std::vector<std::string> w;
-    auto full = in.apk ? parse_apk_installed(content, "f", os, w) : parse_dpkg_status(content, "f", os, w);
+    auto full =
+        in.apk ? parse_apk_installed(content, "f", os, w) : parse_dpkg_status(content, "f", os, w);
     std::size_t bad = 0;
     for (std::size_t len = 0; len <= content.size(); ++len) {
       std::vector<std::string> warnings;

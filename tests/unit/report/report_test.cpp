@@ -57,13 +57,13 @@ model::ScanResult sample() {
   layer.created_by = "/bin/sh -c #(nop) ADD file:abc in / ";
   r.layers.push_back(layer);
   // Deliberately unsorted input: the writers order their output.
-  r.packages = {package("musl", "1.1.22-r3", "musl"), package("libcrypto1.1", "1.1.1c-r0", "openssl"),
+  r.packages = {package("musl", "1.1.22-r3", "musl"),
+                package("libcrypto1.1", "1.1.1c-r0", "openssl"),
                 package("busybox", "1.30.1-r2", "busybox")};
   r.findings = {
       finding("CVE-2019-1547", "libcrypto1.1", "1.1.1c-r0", "1.1.1d-r0", model::Severity::medium,
               4.7),
-      finding("CVE-2019-14697", "musl", "1.1.22-r3", "1.1.22-r3x", model::Severity::critical,
-              9.8),
+      finding("CVE-2019-14697", "musl", "1.1.22-r3", "1.1.22-r3x", model::Severity::critical, 9.8),
       finding("CVE-2019-1549", "libcrypto1.1", "1.1.1c-r0", "1.1.1d-r0", model::Severity::medium,
               5.3),
       finding("CVE-2021-0000", "busybox", "1.30.1-r2", "", model::Severity::unknown),
@@ -89,20 +89,23 @@ TEST_CASE("json report: keys, order, types and values") {
   CHECK(keys == std::vector<std::string>{"schema_version", "target", "layers", "packages",
                                          "vulnerabilities", "warnings", "db", "summary"});
   CHECK(doc["schema_version"] == 1);
-  CHECK(doc["target"].dump() ==
-        R"({"kind":"image-archive","name":"testdata/demo/alpine-3.10.tar.gz","digest":"sha256:abc",)"
-        R"("platform":"linux/amd64","os":{"family":"alpine","version":"3.10.9","ecosystem":"Alpine:v3.10"}})");
-  CHECK(doc["layers"].dump() ==
-        R"([{"digest":"sha256:blob1","diff_id":"sha256:diff1","created_by":"/bin/sh -c #(nop) ADD file:abc in / "}])");
+  CHECK(
+      doc["target"].dump() ==
+      R"({"kind":"image-archive","name":"testdata/demo/alpine-3.10.tar.gz","digest":"sha256:abc",)"
+      R"("platform":"linux/amd64","os":{"family":"alpine","version":"3.10.9","ecosystem":"Alpine:v3.10"}})");
+  CHECK(
+      doc["layers"].dump() ==
+      R"([{"digest":"sha256:blob1","diff_id":"sha256:diff1","created_by":"/bin/sh -c #(nop) ADD file:abc in / "}])");
 
   REQUIRE(doc["packages"].size() == 3);
   CHECK(doc["packages"][0]["name"] == "busybox");
   CHECK(doc["packages"][1]["name"] == "libcrypto1.1");
   CHECK(doc["packages"][2]["name"] == "musl");
-  CHECK(doc["packages"][1].dump() ==
-        R"({"name":"libcrypto1.1","version":"1.1.1c-r0","type":"apk","ecosystem":"Alpine:v3.10",)"
-        R"("source_name":"openssl","source_version":"1.1.1c-r0",)"
-        R"("purl":"pkg:apk/alpine/libcrypto1.1@1.1.1c-r0?arch=x86_64&distro=3.10.9","layer":"sha256:diff1"})");
+  CHECK(
+      doc["packages"][1].dump() ==
+      R"({"name":"libcrypto1.1","version":"1.1.1c-r0","type":"apk","ecosystem":"Alpine:v3.10",)"
+      R"("source_name":"openssl","source_version":"1.1.1c-r0",)"
+      R"("purl":"pkg:apk/alpine/libcrypto1.1@1.1.1c-r0?arch=x86_64&distro=3.10.9","layer":"sha256:diff1"})");
 
   auto& v = doc["vulnerabilities"];
   REQUIRE(v.size() == 4);
@@ -111,11 +114,12 @@ TEST_CASE("json report: keys, order, types and values") {
   CHECK(v[1]["id"] == "CVE-2019-1547");
   CHECK(v[2]["id"] == "CVE-2019-1549");
   CHECK(v[3]["id"] == "CVE-2021-0000");
-  CHECK(v[0].dump() ==
-        R"({"id":"CVE-2019-14697","advisory_id":"ALPINE-CVE-2019-14697","aliases":["CVE-2019-14697"],)"
-        R"("package":"musl","installed_version":"1.1.22-r3","fixed_version":"1.1.22-r3x","status":"fixed",)"
-        R"("severity":"CRITICAL","cvss_score":9.8,"layer":"sha256:diff1",)"
-        R"("links":["https://security.alpinelinux.org/vuln/CVE-2019-14697"]})");
+  CHECK(
+      v[0].dump() ==
+      R"({"id":"CVE-2019-14697","advisory_id":"ALPINE-CVE-2019-14697","aliases":["CVE-2019-14697"],)"
+      R"("package":"musl","installed_version":"1.1.22-r3","fixed_version":"1.1.22-r3x","status":"fixed",)"
+      R"("severity":"CRITICAL","cvss_score":9.8,"layer":"sha256:diff1",)"
+      R"("links":["https://security.alpinelinux.org/vuln/CVE-2019-14697"]})");
   CHECK(v[3]["fixed_version"] == "");
   CHECK(v[3]["status"] == "affected");
   CHECK(v[3]["severity"] == "UNKNOWN");
@@ -201,8 +205,9 @@ TEST_CASE("table report: no findings, with and without warnings") {
         "\n"
         "Total: 0 (CRITICAL: 0, HIGH: 0, MEDIUM: 0, LOW: 0, UNKNOWN: 0)\n");
 
-  r.warnings = {"the vulnerability database has no records for Alpine:v3.10: findings cannot be "
-                "reported for this image"};
+  r.warnings = {
+      "the vulnerability database has no records for Alpine:v3.10: findings cannot be "
+      "reported for this image"};
   r.target.os = {};
   r.packages.resize(1);
   std::ostringstream warned;

@@ -106,7 +106,8 @@ TEST_CASE("MemFs: symlinks never escape the root") {
   CHECK(read(fs, "/etc/x") == "top-x");
   CHECK(read(fs, "/../../../../etc/passwd") == "root:x:0:0\n");
   CHECK(read(fs, "/a/b/c/d/../../../../../../etc/passwd") == "root:x:0:0\n");
-  CHECK(read(fs, "/a/b/dotdot/dotdot/dotdot/dotdot/etc/passwd") == "ERR: /a/b/dotdot/dotdot/dotdot/dotdot/etc/passwd: no such file or directory");
+  CHECK(read(fs, "/a/b/dotdot/dotdot/dotdot/dotdot/etc/passwd") ==
+        "ERR: /a/b/dotdot/dotdot/dotdot/dotdot/etc/passwd: no such file or directory");
   CHECK(read(fs, "/a/b/dotdot/../../etc/passwd") == "root:x:0:0\n");
 }
 
@@ -276,9 +277,15 @@ TEST_CASE("MemFs: random symlink graphs always resolve or fail, inside the root"
     for (int i = 0; i < 12; ++i) {
       auto path = random_path(static_cast<int>(next(3)));
       switch (next(3)) {
-        case 0: fs.add_file(path, "f" + std::to_string(i)); break;
-        case 1: fs.add_dir(path); break;
-        default: fs.add_symlink(path, random_path(static_cast<int>(next(4)))); break;
+        case 0:
+          fs.add_file(path, "f" + std::to_string(i));
+          break;
+        case 1:
+          fs.add_dir(path);
+          break;
+        default:
+          fs.add_symlink(path, random_path(static_cast<int>(next(4))));
+          break;
       }
     }
     for (int q = 0; q < 20; ++q) {
