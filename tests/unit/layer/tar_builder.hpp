@@ -45,7 +45,9 @@ class TarBuilder {
     std::snprintf(h + 124, 12, "%011zo", size);
     std::snprintf(h + 136, 12, "%011o", 0);
     h[156] = type;
-    std::memcpy(h + 157, link.data(), std::min<std::size_t>(link.size(), 100));
+    if (!link.empty()) {
+      std::memcpy(h + 157, link.data(), std::min<std::size_t>(link.size(), 100));
+    }
     std::memcpy(h + 257, "ustar", 6);
     std::memcpy(h + 263, "00", 2);
     std::memset(h + 148, ' ', 8);
