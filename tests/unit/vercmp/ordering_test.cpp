@@ -1,0 +1,140 @@
+// Every scheme's ordering is a strict weak ordering on the union of the versions in its test
+// files (testdata/vercmp/<folder>/*.tsv, rows `left<TAB>op<TAB>right`): sort the valid versions
+// with the scheme's compare, then check every pair of the sorted sequence for consistency.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "vercmp/vercmp.hpp"
+
+namespace vercmp = strata::vercmp;
+
+namespace {
+
+struct SchemeFiles {
+  const char* scheme;
+  const char* folder;       // under testdata/vercmp/
+  const char* name_filter;  // only files whose name contains this ("" = all)
+  const char* exclude;      // versions containing this are left out (see k_schemes), "" = none
+};
+
+constexpr SchemeFiles k_schemes[] = {
+    {"dpkg", "dpkg", "", ""},
+    {"rpm", "rpm", "", ""},
+    {"apk", "apk", "", ""},
+    {"pep440", "pep440", "", ""},
+    {"semver", "npm-semver", "", ""},
+    {"go", "go-semver", "", ""},
+    {"maven", "maven", "", ""},
+    {"rubygems", "other-ecosystems", "rubygems", ""},
+    {"nuget", "other-ecosystems", "nuget", ""},
+    // Packagist's reference ordering (PHP version_compare as ported by osv-scalibr) weighs a
+    // literal '#' component like a number, which is not transitive: the vectors themselves assert
+    // 1.2.3.# = 1.2.3 and 1.2.3.# = 1.2.3.1 while 1.2.3 < 1.2.3.1. Those versions are checked
+    // separately below; the rest must be a strict weak ordering.
+    {"composer", "other-ecosystems", "packagist", "#"},
+};
+
+// Left and right of every `left<TAB>op<TAB>right` row with op in < = >, in the folder's .tsv files.
+std::set<std::string> load_versions(const std::filesystem::path& dir, const std::string& filter) {
+  std::set<std::string> versions;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (entry.path().extension() != ".tsv" || name.find(filter) == std::string::npos) {
+      continue;
+    }
+    std::ifstream in(entry.path());
+    std::string line;
+    while (std::getline(in, line)) {
+      auto t1 = line.find('\t');
+      if (t1 == std::string::npos || t1 + 2 >= line.size() || line[t1 + 2] != '\t') {
+        continue;
+      }
+      char op = line[t1 + 1];
+      if (op != '<' && op != '=' && op != '>') {
+        continue;
+      }
+      versions.insert(line.substr(0, t1));
+      versions.insert(line.substr(t1 + 3));
+    }
+  }
+  return versions;
+}
+
+int sign(int c) { return c < 0 ? -1 : (c > 0 ? 1 : 0); }
+
+}  // namespace
+
+TEST_CASE("vercmp: every scheme is a strict weak ordering on its test versions", "[vercmp][ordering]") {
+  const std::filesystem::path root = std::filesystem::path(STRATA_TESTDATA_DIR) / "vercmp";
+  for (const auto& s : k_schemes) {
+    const std::filesystem::path dir = root / s.folder;
+    if (!std::filesystem::is_directory(dir)) {
+      WARN("ordering " << s.scheme << ": no testdata/vercmp/" << s.folder << ", skipped");
+      continue;
+    }
+    auto id = vercmp::scheme_by_name(s.scheme);
+    REQUIRE(id.has_value());
+    auto cmp = [&](const std::string& a, const std::string& b) {
+      auto r = vercmp::compare(*id, a, b);
+      REQUIRE(r.ok());  // both sides were validated
+      return sign(*r);
+    };
+    std::set<std::string> all = load_versions(dir, s.name_filter);
+    std::vector<std::string> v;
+    for (const auto& version : all) {
+      if (*s.exclude != '\0' && version.find(s.exclude) != std::string::npos) {
+        continue;
+      }
+      if (vercmp::validate(*id, version).ok()) {
+        v.push_back(version);
+      }
+    }
+    // Insertion sort: well defined even if the comparator were inconsistent (std::sort is not).
+    for (std::size_t i = 1; i < v.size(); ++i) {
+      for (std::size_t j = i; j > 0 && cmp(v[j], v[j - 1]) < 0; --j) {
+        std::swap(v[j], v[j - 1]);
+      }
+    }
+    // Equivalence classes of the sorted sequence, by adjacent equality.
+    std::vector<std::size_t> cls(v.size(), 0);
+    for (std::size_t i = 1; i < v.size(); ++i) {
+      cls[i] = cls[i - 1] + (cmp(v[i - 1], v[i]) == 0 ? 0 : 1);
+    }
+    std::size_t violations = 0;
+    std::string examples;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      for (std::size_t j = i + 1; j < v.size(); ++j) {
+        int c = cmp(v[i], v[j]);
+        int back = cmp(v[j], v[i]);
+        int want = cls[i] == cls[j] ? 0 : -1;
+        if (c != want || back != -want) {
+          if (++violations <= 5) {
+            examples += std::string(s.scheme) + ": sorted '" + v[i] + "' before '" + v[j] +
+                        "' but compare gives " + std::to_string(c) + " / reversed " + std::to_string(back) + "\n";
+          }
+        }
+      }
+    }
+    std::cout << "ordering " << s.scheme << ": " << all.size() << " versions, " << v.size() << " kept (valid, not excluded), "
+              << (v.empty() ? 0 : cls.back() + 1) << " classes, " << violations << " violations\n";
+    INFO(examples);
+    CHECK(violations == 0);
+  }
+}
+
+TEST_CASE("vercmp: the one known non-transitive corner (Packagist '#')", "[vercmp][ordering]") {
+  auto cmp = [](const char* a, const char* b) {
+    auto r = vercmp::compare(vercmp::SchemeId::composer, a, b);
+    REQUIRE(r.ok());
+    return sign(*r);
+  };
+  CHECK(cmp("1.2.3.#", "1.2.3") == 0);
+  CHECK(cmp("1.2.3.#", "1.2.3.1") == 0);
+  CHECK(cmp("1.2.3", "1.2.3.1") < 0);
+}
