@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every long option that `strata ... --help` prints is documented in man/strata.1.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib.bash"
 man="${SOURCE_DIR:?}/man/strata.1"
 # roff writes "--db-dir" as "\-\-db\-dir"; compare on the unescaped text
 sed 's/\\-/-/g' "$man" > "$WORK/man.txt"

@@ -1,0 +1,60 @@
+#include "scan/scan.hpp"
+
+#include <algorithm>
+
+#include "detect/detect.hpp"
+#include "layer/analyze.hpp"
+#include "layer/merge.hpp"
+#include "match/matcher.hpp"
+#include "scan/attribute.hpp"
+#include "source/image_source.hpp"
+#include "util/log.hpp"
+#include "vulndb/database.hpp"
+
+namespace strata::scan {
+
+util::Result<model::ScanResult> scan_image(const Options& options) {
+  // Open the database first: a missing database should fail before minutes of layer reading.
+  std::optional<vulndb::Database> db;
+  if (!options.packages_only) {
+    TRY_ASSIGN(db, vulndb::Database::open(options.db_dir));
+  }
+
+  source::LoadOptions load;
+  load.tag = options.tag;
+  load.platform = options.platform;
+  load.read.wants = detect::wants_path;
+  load.read.max_file_size = options.max_file_size;
+  if (options.progress) {
+    options.progress("reading image " + options.input_path);
+  }
+  TRY_ASSIGN(source::LoadedImage image, source::load_image(options.input_path, load));
+
+  model::ScanResult result;
+  result.target = std::move(image.target);
+  result.layers = std::move(image.layers);
+  result.warnings = std::move(image.warnings);
+
+  std::vector<const layer::LayerAnalysis*> bottom_up;
+  for (const auto& a : image.analyses) {
+    bottom_up.push_back(&a);
+  }
+  vfs::MemFs merged = layer::merge_layers(bottom_up);
+
+  result.target.os = detect::detect_os(merged, result.warnings);
+  result.packages = detect::detect_packages(merged, result.target.os, result.warnings);
+  attribute_layers(result.packages, image.analyses, result.target.os);
+  LOG_INFO("{}: {} packages, os {}", result.target.name, result.packages.size(),
+           result.target.os.ecosystem.empty() ? "unknown" : result.target.os.ecosystem);
+
+  if (db) {
+    auto matched = match::match_packages(result.packages, result.target.os, *db,
+                                         match::MatchOptions{options.ignore_unfixed});
+    result.findings = std::move(matched.findings);
+    result.warnings.insert(result.warnings.end(), matched.warnings.begin(), matched.warnings.end());
+    result.db_built = db->info().built;
+  }
+  return result;
+}
+
+}  // namespace strata::scan
