@@ -7,6 +7,8 @@
 #include <span>
 #include <utility>
 
+#include "vercmp/scheme_util.hpp"
+
 namespace strata::vercmp::composer {
 namespace {
 
@@ -121,11 +123,7 @@ int compare_components(std::span<const Component> a, std::span<const Component> 
 }  // namespace
 
 util::Result<Version> parse(std::string_view text) {
-  auto result = parse_impl(text);
-  if (!result) {
-    return util::input_error("invalid composer version '{}': {}", text, result.error().message);
-  }
-  return result;
+  return scheme_util::parse_with("composer", parse_impl, text);
 }
 
 int compare(const Version& left, const Version& right) {
@@ -144,23 +142,11 @@ std::string canonical(const Version& version) {
 }
 
 util::Result<int> compare_strings(std::string_view left, std::string_view right) {
-  auto l = parse_impl(left);
-  if (!l) {
-    return util::input_error("invalid composer version '{}' (left): {}", left, l.error().message);
-  }
-  auto r = parse_impl(right);
-  if (!r) {
-    return util::input_error("invalid composer version '{}' (right): {}", right, r.error().message);
-  }
-  return compare(*l, *r);
+  return scheme_util::compare_with("composer", parse_impl, compare, left, right);
 }
 
 util::Status validate(std::string_view version) {
-  auto v = parse(version);
-  if (!v) {
-    return std::move(v).error();
-  }
-  return {};
+  return scheme_util::validate_with(parse, version);
 }
 
 }  // namespace strata::vercmp::composer

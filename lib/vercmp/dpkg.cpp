@@ -2,6 +2,8 @@
 
 #include <climits>
 
+#include "vercmp/scheme_util.hpp"
+
 namespace strata::vercmp::dpkg {
 namespace {
 
@@ -212,24 +214,15 @@ bool fast_parse(std::string_view text, Version& out) {
   return true;
 }
 
-util::Error invalid(std::string_view text, const char* side, const char* why) {
-  if (side == nullptr) {
-    return util::input_error("invalid dpkg version '{}': {}", text, why);
-  }
-  return util::input_error("invalid dpkg version '{}' ({}): {}", text, side, why);
+// fast_parse, then parse_into to decide and explain: an into parser for scheme_util.
+const char* parse_fast_into(std::string_view text, Version& out) {
+  return fast_parse(text, out) ? nullptr : parse_into(text, out);
 }
 
 }  // namespace
 
 util::Result<Version> parse(std::string_view text) {
-  Version v;
-  if (fast_parse(text, v)) {
-    return v;
-  }
-  if (const char* why = parse_into(text, v)) {
-    return invalid(text, nullptr, why);
-  }
-  return v;
+  return scheme_util::parse_with_into<Version>("dpkg", parse_fast_into, text);
 }
 
 int compare(const Version& left, const Version& right) {
@@ -259,30 +252,11 @@ std::string canonical(const Version& version) {
 }
 
 util::Result<int> compare_strings(std::string_view left, std::string_view right) {
-  Version a;
-  Version b;
-  if (!fast_parse(left, a)) {
-    if (const char* why = parse_into(left, a)) {
-      return invalid(left, "left", why);
-    }
-  }
-  if (!fast_parse(right, b)) {
-    if (const char* why = parse_into(right, b)) {
-      return invalid(right, "right", why);
-    }
-  }
-  return compare(a, b);
+  return scheme_util::compare_with_into<Version>("dpkg", parse_fast_into, compare, left, right);
 }
 
 util::Status validate(std::string_view version) {
-  Version v;
-  if (fast_parse(version, v)) {
-    return {};
-  }
-  if (const char* why = parse_into(version, v)) {
-    return invalid(version, nullptr, why);
-  }
-  return {};
+  return scheme_util::validate_with_into<Version>("dpkg", parse_fast_into, version);
 }
 
 }  // namespace strata::vercmp::dpkg

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <regex>
 
+#include "vercmp/scheme_util.hpp"
+
 namespace strata::vercmp::go {
 namespace {
 
@@ -248,11 +250,8 @@ util::Result<Toolchain> parse_toolchain(std::string_view text) {
 }  // namespace
 
 util::Result<Version> parse(std::string_view text, VPrefix prefix) {
-  auto v = parse_reason(text, prefix);
-  if (!v) {
-    return util::input_error("invalid go version '{}': {}", text, v.error().message);
-  }
-  return v;
+  return scheme_util::parse_with(
+      "go", [prefix](std::string_view t) { return parse_reason(t, prefix); }, text);
 }
 
 int compare(const Version& l, const Version& r) {
@@ -293,23 +292,13 @@ bool is_pseudo_version(const Version& v) {
 }
 
 util::Result<int> compare_strings(std::string_view left, std::string_view right) {
-  auto l = parse_reason(left, VPrefix::optional);
-  if (!l) {
-    return util::input_error("invalid go version '{}' (left): {}", left, l.error().message);
-  }
-  auto r = parse_reason(right, VPrefix::optional);
-  if (!r) {
-    return util::input_error("invalid go version '{}' (right): {}", right, r.error().message);
-  }
-  return compare(*l, *r);
+  auto parse_optional = [](std::string_view t) { return parse_reason(t, VPrefix::optional); };
+  return scheme_util::compare_with("go", parse_optional, compare, left, right);
 }
 
 util::Status validate(std::string_view version) {
-  auto v = parse(version, VPrefix::optional);
-  if (!v) {
-    return std::move(v).error();
-  }
-  return {};
+  return scheme_util::validate_with(
+      [](std::string_view t) { return parse(t, VPrefix::optional); }, version);
 }
 
 util::Result<int> compare_toolchain(std::string_view left, std::string_view right) {

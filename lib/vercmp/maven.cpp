@@ -9,6 +9,8 @@
 #include <array>
 #include <utility>
 
+#include "vercmp/scheme_util.hpp"
+
 namespace strata::vercmp::maven {
 namespace {
 
@@ -538,11 +540,7 @@ util::Result<Version> parse_impl(std::string_view text) {
 }  // namespace
 
 util::Result<Version> parse(std::string_view text) {
-  auto result = parse_impl(text);
-  if (!result) {
-    return util::input_error("invalid maven version '{}': {}", text, result.error().message);
-  }
-  return result;
+  return scheme_util::parse_with("maven", parse_impl, text);
 }
 
 int compare(const Version& left, const Version& right) { return compare_items(left.root, &right.root); }
@@ -554,23 +552,11 @@ std::string canonical(const Version& version) {
 }
 
 util::Result<int> compare_strings(std::string_view left, std::string_view right) {
-  auto l = parse_impl(left);
-  if (!l) {
-    return util::input_error("invalid maven version '{}' (left): {}", left, l.error().message);
-  }
-  auto r = parse_impl(right);
-  if (!r) {
-    return util::input_error("invalid maven version '{}' (right): {}", right, r.error().message);
-  }
-  return compare(*l, *r);
+  return scheme_util::compare_with("maven", parse_impl, compare, left, right);
 }
 
 util::Status validate(std::string_view version) {
-  auto v = parse(version);
-  if (!v) {
-    return std::move(v).error();
-  }
-  return {};
+  return scheme_util::validate_with(parse, version);
 }
 
 }  // namespace strata::vercmp::maven

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "vercmp/scheme_util.hpp"
+
 namespace strata::vercmp::nuget {
 namespace {
 
@@ -125,11 +127,7 @@ int compare_label(const Label& a, const Label& b) {
 }  // namespace
 
 util::Result<Version> parse(std::string_view text) {
-  auto result = parse_impl(text);
-  if (!result) {
-    return util::input_error("invalid nuget version '{}': {}", text, result.error().message);
-  }
-  return result;
+  return scheme_util::parse_with("nuget", parse_impl, text);
 }
 
 int compare(const Version& left, const Version& right) {
@@ -168,23 +166,11 @@ std::string canonical(const Version& version) {
 }
 
 util::Result<int> compare_strings(std::string_view left, std::string_view right) {
-  auto l = parse_impl(left);
-  if (!l) {
-    return util::input_error("invalid nuget version '{}' (left): {}", left, l.error().message);
-  }
-  auto r = parse_impl(right);
-  if (!r) {
-    return util::input_error("invalid nuget version '{}' (right): {}", right, r.error().message);
-  }
-  return compare(*l, *r);
+  return scheme_util::compare_with("nuget", parse_impl, compare, left, right);
 }
 
 util::Status validate(std::string_view version) {
-  auto v = parse(version);
-  if (!v) {
-    return std::move(v).error();
-  }
-  return {};
+  return scheme_util::validate_with(parse, version);
 }
 
 }  // namespace strata::vercmp::nuget

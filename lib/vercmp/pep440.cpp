@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "vercmp/scheme_util.hpp"
+
 namespace strata::vercmp::pep440 {
 namespace {
 
@@ -291,11 +293,7 @@ util::Result<Version> parse_reason(std::string_view text) {
 }  // namespace
 
 util::Result<Version> parse(std::string_view text) {
-  auto v = parse_reason(text);
-  if (!v) {
-    return util::input_error("invalid pep440 version '{}': {}", text, v.error().message);
-  }
-  return v;
+  return scheme_util::parse_with("pep440", parse_reason, text);
 }
 
 int compare(const Version& l, const Version& r) {
@@ -403,23 +401,11 @@ std::string canonical(const Version& v) {
 }
 
 util::Result<int> compare_strings(std::string_view left, std::string_view right) {
-  auto l = parse_reason(left);
-  if (!l) {
-    return util::input_error("invalid pep440 version '{}' (left): {}", left, l.error().message);
-  }
-  auto r = parse_reason(right);
-  if (!r) {
-    return util::input_error("invalid pep440 version '{}' (right): {}", right, r.error().message);
-  }
-  return compare(*l, *r);
+  return scheme_util::compare_with("pep440", parse_reason, compare, left, right);
 }
 
 util::Status validate(std::string_view version) {
-  auto v = parse(version);
-  if (!v) {
-    return std::move(v).error();
-  }
-  return {};
+  return scheme_util::validate_with(parse, version);
 }
 
 }  // namespace strata::vercmp::pep440

@@ -1,5 +1,7 @@
 #include "vercmp/rpm.hpp"
 
+#include "vercmp/scheme_util.hpp"
+
 namespace strata::vercmp::rpm {
 namespace {
 
@@ -56,13 +58,6 @@ const char* parse_into(std::string_view text, Version& out) {
   }
   out = v;
   return nullptr;
-}
-
-util::Error invalid(std::string_view text, const char* side, const char* why) {
-  if (side == nullptr) {
-    return util::input_error("invalid rpm version '{}': {}", text, why);
-  }
-  return util::input_error("invalid rpm version '{}' ({}): {}", text, side, why);
 }
 
 }  // namespace
@@ -169,11 +164,7 @@ int rpmvercmp(std::string_view a, std::string_view b) {
 }
 
 util::Result<Version> parse(std::string_view text) {
-  Version v;
-  if (const char* why = parse_into(text, v)) {
-    return invalid(text, nullptr, why);
-  }
-  return v;
+  return scheme_util::parse_with_into<Version>("rpm", parse_into, text);
 }
 
 int compare(const Version& left, const Version& right) {
@@ -202,23 +193,11 @@ std::string canonical(const Version& version) {
 }
 
 util::Result<int> compare_strings(std::string_view left, std::string_view right) {
-  Version a;
-  Version b;
-  if (const char* why = parse_into(left, a)) {
-    return invalid(left, "left", why);
-  }
-  if (const char* why = parse_into(right, b)) {
-    return invalid(right, "right", why);
-  }
-  return compare(a, b);
+  return scheme_util::compare_with_into<Version>("rpm", parse_into, compare, left, right);
 }
 
 util::Status validate(std::string_view version) {
-  Version v;
-  if (const char* why = parse_into(version, v)) {
-    return invalid(version, nullptr, why);
-  }
-  return {};
+  return scheme_util::validate_with_into<Version>("rpm", parse_into, version);
 }
 
 }  // namespace strata::vercmp::rpm

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "vercmp/scheme_util.hpp"
+
 namespace strata::vercmp::rubygems {
 namespace {
 
@@ -141,11 +143,7 @@ const Segment k_zero{true, "0"};
 }  // namespace
 
 util::Result<Version> parse(std::string_view text) {
-  auto result = parse_impl(text);
-  if (!result) {
-    return util::input_error("invalid rubygems version '{}': {}", text, result.error().message);
-  }
-  return result;
+  return scheme_util::parse_with("rubygems", parse_impl, text);
 }
 
 int compare(const Version& left, const Version& right) {
@@ -181,23 +179,11 @@ std::string canonical(const Version& version) {
 }
 
 util::Result<int> compare_strings(std::string_view left, std::string_view right) {
-  auto l = parse_impl(left);
-  if (!l) {
-    return util::input_error("invalid rubygems version '{}' (left): {}", left, l.error().message);
-  }
-  auto r = parse_impl(right);
-  if (!r) {
-    return util::input_error("invalid rubygems version '{}' (right): {}", right, r.error().message);
-  }
-  return compare(*l, *r);
+  return scheme_util::compare_with("rubygems", parse_impl, compare, left, right);
 }
 
 util::Status validate(std::string_view version) {
-  auto v = parse(version);
-  if (!v) {
-    return std::move(v).error();
-  }
-  return {};
+  return scheme_util::validate_with(parse, version);
 }
 
 }  // namespace strata::vercmp::rubygems

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "vercmp/scheme_util.hpp"
+
 namespace strata::vercmp::semver {
 namespace {
 
@@ -170,11 +172,8 @@ int compare_identifiers(std::string_view a, bool anum, std::string_view b, bool 
 }  // namespace
 
 util::Result<Version> parse(std::string_view text, Mode mode) {
-  auto v = parse_reason(text, mode);
-  if (!v) {
-    return util::input_error("invalid semver version '{}': {}", text, v.error().message);
-  }
-  return v;
+  return scheme_util::parse_with(
+      "semver", [mode](std::string_view t) { return parse_reason(t, mode); }, text);
 }
 
 int compare(const Version& l, const Version& r) {
@@ -218,24 +217,13 @@ std::string canonical(const Version& v) {
 }
 
 util::Result<int> compare_strings(std::string_view left, std::string_view right) {
-  auto l = parse_reason(left, Mode::loose);
-  if (!l) {
-    return util::input_error("invalid semver version '{}' (left): {}", left, l.error().message);
-  }
-  auto r = parse_reason(right, Mode::loose);
-  if (!r) {
-    return util::input_error("invalid semver version '{}' (right): {}", right,
-                             r.error().message);
-  }
-  return compare(*l, *r);
+  auto parse_loose = [](std::string_view t) { return parse_reason(t, Mode::loose); };
+  return scheme_util::compare_with("semver", parse_loose, compare, left, right);
 }
 
 util::Status validate(std::string_view version) {
-  auto v = parse(version, Mode::loose);
-  if (!v) {
-    return std::move(v).error();
-  }
-  return {};
+  return scheme_util::validate_with([](std::string_view t) { return parse(t, Mode::loose); },
+                                    version);
 }
 
 }  // namespace strata::vercmp::semver
