@@ -1,6 +1,7 @@
 #pragma once
 // WWW-Authenticate challenges (RFC 7235 §4.1) as registries send them:
-//   Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/ubuntu:pull"
+//   Bearer
+//   realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/ubuntu:pull"
 //   Basic realm="strata-test"
 //
 // Grammar (RFC 7235 §2.1, RFC 7230 §3.2.6):
@@ -24,7 +25,7 @@
 namespace strata::image {
 
 struct AuthChallenge {
-  std::string scheme;  // lower-cased: "bearer", "basic", ...
+  std::string scheme;                                       // lower-cased: "bearer", "basic", ...
   std::vector<std::pair<std::string, std::string>> params;  // names lower-cased, in order
   std::string token68;  // set instead of params for `Scheme token68` forms (rare)
 

@@ -36,8 +36,7 @@ struct Credential {
   std::string registry_token;
 
   bool empty() const {
-    return username.empty() && password.empty() && identity_token.empty() &&
-           registry_token.empty();
+    return username.empty() && password.empty() && identity_token.empty() && registry_token.empty();
   }
   friend bool operator==(const Credential&, const Credential&) = default;
 };
@@ -45,9 +44,9 @@ struct Credential {
 // What lookup() found for one registry.
 struct CredentialSource {
   enum class Kind {
-    anonymous,  // nothing configured
+    anonymous,    // nothing configured
     inline_auth,  // `credential` comes from config.json itself
-    helper,  // run `<program()> get`, write `server_url` + "\n" to its stdin
+    helper,       // run `<program()> get`, write `server_url` + "\n" to its stdin
   };
   Kind kind = Kind::anonymous;
   Credential credential;   // inline_auth only

@@ -10,13 +10,27 @@ namespace {
 constexpr std::string_view k_legacy_hub_domain = "index.docker.io";
 constexpr std::string_view k_official_prefix = "library/";
 
-bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_alnum(char c) { return is_alpha(c) || is_digit(c); }
-bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
-bool is_lower_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f'); }
-bool is_word(char c) { return is_alnum(c) || c == '_'; }
+bool is_lower_alnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+bool is_alpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool is_alnum(char c) {
+  return is_alpha(c) || is_digit(c);
+}
+bool is_hex(char c) {
+  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+bool is_lower_hex(char c) {
+  return is_digit(c) || (c >= 'a' && c <= 'f');
+}
+bool is_word(char c) {
+  return is_alnum(c) || c == '_';
+}
 
 bool has_upper(std::string_view s) {
   for (char c : s) {
@@ -117,13 +131,16 @@ util::Status check_digest(std::string_view s, std::string_view text) {
   if (!alg_ok || !hex_ok) return syntax_error(text);
 
   std::size_t want = 0;
-  if (alg == "sha256") want = 64;
-  else if (alg == "sha384") want = 96;
-  else if (alg == "sha512") want = 128;
+  if (alg == "sha256")
+    want = 64;
+  else if (alg == "sha384")
+    want = 96;
+  else if (alg == "sha512")
+    want = 128;
   if (want == 0) return format_error(fmt::format("unsupported digest algorithm ({})", alg));
   if (hex.size() != want) {
-    return format_error(fmt::format("invalid checksum digest length ({} hex digits for {})",
-                                    hex.size(), alg));
+    return format_error(
+        fmt::format("invalid checksum digest length ({} hex digits for {})", hex.size(), alg));
   }
   for (char c : hex) {
     if (!is_lower_hex(c)) return format_error("invalid checksum digest format (upper-case hex)");
@@ -188,13 +205,15 @@ bool valid_domain(std::string_view domain, bool require_port_range) {
 
 }  // namespace
 
-bool is_valid_domain(std::string_view domain) { return valid_domain(domain, false); }
+bool is_valid_domain(std::string_view domain) {
+  return valid_domain(domain, false);
+}
 
 util::Result<Reference> parse_reference(std::string_view text) {
   if (text.empty()) return format_error("repository name must have at least one component");
   if (is_identifier(text)) {
-    return format_error(fmt::format(
-        "repository name ({}) cannot be a 64-character hexadecimal string", text));
+    return format_error(
+        fmt::format("repository name ({}) cannot be a 64-character hexadecimal string", text));
   }
 
   // Domain split (splitDockerDomain).
@@ -261,7 +280,9 @@ std::string Reference::registry_host() const {
   return domain == k_docker_hub_domain ? std::string(k_docker_hub_registry_host) : domain;
 }
 
-std::string Reference::repository() const { return domain + "/" + path; }
+std::string Reference::repository() const {
+  return domain + "/" + path;
+}
 
 std::string Reference::str() const {
   std::string out = repository();
@@ -293,7 +314,9 @@ Reference Reference::with_default_tag() const {
   return out;
 }
 
-std::string RegistryUrl::str() const { return scheme + "://" + host; }
+std::string RegistryUrl::str() const {
+  return scheme + "://" + host;
+}
 
 util::Result<RegistryUrl> parse_registry_url(std::string_view text) {
   // The URL is quoted in errors unless it may carry a password (user:password@host).

@@ -7,11 +7,11 @@
 //   name             := [domain "/"] path
 //   domain           := host [":" port]            port := [0-9]+
 //   host             := domain-name | "[" [a-fA-F0-9:]+ "]"
-//   domain-name      := component ("." component)*  component := [a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?
-//   path             := path-component ("/" path-component)*       (at most 255 characters)
-//   path-component   := [a-z0-9]+ (separator [a-z0-9]+)*    separator := "." | "_" | "__" | "-"+
-//   tag              := [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}
-//   digest           := algorithm ":" hex       algorithm := [A-Za-z][A-Za-z0-9]*([-_+.][A-Za-z][A-Za-z0-9]*)*
+//   domain-name      := component ("." component)*  component :=
+//   [a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])? path             := path-component ("/" path-component)*
+//   (at most 255 characters) path-component   := [a-z0-9]+ (separator [a-z0-9]+)*    separator :=
+//   "." | "_" | "__" | "-"+ tag              := [A-Za-z0-9_][A-Za-z0-9_.-]{0,127} digest :=
+//   algorithm ":" hex       algorithm := [A-Za-z][A-Za-z0-9]*([-_+.][A-Za-z][A-Za-z0-9]*)*
 //                                               hex := [0-9a-fA-F]{32,}
 //
 // Normalisation (Docker's ParseNormalizedNamed): the first "/"-separated component is the domain
@@ -65,8 +65,8 @@ util::Result<Reference> parse_reference(std::string_view text);
 
 // A registry endpoint given as a URL or bare host, e.g. for a SCANNER_REGISTRY setting.
 struct RegistryUrl {
-  std::string scheme;  // "https" or "http"
-  std::string host;    // host[:port], lower-cased: "index.docker.io", "127.0.0.1:5000"
+  std::string scheme;     // "https" or "http"
+  std::string host;       // host[:port], lower-cased: "index.docker.io", "127.0.0.1:5000"
   bool insecure = false;  // true for http:// (plain HTTP)
 
   // "scheme://host"

@@ -57,14 +57,17 @@ TEST_CASE("auth challenge: registry 2.8 responses (feasibility notes)", "[image]
 
 TEST_CASE("auth challenge: other registries' shapes", "[image][auth_challenge]") {
   // GHCR
-  auto gh = parse_ok(R"(Bearer realm="https://ghcr.io/token",service="ghcr.io",scope="repository:user/image:pull")");
+  auto gh = parse_ok(
+      R"(Bearer realm="https://ghcr.io/token",service="ghcr.io",scope="repository:user/image:pull")");
   CHECK(gh[0].param("service") == "ghcr.io");
   // Several scopes in one parameter.
   auto multi = parse_ok(
       R"(Bearer realm="https://auth.example.com/token",scope="repository:a:pull repository:b:pull,push")");
-  CHECK(multi[0].scopes() == std::vector<std::string>{"repository:a:pull", "repository:b:pull,push"});
+  CHECK(multi[0].scopes() ==
+        std::vector<std::string>{"repository:a:pull", "repository:b:pull,push"});
   // ECR / Harbor / Quay basic with extra spaces and upper-case names.
-  auto ecr = parse_ok(R"(Basic realm="https://123456789012.dkr.ecr.us-east-1.amazonaws.com/",service="ecr.amazonaws.com")");
+  auto ecr = parse_ok(
+      R"(Basic realm="https://123456789012.dkr.ecr.us-east-1.amazonaws.com/",service="ecr.amazonaws.com")");
   CHECK(ecr[0].param("service") == "ecr.amazonaws.com");
   auto spaced = parse_ok(R"(  BEARER   Realm = "https://x/token" ,  Service="x"  )");
   REQUIRE(spaced.size() == 1);
@@ -128,10 +131,9 @@ TEST_CASE("auth challenge: several challenges in one header", "[image][auth_chal
 }
 
 TEST_CASE("auth challenge: malformed headers", "[image][auth_challenge]") {
-  for (const char* bad : {R"(Bearer realm="https://auth/token)",
-                          R"(Bearer realm="a" service="b")",
-                          R"(Bearer realm="a", =b)", R"("Bearer" realm="a")",
-                          R"(Bearer realm="a\)", "Bearer;realm=a", R"(Bearer realm="a"x)"}) {
+  for (const char* bad : {R"(Bearer realm="https://auth/token)", R"(Bearer realm="a" service="b")",
+                          R"(Bearer realm="a", =b)", R"("Bearer" realm="a")", R"(Bearer realm="a\)",
+                          "Bearer;realm=a", R"(Bearer realm="a"x)"}) {
     INFO(bad);
     auto r = image::parse_www_authenticate(bad);
     if (r.ok()) FAIL_CHECK("parsed " << r->size() << " challenge(s)");

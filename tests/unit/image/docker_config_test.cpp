@@ -65,8 +65,8 @@ TEST_CASE("docker config: inline auths", "[image][docker_config]") {
   CHECK(config.auth_count() == 7);
   CHECK(config.creds_store().empty());
 
-  for (const char* hub : {"docker.io", "index.docker.io", "registry-1.docker.io",
-                          "https://index.docker.io/v1/"}) {
+  for (const char* hub :
+       {"docker.io", "index.docker.io", "registry-1.docker.io", "https://index.docker.io/v1/"}) {
     INFO(hub);
     auto s = config.lookup(hub);
     REQUIRE(s.kind == Kind::inline_auth);
@@ -184,7 +184,8 @@ TEST_CASE("docker config: errors name the file and never a secret", "[image][doc
       {"{\"auths\": {\"ghcr.io\": {\"auth\": \"hunter2\n", "not valid JSON (line 1, column 40)"},
       {R"({"auths": {"ghcr.io": {"auth": hunter2}}})", "not valid JSON (line 1, column 32)"},
       {"", "not valid JSON"},
-      {"{\n  \"auths\": {\n    \"x\": {\"auth\": \"hunter2\",}\n", "not valid JSON (line 3, column 29)"},
+      {"{\n  \"auths\": {\n    \"x\": {\"auth\": \"hunter2\",}\n",
+       "not valid JSON (line 3, column 29)"},
   };
   for (const auto& tc : cases) {
     INFO(tc.text);
@@ -222,9 +223,9 @@ TEST_CASE("docker config: credential helper output", "[image][docker_config]") {
   CHECK(token->username.empty());
   CHECK(token->identity_token == "refresh-123");
 
-  for (const char* bad : {"", "credentials not found in native keychain", "[]",
-                          R"({"Username":"u"})", R"({"Username":"u","Secret":7})",
-                          R"({"Username":"u","Secret":"hunter2")"}) {
+  for (const char* bad :
+       {"", "credentials not found in native keychain", "[]", R"({"Username":"u"})",
+        R"({"Username":"u","Secret":7})", R"({"Username":"u","Secret":"hunter2")"}) {
     INFO(bad);
     auto r = image::parse_helper_output(bad, "pass");
     REQUIRE_FALSE(r.ok());
