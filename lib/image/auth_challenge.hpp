@@ -1,7 +1,8 @@
 #pragma once
 // WWW-Authenticate challenges (RFC 7235 §4.1) as registries send them:
-//   Bearer
-//   realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/ubuntu:pull"
+// clang-format off
+//   Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/ubuntu:pull"
+// clang-format on
 //   Basic realm="strata-test"
 //
 // Grammar (RFC 7235 §2.1, RFC 7230 §3.2.6):

@@ -2,17 +2,19 @@
 // Image references as Docker spells them ("ubuntu:16.04", "ghcr.io/org/app@sha256:...") and
 // registry URLs as a user configures them ("https://index.docker.io/", "http://127.0.0.1:5000").
 //
+// clang-format off
 // Grammar (github.com/distribution/reference):
-//   reference        := name [ ":" tag ] [ "@" digest ]
-//   name             := [domain "/"] path
-//   domain           := host [":" port]            port := [0-9]+
-//   host             := domain-name | "[" [a-fA-F0-9:]+ "]"
-//   domain-name      := component ("." component)*  component :=
-//   [a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])? path             := path-component ("/" path-component)*
-//   (at most 255 characters) path-component   := [a-z0-9]+ (separator [a-z0-9]+)*    separator :=
-//   "." | "_" | "__" | "-"+ tag              := [A-Za-z0-9_][A-Za-z0-9_.-]{0,127} digest :=
-//   algorithm ":" hex       algorithm := [A-Za-z][A-Za-z0-9]*([-_+.][A-Za-z][A-Za-z0-9]*)*
-//                                               hex := [0-9a-fA-F]{32,}
+//   reference       := name [ ":" tag ] [ "@" digest ]
+//   name            := [domain "/"] path
+//   domain          := host [":" port]                      port := [0-9]+
+//   host            := domain-name | "[" [a-fA-F0-9:]+ "]"
+//   domain-name     := dcomp ("." dcomp)*                   dcomp := [a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?
+//   path            := path-component ("/" path-component)*   (at most 255 characters)
+//   path-component  := [a-z0-9]+ (separator [a-z0-9]+)*     separator := "." | "_" | "__" | "-"+
+//   tag             := [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}
+//   digest          := algorithm ":" hex                    hex := [0-9a-fA-F]{32,}
+//   algorithm       := [A-Za-z][A-Za-z0-9]* ([-_+.] [A-Za-z][A-Za-z0-9]*)*
+// clang-format on
 //
 // Normalisation (Docker's ParseNormalizedNamed): the first "/"-separated component is the domain
 // when it contains "." or ":", is "localhost", or has an upper-case letter; otherwise the domain
