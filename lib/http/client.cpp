@@ -32,7 +32,9 @@ bool is_redirect_status(long status) {
   return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
 }
 
-bool is_2xx(long status) { return status >= 200 && status <= 299; }
+bool is_2xx(long status) {
+  return status >= 200 && status <= 299;
+}
 
 // Transport failures worth another attempt; everything else (TLS verification, bad URL, a
 // callback abort) fails the same way every time.
@@ -153,7 +155,8 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
     return 0;
   }
   if (t->streaming && is_2xx(t->status)) {
-    auto status = (*t->sink)(std::span<const std::byte>(reinterpret_cast<const std::byte*>(data), len));
+    auto status =
+        (*t->sink)(std::span<const std::byte>(reinterpret_cast<const std::byte*>(data), len));
     t->delivered += len;
     if (!status) {
       t->aborted = std::move(status).error();
@@ -225,7 +228,8 @@ CURLcode Client::Impl::perform(const std::string& method, const std::string& url
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS, long{CURLPROTO_HTTP | CURLPROTO_HTTPS});
 #endif
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(options.connect_timeout.count()));
   t.curl = curl;
   t.stall_timeout = options.stall_timeout;
   t.last_activity = std::chrono::steady_clock::now();
@@ -250,18 +254,22 @@ CURLcode Client::Impl::perform(const std::string& method, const std::string& url
     curl_easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, options.unix_socket.c_str());
   }
 
-  bool has_expect = false;
   Slist list;
+  bool out_of_memory = false;
+  auto append = [&](const std::string& line) {
+    // curl_slist_append returns the (possibly new) head, or null leaving the list untouched.
+    if (curl_slist* head = curl_slist_append(list.get(), line.c_str())) {
+      (void)list.release();
+      list.reset(head);
+    } else {
+      out_of_memory = true;
+    }
+  };
+  bool has_expect = false;
   for (const auto& [name, value] : headers) {
     has_expect = has_expect || util::iequals(name, "expect");
     // "Name;" is libcurl's spelling of a header with an empty value.
-    std::string line = value.empty() ? name + ";" : name + ": " + value;
-    curl_slist* next = curl_slist_append(list.get(), line.c_str());
-    if (next == nullptr) {
-      return CURLE_OUT_OF_MEMORY;
-    }
-    (void)list.release();
-    list.reset(next);
+    append(value.empty() ? name + ";" : name + ": " + value);
   }
   if (method == "HEAD") {
     curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
@@ -274,13 +282,11 @@ CURLcode Client::Impl::perform(const std::string& method, const std::string& url
       curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
     }
     if (!has_expect) {  // no "Expect: 100-continue" round trip
-      curl_slist* next = curl_slist_append(list.get(), "Expect:");
-      if (next == nullptr) {
-        return CURLE_OUT_OF_MEMORY;
-      }
-      (void)list.release();
-      list.reset(next);
+      append("Expect:");
     }
+  }
+  if (out_of_memory) {
+    return CURLE_OUT_OF_MEMORY;
   }
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list.get());
   LOG_TRACE("http: {} {}{}", method, redact_url(url), describe_headers(headers));
@@ -358,9 +364,8 @@ util::Result<Response> Client::Impl::run(const Request& request, Transfer protot
     if (request.follow_redirects && is_redirect_status(t.status)) {
       if (auto location = response.header("location")) {
         if (++hops > k_max_redirects) {
-          return util::make_error(util::ErrorCategory::network,
-                                  "{} {}{}: more than {} redirects", method,
-                                  redact_url(request.url), via, k_max_redirects);
+          return util::make_error(util::ErrorCategory::network, "{} {}{}: more than {} redirects",
+                                  method, redact_url(request.url), via, k_max_redirects);
         }
         auto next = resolve_url(url, *location);
         if (!next) {
@@ -368,8 +373,8 @@ util::Result<Response> Client::Impl::run(const Request& request, Transfer protot
                                   redact_url(url), next.error().message);
         }
         auto next_origin = origin_of(*next);
-        if (!next_origin || (!next_origin->starts_with("http://") &&
-                             !next_origin->starts_with("https://"))) {
+        if (!next_origin ||
+            (!next_origin->starts_with("http://") && !next_origin->starts_with("https://"))) {
           return util::make_error(util::ErrorCategory::network,
                                   "{} {}: redirect to unsupported URL '{}'", method,
                                   redact_url(url), redact_url(*next));
@@ -397,8 +402,8 @@ util::Result<Response> Client::Impl::run(const Request& request, Transfer protot
         if (auto value = response.header("retry-after")) {
           delay = parse_retry_after(*value, std::time(nullptr));
           if (delay && *delay > options.max_retry_after) {
-            LOG_WARN("http: {} {}: {} with Retry-After {} (longer than {} ms): not retried",
-                     method, redact_url(url), t.status, *value, options.max_retry_after.count());
+            LOG_WARN("http: {} {}: {} with Retry-After {} (longer than {} ms): not retried", method,
+                     redact_url(url), t.status, *value, options.max_retry_after.count());
             return response;
           }
         }

@@ -10,7 +10,9 @@
 
 namespace strata::http {
 
-bool is_retryable_status(long status) { return status == 429 || (status >= 500 && status <= 599); }
+bool is_retryable_status(long status) {
+  return status == 429 || (status >= 500 && status <= 599);
+}
 
 std::chrono::milliseconds backoff_delay(int attempt, std::chrono::milliseconds base,
                                         std::chrono::milliseconds cap, double unit) {

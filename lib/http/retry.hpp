@@ -20,7 +20,6 @@ std::chrono::milliseconds backoff_delay(int attempt, std::chrono::milliseconds b
 // Parses a `Retry-After` value: delta-seconds ("120") or an HTTP date (IMF-fixdate, RFC 850 or
 // asctime), the latter relative to `now` (a date in the past gives 0). nullopt when the value is
 // neither.
-std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value,
-                                                           std::time_t now);
+std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value, std::time_t now);
 
 }  // namespace strata::http

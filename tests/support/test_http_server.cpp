@@ -29,30 +29,49 @@ bool iequals(std::string_view a, std::string_view b) {
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
 std::string_view reason(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 204: return "No Content";
-    case 206: return "Partial Content";
-    case 301: return "Moved Permanently";
-    case 302: return "Found";
-    case 303: return "See Other";
-    case 307: return "Temporary Redirect";
-    case 308: return "Permanent Redirect";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    default: return "Status";
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 204:
+      return "No Content";
+    case 206:
+      return "Partial Content";
+    case 301:
+      return "Moved Permanently";
+    case 302:
+      return "Found";
+    case 303:
+      return "See Other";
+    case 307:
+      return "Temporary Redirect";
+    case 308:
+      return "Permanent Redirect";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 429:
+      return "Too Many Requests";
+    case 500:
+      return "Internal Server Error";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Status";
   }
 }
 
@@ -197,8 +216,8 @@ struct TestHttpServer::State {
       while (line_end != std::string_view::npos) {
         std::size_t start = line_end + 2;
         line_end = head.find("\r\n", start);
-        auto line = head.substr(start, line_end == std::string_view::npos ? head.npos
-                                                                          : line_end - start);
+        auto line =
+            head.substr(start, line_end == std::string_view::npos ? head.npos : line_end - start);
         auto colon = line.find(':');
         if (colon == std::string_view::npos) continue;
         std::string name(trim(line.substr(0, colon)));
@@ -225,8 +244,8 @@ struct TestHttpServer::State {
       if (r.fault == Fault::stall_before_response && !pause(r.stall)) {
         return close_connection(fd, false);
       }
-      std::string out = "HTTP/1.1 " + std::to_string(r.status) + " " +
-                        std::string(reason(r.status)) + "\r\n";
+      std::string out =
+          "HTTP/1.1 " + std::to_string(r.status) + " " + std::string(reason(r.status)) + "\r\n";
       for (const auto& [k, v] : r.headers) out += k + ": " + v + "\r\n";
       if (r.close_delimited) {
         out += "Connection: close\r\n";
@@ -263,7 +282,9 @@ TestHttpServer::TestHttpServer(std::unique_ptr<State> state) : m_state(std::move
   m_state->acceptor = std::thread([s = m_state.get()] { s->accept_loop(); });
 }
 
-TestHttpServer::~TestHttpServer() { stop(); }
+TestHttpServer::~TestHttpServer() {
+  stop();
+}
 
 std::unique_ptr<TestHttpServer> TestHttpServer::start_tcp(Handler handler) {
   auto state = std::make_unique<State>();
@@ -321,7 +342,9 @@ void TestHttpServer::stop() {
   if (!s.unix_path.empty()) ::unlink(s.unix_path.c_str());
 }
 
-std::uint16_t TestHttpServer::port() const { return m_state->port; }
+std::uint16_t TestHttpServer::port() const {
+  return m_state->port;
+}
 
 std::string TestHttpServer::base_url() const {
   if (!m_state->unix_path.empty()) return "http://localhost";
@@ -355,6 +378,8 @@ RefusingPort::RefusingPort() {
   m_port = ntohs(addr.sin_port);
 }
 
-RefusingPort::~RefusingPort() { ::close(m_fd); }
+RefusingPort::~RefusingPort() {
+  ::close(m_fd);
+}
 
 }  // namespace strata::test

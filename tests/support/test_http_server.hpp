@@ -80,8 +80,8 @@ class TestHttpServer {
   // Closes the listener and every open connection and joins all threads. Idempotent.
   void stop();
 
-  std::uint16_t port() const;          // 0 for a unix socket
-  std::string base_url() const;        // "http://127.0.0.1:PORT" (or "http://localhost")
+  std::uint16_t port() const;    // 0 for a unix socket
+  std::string base_url() const;  // "http://127.0.0.1:PORT" (or "http://localhost")
   std::string url(std::string_view path) const { return base_url() + std::string(path); }
 
   std::vector<RecordedRequest> requests() const;

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
+#include <thread>
 
 #include "http/client.hpp"
 #include "support/test_http_server.hpp"
@@ -11,17 +12,17 @@
 
 using namespace strata;
 using namespace strata::http;
+using std::chrono::milliseconds;
 using strata::test::Fault;
 using strata::test::ScriptedResponse;
 using strata::test::TestHttpServer;
-using std::chrono::milliseconds;
 
 namespace {
 
 // Tests talk to 127.0.0.1 only: a proxy from the environment must not intercept them.
 const bool k_no_proxy = [] {
-  for (const char* v : {"http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy",
-                        "ALL_PROXY"}) {
+  for (const char* v :
+       {"http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) {
     ::unsetenv(v);
   }
   return true;
@@ -50,7 +51,9 @@ std::string pattern(std::size_t n) {
   return s;
 }
 
-ScriptedResponse ok(std::string body) { return strata::test::text_response(200, std::move(body)); }
+ScriptedResponse ok(std::string body) {
+  return strata::test::text_response(200, std::move(body));
+}
 
 }  // namespace
 
@@ -87,14 +90,13 @@ TEST_CASE("GET returns status, headers and body, reusing the connection", "[http
   CHECK(seen[0].header("x-empty") == "");
   CHECK(seen[0].header("user-agent") == std::string("strata/") + STRATA_VERSION);
   CHECK_FALSE(seen[0].header("accept-encoding").has_value());  // blobs must arrive untouched
-  CHECK(server->connection_count() == 1);                     // keep-alive reuse
+  CHECK(server->connection_count() == 1);                      // keep-alive reuse
   CHECK(sleeps.waits.empty());
 }
 
 TEST_CASE("HEAD, POST and PUT send the right method and body", "[http][client]") {
-  auto server = TestHttpServer::start_tcp([](const test::RecordedRequest& r) {
-    return ok(r.method + ":" + r.body);
-  });
+  auto server = TestHttpServer::start_tcp(
+      [](const test::RecordedRequest& r) { return ok(r.method + ":" + r.body); });
   SleepLog sleeps;
   Client client(fast_options(sleeps));
   auto head = client.fetch({.method = "HEAD", .url = server->url("/h")});
@@ -204,9 +206,9 @@ TEST_CASE("stream keeps a non-2xx body away from the sink", "[http][client]") {
 }
 
 TEST_CASE("5xx responses are retried with growing, jittered backoff", "[http][client][retry]") {
-  auto server = TestHttpServer::start_tcp(strata::test::sequence(
-      {strata::test::text_response(500, "boom"), strata::test::text_response(502, "bad"),
-       ok("finally")}));
+  auto server = TestHttpServer::start_tcp(
+      strata::test::sequence({strata::test::text_response(500, "boom"),
+                              strata::test::text_response(502, "bad"), ok("finally")}));
   SleepLog sleeps;
   auto options = fast_options(sleeps);
   options.backoff_base = milliseconds(100);
@@ -251,8 +253,8 @@ TEST_CASE("a Retry-After beyond max_retry_after ends the retries", "[http][clien
 }
 
 TEST_CASE("exhausted retries return the last 5xx response", "[http][client][retry]") {
-  auto server = TestHttpServer::start_tcp(
-      strata::test::sequence({strata::test::text_response(503, "down")}));
+  auto server =
+      TestHttpServer::start_tcp(strata::test::sequence({strata::test::text_response(503, "down")}));
   SleepLog sleeps;
   Client client(fast_options(sleeps, 2));
   auto r = client.fetch({.url = server->url("/x")});
@@ -274,8 +276,8 @@ TEST_CASE("connection refused is a network error after the retries, without secr
   test::RefusingPort refusing;
   SleepLog sleeps;
   Client client(fast_options(sleeps, 2));
-  const std::string url = "http://user:hunter2@127.0.0.1:" + std::to_string(refusing.port()) +
-                          "/v2/x?token=topsecret";
+  const std::string url =
+      "http://user:hunter2@127.0.0.1:" + std::to_string(refusing.port()) + "/v2/x?token=topsecret";
   auto r = client.fetch({.url = url, .headers = {{"Authorization", "Bearer abc.def"}}});
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().category == util::ErrorCategory::network);
@@ -394,9 +396,8 @@ TEST_CASE("a reset mid-body: fetch retries, stream after the first byte does not
 }
 
 TEST_CASE("redirects keep Authorization on the same origin only", "[http][client][redirect]") {
-  auto storage = TestHttpServer::start_tcp([](const test::RecordedRequest& r) {
-    return ok("blob at " + r.target);
-  });
+  auto storage = TestHttpServer::start_tcp(
+      [](const test::RecordedRequest& r) { return ok("blob at " + r.target); });
   const std::string storage_url = storage->url("/bucket/blob?X-Signature=s3cr3t");
   auto registry = TestHttpServer::start_tcp([&](const test::RecordedRequest& r) {
     if (r.target == "/v2/lib/blobs/one") return strata::test::redirect_response(307, "two");
@@ -407,9 +408,8 @@ TEST_CASE("redirects keep Authorization on the same origin only", "[http][client
   Client client(fast_options(sleeps));
   Request req;
   req.url = registry->url("/v2/lib/blobs/one");
-  req.headers = {{"Authorization", "Bearer registry-token"},
-                 {"Cookie", "session=1"},
-                 {"Accept", "*/*"}};
+  req.headers = {
+      {"Authorization", "Bearer registry-token"}, {"Cookie", "session=1"}, {"Accept", "*/*"}};
   auto r = client.fetch(req);
   REQUIRE(r.ok());
   CHECK(r->status == 200);
@@ -539,4 +539,62 @@ TEST_CASE("trace logging never shows Authorization or Cookie values", "[http][cl
   CHECK(text.find("dXNlcjpwYXNz") == std::string::npos);
   CHECK(text.find("cookie-secret") == std::string::npos);
   CHECK(text.find("query-secret") == std::string::npos);
+}
+
+TEST_CASE("a slow but steady body is not a stall", "[http][client][timeout]") {
+  // 24 pieces 80 ms apart: 1.8 s in all, longer than stall_timeout, but never 1 s without data.
+  ScriptedResponse steady = ok(pattern(24 * 100));
+  steady.chunk_size = 100;
+  steady.chunk_delay = milliseconds(80);
+  auto server = TestHttpServer::start_tcp(strata::test::sequence({steady}));
+  SleepLog sleeps;
+  Client client(fast_options(sleeps, 0));
+  std::string got;
+  auto r = client.stream({.url = server->url("/slow")}, [&](std::span<const std::byte> p) {
+    got.append(reinterpret_cast<const char*>(p.data()), p.size());
+    return util::Status{};
+  });
+  REQUIRE(r.ok());
+  CHECK(got == pattern(24 * 100));
+}
+
+TEST_CASE("proxy settings from the environment are honoured", "[http][client][proxy]") {
+  auto proxy = TestHttpServer::start_tcp(
+      [](const test::RecordedRequest& r) { return ok("via proxy: " + r.target); });
+  auto direct = TestHttpServer::start_tcp(strata::test::sequence({ok("direct")}));
+  ::setenv("http_proxy", proxy->base_url().c_str(), 1);
+  SleepLog sleeps;
+  Client client(fast_options(sleeps, 0));
+  // An absolute-form request line is what a forward proxy receives.
+  auto r = client.fetch({.url = "http://registry.invalid/v2/"});
+  ::setenv("no_proxy", "127.0.0.1", 1);
+  auto bypass = client.fetch({.url = direct->url("/x")});
+  ::unsetenv("http_proxy");
+  ::unsetenv("no_proxy");
+  REQUIRE(r.ok());
+  CHECK(r->body == "via proxy: http://registry.invalid/v2/");
+  REQUIRE(bypass.ok());
+  CHECK(bypass->body == "direct");
+  CHECK(proxy->request_count() == 1);
+}
+
+TEST_CASE("one Client per thread works concurrently", "[http][client][threads]") {
+  auto server =
+      TestHttpServer::start_tcp([](const test::RecordedRequest& r) { return ok(r.target); });
+  std::vector<std::thread> threads;
+  std::vector<int> good(4, 0);
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&, i] {
+      Client client;
+      for (int j = 0; j < 10; ++j) {
+        const std::string path = "/t" + std::to_string(i) + "/" + std::to_string(j);
+        auto r = client.fetch({.url = server->url(path)});
+        if (r.ok() && r->body == path) ++good[i];
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  CHECK(good == std::vector<int>{10, 10, 10, 10});
+  CHECK(server->request_count() == 40);
+  CHECK(server->connection_count() == 4);
 }

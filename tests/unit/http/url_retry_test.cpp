@@ -44,7 +44,7 @@ TEST_CASE("backoff_delay is full jitter under an exponential, capped ceiling", "
   CHECK(backoff_delay(0, base, cap, 0.5) == milliseconds(250));
   CHECK(backoff_delay(1, base, cap, 0.5) == milliseconds(500));
   CHECK(backoff_delay(3, base, cap, 0.999) == milliseconds(3996));
-  CHECK(backoff_delay(10, base, cap, 0.5) == milliseconds(15000));   // 512000 capped to 30000
+  CHECK(backoff_delay(10, base, cap, 0.5) == milliseconds(15000));    // 512000 capped to 30000
   CHECK(backoff_delay(1000, base, cap, 1.0) == milliseconds(30000));  // no overflow
 }
 
