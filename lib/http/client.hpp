@@ -17,8 +17,9 @@
 // - Errors (category `network`) name the method, the URL without userinfo or query, and the
 //   transport failure. Header values of Authorization, Proxy-Authorization and Cookie are never
 //   logged.
-// - Proxies: libcurl's environment handling (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) applies; not for
-//   unix sockets.
+// - A request URL that does not parse, or is not http(s), is an `input` error.
+// - Proxies: libcurl's environment handling applies (https_proxy/HTTPS_PROXY, http_proxy in lower
+//   case only, no_proxy/NO_PROXY); never for unix sockets.
 
 #include <chrono>
 #include <cstddef>
