@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench/scan: scan time and peak RSS of strata on the demo image and on a large synthetic image
 # (4 layers, ~1 GiB uncompressed, 100k files), next to bare decompression of the same layers
-# (gzip -dc), measured in the same run. Prints the ratios.
+# (gzip -dc, GNU gzip), measured in the same run. Prints the ratios (strata / baseline) and the
+# peak RSS of strata (the largest of 3 runs; times are medians of 3).
 #   STRATA_BENCH_DIR  where the synthetic image is generated and kept (default /tmp/strata-bench)
 #   BENCH_MIB, BENCH_FILES  size of the synthetic image (default 1024 MiB, 100000 files)
 set -euo pipefail
@@ -18,7 +19,7 @@ measure="python3 $root/bench/scan/measure.py"
 
 db="$dir/demo-db"
 rm -rf "$db"
-"$strata" db import --db-dir "$db" testdata/demo/osv-alpine-v3.10 2> /dev/null
+"$strata" db import --db-dir "$db" testdata/demo/osv-ubuntu-18.04/all.zip testdata/demo/osv-alpine-v3.10/all.zip 2> /dev/null
 
 large="$dir/large-$mib-$files"
 if [[ ! -f $large/index.json ]]; then
@@ -37,7 +38,9 @@ run() {  # name baseline-cmd strata-cmd...
   read -r st rss < <($measure --repeat 3 -- "$@")
   printf '%-28s %10.3f %10.3f %8.2f %10.1f\n' "$name" "$bt" "$st" "$(awk -v s="$st" -v b="$bt" 'BEGIN{print s/b}')" "$rss"
 }
-run "demo (alpine 3.10, match)" "gzip -dc testdata/demo/alpine-3.10.tar.gz > /dev/null" \
+run "demo ubuntu (with match)" "gzip -dc testdata/demo/ubuntu-18.04.tar.gz > /dev/null" \
+  "$strata" image --db-dir "$db" --format json testdata/demo/ubuntu-18.04.tar.gz
+run "alpine 3.10 (with match)" "gzip -dc testdata/demo/alpine-3.10.tar.gz > /dev/null" \
   "$strata" image --db-dir "$db" --format json testdata/demo/alpine-3.10.tar.gz
 run "large ($mib MiB, $files files)" "for l in $(echo $layers); do gzip -dc \$l > /dev/null; done" \
   "$strata" image --packages-only --format json --input "$large"

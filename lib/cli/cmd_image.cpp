@@ -1,12 +1,9 @@
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
-#include <sstream>
-
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "scan/scan.hpp"
-#include "util/log.hpp"
 #include "vulndb/database.hpp"
 
 namespace strata::cli {
