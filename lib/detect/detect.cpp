@@ -183,6 +183,17 @@ std::vector<model::Package> detect_packages(const vfs::Filesystem& fs, const mod
     }
   }
 
+  // rpm databases are not read yet: say so instead of reporting an rpm-based image as empty.
+  for (std::string_view dir : {"/var/lib/rpm", "/usr/lib/sysimage/rpm"}) {
+    if (auto st = fs.stat(dir); st.ok() && st->type == vfs::FileType::directory) {
+      warnings.push_back(fmt::format(
+          "an rpm package database directory ({}) is present, but strata does not read rpm "
+          "databases yet: rpm packages are not listed or matched",
+          dir));
+      break;
+    }
+  }
+
   if (!out.empty() && os.ecosystem.empty()) {
     warnings.push_back(fmt::format(
         "{} packages found but the OS ({}) has no known vulnerability ecosystem: they cannot be "

@@ -336,3 +336,15 @@ TEST_CASE("purl encoding") {
   CHECK(make_purl("apk", "alpine", "x", "1-r0", "", "3.18.9") ==
         "pkg:apk/alpine/x@1-r0?distro=3.18.9");
 }
+
+TEST_CASE("an rpm database directory is reported as not read, never as an empty image") {
+  strata::vfs::MemFs fs;
+  fs.add_dir("/var/lib/rpm");
+  fs.add_file("/etc/os-release", "ID=almalinux\nVERSION_ID=\"9.3\"\n");
+  std::vector<std::string> warnings;
+  auto os = strata::detect::detect_os(fs, warnings);
+  auto pkgs = strata::detect::detect_packages(fs, os, warnings);
+  CHECK(pkgs.empty());
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].find("/var/lib/rpm") != std::string::npos);
+}
