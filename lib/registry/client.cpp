@@ -1,0 +1,348 @@
+#include "registry/client.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cctype>
+
+#include "http/url.hpp"
+#include "image/auth_challenge.hpp"
+#include "image/media_types.hpp"
+#include "registry/pull_stream.hpp"
+#include "util/hash.hpp"
+#include "util/log.hpp"
+
+namespace strata::registry {
+
+namespace {
+
+constexpr int k_max_index_depth = 4;
+
+std::string base64_encode(std::string_view in) {
+  static constexpr char k_alphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  std::size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    unsigned v = (static_cast<unsigned char>(in[i]) << 16) |
+                 (static_cast<unsigned char>(in[i + 1]) << 8) | static_cast<unsigned char>(in[i + 2]);
+    out += k_alphabet[(v >> 18) & 63];
+    out += k_alphabet[(v >> 12) & 63];
+    out += k_alphabet[(v >> 6) & 63];
+    out += k_alphabet[v & 63];
+  }
+  if (i + 1 == in.size()) {
+    unsigned v = static_cast<unsigned char>(in[i]) << 16;
+    out += k_alphabet[(v >> 18) & 63];
+    out += k_alphabet[(v >> 12) & 63];
+    out += "==";
+  } else if (i + 2 == in.size()) {
+    unsigned v = (static_cast<unsigned char>(in[i]) << 16) |
+                 (static_cast<unsigned char>(in[i + 1]) << 8);
+    out += k_alphabet[(v >> 18) & 63];
+    out += k_alphabet[(v >> 12) & 63];
+    out += k_alphabet[(v >> 6) & 63];
+    out += '=';
+  }
+  return out;
+}
+
+std::string url_encode(std::string_view in) {
+  std::string out;
+  for (char c : in) {
+    auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += c;
+    } else {
+      out += fmt::format("%{:02X}", u);
+    }
+  }
+  return out;
+}
+
+std::string strip_params(std::string value) {
+  auto semi = value.find(';');
+  if (semi != std::string::npos) {
+    value.resize(semi);
+  }
+  while (!value.empty() && value.back() == ' ') {
+    value.pop_back();
+  }
+  return value;
+}
+
+util::Error status_error(long status, const std::string& what) {
+  switch (status) {
+    case 401:
+      return util::make_error(util::ErrorCategory::network,
+                              "{}: authentication required (HTTP 401)", what);
+    case 403:
+      return util::make_error(util::ErrorCategory::network, "{}: access denied (HTTP 403)", what);
+    case 404:
+      return util::make_error(util::ErrorCategory::network, "{}: image not found (HTTP 404)", what);
+    default:
+      return util::make_error(util::ErrorCategory::network, "{}: registry answered HTTP {}", what,
+                              status);
+  }
+}
+
+}  // namespace
+
+std::string manifest_accept_header() {
+  return fmt::format("{}, {}, {}, {}", image::k_oci_manifest, image::k_oci_index,
+                     image::k_docker_manifest, image::k_docker_manifest_list);
+}
+
+struct RegistryClient::Impl {
+  std::string host;
+  std::string repository;
+  RegistryOptions options;
+  http::Client client;
+  std::string authorization;  // "Bearer ..." / "Basic ..." once a challenge was answered
+
+  Impl(std::string h, std::string r, RegistryOptions o)
+      : host(std::move(h)), repository(std::move(r)), options(std::move(o)),
+        client(options.http) {}
+
+  std::string base() const { return (options.plain_http ? "http://" : "https://") + host; }
+  std::string display() const { return host + "/" + repository; }
+
+  util::Status authenticate(const http::Response& challenge_response, const std::string& what) {
+    std::string header;
+    for (const auto& v : challenge_response.header_values("WWW-Authenticate")) {
+      header += (header.empty() ? "" : ", ") + v;
+    }
+    auto challenges = image::parse_www_authenticate(header);
+    if (!challenges) {
+      return challenges.error().wrap(what);
+    }
+    if (const auto* bearer = image::find_challenge(*challenges, "bearer")) {
+      std::string realm = bearer->param_or_empty("realm");
+      if (realm.empty()) {
+        return util::make_error(util::ErrorCategory::network,
+                                "{}: Bearer challenge without a realm", what);
+      }
+      std::string url = realm + (realm.find('?') == std::string::npos ? "?" : "&");
+      std::string service = bearer->param_or_empty("service");
+      if (!service.empty()) {
+        url += "service=" + url_encode(service) + "&";
+      }
+      url += "scope=" + url_encode("repository:" + repository + ":pull");
+      http::Request req;
+      req.url = url;
+      if (!options.username.empty()) {
+        req.headers.emplace_back(
+            "Authorization", "Basic " + base64_encode(options.username + ":" + options.password));
+      }
+      LOG_DEBUG("registry: fetching a token for {} from {}", repository, http::redact_url(realm));
+      TRY_ASSIGN(http::Response resp, client.fetch(req, 1u << 20));
+      if (resp.status != 200) {
+        return status_error(resp.status == 404 ? 401 : resp.status, what);
+      }
+      auto json = nlohmann::json::parse(resp.body, nullptr, false);
+      std::string token;
+      if (json.is_object()) {
+        for (const char* key : {"token", "access_token"}) {
+          if (json.contains(key) && json[key].is_string() && !json[key].get<std::string>().empty()) {
+            token = json[key].get<std::string>();
+            break;
+          }
+        }
+      }
+      if (token.empty()) {
+        return util::make_error(util::ErrorCategory::network,
+                                "{}: the token server's answer holds no token", what);
+      }
+      authorization = "Bearer " + token;
+      return {};
+    }
+    if (image::find_challenge(*challenges, "basic") && !options.username.empty()) {
+      authorization = "Basic " + base64_encode(options.username + ":" + options.password);
+      return {};
+    }
+    return status_error(401, what);
+  }
+
+  http::Request make_request(const std::string& path) const {
+    http::Request req;
+    req.url = base() + path;
+    if (!authorization.empty()) {
+      req.headers.emplace_back("Authorization", authorization);
+    }
+    return req;
+  }
+
+  // GET with the auth dance: one re-authentication on 401.
+  util::Result<http::Response> get(const std::string& path, http::Headers extra,
+                                   std::uint64_t max_body, const std::string& what) {
+    for (int attempt = 0;; ++attempt) {
+      http::Request req = make_request(path);
+      for (const auto& h : extra) {
+        req.headers.push_back(h);
+      }
+      TRY_ASSIGN(http::Response resp, client.fetch(req, max_body));
+      if (resp.status == 401 && attempt == 0) {
+        std::string before = authorization;
+        TRY(authenticate(resp, what));
+        if (authorization == before && before.rfind("Basic ", 0) == 0) {
+          return status_error(401, what);  // the same Basic credentials were just refused
+        }
+        continue;
+      }
+      return resp;
+    }
+  }
+
+  util::Result<std::string> fetch_manifest(const std::string& reference, std::string& media_type,
+                                           std::string& digest) {
+    const std::string sep = reference.rfind("sha256:", 0) == 0 ? "@" : ":";
+    const std::string what = display() + sep + reference;
+    TRY_ASSIGN(http::Response resp,
+               get("/v2/" + repository + "/manifests/" + reference,
+                   {{"Accept", manifest_accept_header()}}, options.max_json_size, what));
+    if (resp.status != 200) {
+      return status_error(resp.status, what);
+    }
+    digest = "sha256:" + util::sha256_hex(resp.body);
+    if (sep == "@" && digest != reference) {
+      return util::input_error("{}: manifest content has digest {}, not the one asked for", what,
+                               digest);
+    }
+    if (auto header = resp.header("Docker-Content-Digest");
+        header && header->rfind("sha256:", 0) == 0 && *header != digest) {
+      return util::input_error("{}: manifest content has digest {} but the registry says {}", what,
+                               digest, *header);
+    }
+    media_type = strip_params(resp.header("Content-Type").value_or(""));
+    if (!image::is_index_media_type(media_type) && !image::is_manifest_media_type(media_type)) {
+      media_type = image::sniff_media_type(resp.body);
+    }
+    return std::move(resp.body);
+  }
+};
+
+RegistryClient::RegistryClient(std::string host, std::string repository, RegistryOptions options)
+    : m_impl(std::make_unique<Impl>(std::move(host), std::move(repository), std::move(options))) {}
+RegistryClient::~RegistryClient() = default;
+RegistryClient::RegistryClient(RegistryClient&&) noexcept = default;
+RegistryClient& RegistryClient::operator=(RegistryClient&&) noexcept = default;
+
+std::string RegistryClient::display_name() const { return m_impl->display(); }
+
+util::Status RegistryClient::ping() {
+  const std::string what = m_impl->host;
+  TRY_ASSIGN(http::Response resp, m_impl->get("/v2/", {}, 1u << 20, what));
+  if (resp.status != 200) {
+    return status_error(resp.status, what);
+  }
+  return {};
+}
+
+util::Result<ResolvedManifest> RegistryClient::resolve(const std::string& reference,
+                                                       const image::Platform& platform) {
+  ResolvedManifest out;
+  std::string ref = reference;
+  for (int depth = 0;; ++depth) {
+    if (depth > k_max_index_depth) {
+      return util::input_error("{}: image indexes nested too deeply", display_name());
+    }
+    std::string media_type, digest;
+    TRY_ASSIGN(std::string body, m_impl->fetch_manifest(ref, media_type, digest));
+    const std::string where = display_name() + "@" + digest;
+    if (image::is_manifest_media_type(media_type)) {
+      auto manifest = image::parse_manifest(body);
+      if (!manifest) {
+        return manifest.error().wrap(where);
+      }
+      out.digest = digest;
+      out.media_type = media_type;
+      out.manifest = std::move(*manifest);
+      return out;
+    }
+    if (!image::is_index_media_type(media_type)) {
+      return util::input_error("{}: unsupported manifest type '{}'", where, media_type);
+    }
+    auto index = image::parse_index(body);
+    if (!index) {
+      return index.error().wrap(where);
+    }
+    if (out.index_digest.empty()) {
+      out.index_digest = digest;
+    }
+    std::vector<image::Platform> platforms;
+    std::string available;
+    for (const auto& d : index->manifests) {
+      platforms.push_back(d.platform.value_or(image::Platform{}));
+      if (d.platform && !d.platform->empty() && d.platform->os != "unknown") {
+        available += (available.empty() ? "" : ", ") + d.platform->str();
+      }
+    }
+    auto pick = image::select_platform(platform, platforms);
+    if (!pick) {
+      return util::input_error("{}: no image for platform {}; available: {}", where,
+                               platform.str(), available.empty() ? "none" : available);
+    }
+    ref = index->manifests[*pick].digest;
+  }
+}
+
+util::Result<std::string> RegistryClient::fetch_blob(const image::Descriptor& desc) {
+  const std::string what = display_name() + "@" + desc.digest;
+  TRY_ASSIGN(http::Response resp, m_impl->get("/v2/" + m_impl->repository + "/blobs/" + desc.digest,
+                                              {}, m_impl->options.max_json_size, what));
+  if (resp.status != 200) {
+    return status_error(resp.status, what);
+  }
+  if (desc.size >= 0 && static_cast<std::uint64_t>(desc.size) != resp.body.size()) {
+    return util::input_error("{}: blob has {} bytes, its descriptor says {}", what,
+                             resp.body.size(), desc.size);
+  }
+  std::string actual = "sha256:" + util::sha256_hex(resp.body);
+  if (actual != desc.digest) {
+    return util::input_error("{}: blob does not match its digest (sha256 is {})", what, actual);
+  }
+  return std::move(resp.body);
+}
+
+util::Result<std::unique_ptr<util::InputStream>> RegistryClient::open_blob(
+    const image::Descriptor& desc) {
+  const std::string what = display_name() + "@" + desc.digest;
+  if (m_impl->authorization.empty()) {
+    // Learn the auth scheme on this thread first (a HEAD is cheap); the stream thread then sends
+    // the credentials from the start.
+    http::Request head = m_impl->make_request("/v2/" + m_impl->repository + "/blobs/" + desc.digest);
+    head.method = "HEAD";
+    TRY_ASSIGN(http::Response resp, m_impl->client.fetch(head, 0));
+    if (resp.status == 401) {
+      TRY(m_impl->authenticate(resp, what));
+    }
+  }
+  http::Request req = m_impl->make_request("/v2/" + m_impl->repository + "/blobs/" + desc.digest);
+  Producer producer = [req, what, desc, http_options = m_impl->options.http](
+                          const PushSink& sink) -> util::Status {
+    http::Client client(http_options);
+    util::Sha256 hash;
+    std::uint64_t size = 0;
+    TRY_ASSIGN(http::Response resp,
+               client.stream(req, [&](std::span<const std::byte> data) -> util::Status {
+                 hash.update(data.data(), data.size());
+                 size += data.size();
+                 return sink(data);
+               }));
+    if (resp.status < 200 || resp.status > 299) {
+      return status_error(resp.status, what);
+    }
+    if (desc.size >= 0 && static_cast<std::uint64_t>(desc.size) != size) {
+      return util::input_error("{}: blob has {} bytes, its descriptor says {}", what, size,
+                               desc.size);
+    }
+    std::string actual = "sha256:" + hash.hex_digest();
+    if (actual != desc.digest) {
+      return util::input_error("{}: blob does not match its digest (sha256 is {})", what, actual);
+    }
+    return {};
+  };
+  return std::unique_ptr<util::InputStream>(
+      std::make_unique<PullStream>(what, std::move(producer), m_impl->options.stream_buffer));
+}
+
+}  // namespace strata::registry

@@ -1,0 +1,87 @@
+#pragma once
+// A client for one repository on one registry, over the OCI Distribution API (/v2/).
+//
+// Auth: requests go out anonymously first. On a 401 the WWW-Authenticate challenge decides:
+// - Bearer: GET realm?service=S&scope=repository:NAME:pull (with Basic credentials when a
+//   username is set), token from the JSON field `token` or `access_token`; the request is retried
+//   once with `Authorization: Bearer TOKEN`, and the token is kept for later requests (a later
+//   401 fetches a new one, once per request).
+// - Basic: retried once with the username/password; without credentials the 401 stands.
+// Credentials and tokens never appear in logs or error messages.
+//
+// Errors: one line naming the registry, the repository and the status:
+//   "127.0.0.1:5000/strata/alpine:upgrade: image not found (HTTP 404)",
+//   "...: authentication required (HTTP 401)", "...: access denied (HTTP 403)",
+// other statuses "...: registry answered HTTP 500". Category `network`; a digest mismatch is an
+// `input` error naming the digests.
+//
+// Transport: https unless `plain_http` (the registry was given as http://... or --insecure).
+// Not thread-safe; open_blob streams on its own thread with its own HTTP client.
+
+#include <memory>
+#include <string>
+
+#include "http/client.hpp"
+#include "image/manifest.hpp"
+#include "image/platform.hpp"
+#include "util/result.hpp"
+#include "util/stream.hpp"
+
+namespace strata::registry {
+
+struct RegistryOptions {
+  std::string username;
+  std::string password;
+  bool plain_http = false;      // http:// instead of https://
+  http::ClientOptions http;     // timeouts, retries, CA file
+  std::size_t stream_buffer = 4u << 20;  // bytes buffered between download and analysis
+  std::uint64_t max_json_size = 16u << 20;  // manifests and configs
+};
+
+// A manifest resolved for one platform: the manifest's own digest (what a pinned reference
+// would name), its parsed content, and the index it came from when there was one.
+struct ResolvedManifest {
+  std::string digest;      // "sha256:..." of the manifest bytes (verified)
+  std::string media_type;
+  std::string index_digest;  // empty when the reference named a manifest directly
+  image::Manifest manifest;
+};
+
+// The Accept header value listing every manifest type strata reads.
+std::string manifest_accept_header();
+
+class RegistryClient {
+ public:
+  // `host`: "registry-1.docker.io", "127.0.0.1:5000"; `repository`: "library/alpine".
+  RegistryClient(std::string host, std::string repository, RegistryOptions options);
+  ~RegistryClient();
+  RegistryClient(RegistryClient&&) noexcept;
+  RegistryClient& operator=(RegistryClient&&) noexcept;
+
+  // GET /v2/: Ok when the registry answers 200 (or 401 with a challenge we can satisfy).
+  util::Status ping();
+
+  // Fetches the manifest for `reference` (tag or "sha256:..."), verifying its sha256 against a
+  // pinned digest and against Docker-Content-Digest. An index is resolved with `platform`
+  // (image/platform.hpp rule); no match is an input error listing the platforms on offer.
+  util::Result<ResolvedManifest> resolve(const std::string& reference,
+                                         const image::Platform& platform);
+
+  // A small blob (a config) in memory, sha256 and size verified against `desc`.
+  util::Result<std::string> fetch_blob(const image::Descriptor& desc);
+
+  // A blob as a stream, never written to disk: the transfer runs on a producer thread into a
+  // bounded buffer (RegistryOptions::stream_buffer). The stream verifies the sha256 (and size)
+  // while reading: the last read() returns an input error instead of end-of-stream on a
+  // mismatch. HTTP errors (404, 401, ...) surface from read().
+  util::Result<std::unique_ptr<util::InputStream>> open_blob(const image::Descriptor& desc);
+
+  // "host/repository", for messages.
+  std::string display_name() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace strata::registry
