@@ -1,0 +1,23 @@
+#pragma once
+// Images pulled from a registry over the OCI Distribution API: manifest (an index resolved with
+// LoadOptions::platform), config, then each layer streamed from the network straight into the
+// layer reader. Nothing is written to disk. Every digest is verified: the manifest against the
+// pinned digest / Docker-Content-Digest, the config and each layer blob against their
+// descriptors (while streaming), and each layer's diff_id against the config's rootfs.diff_ids.
+
+#include "image/reference.hpp"
+#include "registry/client.hpp"
+#include "source/image_source.hpp"
+
+namespace strata::source {
+
+// Scans `reference` (its tag, or "latest" when neither tag nor digest is given). The result's
+// target: kind "registry", name = the reference as given in canonical form, digest = the
+// manifest digest (of the platform's manifest when the reference names an index).
+// Errors: see registry/client.hpp (401/403/404 name registry, repository and status);
+// layer errors name the layer digest.
+util::Result<LoadedImage> load_registry_image(const image::Reference& reference,
+                                              const registry::RegistryOptions& registry_options,
+                                              const LoadOptions& options);
+
+}  // namespace strata::source
