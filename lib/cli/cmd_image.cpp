@@ -1,8 +1,11 @@
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <iostream>
+
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
+#include "image/reference.hpp"
 #include "scan/scan.hpp"
 #include "vulndb/database.hpp"
 
@@ -18,7 +21,62 @@ struct ImageOptions {
   std::string db_dir;
   bool packages_only = false;
   bool ignore_unfixed = false;
+  std::string username;
+  bool password_stdin = false;
+  bool insecure = false;
+  std::string ca_cert;
+  int retries = 3;
 };
+
+// Reads the password from the first line of stdin (without its line end).
+util::Result<std::string> read_password_stdin() {
+  std::string line;
+  if (!std::getline(std::cin, line) && line.empty()) {
+    return util::make_error(util::ErrorCategory::usage, "--password-stdin: no password on stdin");
+  }
+  if (!line.empty() && line.back() == '\r') {
+    line.pop_back();
+  }
+  return line;
+}
+
+// A positional argument that is not an existing path is an image reference, optionally written
+// with an http:// (plain HTTP) or https:// scheme in front of the registry.
+util::Status set_registry_target(const ImageOptions& o, scan::Options& opts) {
+  std::string text = o.reference;
+  bool plain_http = o.insecure;
+  if (text.rfind("http://", 0) == 0) {
+    text = text.substr(7);
+    plain_http = true;
+  } else if (text.rfind("https://", 0) == 0) {
+    text = text.substr(8);
+  }
+  for (std::string_view ext : {".tar", ".tar.gz", ".tgz"}) {
+    if (text.size() > ext.size() && text.ends_with(ext)) {
+      // Docker would read "alpine.tar" as the image docker.io/library/alpine.tar; a user means
+      // a file.
+      return util::input_error("{}: no such file or directory", o.reference);
+    }
+  }
+  auto ref = image::parse_reference(text);
+  if (!ref) {
+    return util::input_error("{}: not a file or directory, and not an image reference ({})",
+                             o.reference, ref.error().message);
+  }
+  opts.reference = *ref;
+  opts.registry.plain_http = plain_http;
+  opts.registry.http.retries = o.retries;
+  opts.registry.http.ca_file = o.ca_cert;
+  if (!o.username.empty()) {
+    opts.registry.username = o.username;
+    if (o.password_stdin) {
+      TRY_ASSIGN(opts.registry.password, read_password_stdin());
+    }
+  } else if (o.password_stdin) {
+    return util::make_error(util::ErrorCategory::usage, "--password-stdin needs --username");
+  }
+  return {};
+}
 
 int run_image(const ImageOptions& o, const GlobalOptions& globals) {
   scan::Options opts;
@@ -30,10 +88,13 @@ int run_image(const ImageOptions& o, const GlobalOptions& globals) {
     return report_error({util::ErrorCategory::usage, "no image given: use --input PATH (see strata image --help)"});
   }
   if (o.input.empty() && ::access(opts.input_path.c_str(), F_OK) != 0) {
-    return report_error(util::input_error(
-        "{}: no such file or directory (registry and engine references are not supported yet; "
-        "give an image archive or OCI layout with --input PATH)",
-        opts.input_path));
+    opts.input_path.clear();
+    if (auto st = set_registry_target(o, opts); !st) {
+      return report_error(st.error());
+    }
+  }
+  if (o.retries < 0) {
+    return report_error({util::ErrorCategory::usage, "--retries must be 0 or more"});
   }
   opts.tag = o.tag;
   opts.platform = o.platform;
@@ -66,7 +127,9 @@ Command add_image_command(CLI::App& app, const GlobalOptions& globals) {
   sub->add_option("--input", opts->input,
                   "Image on disk: docker save tarball, OCI layout directory or OCI archive "
                   "(optionally gzip-compressed); the format is detected from content");
-  sub->add_option("reference", opts->reference, "Image to scan (a path, like --input)");
+  sub->add_option("reference", opts->reference,
+                  "Image to scan: an existing path (like --input), else a registry reference "
+                  "such as alpine:3.20 or 127.0.0.1:5000/app@sha256:...");
   sub->add_option("--tag", opts->tag, "Image to pick in a multi-image archive or layout");
   sub->add_option("--platform", opts->platform,
                   "Platform to pick in an image index: os/arch[/variant]")
@@ -78,6 +141,16 @@ Command add_image_command(CLI::App& app, const GlobalOptions& globals) {
                 "List packages without matching vulnerabilities (no database needed)");
   sub->add_flag("--ignore-unfixed", opts->ignore_unfixed,
                 "Do not report vulnerabilities that have no fixed version yet");
+  sub->add_option("--username", opts->username, "Registry user name");
+  sub->add_flag("--password-stdin", opts->password_stdin,
+                "Read the registry password (or token) from the first line of stdin");
+  sub->add_flag("--insecure", opts->insecure,
+                "Talk plain HTTP to the registry (no TLS); TLS verification is never disabled");
+  sub->add_option("--ca-cert", opts->ca_cert,
+                  "PEM CA bundle to verify the registry's TLS certificate (default: system store)");
+  sub->add_option("--retries", opts->retries,
+                  "Retries per registry request on connection errors, 5xx and 429")
+      ->capture_default_str();
   add_output_options(*sub, opts->output);
   return {sub, [opts, &globals] { return run_image(*opts, globals); }};
 }

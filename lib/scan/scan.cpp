@@ -8,6 +8,7 @@
 #include "match/matcher.hpp"
 #include "scan/attribute.hpp"
 #include "source/image_source.hpp"
+#include "source/registry_source.hpp"
 #include "util/log.hpp"
 #include "vulndb/database.hpp"
 
@@ -25,10 +26,14 @@ util::Result<model::ScanResult> scan_image(const Options& options) {
   load.platform = options.platform;
   load.read.wants = detect::wants_path;
   load.read.max_file_size = options.max_file_size;
+  const std::string what = options.reference ? options.reference->str() : options.input_path;
   if (options.progress) {
-    options.progress("reading image " + options.input_path);
+    options.progress("reading image " + what);
   }
-  TRY_ASSIGN(source::LoadedImage image, source::load_image(options.input_path, load));
+  TRY_ASSIGN(source::LoadedImage image,
+             options.reference
+                 ? source::load_registry_image(*options.reference, options.registry, load)
+                 : source::load_image(options.input_path, load));
 
   model::ScanResult result;
   result.target = std::move(image.target);

@@ -5,15 +5,21 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
+#include "image/reference.hpp"
 #include "model/types.hpp"
+#include "registry/client.hpp"
 #include "util/result.hpp"
 
 namespace strata::scan {
 
 struct Options {
   std::string input_path;               // image archive or OCI layout on disk
+  // When input_path is empty: the image to pull from a registry, and how to talk to it.
+  std::optional<image::Reference> reference;
+  registry::RegistryOptions registry;
   std::string tag;                      // pick an image in a multi-image archive
   std::string platform = "linux/amd64"; // pick a manifest in an index
   std::string db_dir;                   // vulnerability database directory
@@ -24,7 +30,7 @@ struct Options {
   std::function<void(std::string_view)> progress;
 };
 
-// Scans an image from disk. Errors: unreadable or invalid image (input), missing database
+// Scans an image from disk (input_path) or from a registry (reference). Errors: unreadable or invalid image (input), missing database
 // (input, unless packages_only). Problems that do not invalidate the scan (a corrupt package
 // entry, an OS the database has no data for) are warnings in the result.
 util::Result<model::ScanResult> scan_image(const Options& options);
