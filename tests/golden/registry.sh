@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Scans from a real CNCF Distribution registry (Debian package docker-registry) on 127.0.0.1:
+# images pushed with skopeo from testdata/images/oci-alpine, plain HTTP (--insecure), a
+# multi-platform index, a missing tag, and a second registry with htpasswd Basic auth (right,
+# wrong and missing credentials). The package lists must equal the ones read from disk.
+source "$(dirname "$0")/lib.bash"
+img="$TESTDATA/images"
+
+for tool in docker-registry skopeo htpasswd jq; do
+  if ! command -v "$tool" > /dev/null; then
+    echo "FAIL: $tool is not installed (scripts/install-deps.sh installs it); cannot test registry scans" >&2
+    exit 1
+  fi
+done
+
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2> /dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2> /dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# start_registry NAME [htpasswd-file]: starts a registry, sets $port
+start_registry() {
+  local d="$WORK/$1"
+  mkdir -p "$d/data"
+  cat > "$d/config.yml" <<YAML
+version: 0.1
+log:
+  level: info
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: $d/data
+http:
+  addr: 127.0.0.1:0
+  secret: strata-test
+YAML
+  if [[ -n ${2:-} ]]; then
+    printf 'auth:\n  htpasswd:\n    realm: strata-test\n    path: %s\n' "$2" >> "$d/config.yml"
+  fi
+  docker-registry serve "$d/config.yml" > "$d/log.txt" 2>&1 &
+  pids+=($!)
+  port=""
+  for _ in $(seq 1 250); do
+    port=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$d/log.txt" | head -1 | sed 's/.*://') || true
+    [[ -n $port ]] && break
+    sleep 0.02
+  done
+  if [[ -z $port ]]; then
+    echo "FAIL: registry $1 did not start: $(head -c 600 "$d/log.txt")" >&2
+    exit 1
+  fi
+}
+
+push() {  # tag dest [skopeo args...]
+  local tag=$1 dest=$2; shift 2
+  skopeo copy -q --dest-tls-verify=false "$@" "oci:$img/oci-alpine:$tag" "docker://$dest" \
+    > "$WORK/skopeo.log" 2>&1 || { echo "FAIL: skopeo push $tag: $(cat "$WORK/skopeo.log")" >&2; exit 1; }
+}
+
+packages() {  # expected.tsv : compares $WORK/out (JSON) with the name/version columns
+  jq -r '.packages[] | [.name, .version] | @tsv' "$WORK/out" | sort -u > "$WORK/got.tsv"
+  tail -n +2 "$1" | cut -f1-2 | sort -u > "$WORK/want.tsv"
+  expect_same "packages ($1)" "$WORK/want.tsv" "$WORK/got.tsv"
+}
+
+# 1. No auth, plain HTTP.
+start_registry open
+reg="127.0.0.1:$port"
+push upgrade "$reg/strata/alpine:upgrade"
+push multi "$reg/strata/alpine:multi" --all
+
+expect_rc 0 "$STRATA" image "$reg/strata/alpine:upgrade" --insecure --packages-only --format json
+packages "$img/expected/alpine-upgrade.tsv"
+[[ $(jq -r .target.kind "$WORK/out") == registry ]] && pass || fail "target.kind: $(jq .target "$WORK/out")"
+[[ $(jq -r .target.digest "$WORK/out") == sha256:d5b941f9bbb90c9c8e3df631ed589b9f7c2436379c22ab332710f23149a7d42b ]] \
+  && pass || fail "target.digest: $(jq -r .target.digest "$WORK/out")"
+[[ $(jq '.layers | length' "$WORK/out") == 3 ]] && pass || fail "upgrade: layer count"
+
+# the same image by digest, with the scheme in front instead of --insecure
+expect_rc 0 "$STRATA" image "http://$reg/strata/alpine@sha256:d5b941f9bbb90c9c8e3df631ed589b9f7c2436379c22ab332710f23149a7d42b" \
+  --packages-only --format json
+packages "$img/expected/alpine-upgrade.tsv"
+
+# multi-platform index
+expect_rc 0 "$STRATA" image "$reg/strata/alpine:multi" --insecure --platform linux/arm64 --packages-only --format json
+packages "$img/expected/alpine-3.20.3-arm64.tsv"
+[[ $(jq -r .target.platform "$WORK/out") == linux/arm64* ]] && pass || fail "multi arm64 platform"
+expect_rc 0 "$STRATA" image "$reg/strata/alpine:multi" --insecure --packages-only --format json
+packages "$img/expected/alpine-upgrade.tsv"
+expect_rc 3 "$STRATA" image "$reg/strata/alpine:multi" --insecure --platform linux/s390x --packages-only
+expect_one_line_error "no such platform"
+grep -q "no image for platform linux/s390x" "$WORK/err" && pass || fail "s390x: $(cat "$WORK/err")"
+
+# missing tag, missing repository
+expect_rc 3 "$STRATA" image "$reg/strata/alpine:nope" --insecure --packages-only
+expect_one_line_error "missing tag"
+grep -q "^strata: error: $reg/strata/alpine:nope: image not found (HTTP 404)$" "$WORK/err" && pass \
+  || fail "missing tag: $(cat "$WORK/err")"
+expect_rc 3 "$STRATA" image "$reg/strata/none:1" --insecure --packages-only
+grep -q "image not found" "$WORK/err" && pass || fail "missing repo: $(cat "$WORK/err")"
+
+# without --insecure strata speaks TLS, which this registry does not: a network error, exit 3
+expect_rc 3 "$STRATA" image "$reg/strata/alpine:upgrade" --packages-only --retries 0
+expect_one_line_error "TLS to a plain registry"
+
+# 2. htpasswd Basic auth.
+htpasswd -Bbn tester 's3cret pass' > "$WORK/htpasswd"
+start_registry basic "$WORK/htpasswd"
+breg="127.0.0.1:$port"
+push upgrade "$breg/strata/alpine:upgrade" --dest-creds 'tester:s3cret pass'
+
+rc=0
+printf 's3cret pass\n' | "$STRATA" image "$breg/strata/alpine:upgrade" --insecure --username tester \
+  --password-stdin --packages-only --format json > "$WORK/out" 2> "$WORK/err" || rc=$?
+[[ $rc -eq 0 ]] && pass || fail "basic auth right creds: exit $rc: $(cat "$WORK/err")"
+packages "$img/expected/alpine-upgrade.tsv"
+
+rc=0
+printf 'wrong\n' | "$STRATA" image "$breg/strata/alpine:upgrade" --insecure --username tester \
+  --password-stdin --packages-only > "$WORK/out" 2> "$WORK/err" || rc=$?
+[[ $rc -eq 3 ]] && pass || fail "wrong creds: exit $rc"
+expect_one_line_error "wrong creds"
+grep -qE "$breg/strata/alpine:upgrade: (authentication required|access denied)" "$WORK/err" && pass \
+  || fail "wrong creds message: $(cat "$WORK/err")"
+grep -q wrong "$WORK/err" && fail "the password appears in the error" || pass
+
+expect_rc 3 "$STRATA" image "$breg/strata/alpine:upgrade" --insecure --packages-only
+expect_one_line_error "no creds"
+grep -q "authentication required (HTTP 401)" "$WORK/err" && pass || fail "no creds: $(cat "$WORK/err")"
+
+expect_rc 2 "$STRATA" image "$breg/strata/alpine:upgrade" --insecure --password-stdin --packages-only
+finish
