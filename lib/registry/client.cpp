@@ -98,6 +98,7 @@ struct RegistryClient::Impl {
   RegistryOptions options;
   http::Client client;
   std::string authorization;  // "Bearer ..." / "Basic ..." once a challenge was answered
+  bool answered = false;      // a request got a non-401 answer (with `authorization` as it is)
 
   Impl(std::string h, std::string r, RegistryOptions o)
       : host(std::move(h)), repository(std::move(r)), options(std::move(o)),
@@ -180,6 +181,7 @@ struct RegistryClient::Impl {
         req.headers.push_back(h);
       }
       TRY_ASSIGN(http::Response resp, client.fetch(req, max_body));
+      answered = answered || resp.status != 401;
       if (resp.status == 401 && attempt == 0) {
         std::string before = authorization;
         TRY(authenticate(resp, what));
@@ -306,9 +308,9 @@ util::Result<std::string> RegistryClient::fetch_blob(const image::Descriptor& de
 util::Result<std::unique_ptr<util::InputStream>> RegistryClient::open_blob(
     const image::Descriptor& desc) {
   const std::string what = display_name() + "@" + desc.digest;
-  if (m_impl->authorization.empty()) {
-    // Learn the auth scheme on this thread first (a HEAD is cheap); the stream thread then sends
-    // the credentials from the start.
+  if (!m_impl->answered) {
+    // Nothing was asked yet: learn the auth scheme on this thread first (a HEAD is cheap); the
+    // stream thread then sends the credentials from the start.
     http::Request head = m_impl->make_request("/v2/" + m_impl->repository + "/blobs/" + desc.digest);
     head.method = "HEAD";
     TRY_ASSIGN(http::Response resp, m_impl->client.fetch(head, 0));

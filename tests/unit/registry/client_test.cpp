@@ -130,6 +130,7 @@ TEST_CASE("anonymous pull of a tag, of a digest and of an index by platform") {
   CHECK_THAT(none.error().message, Catch::Contains("no image for platform linux/s390x"));
   auto reqs = reg.server().requests();
   for (const auto& r : reqs) {
+    CHECK(r.method == "GET");  // anonymous access needs no HEAD probe before blobs
     if (r.target.find("/manifests/") != std::string::npos) {
       CHECK_THAT(r.header("Accept").value_or(""),
                  Catch::Contains("application/vnd.oci.image.index.v1+json") &&
@@ -179,6 +180,13 @@ TEST_CASE("Bearer token flow with a token server on another host") {
   REQUIRE(!treqs.empty());
   CHECK(treqs[0].target ==
         "/token?service=fake-registry&scope=repository%3Astrata%2Falpine%3Apull");
+  // A blob opened first (no manifest request before it) learns the challenge with a HEAD.
+  registry::RegistryClient fresh(reg.host(), "strata/alpine", plain("user", "secret"));
+  auto m = c.resolve("upgrade", amd64());
+  REQUIRE(m);
+  auto s = fresh.open_blob(m->manifest.layers[0]);
+  REQUIRE(s);
+  CHECK(drain(**s) == m->manifest.layers[0].digest);
   registry::RegistryClient anon(reg.host(), "strata/alpine", plain());
   auto e = anon.resolve("upgrade", amd64());
   REQUIRE_FALSE(e);
