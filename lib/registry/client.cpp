@@ -24,7 +24,8 @@ std::string base64_encode(std::string_view in) {
   std::size_t i = 0;
   for (; i + 2 < in.size(); i += 3) {
     unsigned v = (static_cast<unsigned char>(in[i]) << 16) |
-                 (static_cast<unsigned char>(in[i + 1]) << 8) | static_cast<unsigned char>(in[i + 2]);
+                 (static_cast<unsigned char>(in[i + 1]) << 8) |
+                 static_cast<unsigned char>(in[i + 2]);
     out += k_alphabet[(v >> 18) & 63];
     out += k_alphabet[(v >> 12) & 63];
     out += k_alphabet[(v >> 6) & 63];
@@ -36,8 +37,8 @@ std::string base64_encode(std::string_view in) {
     out += k_alphabet[(v >> 12) & 63];
     out += "==";
   } else if (i + 2 == in.size()) {
-    unsigned v = (static_cast<unsigned char>(in[i]) << 16) |
-                 (static_cast<unsigned char>(in[i + 1]) << 8);
+    unsigned v =
+        (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8);
     out += k_alphabet[(v >> 18) & 63];
     out += k_alphabet[(v >> 12) & 63];
     out += k_alphabet[(v >> 6) & 63];
@@ -101,8 +102,7 @@ struct RegistryClient::Impl {
   bool answered = false;      // a request got a non-401 answer (with `authorization` as it is)
 
   Impl(std::string h, std::string r, RegistryOptions o)
-      : host(std::move(h)), repository(std::move(r)), options(std::move(o)),
-        client(options.http) {}
+      : host(std::move(h)), repository(std::move(r)), options(std::move(o)), client(options.http) {}
 
   std::string base() const { return (options.plain_http ? "http://" : "https://") + host; }
   std::string display() const { return host + "/" + repository; }
@@ -143,7 +143,8 @@ struct RegistryClient::Impl {
       std::string token;
       if (json.is_object()) {
         for (const char* key : {"token", "access_token"}) {
-          if (json.contains(key) && json[key].is_string() && !json[key].get<std::string>().empty()) {
+          if (json.contains(key) && json[key].is_string() &&
+              !json[key].get<std::string>().empty()) {
             token = json[key].get<std::string>();
             break;
           }
@@ -228,7 +229,9 @@ RegistryClient::~RegistryClient() = default;
 RegistryClient::RegistryClient(RegistryClient&&) noexcept = default;
 RegistryClient& RegistryClient::operator=(RegistryClient&&) noexcept = default;
 
-std::string RegistryClient::display_name() const { return m_impl->display(); }
+std::string RegistryClient::display_name() const {
+  return m_impl->display();
+}
 
 util::Status RegistryClient::ping() {
   const std::string what = m_impl->host;
@@ -280,8 +283,8 @@ util::Result<ResolvedManifest> RegistryClient::resolve(const std::string& refere
     }
     auto pick = image::select_platform(platform, platforms);
     if (!pick) {
-      return util::input_error("{}: no image for platform {}; available: {}", where,
-                               platform.str(), available.empty() ? "none" : available);
+      return util::input_error("{}: no image for platform {}; available: {}", where, platform.str(),
+                               available.empty() ? "none" : available);
     }
     ref = index->manifests[*pick].digest;
   }
@@ -311,7 +314,8 @@ util::Result<std::unique_ptr<util::InputStream>> RegistryClient::open_blob(
   if (!m_impl->answered) {
     // Nothing was asked yet: learn the auth scheme on this thread first (a HEAD is cheap); the
     // stream thread then sends the credentials from the start.
-    http::Request head = m_impl->make_request("/v2/" + m_impl->repository + "/blobs/" + desc.digest);
+    http::Request head =
+        m_impl->make_request("/v2/" + m_impl->repository + "/blobs/" + desc.digest);
     head.method = "HEAD";
     TRY_ASSIGN(http::Response resp, m_impl->client.fetch(head, 0));
     if (resp.status == 401) {
@@ -319,8 +323,8 @@ util::Result<std::unique_ptr<util::InputStream>> RegistryClient::open_blob(
     }
   }
   http::Request req = m_impl->make_request("/v2/" + m_impl->repository + "/blobs/" + desc.digest);
-  Producer producer = [req, what, desc, http_options = m_impl->options.http](
-                          const PushSink& sink) -> util::Status {
+  Producer producer = [req, what, desc,
+                       http_options = m_impl->options.http](const PushSink& sink) -> util::Status {
     http::Client client(http_options);
     util::Sha256 hash;
     std::uint64_t size = 0;

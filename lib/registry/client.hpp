@@ -32,16 +32,16 @@ namespace strata::registry {
 struct RegistryOptions {
   std::string username;
   std::string password;
-  bool plain_http = false;      // http:// instead of https://
-  http::ClientOptions http;     // timeouts, retries, CA file
-  std::size_t stream_buffer = 4u << 20;  // bytes buffered between download and analysis
+  bool plain_http = false;                  // http:// instead of https://
+  http::ClientOptions http;                 // timeouts, retries, CA file
+  std::size_t stream_buffer = 4u << 20;     // bytes buffered between download and analysis
   std::uint64_t max_json_size = 16u << 20;  // manifests and configs
 };
 
 // A manifest resolved for one platform: the manifest's own digest (what a pinned reference
 // would name), its parsed content, and the index it came from when there was one.
 struct ResolvedManifest {
-  std::string digest;      // "sha256:..." of the manifest bytes (verified)
+  std::string digest;  // "sha256:..." of the manifest bytes (verified)
   std::string media_type;
   std::string index_digest;  // empty when the reference named a manifest directly
   image::Manifest manifest;

@@ -46,7 +46,7 @@ class PullStream final : public util::InputStream {
   std::size_t m_capacity;
   std::mutex m_mutex;
   std::condition_variable m_cv;
-  std::string m_buffer;     // bytes [m_offset, size) are unread
+  std::string m_buffer;  // bytes [m_offset, size) are unread
   std::size_t m_offset = 0;
   bool m_done = false;       // producer finished (ok or error)
   bool m_cancelled = false;  // reader went away

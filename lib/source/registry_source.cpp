@@ -11,7 +11,8 @@ util::Result<LoadedImage> load_registry_image(const image::Reference& reference,
   image::Reference ref = reference.with_default_tag();
   TRY_ASSIGN(image::Platform platform, image::parse_platform(options.platform));
   registry::RegistryClient client(ref.registry_host(), ref.path, registry_options);
-  TRY_ASSIGN(registry::ResolvedManifest resolved, client.resolve(ref.manifest_reference(), platform));
+  TRY_ASSIGN(registry::ResolvedManifest resolved,
+             client.resolve(ref.manifest_reference(), platform));
   const std::string where = client.display_name() + "@" + resolved.digest;
 
   LoadedImage out;
@@ -25,7 +26,8 @@ util::Result<LoadedImage> load_registry_image(const image::Reference& reference,
   TRY_ASSIGN(std::string config_body, client.fetch_blob(resolved.manifest.config));
   auto config = image::parse_config(config_body);
   if (!config) {
-    return config.error().wrap(fmt::format("{}: config {}", where, resolved.manifest.config.digest));
+    return config.error().wrap(
+        fmt::format("{}: config {}", where, resolved.manifest.config.digest));
   }
   out.target.platform = config->platform.str();
   if (resolved.manifest.layers.size() != config->diff_ids.size()) {

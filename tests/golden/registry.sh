@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Scans from a real CNCF Distribution registry (Debian package docker-registry) on 127.0.0.1:
 # images pushed with skopeo from testdata/images/oci-alpine, plain HTTP (--insecure), a
-# multi-platform index, a missing tag, and a second registry with htpasswd Basic auth (right,
-# wrong and missing credentials). The package lists must equal the ones read from disk.
+# multi-platform index, a missing tag, a second registry with htpasswd Basic auth (right,
+# wrong and missing credentials), and a third with TLS from a self-signed CA (--ca-cert, and
+# refusal without it). The package lists must equal the ones read from disk.
 source "$(dirname "$0")/lib.bash"
 img="$TESTDATA/images"
 
-for tool in docker-registry skopeo htpasswd jq; do
+for tool in docker-registry skopeo htpasswd jq openssl; do
   if ! command -v "$tool" > /dev/null; then
     echo "FAIL: $tool is not installed (scripts/install-deps.sh installs it); cannot test registry scans" >&2
     exit 1
@@ -41,11 +42,14 @@ YAML
   if [[ -n ${2:-} ]]; then
     printf 'auth:\n  htpasswd:\n    realm: strata-test\n    path: %s\n' "$2" >> "$d/config.yml"
   fi
+  if [[ -n ${3:-} ]]; then  # TLS: $3.crt / $3.key
+    printf '  tls:\n    certificate: %s.crt\n    key: %s.key\n' "$3" "$3" >> "$d/config.yml"
+  fi
   docker-registry serve "$d/config.yml" > "$d/log.txt" 2>&1 &
   pids+=($!)
   port=""
   for _ in $(seq 1 250); do
-    port=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$d/log.txt" | head -1 | sed 's/.*://') || true
+    port=$(grep -oE 'listening on 127.0.0.1:[0-9]+' "$d/log.txt" | head -1 | sed 's/.*://') || true
     [[ -n $port ]] && break
     sleep 0.02
   done
@@ -133,4 +137,21 @@ expect_one_line_error "no creds"
 grep -q "authentication required (HTTP 401)" "$WORK/err" && pass || fail "no creds: $(cat "$WORK/err")"
 
 expect_rc 2 "$STRATA" image "$breg/strata/alpine:upgrade" --insecure --password-stdin --packages-only
+
+# 3. TLS with a self-signed CA: verified with --ca-cert, refused without it.
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=strata-test-ca \
+  -keyout "$WORK/ca.key" -out "$WORK/ca.crt" > /dev/null 2>&1
+openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout "$WORK/srv.key" -out "$WORK/srv.csr" \
+  > /dev/null 2>&1
+printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n' > "$WORK/srv.ext"
+openssl x509 -req -in "$WORK/srv.csr" -CA "$WORK/ca.crt" -CAkey "$WORK/ca.key" -CAcreateserial \
+  -days 2 -extfile "$WORK/srv.ext" -out "$WORK/srv.crt" > /dev/null 2>&1
+start_registry tls "" "$WORK/srv"
+treg="127.0.0.1:$port"
+push upgrade "$treg/strata/alpine:upgrade"
+expect_rc 0 "$STRATA" image "$treg/strata/alpine:upgrade" --ca-cert "$WORK/ca.crt" --packages-only --format json
+packages "$img/expected/alpine-upgrade.tsv"
+expect_rc 3 "$STRATA" image "$treg/strata/alpine:upgrade" --retries 0 --packages-only
+expect_one_line_error "TLS without the CA"
+grep -qiE "certificate" "$WORK/err" && pass || fail "TLS without the CA: $(cat "$WORK/err")"
 finish

@@ -71,18 +71,18 @@ class FakeRegistry {
     if (m_config.auth == "basic") {
       r.headers.emplace_back("WWW-Authenticate", "Basic realm=\"fake\"");
     } else {
-      r.headers.emplace_back("WWW-Authenticate",
-                             "Bearer realm=\"" + m_config.token_realm +
-                                 "\",service=\"fake-registry\",scope=\"repository:" +
-                                 m_config.repository + ":pull\"");
+      r.headers.emplace_back(
+          "WWW-Authenticate",
+          "Bearer realm=\"" + m_config.token_realm +
+              "\",service=\"fake-registry\",scope=\"repository:" + m_config.repository + ":pull\"");
     }
     return r;
   }
 
   ScriptedResponse handle(const RecordedRequest& r) {
     if (m_config.auth != "none") {
-      std::string want = m_config.auth == "basic" ? m_config.basic_header
-                                                  : "Bearer " + m_config.token;
+      std::string want =
+          m_config.auth == "basic" ? m_config.basic_header : "Bearer " + m_config.token;
       if (r.header("Authorization").value_or("") != want) {
         return unauthorized();
       }

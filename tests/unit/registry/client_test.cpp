@@ -12,7 +12,8 @@ using namespace strata;
 namespace {
 
 const std::string k_layout = std::string(STRATA_TESTDATA_DIR) + "/images/oci-alpine";
-const std::string k_upgrade = "sha256:d5b941f9bbb90c9c8e3df631ed589b9f7c2436379c22ab332710f23149a7d42b";
+const std::string k_upgrade =
+    "sha256:d5b941f9bbb90c9c8e3df631ed589b9f7c2436379c22ab332710f23149a7d42b";
 
 registry::RegistryOptions plain(std::string user = {}, std::string pass = {}) {
   registry::RegistryOptions o;
@@ -23,7 +24,9 @@ registry::RegistryOptions plain(std::string user = {}, std::string pass = {}) {
   return o;
 }
 
-image::Platform amd64() { return image::Platform{"linux", "amd64", ""}; }
+image::Platform amd64() {
+  return image::Platform{"linux", "amd64", ""};
+}
 
 // Reads a stream to its end; returns the sha256 digest or the error message.
 std::string drain(util::InputStream& s, std::uint64_t* total = nullptr) {
@@ -68,13 +71,16 @@ TEST_CASE("pull stream delivers bytes in order through a small buffer") {
   for (std::size_t i = 0; i < data.size(); ++i) {
     data[i] = static_cast<char>(i * 7 + i / 4096);
   }
-  registry::PullStream s("mem", [&](const registry::PushSink& sink) -> util::Status {
-    for (std::size_t off = 0; off < data.size(); off += 5000) {
-      std::size_t n = std::min<std::size_t>(5000, data.size() - off);
-      TRY(sink(std::as_bytes(std::span(data.data() + off, n))));
-    }
-    return {};
-  }, 16384);
+  registry::PullStream s(
+      "mem",
+      [&](const registry::PushSink& sink) -> util::Status {
+        for (std::size_t off = 0; off < data.size(); off += 5000) {
+          std::size_t n = std::min<std::size_t>(5000, data.size() - off);
+          TRY(sink(std::as_bytes(std::span(data.data() + off, n))));
+        }
+        return {};
+      },
+      16384);
   CHECK(drain(s) == "sha256:" + util::sha256_hex(data));
 }
 
@@ -96,16 +102,19 @@ TEST_CASE("pull stream propagates the producer's error after its bytes") {
 TEST_CASE("pull stream cancels the producer when the reader stops early") {
   std::atomic<bool> saw_cancel{false};
   {
-    registry::PullStream s("mem", [&](const registry::PushSink& sink) -> util::Status {
-      std::string chunk(4096, 'x');
-      for (;;) {
-        auto st = sink(std::as_bytes(std::span(chunk.data(), chunk.size())));
-        if (!st) {
-          saw_cancel = true;
-          return st;
-        }
-      }
-    }, 8192);
+    registry::PullStream s(
+        "mem",
+        [&](const registry::PushSink& sink) -> util::Status {
+          std::string chunk(4096, 'x');
+          for (;;) {
+            auto st = sink(std::as_bytes(std::span(chunk.data(), chunk.size())));
+            if (!st) {
+              saw_cancel = true;
+              return st;
+            }
+          }
+        },
+        8192);
     std::vector<std::byte> buf(100);
     REQUIRE(s.read(buf));
   }
@@ -124,7 +133,8 @@ TEST_CASE("anonymous pull of a tag, of a digest and of an index by platform") {
   CHECK(pull(c, k_upgrade));
   auto arm = c.resolve("multi", image::Platform{"linux", "arm64", ""});
   REQUIRE(arm);
-  CHECK(arm->index_digest == "sha256:98e6c235244189ac11c7b2f7bbeae0598f6e91b17b593e3ef8a7bcfec098f4ea");
+  CHECK(arm->index_digest ==
+        "sha256:98e6c235244189ac11c7b2f7bbeae0598f6e91b17b593e3ef8a7bcfec098f4ea");
   auto none = c.resolve("multi", image::Platform{"linux", "s390x", ""});
   REQUIRE_FALSE(none);
   CHECK_THAT(none.error().message, Catch::Contains("no image for platform linux/s390x"));
@@ -151,8 +161,8 @@ TEST_CASE("a missing tag is 'image not found' naming registry and repository") {
 
 TEST_CASE("Basic auth: right, wrong and missing credentials") {
   // "user:secret" in base64.
-  test::FakeRegistry reg({.layout_dir = k_layout, .auth = "basic",
-                          .basic_header = "Basic dXNlcjpzZWNyZXQ="});
+  test::FakeRegistry reg(
+      {.layout_dir = k_layout, .auth = "basic", .basic_header = "Basic dXNlcjpzZWNyZXQ="});
   registry::RegistryClient good(reg.host(), "strata/alpine", plain("user", "secret"));
   CHECK(pull(good, "upgrade"));
   registry::RegistryClient wrong(reg.host(), "strata/alpine", plain("user", "nope"));
@@ -172,8 +182,10 @@ TEST_CASE("Bearer token flow with a token server on another host") {
     }
     return test::text_response(200, "{\"access_token\":\"tok-123\"}");
   });
-  test::FakeRegistry reg({.layout_dir = k_layout, .auth = "bearer",
-                          .token_realm = tokens->url("/token"), .token = "tok-123"});
+  test::FakeRegistry reg({.layout_dir = k_layout,
+                          .auth = "bearer",
+                          .token_realm = tokens->url("/token"),
+                          .token = "tok-123"});
   registry::RegistryClient c(reg.host(), "strata/alpine", plain("user", "secret"));
   REQUIRE(pull(c, "upgrade"));
   auto treqs = tokens->requests();
@@ -195,11 +207,12 @@ TEST_CASE("Bearer token flow with a token server on another host") {
 
 TEST_CASE("manifest and blob digest mismatches are errors") {
   SECTION("manifest") {
-    test::FakeRegistry reg({.layout_dir = k_layout, .tamper = [](const std::string& path, std::string& body) {
-      if (path.find("/manifests/") != std::string::npos) {
-        body.insert(body.size() - 1, " ");
-      }
-    }});
+    test::FakeRegistry reg(
+        {.layout_dir = k_layout, .tamper = [](const std::string& path, std::string& body) {
+           if (path.find("/manifests/") != std::string::npos) {
+             body.insert(body.size() - 1, " ");
+           }
+         }});
     registry::RegistryClient c(reg.host(), "strata/alpine", plain());
     auto e = c.resolve("upgrade", amd64());
     REQUIRE_FALSE(e);
@@ -209,11 +222,12 @@ TEST_CASE("manifest and blob digest mismatches are errors") {
     CHECK_THAT(pinned.error().message, Catch::Contains("not the one asked for"));
   }
   SECTION("blob") {
-    test::FakeRegistry reg({.layout_dir = k_layout, .tamper = [](const std::string& path, std::string& body) {
-      if (path.find("/blobs/") != std::string::npos && body.size() > 1000) {
-        body[body.size() / 2] ^= 1;
-      }
-    }});
+    test::FakeRegistry reg(
+        {.layout_dir = k_layout, .tamper = [](const std::string& path, std::string& body) {
+           if (path.find("/blobs/") != std::string::npos && body.size() > 1000) {
+             body[body.size() / 2] ^= 1;
+           }
+         }});
     registry::RegistryClient c(reg.host(), "strata/alpine", plain());
     auto m = c.resolve("upgrade", amd64());
     REQUIRE(m);

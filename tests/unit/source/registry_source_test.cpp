@@ -54,8 +54,7 @@ TEST_CASE("a corrupted layer download fails with the digest mismatch") {
                               body[body.size() / 3] ^= 0x40;
                             }
                           }});
-  auto pulled = source::load_registry_image(ref_on(reg, ":upgrade"), plain(),
-                                            test::load_options());
+  auto pulled = source::load_registry_image(ref_on(reg, ":upgrade"), plain(), test::load_options());
   REQUIRE_FALSE(pulled);
   CHECK_THAT(pulled.error().message, Catch::Contains("does not match its digest"));
 }
