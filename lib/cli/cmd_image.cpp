@@ -1,12 +1,17 @@
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <iostream>
+#include <optional>
 
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
+#include "image/docker_config.hpp"
 #include "image/reference.hpp"
 #include "scan/scan.hpp"
+#include "util/file.hpp"
+#include "util/log.hpp"
 #include "vulndb/database.hpp"
 
 namespace strata::cli {
@@ -38,6 +43,37 @@ util::Result<std::string> read_password_stdin() {
     line.pop_back();
   }
   return line;
+}
+
+std::optional<std::string_view> env(const char* name) {
+  const char* v = std::getenv(name);
+  return v == nullptr ? std::nullopt : std::optional<std::string_view>(v);
+}
+
+// Credentials for `domain` stored inline in the Docker client's config.json ($DOCKER_CONFIG or
+// ~/.docker). Credential helpers and identity tokens are not used yet (a warning says so).
+util::Status apply_docker_config(const std::string& domain, registry::RegistryOptions& out) {
+  auto path = image::docker_config_path(env("DOCKER_CONFIG"), env("HOME"));
+  if (!path || !util::is_regular_file(*path)) {
+    return {};
+  }
+  TRY_ASSIGN(std::string text, util::read_file(*path, 4u << 20));
+  TRY_ASSIGN(image::DockerConfig config, image::DockerConfig::parse(text, *path));
+  image::CredentialSource source = config.lookup(domain);
+  if (source.kind == image::CredentialSource::Kind::helper) {
+    LOG_WARN("{}: credential helper {} for {} is not supported yet; pulling anonymously", *path,
+             source.program(), domain);
+  } else if (source.kind == image::CredentialSource::Kind::inline_auth) {
+    if (!source.credential.username.empty()) {
+      out.username = source.credential.username;
+      out.password = source.credential.password;
+      LOG_DEBUG("registry credentials for {} from {}", domain, *path);
+    } else {
+      LOG_WARN("{}: only a token is stored for {}, which is not supported yet; pulling anonymously",
+               *path, domain);
+    }
+  }
+  return {};
 }
 
 // A positional argument that is not an existing path is an image reference, optionally written
@@ -74,6 +110,8 @@ util::Status set_registry_target(const ImageOptions& o, scan::Options& opts) {
     }
   } else if (o.password_stdin) {
     return util::make_error(util::ErrorCategory::usage, "--password-stdin needs --username");
+  } else {
+    TRY(apply_docker_config(ref->domain, opts.registry));
   }
   return {};
 }

@@ -14,6 +14,9 @@ for tool in docker-registry skopeo htpasswd jq openssl; do
   fi
 done
 
+# the user's own ~/.docker/config.json must not change what these tests see
+export DOCKER_CONFIG="$WORK/docker-none"
+
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2> /dev/null || true; done
@@ -131,6 +134,20 @@ expect_one_line_error "wrong creds"
 grep -qE "$breg/strata/alpine:upgrade: (authentication required|access denied)" "$WORK/err" && pass \
   || fail "wrong creds message: $(cat "$WORK/err")"
 grep -q wrong "$WORK/err" && fail "the password appears in the error" || pass
+
+# credentials stored in the Docker client's config.json (DOCKER_CONFIG), used when no flag is given
+mkdir -p "$WORK/docker"
+printf '{"auths":{"http://%s":{"auth":"%s"}}}' "$breg" "$(printf 'tester:s3cret pass' | base64)" \
+  > "$WORK/docker/config.json"
+DOCKER_CONFIG="$WORK/docker" expect_rc 0 "$STRATA" image "$breg/strata/alpine:upgrade" --insecure \
+  --packages-only --format json
+packages "$img/expected/alpine-upgrade.tsv"
+printf '{"auths":{"%s":{"auth":"%s"}}}' "$breg" "$(printf 'tester:bad' | base64)" > "$WORK/docker/config.json"
+DOCKER_CONFIG="$WORK/docker" expect_rc 3 "$STRATA" image "$breg/strata/alpine:upgrade" --insecure --packages-only
+grep -q "authentication required" "$WORK/err" && pass || fail "bad config creds: $(cat "$WORK/err")"
+printf '{"auths":' > "$WORK/docker/config.json"
+DOCKER_CONFIG="$WORK/docker" expect_rc 3 "$STRATA" image "$breg/strata/alpine:upgrade" --insecure --packages-only
+expect_one_line_error "broken config.json"
 
 expect_rc 3 "$STRATA" image "$breg/strata/alpine:upgrade" --insecure --packages-only
 expect_one_line_error "no creds"
