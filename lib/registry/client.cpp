@@ -86,6 +86,66 @@ util::Error status_error(long status, const std::string& what) {
   }
 }
 
+// The Authorization value that answers the 401 `challenge_response` (see the header comment):
+// a Bearer token fetched with `client`, or Basic credentials; an error when nothing can.
+util::Result<std::string> answer_challenge(http::Client& client,
+                                           const http::Response& challenge_response,
+                                           const std::string& repository,
+                                           const RegistryOptions& options,
+                                           const std::string& what) {
+  std::string header;
+  for (const auto& v : challenge_response.header_values("WWW-Authenticate")) {
+    header += (header.empty() ? "" : ", ") + v;
+  }
+  auto challenges = image::parse_www_authenticate(header);
+  if (!challenges) {
+    return challenges.error().wrap(what);
+  }
+  if (const auto* bearer = image::find_challenge(*challenges, "bearer")) {
+    std::string realm = bearer->param_or_empty("realm");
+    if (realm.empty()) {
+      return util::make_error(util::ErrorCategory::network, "{}: Bearer challenge without a realm",
+                              what);
+    }
+    std::string url = realm + (realm.find('?') == std::string::npos ? "?" : "&");
+    std::string service = bearer->param_or_empty("service");
+    if (!service.empty()) {
+      url += "service=" + url_encode(service) + "&";
+    }
+    url += "scope=" + url_encode("repository:" + repository + ":pull");
+    http::Request req;
+    req.url = url;
+    if (!options.username.empty()) {
+      req.headers.emplace_back("Authorization",
+                               "Basic " + base64_encode(options.username + ":" + options.password));
+    }
+    LOG_DEBUG("registry: fetching a token for {} from {}", repository, http::redact_url(realm));
+    TRY_ASSIGN(http::Response resp, client.fetch(req, 1u << 20));
+    if (resp.status != 200) {
+      return status_error(resp.status == 404 ? 401 : resp.status, what);
+    }
+    auto json = nlohmann::json::parse(resp.body, nullptr, false);
+    std::string token;
+    if (json.is_object()) {
+      for (const char* key : {"token", "access_token"}) {
+        if (json.contains(key) && json[key].is_string() && !json[key].get<std::string>().empty()) {
+          token = json[key].get<std::string>();
+          break;
+        }
+      }
+    }
+    if (token.empty()) {
+      return util::make_error(util::ErrorCategory::network,
+                              "{}: the token server's answer holds no token", what);
+    }
+    return "Bearer " + token;
+  }
+  if (image::find_challenge(*challenges, "basic") && !options.username.empty()) {
+    return "Basic " + base64_encode(options.username + ":" + options.password);
+  }
+  return status_error(401, what);
+}
+
 }  // namespace
 
 std::string manifest_accept_header() {
@@ -108,60 +168,9 @@ struct RegistryClient::Impl {
   std::string display() const { return host + "/" + repository; }
 
   util::Status authenticate(const http::Response& challenge_response, const std::string& what) {
-    std::string header;
-    for (const auto& v : challenge_response.header_values("WWW-Authenticate")) {
-      header += (header.empty() ? "" : ", ") + v;
-    }
-    auto challenges = image::parse_www_authenticate(header);
-    if (!challenges) {
-      return challenges.error().wrap(what);
-    }
-    if (const auto* bearer = image::find_challenge(*challenges, "bearer")) {
-      std::string realm = bearer->param_or_empty("realm");
-      if (realm.empty()) {
-        return util::make_error(util::ErrorCategory::network,
-                                "{}: Bearer challenge without a realm", what);
-      }
-      std::string url = realm + (realm.find('?') == std::string::npos ? "?" : "&");
-      std::string service = bearer->param_or_empty("service");
-      if (!service.empty()) {
-        url += "service=" + url_encode(service) + "&";
-      }
-      url += "scope=" + url_encode("repository:" + repository + ":pull");
-      http::Request req;
-      req.url = url;
-      if (!options.username.empty()) {
-        req.headers.emplace_back(
-            "Authorization", "Basic " + base64_encode(options.username + ":" + options.password));
-      }
-      LOG_DEBUG("registry: fetching a token for {} from {}", repository, http::redact_url(realm));
-      TRY_ASSIGN(http::Response resp, client.fetch(req, 1u << 20));
-      if (resp.status != 200) {
-        return status_error(resp.status == 404 ? 401 : resp.status, what);
-      }
-      auto json = nlohmann::json::parse(resp.body, nullptr, false);
-      std::string token;
-      if (json.is_object()) {
-        for (const char* key : {"token", "access_token"}) {
-          if (json.contains(key) && json[key].is_string() &&
-              !json[key].get<std::string>().empty()) {
-            token = json[key].get<std::string>();
-            break;
-          }
-        }
-      }
-      if (token.empty()) {
-        return util::make_error(util::ErrorCategory::network,
-                                "{}: the token server's answer holds no token", what);
-      }
-      authorization = "Bearer " + token;
-      return {};
-    }
-    if (image::find_challenge(*challenges, "basic") && !options.username.empty()) {
-      authorization = "Basic " + base64_encode(options.username + ":" + options.password);
-      return {};
-    }
-    return status_error(401, what);
+    TRY_ASSIGN(authorization,
+               answer_challenge(client, challenge_response, repository, options, what));
+    return {};
   }
 
   http::Request make_request(const std::string& path) const {
@@ -323,17 +332,25 @@ util::Result<std::unique_ptr<util::InputStream>> RegistryClient::open_blob(
     }
   }
   http::Request req = m_impl->make_request("/v2/" + m_impl->repository + "/blobs/" + desc.digest);
-  Producer producer = [req, what, desc,
-                       http_options = m_impl->options.http](const PushSink& sink) -> util::Status {
-    http::Client client(http_options);
+  Producer producer = [req, what, desc, repository = m_impl->repository,
+                       options = m_impl->options](const PushSink& sink) mutable -> util::Status {
+    http::Client client(options.http);
     util::Sha256 hash;
     std::uint64_t size = 0;
-    TRY_ASSIGN(http::Response resp,
-               client.stream(req, [&](std::span<const std::byte> data) -> util::Status {
-                 hash.update(data.data(), data.size());
-                 size += data.size();
-                 return sink(data);
-               }));
+    auto to_sink = [&](std::span<const std::byte> data) -> util::Status {
+      hash.update(data.data(), data.size());
+      size += data.size();
+      return sink(data);
+    };
+    TRY_ASSIGN(http::Response resp, client.stream(req, to_sink));
+    if (resp.status == 401) {
+      // An expired token (no byte reached the sink): answer the challenge again, once.
+      TRY_ASSIGN(std::string authorization,
+                 answer_challenge(client, resp, repository, options, what));
+      std::erase_if(req.headers, [](const auto& h) { return h.first == "Authorization"; });
+      req.headers.emplace_back("Authorization", std::move(authorization));
+      TRY_ASSIGN(resp, client.stream(req, to_sink));
+    }
     if (resp.status < 200 || resp.status > 299) {
       return status_error(resp.status, what);
     }

@@ -73,7 +73,8 @@ class RegistryClient {
   // A blob as a stream, never written to disk: the transfer runs on a producer thread into a
   // bounded buffer (RegistryOptions::stream_buffer). The stream verifies the sha256 (and size)
   // while reading: the last read() returns an input error instead of end-of-stream on a
-  // mismatch. HTTP errors (404, 401, ...) surface from read().
+  // mismatch. HTTP errors (404, 401, ...) surface from read(). A 401 on the blob (an expired
+  // token) is answered once on the stream's thread, with its own HTTP client.
   util::Result<std::unique_ptr<util::InputStream>> open_blob(const image::Descriptor& desc);
 
   // "host/repository", for messages.

@@ -47,6 +47,12 @@ class FakeRegistry {
     m_server = TestHttpServer::start_tcp([this](const RecordedRequest& r) { return handle(r); });
   }
 
+  // The bearer token accepted from now on (an earlier one then gets 401, as when it expires).
+  void set_token(std::string token) {
+    std::lock_guard lock(m_mutex);
+    m_config.token = std::move(token);
+  }
+
   std::string host() const { return "127.0.0.1:" + std::to_string(m_server->port()); }
   TestHttpServer& server() { return *m_server; }
 
@@ -81,6 +87,7 @@ class FakeRegistry {
 
   ScriptedResponse handle(const RecordedRequest& r) {
     if (m_config.auth != "none") {
+      std::lock_guard lock(m_mutex);
       std::string want =
           m_config.auth == "basic" ? m_config.basic_header : "Bearer " + m_config.token;
       if (r.header("Authorization").value_or("") != want) {
@@ -130,6 +137,7 @@ class FakeRegistry {
     return resp;
   }
 
+  std::mutex m_mutex;  // guards m_config.token
   FakeRegistryConfig m_config;
   std::map<std::string, std::string> m_tags;
   std::unique_ptr<TestHttpServer> m_server;

@@ -246,3 +246,27 @@ TEST_CASE("a missing blob is reported from the stream") {
   REQUIRE(s);
   CHECK_THAT(drain(**s), Catch::Contains("image not found (HTTP 404)"));
 }
+
+TEST_CASE("an expired token is renewed once while streaming a blob") {
+  std::atomic<int> issued{0};
+  auto tokens = test::TestHttpServer::start_tcp([&](const test::RecordedRequest&) {
+    return test::text_response(200, "{\"token\":\"tok-" + std::to_string(++issued) + "\"}");
+  });
+  test::FakeRegistry reg({.layout_dir = k_layout,
+                          .auth = "bearer",
+                          .token_realm = tokens->url("/token"),
+                          .token = "tok-1"});
+  registry::RegistryClient c(reg.host(), "strata/alpine", plain());
+  auto m = c.resolve("upgrade", amd64());
+  REQUIRE(m);
+  CHECK(issued == 1);
+  reg.set_token("tok-2");
+  auto s = c.open_blob(m->manifest.layers[0]);
+  REQUIRE(s);
+  CHECK(drain(**s) == m->manifest.layers[0].digest);
+  CHECK(issued == 2);
+  reg.set_token("never");
+  auto refused = c.open_blob(m->manifest.layers[1]);
+  REQUIRE(refused);
+  CHECK_THAT(drain(**refused), Catch::Contains("authentication required (HTTP 401)"));
+}
