@@ -54,7 +54,8 @@ struct ClientOptions {
   std::chrono::milliseconds max_retry_after{60000};
   // A PEM CA bundle used instead of the default bundle file (--ca-cert). Empty: system store.
   std::string ca_file;
-  // Disables TLS peer and host verification (--insecure). Never on by default; logged.
+  // Disables TLS peer and host verification. Never on by default; logged. (`strata image --insecure`
+  // means plain HTTP and does not set this.)
   bool insecure_skip_verify = false;
   // Talks HTTP over this unix socket (Docker/Podman); URLs are then like
   // "http://localhost/v1.41/_ping" and the host part only fills the Host header.
