@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "detect/purl.hpp"
+#include "detect/stanzas.hpp"
 #include "util/strings.hpp"
 
 namespace strata::detect {
@@ -44,21 +45,7 @@ std::vector<model::Package> parse_apk_installed(std::string_view content, std::s
   Entry e;
   bool in_entry = false;
   bool warned_bad_line = false;
-  std::size_t line_no = 0;
-  for (auto raw : util::split(content, '\n')) {
-    ++line_no;
-    auto line = raw;
-    if (!line.empty() && line.back() == '\r') {
-      line.remove_suffix(1);
-    }
-    if (util::trim(line).empty()) {
-      if (in_entry) {
-        finish(e, location, os, out, warnings);
-      }
-      e = Entry{};
-      in_entry = false;
-      continue;
-    }
+  auto on_line = [&](std::string_view line, std::size_t line_no) {
     if (!in_entry) {
       in_entry = true;
       e.line = line_no;
@@ -69,7 +56,7 @@ std::vector<model::Package> parse_apk_installed(std::string_view content, std::s
             fmt::format("{}: line {}: not an 'X:value' line, ignored", location, line_no));
         warned_bad_line = true;
       }
-      continue;
+      return;
     }
     auto value = std::string(util::trim(line.substr(2)));
     switch (line[0]) {
@@ -88,10 +75,13 @@ std::vector<model::Package> parse_apk_installed(std::string_view content, std::s
       default:
         break;
     }
-  }
-  if (in_entry) {
+  };
+  auto on_end = [&] {
     finish(e, location, os, out, warnings);
-  }
+    e = Entry{};
+    in_entry = false;
+  };
+  for_each_stanza_line(content, on_line, on_end);
   return out;
 }
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "detect/purl.hpp"
+#include "detect/stanzas.hpp"
 #include "util/strings.hpp"
 
 namespace strata::detect {
@@ -84,23 +85,9 @@ std::vector<model::Package> parse_dpkg_status(std::string_view content, std::str
   std::vector<model::Package> out;
   Paragraph p;
   bool in_paragraph = false;
-  std::size_t line_no = 0;
-  for (auto raw : util::split(content, '\n')) {
-    ++line_no;
-    auto line = raw;
-    if (!line.empty() && line.back() == '\r') {
-      line.remove_suffix(1);
-    }
-    if (util::trim(line).empty()) {
-      if (in_paragraph) {
-        finish(p, location, os, out, warnings);
-      }
-      p = Paragraph{};
-      in_paragraph = false;
-      continue;
-    }
+  auto on_line = [&](std::string_view line, std::size_t line_no) {
     if (line.front() == ' ' || line.front() == '\t') {
-      continue;  // continuation of a multi-line field (Description, Conffiles, ...)
+      return;  // continuation of a multi-line field (Description, Conffiles, ...)
     }
     if (!in_paragraph) {
       in_paragraph = true;
@@ -110,7 +97,7 @@ std::vector<model::Package> parse_dpkg_status(std::string_view content, std::str
     if (colon == std::string_view::npos) {
       warnings.push_back(
           fmt::format("{}: line {}: not a 'Field: value' line, ignored", location, line_no));
-      continue;
+      return;
     }
     auto name = util::to_lower(util::trim(line.substr(0, colon)));
     auto value = std::string(util::trim(line.substr(colon + 1)));
@@ -126,10 +113,15 @@ std::vector<model::Package> parse_dpkg_status(std::string_view content, std::str
       p.status = std::move(value);
       p.has_status = true;
     }
-  }
-  if (in_paragraph) {
-    finish(p, location, os, out, warnings);
-  }
+  };
+  auto on_end = [&] {
+    if (in_paragraph) {
+      finish(p, location, os, out, warnings);
+    }
+    p = Paragraph{};
+    in_paragraph = false;
+  };
+  for_each_stanza_line(content, on_line, on_end);
   return out;
 }
 
