@@ -10,6 +10,7 @@
 
 #include "vercmp/go.hpp"
 #include "vercmp/vercmp.hpp"
+#include "vercmp_testlib.hpp"
 
 using namespace strata::vercmp;
 
@@ -58,7 +59,7 @@ std::vector<Row> read_rows() {
   return rows;
 }
 
-int sign(int c) { return c < 0 ? -1 : (c > 0 ? 1 : 0); }
+using vercmp_testlib::sign;
 
 }  // namespace
 

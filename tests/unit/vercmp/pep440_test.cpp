@@ -12,6 +12,7 @@
 
 #include "vercmp/pep440.hpp"
 #include "vercmp/vercmp.hpp"
+#include "vercmp_testlib.hpp"
 
 using namespace strata::vercmp;
 
@@ -28,24 +29,14 @@ std::string data_path(const char* name) {
 }
 
 std::vector<Row> read_rows(const std::string& path) {
-  std::ifstream in(path);
-  REQUIRE(in.good());
   std::vector<Row> rows;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty()) {
-      continue;
-    }
-    auto t1 = line.find('\t');
-    auto t2 = line.find('\t', t1 + 1);
-    REQUIRE(t2 != std::string::npos);
-    std::string op = line.substr(t1 + 1, t2 - t1 - 1);
-    rows.push_back({line.substr(0, t1), op == "<" ? -1 : (op == "=" ? 0 : 1), line.substr(t2 + 1)});
+  for (auto& r : vercmp_testlib::read_rows(path, vercmp_testlib::Malformed::require_row)) {
+    rows.push_back({std::move(r.left), vercmp_testlib::op_sign(r.op), std::move(r.right)});
   }
   return rows;
 }
 
-int sign(int c) { return c < 0 ? -1 : (c > 0 ? 1 : 0); }
+using vercmp_testlib::sign;
 
 }  // namespace
 

@@ -2,7 +2,6 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <fstream>
 #include <iostream>
 #include <set>
 #include <string>
@@ -10,6 +9,7 @@
 
 #include "vercmp/semver.hpp"
 #include "vercmp/vercmp.hpp"
+#include "vercmp_testlib.hpp"
 
 using namespace strata::vercmp;
 
@@ -22,24 +22,16 @@ struct Row {
 };
 
 std::vector<Row> read_rows(const char* name) {
-  std::ifstream in(std::string(STRATA_TESTDATA_DIR) + "/vercmp/npm-semver/" + name);
-  REQUIRE(in.good());
   std::vector<Row> rows;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty()) {
-      continue;
-    }
-    auto t1 = line.find('\t');
-    auto t2 = line.find('\t', t1 + 1);
-    REQUIRE(t2 != std::string::npos);
-    std::string op = line.substr(t1 + 1, t2 - t1 - 1);
-    rows.push_back({line.substr(0, t1), op == "<" ? -1 : (op == "=" ? 0 : 1), line.substr(t2 + 1)});
+  for (auto& r : vercmp_testlib::read_rows(
+           std::string(STRATA_TESTDATA_DIR) + "/vercmp/npm-semver/" + name,
+           vercmp_testlib::Malformed::require_row)) {
+    rows.push_back({std::move(r.left), vercmp_testlib::op_sign(r.op), std::move(r.right)});
   }
   return rows;
 }
 
-int sign(int c) { return c < 0 ? -1 : (c > 0 ? 1 : 0); }
+using vercmp_testlib::sign;
 
 std::size_t run_rows(const char* name, semver::Mode mode, std::size_t expected_rows) {
   auto rows = read_rows(name);

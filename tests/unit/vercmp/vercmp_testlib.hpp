@@ -25,6 +25,7 @@ struct Row {
 enum class Malformed {
   skip,     // drop it silently (no assertion per row)
   require,  // REQUIRE the first tab, then REQUIRE the second (two assertions per row)
+  require_row,  // one REQUIRE per row that both tabs are there
 };
 
 // The non-empty lines of `path` (REQUIREs that it opens).
@@ -49,6 +50,8 @@ inline std::vector<Row> read_rows(const std::string& path, Malformed malformed) 
     if (malformed == Malformed::require) {
       REQUIRE(t1 != std::string::npos);
       REQUIRE(t2 != std::string::npos);
+    } else if (malformed == Malformed::require_row) {
+      REQUIRE(t2 != std::string::npos);
     } else if (t2 == std::string::npos) {
       continue;
     }
@@ -56,6 +59,11 @@ inline std::vector<Row> read_rows(const std::string& path, Malformed malformed) 
   }
   return rows;
 }
+
+// The sign of a comparison result: -1, 0 or 1.
+inline int sign(int c) { return c < 0 ? -1 : (c > 0 ? 1 : 0); }
+// '<' -> -1, '=' -> 0, anything else -> 1.
+inline int op_sign(const std::string& op) { return op == "<" ? -1 : (op == "=" ? 0 : 1); }
 
 inline std::string op_of(int c) { return c < 0 ? "<" : (c > 0 ? ">" : "="); }
 inline std::string reversed(const std::string& op) {
