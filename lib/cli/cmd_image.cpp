@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "cli/commands.hpp"
+#include "cli/on_demand.hpp"
 #include "cli/output.hpp"
 #include "image/docker_config.hpp"
 #include "image/reference.hpp"
@@ -31,6 +32,7 @@ struct ImageOptions {
   bool insecure = false;
   std::string ca_cert;
   int retries = 3;
+  bool on_demand = false;  // run as the NeuVector scanner (see cmd_on_demand.cpp)
 };
 
 // Reads the password from the first line of stdin (without its line end).
@@ -76,16 +78,42 @@ util::Status apply_docker_config(const std::string& domain, registry::RegistryOp
   return {};
 }
 
+// "host[:port]/repo[:tag|@digest]" after an explicit http:// or https://: the first component is
+// the registry whatever it looks like (Docker's heuristic would read "myregistry/app" as a Docker
+// Hub name). Docker Hub's host names become docker.io.
+util::Result<image::Reference> parse_reference_at_registry(const std::string& text) {
+  auto slash = text.find('/');
+  if (slash == std::string::npos || slash == 0) {
+    return util::make_error(util::ErrorCategory::usage, "no repository after the registry");
+  }
+  TRY_ASSIGN(image::RegistryUrl url, image::parse_registry_url(text.substr(0, slash)));
+  TRY_ASSIGN(image::Reference ref, image::parse_reference("localhost/" + text.substr(slash + 1)));
+  ref.domain = url.host;
+  for (std::string_view hub : {"docker.io", "index.docker.io", "registry-1.docker.io",
+                               "registry.hub.docker.com"}) {
+    if (url.host == hub) {
+      ref.domain = std::string(image::k_docker_hub_domain);
+      if (ref.path.find('/') == std::string::npos) {
+        ref.path = "library/" + ref.path;
+      }
+    }
+  }
+  return ref;
+}
+
 // A positional argument that is not an existing path is an image reference, optionally written
 // with an http:// (plain HTTP) or https:// scheme in front of the registry.
 util::Status set_registry_target(const ImageOptions& o, scan::Options& opts) {
   std::string text = o.reference;
   bool plain_http = o.insecure;
+  bool scheme = true;
   if (text.rfind("http://", 0) == 0) {
     text = text.substr(7);
     plain_http = true;
   } else if (text.rfind("https://", 0) == 0) {
     text = text.substr(8);
+  } else {
+    scheme = false;
   }
   for (std::string_view ext : {".tar", ".tar.gz", ".tgz"}) {
     if (text.size() > ext.size() && text.ends_with(ext)) {
@@ -94,7 +122,7 @@ util::Status set_registry_target(const ImageOptions& o, scan::Options& opts) {
       return util::input_error("{}: no such file or directory", o.reference);
     }
   }
-  auto ref = image::parse_reference(text);
+  auto ref = scheme ? parse_reference_at_registry(text) : image::parse_reference(text);
   if (!ref) {
     return util::input_error("{}: not a file or directory, and not an image reference ({})",
                              o.reference, ref.error().message);
@@ -103,42 +131,90 @@ util::Status set_registry_target(const ImageOptions& o, scan::Options& opts) {
   opts.registry.plain_http = plain_http;
   opts.registry.http.retries = o.retries;
   opts.registry.http.ca_file = o.ca_cert;
+  auto env_password = env("SCANNER_REGISTRY_PASSWORD");
   if (!o.username.empty()) {
     opts.registry.username = o.username;
     if (o.password_stdin) {
       TRY_ASSIGN(opts.registry.password, read_password_stdin());
+    } else if (env_password) {
+      opts.registry.password = std::string(*env_password);
     }
   } else if (o.password_stdin) {
     return util::make_error(util::ErrorCategory::usage, "--password-stdin needs --username");
+  } else if (env_password && !env_password->empty()) {
+    return util::make_error(util::ErrorCategory::usage,
+                            "SCANNER_REGISTRY_PASSWORD is set but SCANNER_REGISTRY_USERNAME is not");
   } else {
     TRY(apply_docker_config(ref->domain, opts.registry));
   }
   return {};
 }
 
-int run_image(const ImageOptions& o, const GlobalOptions& globals) {
+// Where the report names the image in the NeuVector format: the registry URL, repository and
+// tag of a registry reference; for an image on disk, its first repo tag (or its path).
+report::NeuVectorOptions neuvector_target(const scan::Options& opts,
+                                          const model::ScanResult& result) {
+  report::NeuVectorOptions nv;
+  if (opts.reference) {
+    const auto& ref = *opts.reference;
+    nv.registry = fmt::format("{}://{}/", opts.registry.plain_http ? "http" : "https",
+                              ref.registry_host());
+    nv.repository = ref.path;
+    nv.tag = ref.digest.empty() ? (ref.tag.empty() ? "latest" : ref.tag) : ref.digest;
+    return nv;
+  }
+  if (!result.target.repo_tags.empty()) {
+    const std::string& rt = result.target.repo_tags.front();
+    auto colon = rt.rfind(':');
+    bool has_tag = colon != std::string::npos && rt.find('/', colon) == std::string::npos;
+    nv.repository = has_tag ? rt.substr(0, colon) : rt;
+    nv.tag = has_tag ? rt.substr(colon + 1) : "latest";
+  } else {
+    nv.repository = result.target.name;
+  }
+  return nv;
+}
+
+util::Result<scan::Options> scan_options(const ImageOptions& o) {
   scan::Options opts;
   if (!o.input.empty() && !o.reference.empty()) {
-    return report_error({util::ErrorCategory::usage, "give either --input PATH or an image reference, not both"});
+    return util::make_error(util::ErrorCategory::usage,
+                            "give either --input PATH or an image reference, not both");
   }
   opts.input_path = !o.input.empty() ? o.input : o.reference;
   if (opts.input_path.empty()) {
-    return report_error({util::ErrorCategory::usage, "no image given: use --input PATH (see strata image --help)"});
+    return util::make_error(util::ErrorCategory::usage,
+                            "no image given: use --input PATH (see strata image --help)");
   }
   if (o.input.empty() && ::access(opts.input_path.c_str(), F_OK) != 0) {
     opts.input_path.clear();
-    if (auto st = set_registry_target(o, opts); !st) {
-      return report_error(st.error());
-    }
+    TRY(set_registry_target(o, opts));
   }
   if (o.retries < 0) {
-    return report_error({util::ErrorCategory::usage, "--retries must be 0 or more"});
+    return util::make_error(util::ErrorCategory::usage, "--retries must be 0 or more");
   }
   opts.tag = o.tag;
   opts.platform = o.platform;
   opts.db_dir = o.db_dir.empty() ? vulndb::default_db_dir() : o.db_dir;
   opts.packages_only = o.packages_only;
   opts.ignore_unfixed = o.ignore_unfixed;
+  return opts;
+}
+
+int run_image(const ImageOptions& o, const GlobalOptions& globals) {
+  std::optional<OnDemandOutput> on_demand;
+  if (o.on_demand) {
+    on_demand.emplace();
+    if (auto st = on_demand->prepare(); !st) {
+      return report_error(st.error());
+    }
+  }
+  auto fail = [&](const util::Error& e) { return on_demand ? on_demand->fail(e) : report_error(e); };
+  auto opts_or = scan_options(o);
+  if (!opts_or) {
+    return fail(opts_or.error());
+  }
+  scan::Options& opts = *opts_or;
   if (!globals.quiet && ::isatty(STDERR_FILENO)) {
     opts.progress = [](std::string_view step) { fmt::print(stderr, "\r\033[K{}", step); };
   }
@@ -147,14 +223,18 @@ int run_image(const ImageOptions& o, const GlobalOptions& globals) {
     fmt::print(stderr, "\r\033[K");
   }
   if (!result) {
-    return report_error(result.error());
+    return fail(result.error());
   }
   if (!globals.quiet) {
     for (const auto& w : result->warnings) {
       fmt::print(stderr, "strata: warning: {}\n", w);
     }
   }
-  return write_scan_output(*result, o.output);
+  report::NeuVectorOptions nv = neuvector_target(opts, *result);
+  if (on_demand) {
+    return on_demand->succeed(*result, o.output, nv);
+  }
+  return write_scan_output(*result, o.output, nv);
 }
 
 }  // namespace
@@ -164,32 +244,42 @@ Command add_image_command(CLI::App& app, const GlobalOptions& globals) {
   auto* sub = app.add_subcommand("image", "Scan a container image for vulnerable packages");
   sub->add_option("--input", opts->input,
                   "Image on disk: docker save tarball, OCI layout directory or OCI archive "
-                  "(optionally gzip-compressed); the format is detected from content");
+                  "(optionally gzip-compressed); the format is detected from content")
+      ->envname("STRATA_INPUT");
   sub->add_option("reference", opts->reference,
                   "Image to scan: an existing path (like --input), else a registry reference "
                   "such as alpine:3.20 or 127.0.0.1:5000/app@sha256:...");
-  sub->add_option("--tag", opts->tag, "Image to pick in a multi-image archive or layout");
+  sub->add_option("--tag", opts->tag, "Image to pick in a multi-image archive or layout")
+      ->envname("STRATA_TAG");
   sub->add_option("--platform", opts->platform,
                   "Platform to pick in an image index: os/arch[/variant]")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->envname("STRATA_PLATFORM");
   sub->add_option("--db-dir", opts->db_dir,
                   "Vulnerability database directory (default: $XDG_CACHE_HOME/strata/db)")
       ->envname("STRATA_DB_DIR");
   sub->add_flag("--packages-only", opts->packages_only,
-                "List packages without matching vulnerabilities (no database needed)");
+                "List packages without matching vulnerabilities (no database needed)")
+      ->envname("STRATA_PACKAGES_ONLY");
   sub->add_flag("--ignore-unfixed", opts->ignore_unfixed,
-                "Do not report vulnerabilities that have no fixed version yet");
-  sub->add_option("--username", opts->username, "Registry user name");
+                "Do not report vulnerabilities that have no fixed version yet")
+      ->envname("STRATA_IGNORE_UNFIXED");
+  sub->add_option("--username", opts->username, "Registry user name")
+      ->envname("SCANNER_REGISTRY_USERNAME");
   sub->add_flag("--password-stdin", opts->password_stdin,
                 "Read the registry password (or token) from the first line of stdin");
   sub->add_flag("--insecure", opts->insecure,
-                "Talk plain HTTP to the registry (no TLS); TLS verification is never disabled");
+                "Talk plain HTTP to the registry (no TLS); TLS verification is never disabled")
+      ->envname("STRATA_INSECURE");
   sub->add_option("--ca-cert", opts->ca_cert,
-                  "PEM CA bundle to verify the registry's TLS certificate (default: system store)");
+                  "PEM CA bundle to verify the registry's TLS certificate (default: system store)")
+      ->envname("STRATA_CA_CERT");
   sub->add_option("--retries", opts->retries,
                   "Retries per registry request on connection errors, 5xx and 429")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->envname("STRATA_RETRIES");
   add_output_options(*sub, opts->output);
+  sub->add_flag("--on-demand", opts->on_demand)->group("");  // set by the NeuVector forms
   return {sub, [opts, &globals] { return run_image(*opts, globals); }};
 }
 

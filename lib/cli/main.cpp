@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "cli/commands.hpp"
+#include "cli/on_demand.hpp"
 #include "util/log.hpp"
 
 namespace strata::cli {
@@ -15,8 +16,13 @@ int run(int argc, char** argv) {
   GlobalOptions globals;
   add_global_options(app, globals);
   std::vector<Command> commands = make_commands(app, globals);
+  auto args = neuvector_args(argc, argv);
+  if (!args) {
+    return report_error(args.error());
+  }
   try {
-    app.parse(argc, argv);
+    std::vector<std::string> reversed(args->rbegin(), args->rend() - 1);
+    app.parse(reversed);
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);
     return rc == 0 ? 0 : k_exit_usage;

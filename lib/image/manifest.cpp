@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "image/media_types.hpp"
 #include "util/hash.hpp"
 
@@ -130,6 +132,25 @@ util::Result<ImageConfig> parse_config(std::string_view text) {
   c.platform.os = string_field(doc, "os");
   c.platform.architecture = string_field(doc, "architecture");
   c.platform.variant = string_field(doc, "variant");
+  c.created = string_field(doc, "created");
+  c.author = string_field(doc, "author");
+  if (auto cfg = doc.find("config"); cfg != doc.end() && cfg->is_object()) {
+    if (auto env = cfg->find("Env"); env != cfg->end() && env->is_array()) {
+      for (const auto& e : *env) {
+        if (e.is_string()) {
+          c.env.push_back(e.get<std::string>());
+        }
+      }
+    }
+    if (auto labels = cfg->find("Labels"); labels != cfg->end() && labels->is_object()) {
+      for (const auto& [k, v] : labels->items()) {
+        if (v.is_string()) {
+          c.labels.emplace_back(k, v.get<std::string>());
+        }
+      }
+      std::sort(c.labels.begin(), c.labels.end());
+    }
+  }
   auto rootfs = doc.find("rootfs");
   if (rootfs == doc.end() || !rootfs->is_object()) {
     return util::input_error("image config has no rootfs");

@@ -47,6 +47,10 @@ struct ImageConfig {
   Platform platform;  // os / architecture / variant
   std::vector<std::string> diff_ids;
   std::vector<HistoryEntry> history;
+  std::string created;  // RFC 3339, "" when absent
+  std::string author;
+  std::vector<std::string> env;                              // config.Env
+  std::vector<std::pair<std::string, std::string>> labels;  // config.Labels, sorted by name
 
   // created_by of each non-empty history entry, in order (one per layer when consistent).
   std::vector<std::string> layer_created_by() const;

@@ -119,6 +119,15 @@ void merge_into(model::Finding& f, const model::Finding& other, vercmp::SchemeId
   if (f.summary.empty()) {
     f.summary = other.summary;
   }
+  if (f.description.empty()) {
+    f.description = other.description;
+  }
+  if (f.published.empty() || (!other.published.empty() && other.published < f.published)) {
+    f.published = other.published;  // the earliest publication of any of the advisories
+  }
+  if (other.modified > f.modified) {
+    f.modified = other.modified;
+  }
 }
 
 }  // namespace
@@ -222,6 +231,9 @@ MatchOutput match_packages(const std::vector<model::Package>& packages, const mo
       f.cvss_score = adv.cvss_score;
       f.cvss_vector = adv.cvss_vector;
       f.summary = adv.summary;
+      f.description = adv.details;
+      f.published = adv.published;
+      f.modified = adv.modified;
       f.layer = pkg.layer;
       f.links = adv.links;
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace strata::model {
@@ -53,6 +54,9 @@ struct Finding {
   std::optional<double> cvss_score;
   std::string cvss_vector;
   std::string summary;
+  std::string description;      // the advisory's details (empty when it has none)
+  std::string published;        // RFC 3339, as the advisory gives it ("" when unknown)
+  std::string modified;         // RFC 3339
   std::string layer;            // the package's layer
   std::vector<std::string> links;
 };
@@ -66,6 +70,12 @@ struct LayerInfo {
   bool from_cache = false;
 };
 
+// One step of the image's build history (config `history`), oldest first.
+struct HistoryStep {
+  std::string created_by;
+  bool empty_layer = false;  // a step that added no layer (ENV, CMD, ...)
+};
+
 struct Target {
   std::string kind;    // "image-archive", "oci-layout", "registry", "docker", "host", ...
   std::string name;    // user-facing name: path, reference, host name
@@ -74,6 +84,12 @@ struct Target {
   std::string platform;  // "linux/amd64"
   std::vector<std::string> repo_tags;
   OsInfo os;
+  // From the image config (empty for a host or a rootfs).
+  std::string created;  // RFC 3339
+  std::string author;
+  std::vector<std::string> env;                              // "NAME=value"
+  std::vector<std::pair<std::string, std::string>> labels;  // sorted by name
+  std::vector<HistoryStep> history;                          // oldest first
 };
 
 struct ScanResult {
@@ -83,6 +99,9 @@ struct ScanResult {
   std::vector<Finding> findings;
   std::vector<std::string> warnings;
   std::string db_built;  // vulnerability database build time (RFC 3339), empty when no db
+  // Whether the database has advisories for the OS's ecosystem (false too when nothing was
+  // matched: no OS, or --packages-only).
+  bool os_data = false;
 };
 
 }  // namespace strata::model

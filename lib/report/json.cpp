@@ -18,7 +18,7 @@ Json strings(const std::vector<std::string>& items) {
 
 }  // namespace
 
-void write_json(const model::ScanResult& result, std::ostream& out) {
+void write_json(const model::ScanResult& result, std::ostream& out, bool layer_details) {
   Json doc;
   doc["schema_version"] = 1;
 
@@ -32,15 +32,33 @@ void write_json(const model::ScanResult& result, std::ostream& out) {
       Json{{"family", t.os.family}, {"version", t.os.version}, {"ecosystem", t.os.ecosystem}};
   doc["target"] = std::move(target);
 
+  const auto sorted_pkgs = sorted_packages(result.packages);
+  const auto sorted_vulns = sorted_findings(result.findings);
   Json layers = Json::array();
   for (const auto& l : result.layers) {
-    layers.push_back(
-        Json{{"digest", l.digest}, {"diff_id", l.diff_id}, {"created_by", l.created_by}});
+    Json layer{{"digest", l.digest}, {"diff_id", l.diff_id}, {"created_by", l.created_by}};
+    if (layer_details) {
+      Json pkgs = Json::array();
+      for (const auto& p : sorted_pkgs) {
+        if (p.layer == l.diff_id) {
+          pkgs.push_back(Json{{"name", p.name}, {"version", p.version}});
+        }
+      }
+      Json vulns = Json::array();
+      for (const auto& f : sorted_vulns) {
+        if (f.layer == l.diff_id) {
+          vulns.push_back(Json{{"id", f.id}, {"package", f.package}});
+        }
+      }
+      layer["packages"] = std::move(pkgs);
+      layer["vulnerabilities"] = std::move(vulns);
+    }
+    layers.push_back(std::move(layer));
   }
   doc["layers"] = std::move(layers);
 
   Json packages = Json::array();
-  for (const auto& p : sorted_packages(result.packages)) {
+  for (const auto& p : sorted_pkgs) {
     packages.push_back(Json{{"name", p.name},
                             {"version", p.version},
                             {"type", p.type},
@@ -53,7 +71,7 @@ void write_json(const model::ScanResult& result, std::ostream& out) {
   doc["packages"] = std::move(packages);
 
   Json vulns = Json::array();
-  for (const auto& f : sorted_findings(result.findings)) {
+  for (const auto& f : sorted_vulns) {
     Json v;
     v["id"] = f.id;
     v["advisory_id"] = f.advisory_id;

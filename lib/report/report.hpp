@@ -11,6 +11,8 @@
 #include <cstddef>
 #include <optional>
 #include <ostream>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/types.hpp"
@@ -32,7 +34,9 @@ namespace strata::report {
 //   db: {built}            ("" when no database was used)
 //   summary: {critical, high, medium, low, unknown, total}   (counts of vulnerabilities)
 // Strings that are not valid UTF-8 are written with U+FFFD replacements (never throws).
-void write_json(const model::ScanResult& result, std::ostream& out);
+// With `layer_details` (--scan-layers), each layers[] entry also lists what the layer introduced:
+//   packages: [{name, version}], vulnerabilities: [{id, package}]   (in the orders above)
+void write_json(const model::ScanResult& result, std::ostream& out, bool layer_details = false);
 
 // Human table: a header line "NAME (OS), N packages"; then either the aligned columns PACKAGE,
 // INSTALLED, FIXED ("-" when none), VULNERABILITY, SEVERITY, or "No vulnerabilities found"
@@ -40,6 +44,49 @@ void write_json(const model::ScanResult& result, std::ostream& out);
 // "Total: N (CRITICAL: a, HIGH: b, MEDIUM: c, LOW: d, UNKNOWN: e)". `color` adds ANSI colours
 // to severities and warnings (the caller decides, e.g. only on a terminal).
 void write_table(const model::ScanResult& result, std::ostream& out, bool color);
+
+// Per-layer section (--scan-layers): "LAYERS (top first):" then one line per layer with its
+// number (1 = bottom), short digest, the packages and vulnerabilities it introduced, and the
+// build step that created it (cut to 60 characters).
+void write_layer_table(const model::ScanResult& result, std::ostream& out);
+
+// The NeuVector scanner's result file (/var/neuvector/scan_result.json), so scripts written for
+// `docker run ... neuvector/scanner` keep working: {"error_message": "", "report": {...}}, with
+// the field names of NeuVector's REST type RESTScanRepoReport. What strata puts in them:
+//   image_id          config digest without "sha256:"; registry, repository, tag: as given
+//   digest            manifest digest; size: sum of the layers' compressed sizes
+//   author, created_at, envs, labels, cmds (newest first): from the image config
+//   base_os           "family:version" ("ubuntu:18.04"), "" when unknown
+//   cvedb_version, cvedb_create_time: the database build time (strata has no numbered versions)
+//   os_scan_status    "OSScanStatusSupported" (the database has the OS's ecosystem),
+//                     "OSScanStatusUnsupported" (it does not), "OSScanStatusUnknown" (no OS
+//                     found, or no matching was done)
+//   layers            [] unless scan_layers; then one row per history step, newest (top) first,
+//                     {digest ("" for a step that added no layer), cmds, size, vulnerabilities
+//                     (those the layer introduced)}
+//   vulnerabilities   [{name (CVE id when there is one), score and score_v3 (the CVSS v3 base
+//                     score: OSV data carries no v2 scores), severity ("Critical" only with
+//                     cap_critical, else "High"; "High", "Medium", "Low", "Unknown"), vectors ("")
+//                     and vectors_v3, description, file_name (""), package_name ("source/binary"
+//                     for a dpkg package whose source differs, the origin for apk, the name
+//                     otherwise), package_version (the source version for dpkg), fixed_version
+//                     ("" when unfixed), link, published_timestamp and last_modified_timestamp
+//                     (Unix seconds, 0 when unknown), feed_rating (strata's severity name),
+//                     in_base_image (false)}]
+//   modules           one per package: {name, file (""), version, source (base_os), cves:
+//                     [{name, status: "fix exists" | "unpatched"}], cpes: []}
+//   checks, secrets, setid_perms: [] (strata does not run those checks)
+struct NeuVectorOptions {
+  std::string registry;    // registry URL ("https://127.0.0.1:5000/"), "" for a local image
+  std::string repository;  // "library/alpine"
+  std::string tag;         // tag or digest as asked for
+  bool cap_critical = false;
+  bool scan_layers = false;
+};
+void write_neuvector(const model::ScanResult& result, const NeuVectorOptions& options,
+                     std::ostream& out);
+// The same envelope for a scan that failed: {"error_message": message, "report": null}.
+void write_neuvector_error(std::string_view message, std::ostream& out);
 
 struct SeverityCounts {
   std::size_t critical = 0;

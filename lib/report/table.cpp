@@ -113,4 +113,32 @@ void write_table(const model::ScanResult& result, std::ostream& out, bool color)
                      c.total, c.critical, c.high, c.medium, c.low, c.unknown);
 }
 
+void write_layer_table(const model::ScanResult& result, std::ostream& out) {
+  out << "\nLAYERS (top first):\n";
+  for (std::size_t i = result.layers.size(); i-- > 0;) {
+    const auto& l = result.layers[i];
+    std::size_t pkgs = 0;
+    std::size_t vulns = 0;
+    for (const auto& p : result.packages) {
+      pkgs += p.layer == l.diff_id ? 1 : 0;
+    }
+    for (const auto& f : result.findings) {
+      vulns += f.layer == l.diff_id ? 1 : 0;
+    }
+    const std::string& digest = l.digest.empty() ? l.diff_id : l.digest;
+    std::string short_digest = digest.substr(0, std::min<std::size_t>(digest.size(), 19));
+    std::string step = l.created_by;
+    if (width(step) > 60) {
+      std::size_t cut = 57;
+      while (cut > 0 && (static_cast<unsigned char>(step[cut]) & 0xC0) == 0x80) {
+        --cut;  // not inside a UTF-8 sequence
+      }
+      step = step.substr(0, cut) + "...";
+    }
+    out << fmt::format("  {:>2}  {}  {:>4} package{}  {:>4} vulnerabilit{}  {}\n", i + 1,
+                       short_digest, pkgs, pkgs == 1 ? " " : "s", vulns,
+                       vulns == 1 ? "y  " : "ies", step);
+  }
+}
+
 }  // namespace strata::report

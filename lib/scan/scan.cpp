@@ -58,6 +58,8 @@ util::Result<model::ScanResult> scan_image(const Options& options) {
     result.findings = std::move(matched.findings);
     result.warnings.insert(result.warnings.end(), matched.warnings.begin(), matched.warnings.end());
     result.db_built = db->info().built;
+    result.os_data = !result.target.os.ecosystem.empty() &&
+                     db->has_ecosystem(result.target.os.ecosystem);
   }
   return result;
 }

@@ -93,6 +93,13 @@ util::Status attach_layers(const image::ImageConfig& config, std::vector<model::
   }
   out.layers = std::move(layers);
   out.analyses = std::move(analyses);
+  out.target.created = config.created;
+  out.target.author = config.author;
+  out.target.env = config.env;
+  out.target.labels = config.labels;
+  for (const auto& h : config.history) {
+    out.target.history.push_back(model::HistoryStep{h.created_by, h.empty_layer});
+  }
   return {};
 }
 

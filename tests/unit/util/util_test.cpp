@@ -4,6 +4,7 @@
 #include "util/hash.hpp"
 #include "util/result.hpp"
 #include "util/strings.hpp"
+#include "util/time.hpp"
 
 using namespace strata::util;
 
@@ -53,4 +54,22 @@ TEST_CASE("atomic write then read") {
   CHECK_FALSE(read_file(std::string(tmpl) + "/missing").ok());
   std::remove(path.c_str());
   rmdir(tmpl);
+}
+
+TEST_CASE("parse_rfc3339: forms OSV records and image configs use") {
+  using strata::util::parse_rfc3339;
+  CHECK(parse_rfc3339("1970-01-01T00:00:00Z") == 0);
+  CHECK(parse_rfc3339("2024-01-01T00:00:00Z") == 1704067200);
+  CHECK(parse_rfc3339("2024-01-01") == 1704067200);
+  CHECK(parse_rfc3339("2024-01-01T00:00:00.123456789Z") == 1704067200);
+  CHECK(parse_rfc3339("2024-01-01t01:00:00+01:00") == 1704067200);
+  CHECK(parse_rfc3339("2023-12-31 23:00:00-01:00") == 1704067200);
+  CHECK(parse_rfc3339("2024-02-29T00:00:00Z") == 1709164800);
+  CHECK(parse_rfc3339("1969-12-31T23:59:59Z") == -1);
+  for (const char* bad : {"", "2024", "2024-13-01", "2023-02-29", "2024-01-01T24:00:00Z",
+                          "2024-01-01T00:00:00", "2024-01-01T00:00:00.Z", "2024-01-01X",
+                          "2024-01-01T00:00:00+0100", "2024-1-01T00:00:00Z"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(parse_rfc3339(bad).has_value());
+  }
 }

@@ -1,0 +1,227 @@
+#include "cli/on_demand.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <sstream>
+#include <string_view>
+
+#include "cli/commands.hpp"
+#include "image/reference.hpp"
+#include "util/file.hpp"
+#include "util/log.hpp"
+#include "util/strings.hpp"
+
+namespace strata::cli {
+
+namespace {
+
+constexpr std::string_view k_default_result_dir = "/var/neuvector";
+
+std::string env_or(const char* name, std::string_view fallback = {}) {
+  const char* v = std::getenv(name);
+  return v == nullptr || *v == '\0' ? std::string(fallback) : std::string(v);
+}
+
+util::Error usage(std::string message) {
+  return util::Error{util::ErrorCategory::usage, std::move(message)};
+}
+
+// Strict boolean: unset or empty = false.
+util::Result<bool> env_bool(const char* name) {
+  std::string v = util::to_lower(util::trim(env_or(name)));
+  if (v.empty() || v == "false" || v == "0" || v == "no" || v == "off") {
+    return false;
+  }
+  if (v == "true" || v == "1" || v == "yes" || v == "on") {
+    return true;
+  }
+  return usage(fmt::format("{}={}: not a boolean (use true or false)", name, env_or(name)));
+}
+
+// The image reference of SCANNER_REGISTRY + SCANNER_REPOSITORY + SCANNER_TAG, with the scheme
+// in front so that `strata image` reads the first component as the registry.
+util::Result<std::string> env_reference() {
+  std::string registry = env_or("SCANNER_REGISTRY");
+  std::string repository = env_or("SCANNER_REPOSITORY");
+  std::string tag = env_or("SCANNER_TAG", "latest");
+  if (repository.empty()) {
+    return usage("SCANNER_REPOSITORY is not set: name the repository to scan (e.g. "
+                 "SCANNER_REPOSITORY=library/ubuntu)");
+  }
+  if (registry.empty()) {
+    return usage("SCANNER_REGISTRY is not set: scanning an image of the local Docker engine is "
+                 "not supported yet; set SCANNER_REGISTRY to the registry's URL");
+  }
+  auto url = image::parse_registry_url(registry);
+  if (!url) {
+    return usage(fmt::format("SCANNER_REGISTRY={}: {}", registry, url.error().message));
+  }
+  if (repository.find('@') != std::string::npos || repository.find("://") != std::string::npos) {
+    return usage(fmt::format("SCANNER_REPOSITORY={}: a repository name only (the registry goes "
+                             "in SCANNER_REGISTRY, the tag or digest in SCANNER_TAG)",
+                             repository));
+  }
+  std::string sep = tag.rfind("sha256:", 0) == 0 ? "@" : ":";
+  std::string ref = fmt::format("{}://{}/{}{}{}", url->scheme, url->host, repository, sep, tag);
+  // Validate here, so that the error names the variables.
+  std::string rest = "localhost/" + repository + sep + tag;
+  if (auto parsed = image::parse_reference(rest); !parsed) {
+    return usage(fmt::format("SCANNER_REPOSITORY={} SCANNER_TAG={}: {}", repository, tag,
+                             parsed.error().message));
+  }
+  return ref;
+}
+
+// The NeuVector variables that apply to both the environment mode and `-i`, as options of
+// `strata image`.
+util::Result<std::vector<std::string>> env_image_options() {
+  std::vector<std::string> out;
+  TRY_ASSIGN(bool layers, env_bool("SCANNER_SCAN_LAYERS"));
+  if (layers) {
+    out.push_back("--scan-layers");
+  }
+  TRY_ASSIGN(bool cap, env_bool("CAP_CRITICAL"));
+  if (cap) {
+    out.push_back("--cap-critical");
+  }
+  std::string max_mb = env_or("MAX_CACHE_RECORD_MB");
+  if (!max_mb.empty()) {
+    char* end = nullptr;
+    errno = 0;
+    unsigned long long v = std::strtoull(max_mb.c_str(), &end, 10);
+    if (*end != '\0' || errno != 0 || max_mb[0] == '-' || v > (1ull << 40)) {
+      return usage(fmt::format("MAX_CACHE_RECORD_MB={}: not a size in MB", max_mb));
+    }
+  }
+  if (!env_or("SCANNER_BASE_IMAGE").empty()) {
+    LOG_WARN("SCANNER_BASE_IMAGE is not supported yet; findings are not marked in_base_image");
+  }
+  if (!env_or("SCANNER_STANDALONE_TLS_VERIFICATION").empty()) {
+    LOG_DEBUG("SCANNER_STANDALONE_TLS_VERIFICATION: strata always verifies TLS");
+  }
+  // NeuVector's proxy variable; libcurl reads the standard ones.
+  if (std::string proxy = env_or("PROXY_URL"); !proxy.empty()) {
+    ::setenv("HTTPS_PROXY", proxy.c_str(), 0);
+    ::setenv("HTTP_PROXY", proxy.c_str(), 0);
+  }
+  return out;
+}
+
+bool takes_value(std::string_view global_option) {
+  return global_option == "--log-level" || global_option == "--log-file";
+}
+
+}  // namespace
+
+namespace {
+
+// The rewritten arguments, or the original ones (nullopt) when no NeuVector form applies.
+util::Result<std::optional<std::vector<std::string>>> rewrite(
+    const std::vector<std::string>& args) {
+  using Out = std::optional<std::vector<std::string>>;
+  if (args.size() == 1) {
+    TRY_ASSIGN(bool on_demand, env_bool("SCANNER_ON_DEMAND"));
+    if (!on_demand && env_or("SCANNER_LICENSE").empty()) {
+      return Out{};
+    }
+    std::vector<std::string> out{args[0]};
+    TRY_ASSIGN(bool debug, env_bool("SCANNER_DEBUG_MODE"));
+    if (debug) {
+      out.insert(out.end(), {"--log-level", "debug"});
+    }
+    TRY_ASSIGN(std::string ref, env_reference());
+    out.insert(out.end(), {"image", "--on-demand", ref});
+    TRY_ASSIGN(auto extra, env_image_options());
+    out.insert(out.end(), extra.begin(), extra.end());
+    return Out{std::move(out)};
+  }
+  // NeuVector's flags, after any global options: `-i REF [image options]`, `-n`.
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (takes_value(a)) {
+      ++i;
+      continue;
+    }
+    if (a == "-n") {
+      return usage("strata -n (host scan) is not supported yet");
+    }
+    if (a == "-i") {
+      if (i + 1 >= args.size() || args[i + 1].empty() || args[i + 1][0] == '-') {
+        return usage("-i needs an image reference (strata -i REPOSITORY[:TAG])");
+      }
+      TRY_ASSIGN(auto extra, env_image_options());
+      std::vector<std::string> out(args.begin(), args.begin() + static_cast<std::ptrdiff_t>(i));
+      out.insert(out.end(), {"image", "--on-demand", args[i + 1]});
+      out.insert(out.end(), extra.begin(), extra.end());
+      out.insert(out.end(), args.begin() + static_cast<std::ptrdiff_t>(i + 2), args.end());
+      return Out{std::move(out)};
+    }
+    if (a.empty() || a[0] != '-' || a == "--") {
+      break;  // a subcommand (or a positional): not a NeuVector form
+    }
+  }
+  return Out{};
+}
+
+}  // namespace
+
+util::Result<std::vector<std::string>> neuvector_args(int argc, char** argv) {
+  std::vector<std::string> args(argv, argv + argc);
+  auto out = rewrite(args);
+  if (!out) {
+    // Scripts read the result file: it says why, as it would for a failed scan.
+    OnDemandOutput output;
+    if (output.prepare()) {
+      output.write_error(out.error().message);
+    }
+    return std::move(out).error();
+  }
+  return out->has_value() ? std::move(**out) : args;
+}
+
+OnDemandOutput::OnDemandOutput() : m_dir(env_or("SCANNER_RESULT_DIR", k_default_result_dir)) {}
+
+util::Status OnDemandOutput::prepare() const {
+  if (auto st = util::make_dirs(m_dir); !st) {
+    return util::input_error("result directory {} (SCANNER_RESULT_DIR): {}", m_dir,
+                             st.error().message);
+  }
+  return {};
+}
+
+void OnDemandOutput::write_error(std::string_view message) const {
+  std::ostringstream out;
+  report::write_neuvector_error(message, out);
+  if (auto st = util::write_file_atomic(m_dir + "/scan_result.json", out.str()); !st) {
+    LOG_WARN("{}", st.error().message);
+  }
+  std::remove((m_dir + "/scan_result.strata.json").c_str());
+}
+
+int OnDemandOutput::fail(const util::Error& error) const {
+  write_error(error.message);
+  return report_error(error);
+}
+
+int OnDemandOutput::succeed(const model::ScanResult& result, const OutputOptions& options,
+                            const report::NeuVectorOptions& neuvector) const {
+  const std::pair<const char*, std::string> files[] = {
+      {"neuvector", m_dir + "/scan_result.json"}, {"json", m_dir + "/scan_result.strata.json"}};
+  for (const auto& [format, path] : files) {
+    if (auto st = write_report(result, options, format, path, neuvector); !st) {
+      return report_error(st.error());
+    }
+  }
+  std::string stdout_format = options.format.empty() ? "table" : options.format;
+  if (auto st = write_report(result, options, stdout_format, "", neuvector); !st) {
+    return report_error(st.error());
+  }
+  if (!options.output.empty()) {
+    if (auto st = write_report(result, options, options.format, options.output, neuvector); !st) {
+      return report_error(st.error());
+    }
+  }
+  return findings_exit_code(result, options);
+}
+
+}  // namespace strata::cli

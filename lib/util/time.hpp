@@ -1,0 +1,16 @@
+#pragma once
+// Time stamps as OSV records and image configs write them.
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace strata::util {
+
+// Seconds since the Unix epoch of an RFC 3339 time stamp: "2019-09-27T15:21:47Z",
+// "2019-09-27T15:21:47.123456789+02:00", also a bare date "2019-09-27" (midnight UTC). Lower-case
+// "t"/"z" and a space instead of "T" are accepted. nullopt when the text is not one of those or
+// names an impossible date or time.
+std::optional<std::int64_t> parse_rfc3339(std::string_view text);
+
+}  // namespace strata::util
