@@ -47,5 +47,7 @@ Command add_version_command(CLI::App& app, const GlobalOptions& globals);
 Command add_vercmp_command(CLI::App& app, const GlobalOptions& globals);
 Command add_db_command(CLI::App& app, const GlobalOptions& globals);
 Command add_image_command(CLI::App& app, const GlobalOptions& globals);
+Command add_host_command(CLI::App& app, const GlobalOptions& globals);
+Command add_rootfs_command(CLI::App& app, const GlobalOptions& globals);
 
 }  // namespace strata::cli

@@ -143,7 +143,23 @@ util::Result<std::optional<std::vector<std::string>>> rewrite(
       continue;
     }
     if (a == "-n") {
-      return usage("strata -n (host scan) is not supported yet");
+      // NeuVector's -n takes no argument; its docs write `-n neuvector`, whose word getopt
+      // ignores: a word right after -n is dropped the same way. The remaining arguments are
+      // options of `strata host`.
+      std::vector<std::string> out(args.begin(), args.begin() + static_cast<std::ptrdiff_t>(i));
+      out.insert(out.end(), {"host", "--on-demand"});
+      std::size_t rest = i + 1;
+      if (rest < args.size() && !args[rest].empty() && args[rest][0] != '-') {
+        ++rest;
+      }
+      TRY_ASSIGN(auto extra, env_image_options());
+      for (const auto& e : extra) {
+        if (e != "--scan-layers") {  // no layers on a host
+          out.push_back(e);
+        }
+      }
+      out.insert(out.end(), args.begin() + static_cast<std::ptrdiff_t>(rest), args.end());
+      return Out{std::move(out)};
     }
     if (a == "-i") {
       if (i + 1 >= args.size() || args[i + 1].empty() || args[i + 1][0] == '-') {

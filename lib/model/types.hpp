@@ -90,6 +90,7 @@ struct Target {
   std::vector<std::string> env;                              // "NAME=value"
   std::vector<std::pair<std::string, std::string>> labels;  // sorted by name
   std::vector<HistoryStep> history;                          // oldest first
+  std::string kernel;  // host scans: the running kernel's release ("6.1.0-13-amd64")
 };
 
 struct ScanResult {

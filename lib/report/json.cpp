@@ -30,6 +30,7 @@ void write_json(const model::ScanResult& result, std::ostream& out, bool layer_d
   target["platform"] = t.platform;
   target["os"] =
       Json{{"family", t.os.family}, {"version", t.os.version}, {"ecosystem", t.os.ecosystem}};
+  target["kernel"] = t.kernel;
   doc["target"] = std::move(target);
 
   const auto sorted_pkgs = sorted_packages(result.packages);

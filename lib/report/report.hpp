@@ -22,7 +22,8 @@ namespace strata::report {
 // JSON report, schema version 1, pretty-printed with a 2-space indent and a final newline. Keys,
 // in this order (every key always present):
 //   schema_version: 1
-//   target: {kind, name, digest, platform, os: {family, version, ecosystem}}
+//   target: {kind, name, digest, platform, os: {family, version, ecosystem}, kernel}
+//           (kernel: the running kernel's release for a host scan, else "")
 //   layers: [{digest, diff_id, created_by}]
 //   packages: [{name, version, type, ecosystem, source_name, source_version, purl, layer}]
 //   vulnerabilities: [{id, advisory_id, aliases: [..], package, installed_version,

@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "detect/detect.hpp"
+#include "host/host_info.hpp"
+#include "host/kernel.hpp"
 #include "layer/analyze.hpp"
 #include "layer/merge.hpp"
 #include "match/matcher.hpp"
@@ -13,6 +15,20 @@
 #include "vulndb/database.hpp"
 
 namespace strata::scan {
+
+namespace {
+
+void match_into(model::ScanResult& result, const vulndb::Database& db, bool ignore_unfixed) {
+  auto matched = match::match_packages(result.packages, result.target.os, db,
+                                       match::MatchOptions{ignore_unfixed});
+  result.findings = std::move(matched.findings);
+  result.warnings.insert(result.warnings.end(), matched.warnings.begin(), matched.warnings.end());
+  result.db_built = db.info().built;
+  result.os_data =
+      !result.target.os.ecosystem.empty() && db.has_ecosystem(result.target.os.ecosystem);
+}
+
+}  // namespace
 
 util::Result<model::ScanResult> scan_image(const Options& options) {
   // Open the database first: a missing database should fail before minutes of layer reading.
@@ -53,13 +69,43 @@ util::Result<model::ScanResult> scan_image(const Options& options) {
            result.target.os.ecosystem.empty() ? "unknown" : result.target.os.ecosystem);
 
   if (db) {
-    auto matched = match::match_packages(result.packages, result.target.os, *db,
-                                         match::MatchOptions{options.ignore_unfixed});
-    result.findings = std::move(matched.findings);
-    result.warnings.insert(result.warnings.end(), matched.warnings.begin(), matched.warnings.end());
-    result.db_built = db->info().built;
-    result.os_data = !result.target.os.ecosystem.empty() &&
-                     db->has_ecosystem(result.target.os.ecosystem);
+    match_into(result, *db, options.ignore_unfixed);
+  }
+  return result;
+}
+
+util::Result<model::ScanResult> scan_rootfs(const RootfsOptions& options) {
+  std::optional<vulndb::Database> db;
+  if (!options.packages_only) {
+    TRY_ASSIGN(db, vulndb::Database::open(options.db_dir));
+  }
+  TRY_ASSIGN(host::HostFs fs, host::HostFs::open(options.root, options.fs));
+  model::ScanResult result;
+  result.target.kind = options.host ? "host" : "rootfs";
+  result.target.name = options.host ? host::host_name(fs) : options.root;
+  result.target.os = detect::detect_os(fs, result.warnings);
+  result.packages = detect::detect_packages(fs, result.target.os, result.warnings);
+  std::vector<model::Package> idle;
+  if (options.host) {
+    result.target.kernel = host::running_kernel_release(options.proc);
+    idle = host::take_idle_kernels(result.packages, result.target.kernel);
+  }
+  LOG_INFO("{} {}: {} packages, os {}", result.target.kind, result.target.name,
+           result.packages.size(),
+           result.target.os.ecosystem.empty() ? "unknown" : result.target.os.ecosystem);
+  if (db) {
+    match_into(result, *db, options.ignore_unfixed);
+  }
+  if (!idle.empty()) {
+    std::string names;
+    for (const auto& p : idle) {
+      names += fmt::format("{}{} {}", names.empty() ? "" : ", ", p.name, p.version);
+    }
+    result.warnings.push_back(fmt::format(
+        "installed kernel packages that are not the running kernel ({}) are listed but not "
+        "matched: {}",
+        result.target.kernel, names));
+    result.packages.insert(result.packages.end(), idle.begin(), idle.end());
   }
   return result;
 }

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "host/host_fs.hpp"
 #include "image/reference.hpp"
 #include "model/types.hpp"
 #include "registry/client.hpp"
@@ -34,5 +35,23 @@ struct Options {
 // (input, unless packages_only). Problems that do not invalidate the scan (a corrupt package
 // entry, an OS the database has no data for) are warnings in the result.
 util::Result<model::ScanResult> scan_image(const Options& options);
+
+// A live root filesystem: a host, a chroot, a debootstrap tree, a mounted disk.
+struct RootfsOptions {
+  std::string root;                  // the directory to scan
+  bool host = false;                 // a live host: kind "host", host name, running kernel
+  std::string proc = "/proc";        // where the running kernel's release is read (host only)
+  host::HostFsOptions fs;            // what to skip (see host/host_fs.hpp)
+  std::string db_dir;
+  bool packages_only = false;
+  bool ignore_unfixed = false;
+  std::uint64_t max_file_size = 256u << 20;
+};
+
+// Scans `root` read-only through host::HostFs with the image detectors. Target: kind "host"
+// (name = host name, kernel = running kernel release) or "rootfs" (name = the directory).
+// Packages have no layer. On a host, installed kernel packages that are not the running kernel
+// are listed but not matched, with a warning naming them.
+util::Result<model::ScanResult> scan_rootfs(const RootfsOptions& options);
 
 }  // namespace strata::scan

@@ -1,0 +1,359 @@
+#include "host/host_fs.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <deque>
+#include <vector>
+
+#include "util/strings.hpp"
+
+namespace strata::host {
+
+namespace {
+
+// An owned file descriptor.
+class Fd {
+ public:
+  Fd() = default;
+  explicit Fd(int fd) : m_fd(fd) {}
+  ~Fd() { reset(); }
+  Fd(Fd&& o) noexcept : m_fd(o.release()) {}
+  Fd& operator=(Fd&& o) noexcept {
+    if (this != &o) {
+      reset();
+      m_fd = o.release();
+    }
+    return *this;
+  }
+  int get() const { return m_fd; }
+  bool valid() const { return m_fd >= 0; }
+  int release() {
+    int fd = m_fd;
+    m_fd = -1;
+    return fd;
+  }
+  void reset() {
+    if (m_fd >= 0) {
+      ::close(m_fd);
+    }
+    m_fd = -1;
+  }
+
+ private:
+  int m_fd = -1;
+};
+
+// Disk filesystems: a mount point of one of these is read like the rest of the tree (a separate
+// /var, /usr or /home). Anything else mounted inside the root is skipped unless include_mounts.
+constexpr std::array<long, 9> k_disk_filesystems = {
+    static_cast<long>(EXT4_SUPER_MAGIC),  // also ext2/ext3
+    static_cast<long>(XFS_SUPER_MAGIC),   static_cast<long>(BTRFS_SUPER_MAGIC),
+    static_cast<long>(F2FS_SUPER_MAGIC),  0x2FC12FC1L /* zfs */,
+    0x3153464AL /* jfs */,                static_cast<long>(REISERFS_SUPER_MAGIC),
+    static_cast<long>(MSDOS_SUPER_MAGIC), static_cast<long>(SQUASHFS_MAGIC)};
+
+constexpr std::array<std::string_view, 4> k_pseudo_trees = {"/proc", "/sys", "/dev", "/run"};
+constexpr std::array<std::string_view, 3> k_container_storage = {
+    "/var/lib/docker", "/var/lib/containers", "/var/lib/containerd"};
+
+vfs::FileType file_type(mode_t mode) {
+  if (S_ISREG(mode)) {
+    return vfs::FileType::regular;
+  }
+  if (S_ISDIR(mode)) {
+    return vfs::FileType::directory;
+  }
+  if (S_ISLNK(mode)) {
+    return vfs::FileType::symlink;
+  }
+  return vfs::FileType::other;
+}
+
+vfs::Stat to_stat(const struct stat& st) {
+  vfs::Stat out;
+  out.type = file_type(st.st_mode);
+  out.size = static_cast<std::uint64_t>(st.st_size);
+  out.mode = static_cast<std::uint32_t>(st.st_mode & 07777);
+  return out;
+}
+
+util::Error errno_error(std::string_view path, int err) {
+  return util::input_error("{}: {}", path, std::strerror(err));
+}
+
+}  // namespace
+
+struct HostFs::Impl {
+  std::string root;
+  HostFsOptions options;
+  Fd root_fd;
+  dev_t root_dev = 0;
+
+  // The result of resolving a path: the directory holding the final component (an O_PATH
+  // descriptor), the final component's name ("" for the root itself) and its lstat, and the
+  // lexical path inside the root that was reached.
+  struct Resolved {
+    Fd dir;
+    std::string name;
+    struct stat st {};
+    std::string path;
+  };
+
+  util::Status check_skipped(const std::string& path, int fd, const struct stat& st) const {
+    if (!options.include_mounts) {
+      for (auto p : k_pseudo_trees) {
+        if (path == p) {
+          return util::input_error("{}: skipped (a pseudo or runtime filesystem; see --include-mounts)",
+                                   path);
+        }
+      }
+      if (st.st_dev != root_dev) {
+        struct statfs fs {};
+        if (::fstatfs(fd, &fs) != 0 ||
+            std::find(k_disk_filesystems.begin(), k_disk_filesystems.end(),
+                      static_cast<long>(fs.f_type)) == k_disk_filesystems.end()) {
+          return util::input_error("{}: skipped (a mounted filesystem; see --include-mounts)", path);
+        }
+      }
+    }
+    if (!options.include_container_storage) {
+      for (auto p : k_container_storage) {
+        if (path == p) {
+          return util::input_error("{}: skipped (container storage)", path);
+        }
+      }
+    }
+    return {};
+  }
+
+  // Resolves `raw` inside the root. `follow_last`: a final symlink is followed too.
+  util::Result<Resolved> resolve(std::string_view raw, bool follow_last) const {
+    // Components still to walk, front first; the stack of directories walked so far.
+    std::deque<std::string> todo;
+    for (auto part : util::split(raw, '/')) {
+      if (!part.empty() && part != ".") {
+        todo.emplace_back(part);
+      }
+    }
+    std::vector<Fd> dirs;
+    std::vector<std::string> names;
+    auto current = [&]() -> int { return dirs.empty() ? root_fd.get() : dirs.back().get(); };
+    auto lexical = [&] {
+      std::string p;
+      for (const auto& n : names) {
+        p += '/';
+        p += n;
+      }
+      return p.empty() ? std::string("/") : p;
+    };
+    int hops = 0;
+    while (!todo.empty()) {
+      std::string comp = std::move(todo.front());
+      todo.pop_front();
+      if (comp == "..") {
+        if (!dirs.empty()) {
+          dirs.pop_back();
+          names.pop_back();
+        }
+        continue;
+      }
+      const bool last = todo.empty();
+      struct stat st {};
+      if (::fstatat(current(), comp.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        int err = errno;
+        names.push_back(comp);
+        return errno_error(lexical(), err);
+      }
+      if (S_ISLNK(st.st_mode) && (!last || follow_last)) {
+        if (++hops > vfs::k_max_symlink_hops) {
+          names.push_back(comp);
+          return util::input_error("{}: too many levels of symbolic links", lexical());
+        }
+        std::array<char, 4096> buf{};
+        ssize_t n = ::readlinkat(current(), comp.c_str(), buf.data(), buf.size());
+        if (n < 0 || static_cast<std::size_t>(n) >= buf.size()) {
+          names.push_back(comp);
+          return util::input_error("{}: unreadable symbolic link", lexical());
+        }
+        std::string_view target(buf.data(), static_cast<std::size_t>(n));
+        std::vector<std::string> parts;
+        for (auto part : util::split(target, '/')) {
+          if (!part.empty() && part != ".") {
+            parts.emplace_back(part);
+          }
+        }
+        todo.insert(todo.begin(), parts.begin(), parts.end());
+        if (!target.empty() && target.front() == '/') {
+          dirs.clear();
+          names.clear();
+        }
+        continue;
+      }
+      if (last) {
+        Resolved r;
+        r.dir = Fd(::fcntl(current(), F_DUPFD_CLOEXEC, 0));
+        if (!r.dir.valid()) {
+          return errno_error(lexical(), errno);
+        }
+        r.name = comp;
+        r.st = st;
+        names.push_back(comp);
+        r.path = lexical();
+        if (S_ISDIR(st.st_mode)) {
+          Fd probe(::openat(r.dir.get(), comp.c_str(),
+                            O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC));
+          if (!probe.valid()) {
+            return errno_error(r.path, errno);
+          }
+          TRY(check_skipped(r.path, probe.get(), st));
+        }
+        return r;
+      }
+      if (!S_ISDIR(st.st_mode)) {
+        names.push_back(comp);
+        return util::input_error("{}: not a directory", lexical());
+      }
+      Fd next(::openat(current(), comp.c_str(), O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC));
+      names.push_back(comp);
+      if (!next.valid()) {
+        return errno_error(lexical(), errno);
+      }
+      struct stat dst {};
+      if (::fstat(next.get(), &dst) != 0) {
+        return errno_error(lexical(), errno);
+      }
+      TRY(check_skipped(lexical(), next.get(), dst));
+      dirs.push_back(std::move(next));
+    }
+    // The root itself.
+    Resolved r;
+    r.dir = Fd(::fcntl(current(), F_DUPFD_CLOEXEC, 0));
+    if (!r.dir.valid()) {
+      return errno_error("/", errno);
+    }
+    if (::fstat(r.dir.get(), &r.st) != 0) {
+      return errno_error("/", errno);
+    }
+    r.path = lexical();
+    return r;
+  }
+};
+
+HostFs::HostFs() : m_impl(std::make_unique<Impl>()) {}
+HostFs::~HostFs() = default;
+HostFs::HostFs(HostFs&&) noexcept = default;
+HostFs& HostFs::operator=(HostFs&&) noexcept = default;
+
+util::Result<HostFs> HostFs::open(const std::string& root, HostFsOptions options) {
+  HostFs fs;
+  fs.m_impl->root = root;
+  fs.m_impl->options = options;
+  fs.m_impl->root_fd = Fd(::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!fs.m_impl->root_fd.valid()) {
+    return errno_error(root, errno);
+  }
+  struct stat st {};
+  if (::fstat(fs.m_impl->root_fd.get(), &st) != 0) {
+    return errno_error(root, errno);
+  }
+  fs.m_impl->root_dev = st.st_dev;
+  return fs;
+}
+
+const std::string& HostFs::root() const { return m_impl->root; }
+
+util::Result<std::string> HostFs::read_file(std::string_view path, std::uint64_t max_size) const {
+  TRY_ASSIGN(Impl::Resolved r, m_impl->resolve(path, true));
+  if (!S_ISREG(r.st.st_mode)) {
+    return util::input_error("{}: {}", r.path,
+                             S_ISDIR(r.st.st_mode) ? "is a directory" : "not a regular file");
+  }
+  if (r.name.empty()) {
+    return util::input_error("/: is a directory");
+  }
+  Fd fd(::openat(r.dir.get(), r.name.c_str(),
+                 O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
+  if (!fd.valid()) {
+    return errno_error(r.path, errno);
+  }
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) {
+    return errno_error(r.path, errno);
+  }
+  if (!S_ISREG(st.st_mode)) {  // replaced between the check and the open
+    return util::input_error("{}: not a regular file", r.path);
+  }
+  if (static_cast<std::uint64_t>(st.st_size) > max_size) {
+    return util::input_error("{}: file too large ({} bytes)", r.path, st.st_size);
+  }
+  // Read to the end rather than to st_size: the file may change while it is read (and files of
+  // pseudo filesystems report size 0).
+  std::string out;
+  std::array<char, 64u << 10> buf{};
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buf.data(), buf.size());
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return errno_error(r.path, errno);
+    }
+    if (n == 0) {
+      break;
+    }
+    if (out.size() + static_cast<std::size_t>(n) > max_size) {
+      return util::input_error("{}: file too large (over {} bytes)", r.path, max_size);
+    }
+    out.append(buf.data(), static_cast<std::size_t>(n));
+  }
+  return out;
+}
+
+util::Result<vfs::Stat> HostFs::stat(std::string_view path) const {
+  TRY_ASSIGN(Impl::Resolved r, m_impl->resolve(path, true));
+  return to_stat(r.st);
+}
+
+util::Result<vfs::Stat> HostFs::lstat(std::string_view path) const {
+  TRY_ASSIGN(Impl::Resolved r, m_impl->resolve(path, false));
+  return to_stat(r.st);
+}
+
+util::Result<std::vector<std::string>> HostFs::list_dir(std::string_view path) const {
+  TRY_ASSIGN(Impl::Resolved r, m_impl->resolve(path, true));
+  if (!S_ISDIR(r.st.st_mode)) {
+    return util::input_error("{}: not a directory", r.path);
+  }
+  Fd fd(r.name.empty() ? ::openat(r.dir.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                       : ::openat(r.dir.get(), r.name.c_str(),
+                                  O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (!fd.valid()) {
+    return errno_error(r.path, errno);
+  }
+  DIR* d = ::fdopendir(fd.get());
+  if (d == nullptr) {
+    return errno_error(r.path, errno);
+  }
+  fd.release();  // owned by d now
+  std::vector<std::string> names;
+  while (dirent* e = ::readdir(d)) {
+    std::string_view n(e->d_name);
+    if (n != "." && n != "..") {
+      names.emplace_back(n);
+    }
+  }
+  ::closedir(d);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+}  // namespace strata::host
