@@ -9,7 +9,7 @@ build_pkgs=(
   libxxhash-dev catch2 libssl-dev libsqlite3-dev
 )
 # Tools the test suite drives for real (images, registries, databases) and reads results with.
-test_pkgs=(jq zstd gzip tar curl openssl python3 skopeo umoci docker-registry apache2-utils)
+test_pkgs=(jq zstd gzip tar curl openssl python3 skopeo umoci docker-registry apache2-utils podman)
 
 want=("${build_pkgs[@]}")
 if [[ "${1:-}" == "--test" ]]; then

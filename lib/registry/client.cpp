@@ -7,7 +7,7 @@
 #include "http/url.hpp"
 #include "image/auth_challenge.hpp"
 #include "image/media_types.hpp"
-#include "registry/pull_stream.hpp"
+#include "http/pull_stream.hpp"
 #include "util/hash.hpp"
 #include "util/log.hpp"
 
@@ -332,8 +332,8 @@ util::Result<std::unique_ptr<util::InputStream>> RegistryClient::open_blob(
     }
   }
   http::Request req = m_impl->make_request("/v2/" + m_impl->repository + "/blobs/" + desc.digest);
-  Producer producer = [req, what, desc, repository = m_impl->repository,
-                       options = m_impl->options](const PushSink& sink) mutable -> util::Status {
+  http::Producer producer = [req, what, desc, repository = m_impl->repository,
+                       options = m_impl->options](const http::PushSink& sink) mutable -> util::Status {
     http::Client client(options.http);
     util::Sha256 hash;
     std::uint64_t size = 0;
@@ -365,7 +365,7 @@ util::Result<std::unique_ptr<util::InputStream>> RegistryClient::open_blob(
     return {};
   };
   return std::unique_ptr<util::InputStream>(
-      std::make_unique<PullStream>(what, std::move(producer), m_impl->options.stream_buffer));
+      std::make_unique<http::PullStream>(what, std::move(producer), m_impl->options.stream_buffer));
 }
 
 }  // namespace strata::registry

@@ -3,6 +3,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <cerrno>
 #include <cstring>
 #include <memory>
 #include <vector>
@@ -95,6 +96,34 @@ const ArchiveMember* ArchiveContents::find(std::string_view path) const {
   return nullptr;
 }
 
+namespace {
+
+// Feeds libarchive from a util::InputStream, keeping the stream's own error (a network error
+// stays a network error instead of becoming "corrupt archive").
+struct StreamSource {
+  util::InputStream* in = nullptr;
+  std::vector<std::byte> buffer = std::vector<std::byte>(k_block);
+  std::optional<util::Error> error;
+
+  static la_ssize_t read(archive* a, void* self, const void** out) {
+    auto* s = static_cast<StreamSource*>(self);
+    auto n = s->in->read(s->buffer);
+    if (!n) {
+      s->error = n.error();
+      archive_set_error(a, EIO, "%s", n.error().message.c_str());
+      return -1;
+    }
+    *out = s->buffer.data();
+    return static_cast<la_ssize_t>(*n);
+  }
+};
+
+util::Result<ArchiveContents> read_members(archive* a, const std::string& path,
+                                           const layer::ReadOptions& options,
+                                           const StreamSource* source);
+
+}  // namespace
+
 util::Result<ArchiveContents> read_image_archive(const std::string& path,
                                                  const layer::ReadOptions& options) {
   if (!util::is_regular_file(path)) {
@@ -112,6 +141,41 @@ util::Result<ArchiveContents> read_image_archive(const std::string& path,
     return util::input_error("{}: not an image archive (a tar or gzip-compressed tar): {}", path,
                              msg != nullptr ? msg : "unrecognised format");
   }
+  return read_members(a.get(), path, options, nullptr);
+}
+
+util::Result<ArchiveContents> read_image_archive(util::InputStream& in,
+                                                 const layer::ReadOptions& options) {
+  const std::string path = in.name();
+  StreamSource source;
+  source.in = &in;
+  std::unique_ptr<archive, ArchiveDeleter> a(archive_read_new());
+  archive_read_support_filter_gzip(a.get());
+  archive_read_support_format_tar(a.get());
+  if (archive_read_open(a.get(), &source, nullptr, &StreamSource::read, nullptr) != ARCHIVE_OK) {
+    if (source.error) {
+      return *source.error;
+    }
+    const char* msg = archive_error_string(a.get());
+    return util::input_error("{}: not an image archive (a tar or gzip-compressed tar): {}", path,
+                             msg != nullptr ? msg : "unrecognised format");
+  }
+  return read_members(a.get(), path, options, &source);
+}
+
+namespace {
+
+util::Result<ArchiveContents> read_members(archive* arc, const std::string& path,
+                                           const layer::ReadOptions& options,
+                                           const StreamSource* source) {
+  struct NoDelete {
+    void operator()(archive*) const {}
+  };
+  std::unique_ptr<archive, NoDelete> a(arc);
+  // An error of the stream under the archive is the real cause of any archive error.
+  auto outer = [&](util::Error archive_error) -> util::Error {
+    return source != nullptr && source->error ? *source->error : std::move(archive_error);
+  };
   ArchiveContents out;
   std::vector<std::byte> peek(k_block);
   for (;;) {
@@ -125,8 +189,8 @@ util::Result<ArchiveContents> read_image_archive(const std::string& path,
       if (out.members.empty() && msg != nullptr && std::strstr(msg, "empty") != nullptr) {
         return util::input_error("{}: empty archive", path);
       }
-      return util::input_error("{}: corrupt or truncated archive: {}", path,
-                               msg != nullptr ? msg : "read error");
+      return outer(util::input_error("{}: corrupt or truncated archive: {}", path,
+                                     msg != nullptr ? msg : "read error"));
     }
     const char* raw = archive_entry_pathname(entry);
     auto name = normalize_member_path(raw != nullptr ? raw : "");
@@ -171,8 +235,8 @@ util::Result<ArchiveContents> read_image_archive(const std::string& path,
       la_ssize_t n = archive_read_data(a.get(), peek.data() + peeked, peek.size() - peeked);
       if (n < 0) {
         const char* msg = archive_error_string(a.get());
-        return util::input_error("{}: corrupt or truncated archive at '{}': {}", path, *name,
-                                 msg != nullptr ? msg : "read error");
+        return outer(util::input_error("{}: corrupt or truncated archive at '{}': {}", path,
+                                       *name, msg != nullptr ? msg : "read error"));
       }
       if (n == 0) {
         break;
@@ -187,8 +251,8 @@ util::Result<ArchiveContents> read_image_archive(const std::string& path,
         la_ssize_t n = archive_read_data(a.get(), peek.data(), peek.size());
         if (n < 0) {
           const char* msg = archive_error_string(a.get());
-          return util::input_error("{}: corrupt or truncated archive at '{}': {}", path, *name,
-                                   msg != nullptr ? msg : "read error");
+          return outer(util::input_error("{}: corrupt or truncated archive at '{}': {}", path,
+                                         *name, msg != nullptr ? msg : "read error"));
         }
         if (n == 0) {
           break;
@@ -202,8 +266,8 @@ util::Result<ArchiveContents> read_image_archive(const std::string& path,
       member.analysis = layer::analyze_layer(stream, options);
       if (!stream.outer_error().empty()) {
         // The outer archive itself broke while reading the member: that is fatal.
-        return util::input_error("{}: corrupt or truncated archive at '{}': {}", path, *name,
-                                 stream.outer_error());
+        return outer(util::input_error("{}: corrupt or truncated archive at '{}': {}", path,
+                                       *name, stream.outer_error()));
       }
     }
     out.members[*name] = std::move(member);
@@ -213,5 +277,7 @@ util::Result<ArchiveContents> read_image_archive(const std::string& path,
   }
   return out;
 }
+
+}  // namespace
 
 }  // namespace strata::source

@@ -18,6 +18,7 @@
 
 #include "layer/analyze.hpp"
 #include "util/result.hpp"
+#include "util/stream.hpp"
 
 namespace strata::source {
 
@@ -42,6 +43,12 @@ class ArchiveContents {
 // Reads the archive at `path`. Errors (input): unreadable file, empty file, not a tar (or
 // gzip-compressed tar), a corrupt or truncated outer archive, a member path escaping the root.
 util::Result<ArchiveContents> read_image_archive(const std::string& path,
+                                                 const layer::ReadOptions& options);
+
+// The same from a stream (an engine's image export arriving over a socket), read once; the
+// stream's own errors (network, cancelled) are returned as they are; archive errors name
+// in.name().
+util::Result<ArchiveContents> read_image_archive(util::InputStream& in,
                                                  const layer::ReadOptions& options);
 
 // "./a//b" -> "a/b"; nullopt when absolute or escaping.

@@ -97,7 +97,7 @@ class DirStore final : public BlobStore {
 // The members of an OCI archive (already read in one pass).
 class ArchiveStore final : public BlobStore {
  public:
-  ArchiveStore(std::string path, ArchiveContents& contents, const layer::ReadOptions& read)
+  ArchiveStore(std::string path, const ArchiveContents& contents, const layer::ReadOptions& read)
       : m_path(std::move(path)), m_contents(contents), m_read(read) {}
 
   util::Result<std::string> read_json(const image::Descriptor& desc) override {
@@ -133,7 +133,7 @@ class ArchiveStore final : public BlobStore {
     return m_contents.find(blob_key(desc));
   }
   std::string m_path;
-  ArchiveContents& m_contents;
+  const ArchiveContents& m_contents;
   const layer::ReadOptions& m_read;
 };
 
@@ -159,12 +159,10 @@ util::Result<LoadedImage> load_layout_dir(const std::string& dir, const LoadOpti
 
 }  // namespace
 
-util::Result<LoadedImage> load_image(const std::string& path, const LoadOptions& options) {
-  TRY(image::parse_platform(options.platform));
-  if (util::is_directory(path)) {
-    return load_layout_dir(path, options);
-  }
-  TRY_ASSIGN(ArchiveContents contents, read_image_archive(path, options.read));
+namespace {
+
+util::Result<LoadedImage> resolve_archive(const std::string& path, const ArchiveContents& contents,
+                                          const LoadOptions& options) {
   if (contents.find("manifest.json") != nullptr) {
     return resolve_docker_archive(path, contents, options);
   }
@@ -174,6 +172,23 @@ util::Result<LoadedImage> load_image(const std::string& path, const LoadOptions&
     return resolve_oci(store, *index->content, "oci-archive", options);
   }
   return util::input_error("{}: not an image archive (no manifest.json or index.json)", path);
+}
+
+}  // namespace
+
+util::Result<LoadedImage> load_image(const std::string& path, const LoadOptions& options) {
+  TRY(image::parse_platform(options.platform));
+  if (util::is_directory(path)) {
+    return load_layout_dir(path, options);
+  }
+  TRY_ASSIGN(ArchiveContents contents, read_image_archive(path, options.read));
+  return resolve_archive(path, contents, options);
+}
+
+util::Result<LoadedImage> load_image_stream(util::InputStream& in, const LoadOptions& options) {
+  TRY(image::parse_platform(options.platform));
+  TRY_ASSIGN(ArchiveContents contents, read_image_archive(in, options.read));
+  return resolve_archive(in.name(), contents, options);
 }
 
 }  // namespace strata::source

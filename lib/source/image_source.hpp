@@ -26,6 +26,7 @@
 #include "layer/analyze.hpp"
 #include "model/types.hpp"
 #include "util/result.hpp"
+#include "util/stream.hpp"
 
 namespace strata::source {
 
@@ -48,5 +49,10 @@ struct LoadedImage {
 // Errors: input category, one line naming the file and what is wrong; a bad --platform is a
 // usage error.
 util::Result<LoadedImage> load_image(const std::string& path, const LoadOptions& options);
+
+// An image archive (docker save or OCI archive) arriving as a stream, e.g. an engine's export:
+// read once, each layer analysed as it passes, nothing written to disk. Errors as above, with
+// the stream's own errors (network) passed through.
+util::Result<LoadedImage> load_image_stream(util::InputStream& in, const LoadOptions& options);
 
 }  // namespace strata::source

@@ -3,7 +3,7 @@
 #include <thread>
 
 #include "registry/client.hpp"
-#include "registry/pull_stream.hpp"
+#include "http/pull_stream.hpp"
 #include "support/fake_registry.hpp"
 #include "util/hash.hpp"
 
@@ -71,9 +71,9 @@ TEST_CASE("pull stream delivers bytes in order through a small buffer") {
   for (std::size_t i = 0; i < data.size(); ++i) {
     data[i] = static_cast<char>(i * 7 + i / 4096);
   }
-  registry::PullStream s(
+  http::PullStream s(
       "mem",
-      [&](const registry::PushSink& sink) -> util::Status {
+      [&](const http::PushSink& sink) -> util::Status {
         for (std::size_t off = 0; off < data.size(); off += 5000) {
           std::size_t n = std::min<std::size_t>(5000, data.size() - off);
           TRY(sink(std::as_bytes(std::span(data.data() + off, n))));
@@ -85,7 +85,7 @@ TEST_CASE("pull stream delivers bytes in order through a small buffer") {
 }
 
 TEST_CASE("pull stream propagates the producer's error after its bytes") {
-  registry::PullStream s("mem", [](const registry::PushSink& sink) -> util::Status {
+  http::PullStream s("mem", [](const http::PushSink& sink) -> util::Status {
     std::string x = "abc";
     TRY(sink(std::as_bytes(std::span(x.data(), x.size()))));
     return util::input_error("connection reset");
@@ -102,9 +102,9 @@ TEST_CASE("pull stream propagates the producer's error after its bytes") {
 TEST_CASE("pull stream cancels the producer when the reader stops early") {
   std::atomic<bool> saw_cancel{false};
   {
-    registry::PullStream s(
+    http::PullStream s(
         "mem",
-        [&](const registry::PushSink& sink) -> util::Status {
+        [&](const http::PushSink& sink) -> util::Status {
           std::string chunk(4096, 'x');
           for (;;) {
             auto st = sink(std::as_bytes(std::span(chunk.data(), chunk.size())));

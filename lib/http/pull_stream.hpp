@@ -21,7 +21,7 @@
 #include "util/result.hpp"
 #include "util/stream.hpp"
 
-namespace strata::registry {
+namespace strata::http {
 
 using PushSink = std::function<util::Status(std::span<const std::byte>)>;
 // Runs the whole transfer, calling `sink` with each piece of the body in order.
@@ -54,4 +54,4 @@ class PullStream final : public util::InputStream {
   std::thread m_thread;
 };
 
-}  // namespace strata::registry
+}  // namespace strata::http

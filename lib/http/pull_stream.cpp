@@ -1,9 +1,9 @@
-#include "registry/pull_stream.hpp"
+#include "http/pull_stream.hpp"
 
 #include <algorithm>
 #include <cstring>
 
-namespace strata::registry {
+namespace strata::http {
 
 PullStream::PullStream(std::string name, Producer producer, std::size_t capacity)
     : m_name(std::move(name)), m_capacity(std::max<std::size_t>(capacity, 1)) {
@@ -65,4 +65,4 @@ util::Result<std::size_t> PullStream::read(std::span<std::byte> buffer) {
   return n;
 }
 
-}  // namespace strata::registry
+}  // namespace strata::http
