@@ -19,7 +19,7 @@ set(deps_cache   util model vfs layer)
 set(deps_report  util model)
 set(deps_source   util vfs model image http registry docker layer)
 set(deps_match   util model vercmp vulndb)
-set(deps_scan    util vfs model vercmp image http registry layer detect vulndb cache report source
+set(deps_scan    util vfs model vercmp image http registry docker layer detect vulndb cache report source
                  match host)
 set(deps_cli     util vfs model vercmp image http host config registry docker layer detect vulndb
                  cache report source match scan)

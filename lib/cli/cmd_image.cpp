@@ -8,11 +8,13 @@
 #include "cli/commands.hpp"
 #include "cli/on_demand.hpp"
 #include "cli/output.hpp"
+#include "docker/engine.hpp"
 #include "image/docker_config.hpp"
 #include "image/reference.hpp"
 #include "scan/scan.hpp"
 #include "util/file.hpp"
 #include "util/log.hpp"
+#include "util/strings.hpp"
 #include "vulndb/database.hpp"
 
 namespace strata::cli {
@@ -32,7 +34,9 @@ struct ImageOptions {
   bool insecure = false;
   std::string ca_cert;
   int retries = 3;
-  bool on_demand = false;  // run as the NeuVector scanner (see cmd_on_demand.cpp)
+  bool on_demand = false;  // run as the NeuVector scanner (see on_demand.cpp)
+  std::string docker_host;
+  std::string image_src = "docker,podman,registry";
 };
 
 // Reads the password from the first line of stdin (without its line end).
@@ -45,6 +49,17 @@ util::Result<std::string> read_password_stdin() {
     line.pop_back();
   }
   return line;
+}
+
+std::optional<std::string> env_string(const char* name) {
+  const char* v = std::getenv(name);
+  return v == nullptr || *v == '\0' ? std::nullopt : std::optional<std::string>(v);
+}
+
+// Docker's own convention for DOCKER_TLS_VERIFY: set and not empty (and not "0"/"false") = on.
+bool env_flag(const char* name) {
+  auto v = env_string(name);
+  return v && *v != "0" && util::to_lower(*v) != "false";
 }
 
 std::optional<std::string_view> env(const char* name) {
@@ -175,6 +190,70 @@ report::NeuVectorOptions neuvector_target(const scan::Options& opts,
   return nv;
 }
 
+// Where a name that is not a path comes from: "docker:NAME" and "podman:NAME" name the engine;
+// a bare NAME is looked for in the sources of --image-src, in order (an engine that does not
+// answer is skipped), the registry last by default. A reference with http:// or https:// in
+// front names a registry.
+util::Status set_image_source(const ImageOptions& o, scan::Options& opts) {
+  std::string name = o.reference;
+  std::vector<std::string> sources;
+  bool explicit_engine = false;
+  for (std::string_view engine : {"docker", "podman"}) {
+    if (name.starts_with(std::string(engine) + ":") && !name.starts_with(std::string(engine) + "://")) {
+      sources = {std::string(engine)};
+      name = name.substr(engine.size() + 1);
+      explicit_engine = true;
+    }
+  }
+  if (!explicit_engine) {
+    if (name.starts_with("http://") || name.starts_with("https://")) {
+      return set_registry_target(o, opts);
+    }
+    for (auto part : util::split(o.image_src, ',')) {
+      std::string src = util::to_lower(util::trim(part));
+      if (src != "docker" && src != "podman" && src != "registry") {
+        return util::make_error(util::ErrorCategory::usage,
+                                "--image-src: unknown source '{}' (docker, podman, registry)", src);
+      }
+      sources.push_back(src);
+    }
+  }
+  if (name.empty()) {
+    return util::make_error(util::ErrorCategory::usage, "{}: no image name", o.reference);
+  }
+  http::ClientOptions http;
+  http.retries = 0;  // a local socket either answers or is not there
+  http.connect_timeout = std::chrono::milliseconds(3000);
+  std::vector<std::string> looked;
+  for (const auto& src : sources) {
+    if (src == "registry") {
+      return set_registry_target(o, opts);
+    }
+    util::Result<std::vector<docker::Endpoint>> endpoints =
+        src == "docker"
+            ? docker::docker_endpoints(o.docker_host.empty() ? env_string("DOCKER_HOST")
+                                                             : std::optional(o.docker_host),
+                                       env_flag("DOCKER_TLS_VERIFY"),
+                                       env_string("DOCKER_CERT_PATH").value_or(""))
+            : docker::podman_endpoints(env_string("CONTAINER_HOST"), env_string("XDG_RUNTIME_DIR"));
+    if (!endpoints) {
+      return endpoints.error();
+    }
+    TRY_ASSIGN(auto found,
+               scan::find_in_engines(*endpoints, name, explicit_engine, http, looked));
+    if (found) {
+      opts.engine = std::move(found);
+      return {};
+    }
+  }
+  std::string where;
+  for (const auto& l : looked) {
+    where += (where.empty() ? "" : "; ") + l;
+  }
+  return util::make_error(util::ErrorCategory::network, "{}: image not found in the local engines ({})",
+                          name, where);
+}
+
 util::Result<scan::Options> scan_options(const ImageOptions& o) {
   scan::Options opts;
   if (!o.input.empty() && !o.reference.empty()) {
@@ -186,12 +265,12 @@ util::Result<scan::Options> scan_options(const ImageOptions& o) {
     return util::make_error(util::ErrorCategory::usage,
                             "no image given: use --input PATH (see strata image --help)");
   }
-  if (o.input.empty() && ::access(opts.input_path.c_str(), F_OK) != 0) {
-    opts.input_path.clear();
-    TRY(set_registry_target(o, opts));
-  }
   if (o.retries < 0) {
     return util::make_error(util::ErrorCategory::usage, "--retries must be 0 or more");
+  }
+  if (o.input.empty() && ::access(opts.input_path.c_str(), F_OK) != 0) {
+    opts.input_path.clear();
+    TRY(set_image_source(o, opts));
   }
   opts.tag = o.tag;
   opts.platform = o.platform;
@@ -278,6 +357,13 @@ Command add_image_command(CLI::App& app, const GlobalOptions& globals) {
                   "Retries per registry request on connection errors, 5xx and 429")
       ->capture_default_str()
       ->envname("STRATA_RETRIES");
+  sub->add_option("--docker-host", opts->docker_host,
+                  "Docker engine to ask for local images: unix:///path or tcp://host:port "
+                  "(default: $DOCKER_HOST, else unix:///var/run/docker.sock)");
+  sub->add_option("--image-src", opts->image_src,
+                  "Where a bare image name is looked for, in order: docker, podman, registry")
+      ->capture_default_str()
+      ->envname("STRATA_IMAGE_SRC");
   add_output_options(*sub, opts->output);
   sub->add_flag("--on-demand", opts->on_demand)->group("");  // set by the NeuVector forms
   return {sub, [opts, &globals] { return run_image(*opts, globals); }};

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "cli/commands.hpp"
+#include "docker/engine.hpp"
 #include "image/reference.hpp"
 #include "util/file.hpp"
 #include "util/log.hpp"
@@ -38,23 +39,28 @@ util::Result<bool> env_bool(const char* name) {
   return usage(fmt::format("{}={}: not a boolean (use true or false)", name, env_or(name)));
 }
 
-// The image reference of SCANNER_REGISTRY + SCANNER_REPOSITORY + SCANNER_TAG, with the scheme
-// in front so that `strata image` reads the first component as the registry.
-util::Result<std::string> env_reference() {
+// The image of SCANNER_REGISTRY + SCANNER_REPOSITORY + SCANNER_TAG as `strata image` arguments:
+// with a registry, its reference with the scheme in front (so that the first component is read
+// as the registry); without one, the name in the local engine (SCANNER_DOCKER_URL, or a
+// NeuVector-style "tcp://host:port/repository"), never falling back to a registry.
+util::Result<std::vector<std::string>> env_image_args() {
   std::string registry = env_or("SCANNER_REGISTRY");
   std::string repository = env_or("SCANNER_REPOSITORY");
   std::string tag = env_or("SCANNER_TAG", "latest");
+  std::string docker_url = env_or("SCANNER_DOCKER_URL");
   if (repository.empty()) {
     return usage("SCANNER_REPOSITORY is not set: name the repository to scan (e.g. "
                  "SCANNER_REPOSITORY=library/ubuntu)");
   }
-  if (registry.empty()) {
-    return usage("SCANNER_REGISTRY is not set: scanning an image of the local Docker engine is "
-                 "not supported yet; set SCANNER_REGISTRY to the registry's URL");
-  }
-  auto url = image::parse_registry_url(registry);
-  if (!url) {
-    return usage(fmt::format("SCANNER_REGISTRY={}: {}", registry, url.error().message));
+  if (repository.starts_with("tcp://") && registry.empty()) {
+    // NeuVector's remote-daemon form: tcp://host:port/repository
+    auto slash = repository.find('/', 6);
+    if (slash == std::string::npos || slash + 1 == repository.size()) {
+      return usage(fmt::format("SCANNER_REPOSITORY={}: expected tcp://HOST:PORT/REPOSITORY",
+                               repository));
+    }
+    docker_url = repository.substr(0, slash);
+    repository = repository.substr(slash + 1);
   }
   if (repository.find('@') != std::string::npos || repository.find("://") != std::string::npos) {
     return usage(fmt::format("SCANNER_REPOSITORY={}: a repository name only (the registry goes "
@@ -62,14 +68,27 @@ util::Result<std::string> env_reference() {
                              repository));
   }
   std::string sep = tag.rfind("sha256:", 0) == 0 ? "@" : ":";
-  std::string ref = fmt::format("{}://{}/{}{}{}", url->scheme, url->host, repository, sep, tag);
   // Validate here, so that the error names the variables.
-  std::string rest = "localhost/" + repository + sep + tag;
-  if (auto parsed = image::parse_reference(rest); !parsed) {
+  if (auto parsed = image::parse_reference("localhost/" + repository + sep + tag); !parsed) {
     return usage(fmt::format("SCANNER_REPOSITORY={} SCANNER_TAG={}: {}", repository, tag,
                              parsed.error().message));
   }
-  return ref;
+  if (registry.empty()) {
+    std::vector<std::string> args{repository + sep + tag, "--image-src", "docker,podman"};
+    if (!docker_url.empty()) {
+      if (auto e = docker::parse_endpoint(docker_url); !e) {
+        return usage(fmt::format("SCANNER_DOCKER_URL={}: {}", docker_url, e.error().message));
+      }
+      args = {repository + sep + tag, "--image-src", "docker", "--docker-host", docker_url};
+    }
+    return args;
+  }
+  auto url = image::parse_registry_url(registry);
+  if (!url) {
+    return usage(fmt::format("SCANNER_REGISTRY={}: {}", registry, url.error().message));
+  }
+  return std::vector<std::string>{
+      fmt::format("{}://{}/{}{}{}", url->scheme, url->host, repository, sep, tag)};
 }
 
 // The NeuVector variables that apply to both the environment mode and `-i`, as options of
@@ -129,8 +148,9 @@ util::Result<std::optional<std::vector<std::string>>> rewrite(
     if (debug) {
       out.insert(out.end(), {"--log-level", "debug"});
     }
-    TRY_ASSIGN(std::string ref, env_reference());
-    out.insert(out.end(), {"image", "--on-demand", ref});
+    TRY_ASSIGN(auto image_args, env_image_args());
+    out.insert(out.end(), {"image", "--on-demand"});
+    out.insert(out.end(), image_args.begin(), image_args.end());
     TRY_ASSIGN(auto extra, env_image_options());
     out.insert(out.end(), extra.begin(), extra.end());
     return Out{std::move(out)};
@@ -169,6 +189,12 @@ util::Result<std::optional<std::vector<std::string>>> rewrite(
       std::vector<std::string> out(args.begin(), args.begin() + static_cast<std::ptrdiff_t>(i));
       out.insert(out.end(), {"image", "--on-demand", args[i + 1]});
       out.insert(out.end(), extra.begin(), extra.end());
+      if (std::string url = env_or("SCANNER_DOCKER_URL"); !url.empty()) {
+        if (auto e = docker::parse_endpoint(url); !e) {
+          return usage(fmt::format("SCANNER_DOCKER_URL={}: {}", url, e.error().message));
+        }
+        out.insert(out.end(), {"--docker-host", url});
+      }
       out.insert(out.end(), args.begin() + static_cast<std::ptrdiff_t>(i + 2), args.end());
       return Out{std::move(out)};
     }

@@ -243,6 +243,10 @@ CURLcode Client::Impl::perform(const std::string& method, const std::string& url
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &on_body);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &t);
   // No CURLOPT_PROXY: libcurl then reads HTTPS_PROXY / HTTP_PROXY / NO_PROXY itself.
+  if (!options.client_cert.empty()) {  // TLS client authentication (a Docker engine's tcp://)
+    curl_easy_setopt(curl, CURLOPT_SSLCERT, options.client_cert.c_str());
+    curl_easy_setopt(curl, CURLOPT_SSLKEY, options.client_key.c_str());
+  }
   if (!options.ca_file.empty()) {
     curl_easy_setopt(curl, CURLOPT_CAINFO, options.ca_file.c_str());
   }

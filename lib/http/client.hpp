@@ -54,6 +54,10 @@ struct ClientOptions {
   std::chrono::milliseconds max_retry_after{60000};
   // A PEM CA bundle used instead of the default bundle file (--ca-cert). Empty: system store.
   std::string ca_file;
+  // A PEM client certificate and its key, for servers that authenticate clients (a Docker engine
+  // on tcp:// with DOCKER_TLS_VERIFY). Empty: none.
+  std::string client_cert;
+  std::string client_key;
   // Disables TLS peer and host verification. Never on by default; logged. (`strata image --insecure`
   // means plain HTTP and does not set this.)
   bool insecure_skip_verify = false;

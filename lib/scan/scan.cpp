@@ -9,6 +9,7 @@
 #include "layer/merge.hpp"
 #include "match/matcher.hpp"
 #include "scan/attribute.hpp"
+#include "source/engine_source.hpp"
 #include "source/image_source.hpp"
 #include "source/registry_source.hpp"
 #include "util/log.hpp"
@@ -28,6 +29,18 @@ void match_into(model::ScanResult& result, const vulndb::Database& db, bool igno
       !result.target.os.ecosystem.empty() && db.has_ecosystem(result.target.os.ecosystem);
 }
 
+util::Result<source::LoadedImage> load_source(const Options& options,
+                                              const source::LoadOptions& load) {
+  if (options.engine) {
+    return source::load_engine_image(*options.engine->client, options.engine->name,
+                                     options.engine->inspect, load);
+  }
+  if (options.reference) {
+    return source::load_registry_image(*options.reference, options.registry, load);
+  }
+  return source::load_image(options.input_path, load);
+}
+
 }  // namespace
 
 util::Result<model::ScanResult> scan_image(const Options& options) {
@@ -42,14 +55,13 @@ util::Result<model::ScanResult> scan_image(const Options& options) {
   load.platform = options.platform;
   load.read.wants = detect::wants_path;
   load.read.max_file_size = options.max_file_size;
-  const std::string what = options.reference ? options.reference->str() : options.input_path;
+  const std::string what = options.engine      ? options.engine->name
+                           : options.reference ? options.reference->str()
+                                               : options.input_path;
   if (options.progress) {
     options.progress("reading image " + what);
   }
-  TRY_ASSIGN(source::LoadedImage image,
-             options.reference
-                 ? source::load_registry_image(*options.reference, options.registry, load)
-                 : source::load_image(options.input_path, load));
+  TRY_ASSIGN(source::LoadedImage image, load_source(options, load));
 
   model::ScanResult result;
   result.target = std::move(image.target);
@@ -72,6 +84,36 @@ util::Result<model::ScanResult> scan_image(const Options& options) {
     match_into(result, *db, options.ignore_unfixed);
   }
   return result;
+}
+
+util::Result<std::optional<EngineImage>> find_in_engines(
+    const std::vector<docker::Endpoint>& endpoints, const std::string& name, bool must_answer,
+    const http::ClientOptions& http, std::vector<std::string>& notes) {
+  std::optional<util::Error> first_error;
+  for (const auto& endpoint : endpoints) {
+    auto client = std::make_shared<docker::EngineClient>(endpoint, http);
+    if (auto st = client->connect(); !st) {
+      LOG_DEBUG("engine {}: {}", endpoint.display, st.error().message);
+      notes.push_back(fmt::format("{}: not answering", endpoint.display));
+      if (!first_error) {
+        first_error = st.error();
+      }
+      continue;
+    }
+    TRY_ASSIGN(auto inspect, client->inspect(name));
+    if (inspect) {
+      LOG_INFO("{}: found in the {} engine at {}", name, client->engine_name(), endpoint.display);
+      return std::optional<EngineImage>(EngineImage{client, name, std::move(*inspect)});
+    }
+    LOG_DEBUG("{}: not in the {} engine at {}", name, client->engine_name(), endpoint.display);
+    notes.push_back(fmt::format("{}: no such image", endpoint.display));
+    first_error.reset();  // an engine answered: "not found" is the answer
+    must_answer = false;
+  }
+  if (must_answer && first_error) {
+    return *first_error;
+  }
+  return std::optional<EngineImage>{};
 }
 
 util::Result<model::ScanResult> scan_rootfs(const RootfsOptions& options) {

@@ -5,9 +5,11 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
+#include "docker/engine.hpp"
 #include "host/host_fs.hpp"
 #include "image/reference.hpp"
 #include "model/types.hpp"
@@ -16,8 +18,24 @@
 
 namespace strata::scan {
 
+// An image found in a local engine (find_in_engines).
+struct EngineImage {
+  std::shared_ptr<docker::EngineClient> client;  // connected
+  std::string name;
+  docker::ImageInspect inspect;
+};
+
+// The first of `endpoints` that answers and has image `name`; nullopt when none has it, with one
+// note per engine asked in `notes` ("unix:///var/run/docker.sock: no such image", or why it did
+// not answer). Engines that do not answer are skipped, unless `must_answer` (the user named the
+// engine: docker:NAME) and none answered: then the first one's error is returned.
+util::Result<std::optional<EngineImage>> find_in_engines(
+    const std::vector<docker::Endpoint>& endpoints, const std::string& name, bool must_answer,
+    const http::ClientOptions& http, std::vector<std::string>& notes);
+
 struct Options {
   std::string input_path;               // image archive or OCI layout on disk
+  std::optional<EngineImage> engine;    // else: an image of a local engine
   // When input_path is empty: the image to pull from a registry, and how to talk to it.
   std::optional<image::Reference> reference;
   registry::RegistryOptions registry;

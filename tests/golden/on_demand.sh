@@ -124,7 +124,14 @@ check_var_error() {  # variable-name VAR=VALUE...
     && pass || fail "$name: result file: $(cat "$r")"
 }
 check_var_error SCANNER_REPOSITORY SCANNER_ON_DEMAND=true SCANNER_REGISTRY="http://$reg"
-check_var_error SCANNER_REGISTRY SCANNER_ON_DEMAND=true SCANNER_REPOSITORY=strata/ubuntu
+# without SCANNER_REGISTRY the image is the local engine's; with no engine here, that is the error
+rc=$(on_demand SCANNER_ON_DEMAND=true SCANNER_REPOSITORY=strata/ubuntu SCANNER_DOCKER_URL="unix://$WORK/none.sock")
+[[ $rc == 3 ]] && pass || fail "no registry, no engine: exit $rc"
+expect_one_line_error "no registry, no engine"
+jq -e '.report == null and (.error_message | test("not found in the local engines"))' "$r" > /dev/null \
+  && pass || fail "no registry, no engine: result file: $(cat "$r")"
+check_var_error SCANNER_DOCKER_URL SCANNER_ON_DEMAND=true SCANNER_REPOSITORY=strata/ubuntu \
+  SCANNER_DOCKER_URL=ssh://host
 check_var_error SCANNER_SCAN_LAYERS SCANNER_ON_DEMAND=true SCANNER_REGISTRY="http://$reg" \
   SCANNER_REPOSITORY=strata/ubuntu SCANNER_SCAN_LAYERS=maybe
 check_var_error SCANNER_REGISTRY_PASSWORD SCANNER_ON_DEMAND=true SCANNER_REGISTRY="http://$reg" \

@@ -92,7 +92,7 @@ TEST_CASE("json report: keys, order, types and values") {
   CHECK(
       doc["target"].dump() ==
       R"({"kind":"image-archive","name":"testdata/demo/alpine-3.10.tar.gz","digest":"sha256:abc",)"
-      R"("platform":"linux/amd64","os":{"family":"alpine","version":"3.10.9","ecosystem":"Alpine:v3.10"}})");
+      R"("platform":"linux/amd64","os":{"family":"alpine","version":"3.10.9","ecosystem":"Alpine:v3.10"},"kernel":""})");
   CHECK(
       doc["layers"].dump() ==
       R"([{"digest":"sha256:blob1","diff_id":"sha256:diff1","created_by":"/bin/sh -c #(nop) ADD file:abc in / "}])");
