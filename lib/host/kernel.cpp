@@ -47,7 +47,7 @@ bool is_running_kernel(const model::Package& pkg, std::string_view osrelease) {
   }
   if (pkg.type == "apk") {
     // linux-lts 5.15.74-r0 runs as "5.15.74-0-lts"; linux-virt as "...-virt".
-    std::string_view version = pkg.version.substr(0, pkg.version.find('-'));
+    std::string_view version = std::string_view(pkg.version).substr(0, pkg.version.find('-'));
     std::string_view running = osrelease.substr(0, osrelease.find('-'));
     std::string_view flavour = std::string_view(pkg.name).substr(6);  // after "linux-"
     return version == running && osrelease.ends_with("-" + std::string(flavour));
