@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <deque>
@@ -97,6 +98,7 @@ struct HostFs::Impl {
   HostFsOptions options;
   Fd root_fd;
   dev_t root_dev = 0;
+  mutable std::atomic<std::uint64_t> lookups{0}, files_read{0}, bytes_read{0};
 
   // The result of resolving a path: the directory holding the final component (an O_PATH
   // descriptor), the final component's name ("" for the root itself) and its lstat, and the
@@ -137,6 +139,7 @@ struct HostFs::Impl {
 
   // Resolves `raw` inside the root. `follow_last`: a final symlink is followed too.
   util::Result<Resolved> resolve(std::string_view raw, bool follow_last) const {
+    ++lookups;
     // Components still to walk, front first; the stack of directories walked so far.
     std::deque<std::string> todo;
     for (auto part : util::split(raw, '/')) {
@@ -271,6 +274,10 @@ util::Result<HostFs> HostFs::open(const std::string& root, HostFsOptions options
 
 const std::string& HostFs::root() const { return m_impl->root; }
 
+HostFs::Counters HostFs::counters() const {
+  return Counters{m_impl->lookups.load(), m_impl->files_read.load(), m_impl->bytes_read.load()};
+}
+
 util::Result<std::string> HostFs::read_file(std::string_view path, std::uint64_t max_size) const {
   TRY_ASSIGN(Impl::Resolved r, m_impl->resolve(path, true));
   if (!S_ISREG(r.st.st_mode)) {
@@ -315,6 +322,8 @@ util::Result<std::string> HostFs::read_file(std::string_view path, std::uint64_t
     }
     out.append(buf.data(), static_cast<std::size_t>(n));
   }
+  ++m_impl->files_read;
+  m_impl->bytes_read += out.size();
   return out;
 }
 

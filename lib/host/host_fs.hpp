@@ -18,6 +18,7 @@
 // - Nothing is ever written, created or modified under the root (every descriptor is read-only
 //   or O_PATH).
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -47,6 +48,14 @@ class HostFs final : public vfs::Filesystem {
   util::Result<std::vector<std::string>> list_dir(std::string_view path) const override;
 
   const std::string& root() const;
+
+  // What the scan touched: paths resolved, regular files read, and their bytes.
+  struct Counters {
+    std::uint64_t lookups = 0;
+    std::uint64_t files_read = 0;
+    std::uint64_t bytes_read = 0;
+  };
+  Counters counters() const;
 
  private:
   HostFs();

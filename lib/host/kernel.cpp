@@ -50,7 +50,8 @@ bool is_running_kernel(const model::Package& pkg, std::string_view osrelease) {
     std::string_view version = std::string_view(pkg.version).substr(0, pkg.version.find('-'));
     std::string_view running = osrelease.substr(0, osrelease.find('-'));
     std::string_view flavour = std::string_view(pkg.name).substr(6);  // after "linux-"
-    return version == running && osrelease.ends_with("-" + std::string(flavour));
+    return version == running && osrelease.size() > flavour.size() &&
+           osrelease.ends_with(flavour) && osrelease[osrelease.size() - flavour.size() - 1] == '-';
   }
   return false;
 }

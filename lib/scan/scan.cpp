@@ -132,9 +132,11 @@ util::Result<model::ScanResult> scan_rootfs(const RootfsOptions& options) {
     result.target.kernel = host::running_kernel_release(options.proc);
     idle = host::take_idle_kernels(result.packages, result.target.kernel);
   }
-  LOG_INFO("{} {}: {} packages, os {}", result.target.kind, result.target.name,
-           result.packages.size(),
-           result.target.os.ecosystem.empty() ? "unknown" : result.target.os.ecosystem);
+  auto touched = fs.counters();
+  LOG_INFO("{} {}: {} packages, os {}; {} paths looked up, {} files read ({} bytes)",
+           result.target.kind, result.target.name, result.packages.size(),
+           result.target.os.ecosystem.empty() ? "unknown" : result.target.os.ecosystem,
+           touched.lookups, touched.files_read, touched.bytes_read);
   if (db) {
     match_into(result, *db, options.ignore_unfixed);
   }
