@@ -81,6 +81,17 @@ expect_same "bare name packages" "$WORK/want.tsv" "$WORK/got.tsv"
 # ... unless --image-src leaves the engines out
 expect_rc 3 "$STRATA" image --packages-only --image-src registry --retries 0 "127.0.0.1:1/$alpine_name"
 
+# 3b. The same service on tcp:// (DOCKER_HOST=tcp://host:port, plain HTTP).
+tport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+env -u CONTAINER_HOST -u DOCKER_HOST podman system service --time=0 "tcp://127.0.0.1:$tport" > "$P/service-tcp.log" 2>&1 &
+tcp_service=$!
+for _ in $(seq 1 250); do curl -s -o /dev/null "http://127.0.0.1:$tport/_ping" && break; sleep 0.04; done
+curl -s -o /dev/null "http://127.0.0.1:$tport/_ping" || echo "tcp service: $(cat "$P/service-tcp.log")" >&2
+DOCKER_HOST="tcp://127.0.0.1:$tport" expect_rc 0 "$STRATA" image --packages-only --format json "docker:$alpine_name"
+packages "$WORK/out" > "$WORK/got.tsv"
+expect_same "tcp:// engine packages" "$WORK/want.tsv" "$WORK/got.tsv"
+kill $tcp_service 2> /dev/null; wait $tcp_service 2> /dev/null || true
+
 # 4. Errors: a missing image, a missing socket, an unknown source.
 expect_rc 3 "$STRATA" image --packages-only "docker:strata/none:1"
 expect_one_line_error "missing image"

@@ -237,3 +237,26 @@ TEST_CASE("engine export errors: a cut export, an export that differs from inspe
   REQUIRE_FALSE(differs.ok());
   CHECK(differs.error().message.find("differ from the engine's inspect") != std::string::npos);
 }
+
+TEST_CASE("an export read as a stream equals the same archive read from disk, both layouts") {
+  for (const char* rel : {"/images/docker-save/ggcr-tarballs/hello-world-v25.tar",  // Docker 25: OCI
+                          "/images/docker-save/ggcr-tarballs/test_image_1.tar"}) {   // legacy
+    CAPTURE(rel);
+    std::string path = std::string(STRATA_TESTDATA_DIR) + rel;
+    auto bytes = util::read_file(path, 64u << 20);
+    REQUIRE(bytes.ok());
+    source::LoadOptions load;
+    load.read.wants = [](std::string_view) { return true; };
+    auto from_disk = source::load_image(path, load);
+    REQUIRE(from_disk.ok());
+    util::MemoryInputStream in(std::as_bytes(std::span(bytes->data(), bytes->size())), "export");
+    auto streamed = source::load_image_stream(in, load);
+    REQUIRE(streamed.ok());
+    REQUIRE(streamed->layers.size() == from_disk->layers.size());
+    for (std::size_t i = 0; i < streamed->layers.size(); ++i) {
+      CHECK(streamed->layers[i].diff_id == from_disk->layers[i].diff_id);
+      CHECK(streamed->analyses[i].files.size() == from_disk->analyses[i].files.size());
+    }
+    CHECK(streamed->target.config_digest == from_disk->target.config_digest);
+  }
+}
