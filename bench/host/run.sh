@@ -5,16 +5,7 @@
 # (paths looked up, files read, bytes read; from its info log).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-root=$PWD
-dir=${STRATA_BENCH_DIR:-/tmp/strata-bench}
-mkdir -p "$dir"
-cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DSTRATA_TESTS=OFF > /dev/null
-cmake --build build-bench -j"$(nproc)" --target strata > /dev/null
-strata=$root/build-bench/strata
-measure="python3 $root/bench/scan/measure.py"
-db="$dir/demo-db"
-rm -rf "$db"
-"$strata" db import --db-dir "$db" testdata/demo/osv-ubuntu-18.04/all.zip testdata/demo/osv-alpine-v3.10/all.zip 2> /dev/null
+source bench/common.bash
 
 command -v dpkg-query > /dev/null || { echo "bench/host: needs a dpkg-based machine" >&2; exit 1; }
 printf '%-30s %10s %10s %8s %10s\n' scan baseline_s strata_s ratio peak_MiB
@@ -24,7 +15,7 @@ for mode in packages-only with-db; do
   [[ $mode == with-db ]] && args=(--db-dir "$db")  # the demo db: this machine's OS may have no data in it
   read -r st rss < <($measure --repeat 5 -- "$strata" -q host --root / "${args[@]}" --format json)
   printf '%-30s %10.3f %10.3f %8.2f %10.1f\n' "host ($mode)" "$bt" "$st" \
-    "$(awk -v s="$st" -v b="$bt" 'BEGIN{print s/b}')" "$rss"
+    "$(ratio "$st" "$bt")" "$rss"
 done
 "$strata" --log-level info host --root / --packages-only --format json 2>&1 > /dev/null \
   | grep -o '[0-9]* packages.*' | sed 's/^/touched: /'

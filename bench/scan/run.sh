@@ -7,19 +7,9 @@
 #   BENCH_MIB, BENCH_FILES  size of the synthetic image (default 1024 MiB, 100000 files)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-root=$PWD
-dir=${STRATA_BENCH_DIR:-/tmp/strata-bench}
+source bench/common.bash
 mib=${BENCH_MIB:-1024}
 files=${BENCH_FILES:-100000}
-mkdir -p "$dir"
-cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DSTRATA_TESTS=OFF > /dev/null
-cmake --build build-bench -j"$(nproc)" --target strata > /dev/null
-strata=$root/build-bench/strata
-measure="python3 $root/bench/scan/measure.py"
-
-db="$dir/demo-db"
-rm -rf "$db"
-"$strata" db import --db-dir "$db" testdata/demo/osv-ubuntu-18.04/all.zip testdata/demo/osv-alpine-v3.10/all.zip 2> /dev/null
 
 large="$dir/large-$mib-$files"
 if [[ ! -f $large/index.json ]]; then
@@ -36,7 +26,7 @@ run() {  # name baseline-cmd strata-cmd...
   local name=$1 base=$2; shift 2
   read -r bt _ < <($measure --repeat 3 -- bash -c "$base")
   read -r st rss < <($measure --repeat 3 -- "$@")
-  printf '%-28s %10.3f %10.3f %8.2f %10.1f\n' "$name" "$bt" "$st" "$(awk -v s="$st" -v b="$bt" 'BEGIN{print s/b}')" "$rss"
+  printf '%-28s %10.3f %10.3f %8.2f %10.1f\n' "$name" "$bt" "$st" "$(ratio "$st" "$bt")" "$rss"
 }
 run "demo ubuntu (with match)" "gzip -dc testdata/demo/ubuntu-18.04.tar.gz > /dev/null" \
   "$strata" image --db-dir "$db" --format json testdata/demo/ubuntu-18.04.tar.gz
