@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cctype>
+#include <mutex>
 
 #include "http/url.hpp"
 #include "image/auth_challenge.hpp"
@@ -153,13 +154,32 @@ std::string manifest_accept_header() {
                      image::k_docker_manifest, image::k_docker_manifest_list);
 }
 
+// The Authorization value in use, shared with the blob streams' threads so that a token one of
+// them refreshed (after a 401) serves the requests that follow.
+class SharedAuthorization {
+ public:
+  std::string get() const {
+    std::lock_guard lock(m_mutex);
+    return m_value;
+  }
+  void set(std::string value) {
+    std::lock_guard lock(m_mutex);
+    m_value = std::move(value);
+  }
+
+ private:
+  mutable std::mutex m_mutex;
+  std::string m_value;
+};
+
 struct RegistryClient::Impl {
   std::string host;
   std::string repository;
   RegistryOptions options;
   http::Client client;
-  std::string authorization;  // "Bearer ..." / "Basic ..." once a challenge was answered
-  bool answered = false;      // a request got a non-401 answer (with `authorization` as it is)
+  // "Bearer ..." / "Basic ..." once a challenge was answered
+  std::shared_ptr<SharedAuthorization> authorization = std::make_shared<SharedAuthorization>();
+  bool answered = false;  // a request got a non-401 answer (with `authorization` as it is)
 
   Impl(std::string h, std::string r, RegistryOptions o)
       : host(std::move(h)), repository(std::move(r)), options(std::move(o)), client(options.http) {}
@@ -168,16 +188,17 @@ struct RegistryClient::Impl {
   std::string display() const { return host + "/" + repository; }
 
   util::Status authenticate(const http::Response& challenge_response, const std::string& what) {
-    TRY_ASSIGN(authorization,
+    TRY_ASSIGN(std::string value,
                answer_challenge(client, challenge_response, repository, options, what));
+    authorization->set(std::move(value));
     return {};
   }
 
   http::Request make_request(const std::string& path) const {
     http::Request req;
     req.url = base() + path;
-    if (!authorization.empty()) {
-      req.headers.emplace_back("Authorization", authorization);
+    if (std::string value = authorization->get(); !value.empty()) {
+      req.headers.emplace_back("Authorization", std::move(value));
     }
     return req;
   }
@@ -193,9 +214,9 @@ struct RegistryClient::Impl {
       TRY_ASSIGN(http::Response resp, client.fetch(req, max_body));
       answered = answered || resp.status != 401;
       if (resp.status == 401 && attempt == 0) {
-        std::string before = authorization;
+        std::string before = authorization->get();
         TRY(authenticate(resp, what));
-        if (authorization == before && before.rfind("Basic ", 0) == 0) {
+        if (authorization->get() == before && before.rfind("Basic ", 0) == 0) {
           return status_error(401, what);  // the same Basic credentials were just refused
         }
         continue;
@@ -333,7 +354,8 @@ util::Result<std::unique_ptr<util::InputStream>> RegistryClient::open_blob(
   }
   http::Request req = m_impl->make_request("/v2/" + m_impl->repository + "/blobs/" + desc.digest);
   http::Producer producer = [req, what, desc, repository = m_impl->repository,
-                       options = m_impl->options](const http::PushSink& sink) mutable -> util::Status {
+                             options = m_impl->options, shared = m_impl->authorization](
+                                const http::PushSink& sink) mutable -> util::Status {
     http::Client client(options.http);
     util::Sha256 hash;
     std::uint64_t size = 0;
@@ -348,7 +370,8 @@ util::Result<std::unique_ptr<util::InputStream>> RegistryClient::open_blob(
       TRY_ASSIGN(std::string authorization,
                  answer_challenge(client, resp, repository, options, what));
       std::erase_if(req.headers, [](const auto& h) { return h.first == "Authorization"; });
-      req.headers.emplace_back("Authorization", std::move(authorization));
+      req.headers.emplace_back("Authorization", authorization);
+      shared->set(std::move(authorization));
       TRY_ASSIGN(resp, client.stream(req, to_sink));
     }
     if (resp.status < 200 || resp.status > 299) {

@@ -5,7 +5,8 @@
 // - Bearer: GET realm?service=S&scope=repository:NAME:pull (with Basic credentials when a
 //   username is set), token from the JSON field `token` or `access_token`; the request is retried
 //   once with `Authorization: Bearer TOKEN`, and the token is kept for later requests (a later
-//   401 fetches a new one, once per request).
+//   401, e.g. an expired token, fetches a new one, once per request; a token refreshed on a blob
+//   stream's thread is used by the requests after it too).
 // - Basic: retried once with the username/password; without credentials the 401 stands.
 // Credentials and tokens never appear in logs or error messages.
 //

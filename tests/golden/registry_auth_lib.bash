@@ -1,0 +1,99 @@
+# More helpers for golden tests against the real registry, on top of registry_lib.bash (sourced
+# after lib.bash; sources registry_lib.bash itself): registries with any extra configuration
+# (token auth, schema 1) on a chosen storage directory, the test token server
+# (tests/support/token_server.py), pushes of testdata/images/oci-alpine tags, package checks.
+# Every process started here is stopped on exit with the registries.
+source "$(dirname "${BASH_SOURCE[0]}")/registry_lib.bash"
+for tool in openssl python3 curl; do
+  if ! command -v "$tool" > /dev/null; then
+    echo "FAIL: $tool is not installed (scripts/install-deps.sh installs it); cannot test registry scans" >&2
+    exit 1
+  fi
+done
+
+img="$TESTDATA/images"
+TOKEN_SERVER="$(cd "$(dirname "${BASH_SOURCE[0]}")/../support" && pwd)/token_server.py"
+
+# start_registry_with NAME EXTRA_YAML [DATA_DIR]: starts a registry with EXTRA_YAML appended to
+# its config (top-level sections such as auth:), storage in DATA_DIR (default $WORK/NAME/data,
+# several registries may share one), log in $WORK/NAME/log.txt; sets $port.
+start_registry_with() {
+  local d="$WORK/$1" data=${3:-$WORK/$1/data}
+  mkdir -p "$d" "$data"
+  cat > "$d/config.yml" << YAML
+version: 0.1
+log:
+  level: info
+storage:
+  filesystem:
+    rootdirectory: $data
+http:
+  addr: 127.0.0.1:0
+  secret: strata-test
+$2
+YAML
+  docker-registry serve "$d/config.yml" > "$d/log.txt" 2>&1 &
+  registry_pids+=($!)
+  port=""
+  for _ in $(seq 1 250); do
+    port=$(grep -oE 'listening on 127.0.0.1:[0-9]+' "$d/log.txt" 2> /dev/null | head -1 | sed 's/.*://') || true
+    [[ -n $port ]] && break
+    sleep 0.02
+  done
+  if [[ -z $port ]]; then
+    echo "FAIL: registry $1 did not start: $(head -c 600 "$d/log.txt")" >&2
+    exit 1
+  fi
+}
+
+# start_token_server NAME ARGS...: starts token_server.py (log $WORK/NAME.log, issued tokens
+# $WORK/NAME.tokens); sets $tport.
+start_token_server() {
+  local name=$1; shift
+  python3 "$TOKEN_SERVER" --log "$WORK/$name.log" --tokens "$WORK/$name.tokens" \
+    --port-file "$WORK/$name.port" "$@" 2> "$WORK/$name.err" &
+  registry_pids+=($!)
+  for _ in $(seq 1 500); do
+    [[ -s $WORK/$name.port ]] && break
+    sleep 0.02
+  done
+  if [[ ! -s $WORK/$name.port ]]; then
+    echo "FAIL: token server $name did not start: $(head -c 600 "$WORK/$name.err")" >&2
+    exit 1
+  fi
+  tport=$(cat "$WORK/$name.port")
+}
+
+# token_auth_yaml REALM_PORT: the registry's auth section trusting $WORK/signer.crt
+token_auth_yaml() {
+  printf 'auth:\n  token:\n    realm: http://127.0.0.1:%s/token\n    service: strata-registry\n    issuer: strata-test-issuer\n    rootcertbundle: %s\n' \
+    "$1" "$WORK/signer.crt"
+}
+
+make_signer() {
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=strata-token-signer \
+    -keyout "$WORK/signer.key" -out "$WORK/signer.crt" > /dev/null 2>&1
+}
+
+push() {  # tag dest [skopeo args...]: a tag of testdata/images/oci-alpine
+  local tag=$1 dest=$2; shift 2
+  push_oci "oci:$img/oci-alpine:$tag" "$dest" "$@"
+}
+
+packages() {  # expected.tsv : compares $WORK/out (JSON) with the name/version columns
+  jq -r '.packages[] | [.name, .version] | @tsv' "$WORK/out" | sort -u > "$WORK/got.tsv"
+  tail -n +2 "$1" | cut -f1-2 | sort -u > "$WORK/want.tsv"
+  expect_same "packages ($1)" "$WORK/want.tsv" "$WORK/got.tsv"
+}
+
+# no_secret_on_stderr WHAT SECRET...: none of the strings appears in $WORK/err
+no_secret_on_stderr() {
+  local what=$1 s; shift
+  for s in "$@"; do
+    if [[ -n $s ]] && grep -qF -- "$s" "$WORK/err"; then
+      fail "$what: a secret appears on stderr"
+      return
+    fi
+  done
+  pass
+}
