@@ -231,6 +231,10 @@ std::string sniff_media_type(std::string_view text) {
   if (!mt.empty()) {
     return mt;
   }
+  if (auto sv = doc.find("schemaVersion"); sv != doc.end() && *sv == 1) {
+    return std::string(doc.contains("signatures") ? k_docker_manifest_v1_signed
+                                                  : k_docker_manifest_v1);
+  }
   if (doc.contains("manifests")) {
     return std::string(k_oci_index);
   }

@@ -72,7 +72,8 @@ util::Result<ImageConfig> parse_config(std::string_view json);
 util::Result<std::vector<DockerArchiveEntry>> parse_docker_archive_manifest(std::string_view json);
 
 // What a JSON document is, from its mediaType field or, when absent, its shape
-// ("manifests" -> index, "layers"/"config" -> manifest). Empty when it is neither.
+// ("manifests" -> index, "layers"/"config" -> manifest, schemaVersion 1 -> Docker schema 1,
+// signed when it has "signatures"). Empty when it is neither.
 std::string sniff_media_type(std::string_view json);
 
 }  // namespace strata::image

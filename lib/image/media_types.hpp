@@ -15,6 +15,11 @@ inline constexpr std::string_view k_docker_manifest =
     "application/vnd.docker.distribution.manifest.v2+json";
 inline constexpr std::string_view k_docker_manifest_list =
     "application/vnd.docker.distribution.manifest.list.v2+json";
+// Docker image manifest v2 schema 1 (image/schema1.hpp), signed and unsigned.
+inline constexpr std::string_view k_docker_manifest_v1_signed =
+    "application/vnd.docker.distribution.manifest.v1+prettyjws";
+inline constexpr std::string_view k_docker_manifest_v1 =
+    "application/vnd.docker.distribution.manifest.v1+json";
 inline constexpr std::string_view k_docker_config = "application/vnd.docker.container.image.v1+json";
 inline constexpr std::string_view k_docker_layer_gzip =
     "application/vnd.docker.image.rootfs.diff.tar.gzip";
@@ -27,6 +32,11 @@ inline bool is_index_media_type(std::string_view t) {
 // An OCI image manifest or a Docker v2 schema 2 manifest.
 inline bool is_manifest_media_type(std::string_view t) {
   return t == k_oci_manifest || t == k_docker_manifest;
+}
+
+// A Docker schema 1 manifest, signed or not.
+inline bool is_schema1_media_type(std::string_view t) {
+  return t == k_docker_manifest_v1_signed || t == k_docker_manifest_v1;
 }
 
 }  // namespace strata::image

@@ -150,8 +150,11 @@ util::Result<std::string> answer_challenge(http::Client& client,
 }  // namespace
 
 std::string manifest_accept_header() {
-  return fmt::format("{}, {}, {}, {}", image::k_oci_manifest, image::k_oci_index,
-                     image::k_docker_manifest, image::k_docker_manifest_list);
+  // Schema 1 last: registries that hold schema 2 serve it when it is accepted (distribution
+  // converts to schema 1 only for clients that do not accept schema 2).
+  return fmt::format("{}, {}, {}, {}, {}, {}", image::k_oci_manifest,
+                     image::k_oci_index, image::k_docker_manifest, image::k_docker_manifest_list,
+                     image::k_docker_manifest_v1_signed, image::k_docker_manifest_v1);
 }
 
 // The Authorization value in use, shared with the blob streams' threads so that a token one of
@@ -235,6 +238,19 @@ struct RegistryClient::Impl {
     if (resp.status != 200) {
       return status_error(resp.status, what);
     }
+    media_type = strip_params(resp.header("Content-Type").value_or(""));
+    if (!image::is_index_media_type(media_type) && !image::is_manifest_media_type(media_type) &&
+        !image::is_schema1_media_type(media_type)) {
+      media_type = image::sniff_media_type(resp.body);
+    }
+    if (image::is_schema1_media_type(media_type)) {
+      // The digest of a signed schema 1 manifest covers its payload only; keep just that.
+      auto payload = image::schema1_payload(resp.body);
+      if (!payload) {
+        return payload.error().wrap(what);
+      }
+      resp.body = std::move(*payload);
+    }
     digest = "sha256:" + util::sha256_hex(resp.body);
     if (sep == "@" && digest != reference) {
       return util::input_error("{}: manifest content has digest {}, not the one asked for", what,
@@ -244,10 +260,6 @@ struct RegistryClient::Impl {
         header && header->rfind("sha256:", 0) == 0 && *header != digest) {
       return util::input_error("{}: manifest content has digest {} but the registry says {}", what,
                                digest, *header);
-    }
-    media_type = strip_params(resp.header("Content-Type").value_or(""));
-    if (!image::is_index_media_type(media_type) && !image::is_manifest_media_type(media_type)) {
-      media_type = image::sniff_media_type(resp.body);
     }
     return std::move(resp.body);
   }
@@ -283,6 +295,18 @@ util::Result<ResolvedManifest> RegistryClient::resolve(const std::string& refere
     std::string media_type, digest;
     TRY_ASSIGN(std::string body, m_impl->fetch_manifest(ref, media_type, digest));
     const std::string where = display_name() + "@" + digest;
+    if (image::is_schema1_media_type(media_type)) {
+      auto schema1 = image::parse_schema1_manifest(body);
+      if (!schema1) {
+        return schema1.error().wrap(where);
+      }
+      out.digest = digest;
+      out.media_type = media_type;
+      out.manifest.media_type = media_type;
+      out.manifest.layers = schema1->applied_layers();
+      out.schema1 = std::move(*schema1);
+      return out;
+    }
     if (image::is_manifest_media_type(media_type)) {
       auto manifest = image::parse_manifest(body);
       if (!manifest) {

@@ -25,6 +25,7 @@
 #include "http/client.hpp"
 #include "image/manifest.hpp"
 #include "image/platform.hpp"
+#include "image/schema1.hpp"
 #include "util/result.hpp"
 #include "util/stream.hpp"
 
@@ -45,7 +46,11 @@ struct ResolvedManifest {
   std::string digest;  // "sha256:..." of the manifest bytes (verified)
   std::string media_type;
   std::string index_digest;  // empty when the reference named a manifest directly
+  // For a Docker schema 1 manifest: `manifest` holds its applied layers (bottom-up, throwaway
+  // ones dropped) and no config; `schema1` the parsed document. The digest is the payload's
+  // (image/schema1.hpp).
   image::Manifest manifest;
+  std::optional<image::Schema1Manifest> schema1;
 };
 
 // The Accept header value listing every manifest type strata reads.

@@ -23,16 +23,24 @@ util::Result<LoadedImage> load_registry_image(const image::Reference& reference,
   if (!ref.tag.empty()) {
     out.target.repo_tags.push_back(ref.familiar());
   }
-  TRY_ASSIGN(std::string config_body, client.fetch_blob(resolved.manifest.config));
-  auto config = image::parse_config(config_body);
-  if (!config) {
-    return config.error().wrap(
-        fmt::format("{}: config {}", where, resolved.manifest.config.digest));
+  image::ImageConfig config;
+  if (resolved.schema1) {
+    // No config blob: the config comes from the manifest's history, the diff_ids from the
+    // layers as they stream (filled below).
+    config = resolved.schema1->synthesized_config();
+  } else {
+    TRY_ASSIGN(std::string config_body, client.fetch_blob(resolved.manifest.config));
+    auto parsed = image::parse_config(config_body);
+    if (!parsed) {
+      return parsed.error().wrap(
+          fmt::format("{}: config {}", where, resolved.manifest.config.digest));
+    }
+    config = std::move(*parsed);
   }
-  out.target.platform = config->platform.str();
-  if (resolved.manifest.layers.size() != config->diff_ids.size()) {
+  out.target.platform = config.platform.str();
+  if (!resolved.schema1 && resolved.manifest.layers.size() != config.diff_ids.size()) {
     return util::input_error("{}: the manifest lists {} layers but the config has {} diff_ids",
-                             where, resolved.manifest.layers.size(), config->diff_ids.size());
+                             where, resolved.manifest.layers.size(), config.diff_ids.size());
   }
   std::vector<model::LayerInfo> infos;
   std::vector<layer::LayerAnalysis> analyses;
@@ -59,6 +67,9 @@ util::Result<LoadedImage> load_registry_image(const image::Reference& reference,
       return util::input_error("{}: layer {} was read with digest {}", where, l.digest,
                                analysis->digest);
     }
+    if (resolved.schema1) {
+      config.diff_ids.push_back(analysis->diff_id);
+    }
     model::LayerInfo info;
     info.digest = l.digest;
     info.media_type = l.media_type;
@@ -66,7 +77,7 @@ util::Result<LoadedImage> load_registry_image(const image::Reference& reference,
     infos.push_back(std::move(info));
     analyses.push_back(std::move(*analysis));
   }
-  TRY(attach_layers(*config, std::move(infos), std::move(analyses), where, out));
+  TRY(attach_layers(config, std::move(infos), std::move(analyses), where, out));
   return out;
 }
 

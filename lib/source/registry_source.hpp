@@ -4,6 +4,10 @@
 // layer reader. Nothing is written to disk. Every digest is verified: the manifest against the
 // pinned digest / Docker-Content-Digest, the config and each layer blob against their
 // descriptors (while streaming), and each layer's diff_id against the config's rootfs.diff_ids.
+// A Docker schema 1 manifest (old registries) has no config blob and no diff_ids: its layers
+// (throwaway ones skipped) are verified against their blobSums, the diff_ids are computed while
+// streaming, the platform and created_by come from its history (image/schema1.hpp); the
+// target's config_digest is empty.
 
 #include "image/reference.hpp"
 #include "registry/client.hpp"
