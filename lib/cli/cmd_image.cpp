@@ -9,8 +9,8 @@
 #include "cli/on_demand.hpp"
 #include "cli/output.hpp"
 #include "docker/engine.hpp"
-#include "image/docker_config.hpp"
 #include "image/reference.hpp"
+#include "registry/credentials.hpp"
 #include "scan/scan.hpp"
 #include "util/file.hpp"
 #include "util/log.hpp"
@@ -65,32 +65,6 @@ bool env_flag(const char* name) {
 std::optional<std::string_view> env(const char* name) {
   const char* v = std::getenv(name);
   return v == nullptr ? std::nullopt : std::optional<std::string_view>(v);
-}
-
-// Credentials for `domain` stored inline in the Docker client's config.json ($DOCKER_CONFIG or
-// ~/.docker). Credential helpers and identity tokens are not used yet (a warning says so).
-util::Status apply_docker_config(const std::string& domain, registry::RegistryOptions& out) {
-  auto path = image::docker_config_path(env("DOCKER_CONFIG"), env("HOME"));
-  if (!path || !util::is_regular_file(*path)) {
-    return {};
-  }
-  TRY_ASSIGN(std::string text, util::read_file(*path, 4u << 20));
-  TRY_ASSIGN(image::DockerConfig config, image::DockerConfig::parse(text, *path));
-  image::CredentialSource source = config.lookup(domain);
-  if (source.kind == image::CredentialSource::Kind::helper) {
-    LOG_WARN("{}: credential helper {} for {} is not supported yet; pulling anonymously", *path,
-             source.program(), domain);
-  } else if (source.kind == image::CredentialSource::Kind::inline_auth) {
-    if (!source.credential.username.empty()) {
-      out.username = source.credential.username;
-      out.password = source.credential.password;
-      LOG_DEBUG("registry credentials for {} from {}", domain, *path);
-    } else {
-      LOG_WARN("{}: only a token is stored for {}, which is not supported yet; pulling anonymously",
-               *path, domain);
-    }
-  }
-  return {};
 }
 
 // "host[:port]/repo[:tag|@digest]" after an explicit http:// or https://: the first component is
@@ -160,7 +134,8 @@ util::Status set_registry_target(const ImageOptions& o, scan::Options& opts) {
     return util::make_error(util::ErrorCategory::usage,
                             "SCANNER_REGISTRY_PASSWORD is set but SCANNER_REGISTRY_USERNAME is not");
   } else {
-    TRY(apply_docker_config(ref->domain, opts.registry));
+    TRY(registry::apply_docker_credentials(ref->domain, opts.registry,
+                                           registry::CredentialEnvironment::from_process()));
   }
   return {};
 }

@@ -108,20 +108,40 @@ util::Result<std::string> answer_challenge(http::Client& client,
       return util::make_error(util::ErrorCategory::network, "{}: Bearer challenge without a realm",
                               what);
     }
-    std::string url = realm + (realm.find('?') == std::string::npos ? "?" : "&");
     std::string service = bearer->param_or_empty("service");
-    if (!service.empty()) {
-      url += "service=" + url_encode(service) + "&";
+    const std::string scope = "repository:" + repository + ":pull";
+    http::Response resp;
+    if (!options.identity_token.empty()) {
+      // OAuth2 refresh-token grant, as the Docker client does with an identity token.
+      http::Request post;
+      post.method = "POST";
+      post.url = realm;
+      post.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+      post.body = "grant_type=refresh_token&service=" + url_encode(service) +
+                  "&scope=" + url_encode(scope) + "&client_id=strata&refresh_token=" +
+                  url_encode(options.identity_token);
+      LOG_DEBUG("registry: exchanging the identity token for {} at {}", repository,
+                http::redact_url(realm));
+      TRY_ASSIGN(resp, client.fetch(post, 1u << 20));
+      if (resp.status == 404) {
+        LOG_DEBUG("registry: {} does not take POST (404); asking with GET", http::redact_url(realm));
+      }
     }
-    url += "scope=" + url_encode("repository:" + repository + ":pull");
-    http::Request req;
-    req.url = url;
-    if (!options.username.empty()) {
-      req.headers.emplace_back("Authorization",
-                               "Basic " + base64_encode(options.username + ":" + options.password));
+    if (options.identity_token.empty() || resp.status == 404) {
+      std::string url = realm + (realm.find('?') == std::string::npos ? "?" : "&");
+      if (!service.empty()) {
+        url += "service=" + url_encode(service) + "&";
+      }
+      url += "scope=" + url_encode(scope);
+      http::Request req;
+      req.url = url;
+      if (!options.username.empty()) {
+        req.headers.emplace_back(
+            "Authorization", "Basic " + base64_encode(options.username + ":" + options.password));
+      }
+      LOG_DEBUG("registry: fetching a token for {} from {}", repository, http::redact_url(realm));
+      TRY_ASSIGN(resp, client.fetch(req, 1u << 20));
     }
-    LOG_DEBUG("registry: fetching a token for {} from {}", repository, http::redact_url(realm));
-    TRY_ASSIGN(http::Response resp, client.fetch(req, 1u << 20));
     if (resp.status != 200) {
       return status_error(resp.status == 404 ? 401 : resp.status, what);
     }

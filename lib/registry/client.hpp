@@ -34,6 +34,10 @@ namespace strata::registry {
 struct RegistryOptions {
   std::string username;
   std::string password;
+  // An OAuth2 refresh token (Docker's `identitytoken`): a Bearer challenge is then answered with
+  // POST realm, form grant_type=refresh_token&service=..&scope=..&client_id=strata&refresh_token=..
+  // (GET realm as below when the POST is answered 404).
+  std::string identity_token;
   bool plain_http = false;                  // http:// instead of https://
   http::ClientOptions http;                 // timeouts, retries, CA file
   std::size_t stream_buffer = 4u << 20;     // bytes buffered between download and analysis
