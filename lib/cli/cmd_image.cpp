@@ -5,6 +5,7 @@
 #include <iostream>
 #include <optional>
 
+#include "cli/cache_dir.hpp"
 #include "cli/commands.hpp"
 #include "cli/on_demand.hpp"
 #include "cli/output.hpp"
@@ -37,6 +38,8 @@ struct ImageOptions {
   bool on_demand = false;  // run as the NeuVector scanner (see on_demand.cpp)
   std::string docker_host;
   std::string image_src = "docker,podman,registry";
+  std::string cache_dir;
+  bool no_cache = false;
 };
 
 // Reads the password from the first line of stdin (without its line end).
@@ -120,6 +123,7 @@ util::Status set_registry_target(const ImageOptions& o, scan::Options& opts) {
   opts.registry.plain_http = plain_http;
   opts.registry.http.retries = o.retries;
   opts.registry.http.ca_file = o.ca_cert;
+  opts.registry.metadata_cache_dir = metadata_cache_dir(o.cache_dir, o.no_cache);
   auto env_password = env("SCANNER_REGISTRY_PASSWORD");
   if (!o.username.empty()) {
     opts.registry.username = o.username;
@@ -339,6 +343,13 @@ Command add_image_command(CLI::App& app, const GlobalOptions& globals) {
                   "Where a bare image name is looked for, in order: docker, podman, registry")
       ->capture_default_str()
       ->envname("STRATA_IMAGE_SRC");
+  sub->add_option("--cache-dir", opts->cache_dir,
+                  "Cache directory; registry manifests and configs are kept in its manifests/ "
+                  "(default: $XDG_CACHE_HOME/strata)")
+      ->envname("STRATA_CACHE_DIR");
+  sub->add_flag("--no-cache", opts->no_cache,
+                "Neither read nor write the cache (manifests and configs are fetched every time)")
+      ->envname("STRATA_NO_CACHE");
   add_output_options(*sub, opts->output);
   sub->add_flag("--on-demand", opts->on_demand)->group("");  // set by the NeuVector forms
   return {sub, [opts, &globals] { return run_image(*opts, globals); }};

@@ -9,6 +9,7 @@
 #include "image/auth_challenge.hpp"
 #include "image/media_types.hpp"
 #include "http/pull_stream.hpp"
+#include "registry/metadata_cache.hpp"
 #include "util/hash.hpp"
 #include "util/log.hpp"
 
@@ -200,12 +201,17 @@ struct RegistryClient::Impl {
   std::string repository;
   RegistryOptions options;
   http::Client client;
+  MetadataCache cache;
   // "Bearer ..." / "Basic ..." once a challenge was answered
   std::shared_ptr<SharedAuthorization> authorization = std::make_shared<SharedAuthorization>();
   bool answered = false;  // a request got a non-401 answer (with `authorization` as it is)
 
   Impl(std::string h, std::string r, RegistryOptions o)
-      : host(std::move(h)), repository(std::move(r)), options(std::move(o)), client(options.http) {}
+      : host(std::move(h)),
+        repository(std::move(r)),
+        options(std::move(o)),
+        client(options.http),
+        cache(options.metadata_cache_dir) {}
 
   std::string base() const { return (options.plain_http ? "http://" : "https://") + host; }
   std::string display() const { return host + "/" + repository; }
@@ -228,9 +234,11 @@ struct RegistryClient::Impl {
 
   // GET with the auth dance: one re-authentication on 401.
   util::Result<http::Response> get(const std::string& path, http::Headers extra,
-                                   std::uint64_t max_body, const std::string& what) {
+                                   std::uint64_t max_body, const std::string& what,
+                                   const char* method = "GET") {
     for (int attempt = 0;; ++attempt) {
       http::Request req = make_request(path);
+      req.method = method;
       for (const auto& h : extra) {
         req.headers.push_back(h);
       }
@@ -248,10 +256,36 @@ struct RegistryClient::Impl {
     }
   }
 
+  // The digest a tag points at, from HEAD's Docker-Content-Digest; empty when the registry does
+  // not say (no header, or HEAD not answered 200): the caller then GETs the manifest.
+  util::Result<std::string> head_manifest_digest(const std::string& tag, const std::string& what) {
+    TRY_ASSIGN(http::Response resp, get("/v2/" + repository + "/manifests/" + tag,
+                                        {{"Accept", manifest_accept_header()}}, 0, what, "HEAD"));
+    auto header = resp.header("Docker-Content-Digest");
+    if (resp.status != 200 || !header || !util::parse_digest(*header)) {
+      LOG_DEBUG("registry: HEAD {} answered {} without a usable digest; fetching the manifest",
+                what, resp.status);
+      return std::string();
+    }
+    return *header;
+  }
+
   util::Result<std::string> fetch_manifest(const std::string& reference, std::string& media_type,
                                            std::string& digest) {
     const std::string sep = reference.rfind("sha256:", 0) == 0 ? "@" : ":";
     const std::string what = display() + sep + reference;
+    if (cache.enabled()) {
+      std::string known = reference;
+      if (sep == ":") {
+        TRY_ASSIGN(known, head_manifest_digest(reference, what));
+      }
+      if (auto body = known.empty() ? std::nullopt : cache.get(known, options.max_json_size)) {
+        LOG_DEBUG("registry: manifest {} of {} from the metadata cache", known, what);
+        digest = known;
+        media_type = image::sniff_media_type(*body);
+        return std::move(*body);
+      }
+    }
     TRY_ASSIGN(http::Response resp,
                get("/v2/" + repository + "/manifests/" + reference,
                    {{"Accept", manifest_accept_header()}}, options.max_json_size, what));
@@ -281,6 +315,7 @@ struct RegistryClient::Impl {
       return util::input_error("{}: manifest content has digest {} but the registry says {}", what,
                                digest, *header);
     }
+    cache.put(digest, resp.body);
     return std::move(resp.body);
   }
 };
@@ -366,6 +401,11 @@ util::Result<ResolvedManifest> RegistryClient::resolve(const std::string& refere
 
 util::Result<std::string> RegistryClient::fetch_blob(const image::Descriptor& desc) {
   const std::string what = display_name() + "@" + desc.digest;
+  if (auto cached = m_impl->cache.get(desc.digest, m_impl->options.max_json_size);
+      cached && (desc.size < 0 || static_cast<std::uint64_t>(desc.size) == cached->size())) {
+    LOG_DEBUG("registry: blob {} from the metadata cache", what);
+    return std::move(*cached);
+  }
   TRY_ASSIGN(http::Response resp, m_impl->get("/v2/" + m_impl->repository + "/blobs/" + desc.digest,
                                               {}, m_impl->options.max_json_size, what));
   if (resp.status != 200) {
@@ -379,6 +419,7 @@ util::Result<std::string> RegistryClient::fetch_blob(const image::Descriptor& de
   if (actual != desc.digest) {
     return util::input_error("{}: blob does not match its digest (sha256 is {})", what, actual);
   }
+  m_impl->cache.put(desc.digest, resp.body);
   return std::move(resp.body);
 }
 

@@ -42,6 +42,11 @@ struct RegistryOptions {
   http::ClientOptions http;                 // timeouts, retries, CA file
   std::size_t stream_buffer = 4u << 20;     // bytes buffered between download and analysis
   std::uint64_t max_json_size = 16u << 20;  // manifests and configs
+  // Manifests and configs kept by digest (registry/metadata_cache.hpp); empty: no cache. With
+  // it, a tag is first asked with HEAD (Docker-Content-Digest; GET when the registry does not
+  // send it) and a cached manifest is not downloaded again; a digest-pinned reference needs no
+  // manifest request at all when cached.
+  std::string metadata_cache_dir;
 };
 
 // A manifest resolved for one platform: the manifest's own digest (what a pinned reference
@@ -77,7 +82,8 @@ class RegistryClient {
   util::Result<ResolvedManifest> resolve(const std::string& reference,
                                          const image::Platform& platform);
 
-  // A small blob (a config) in memory, sha256 and size verified against `desc`.
+  // A small blob (a config) in memory, sha256 and size verified against `desc` (from the
+  // metadata cache when there).
   util::Result<std::string> fetch_blob(const image::Descriptor& desc);
 
   // A blob as a stream, never written to disk: the transfer runs on a producer thread into a

@@ -5,6 +5,8 @@ set -euo pipefail
 : "${TESTDATA:?TESTDATA must point at testdata/}"
 WORK=$(mktemp -d /tmp/strata-golden.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
+# strata's cache (registry manifests and configs) stays in $WORK, never in the user's ~/.cache
+export STRATA_CACHE_DIR="$WORK/cache"
 failures=0
 checks=0
 
