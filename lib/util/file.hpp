@@ -19,6 +19,11 @@ Status write_file_atomic(const std::string& path, std::string_view content);
 // Creates `path` and its parents (like mkdir -p).
 Status make_dirs(const std::string& path);
 
+// The user's cache base: $XDG_CACHE_HOME when it is an absolute path, else $HOME/.cache (the
+// passwd entry's home when HOME is unset, /tmp as a last resort). strata's own directories are
+// below it ("<base>/strata/...").
+std::string user_cache_home();
+
 bool is_directory(const std::string& path);
 bool is_regular_file(const std::string& path);
 

@@ -1,6 +1,5 @@
 #include "vulndb/database.hpp"
 
-#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -293,18 +292,7 @@ std::string default_db_dir() {
   if (const char* d = std::getenv("STRATA_DB_DIR"); d != nullptr && *d != '\0') {
     return d;
   }
-  if (const char* x = std::getenv("XDG_CACHE_HOME"); x != nullptr && *x == '/') {
-    return std::string(x) + "/strata/db";
-  }
-  std::string home;
-  if (const char* h = std::getenv("HOME"); h != nullptr && *h != '\0') {
-    home = h;
-  } else if (const passwd* pw = ::getpwuid(::getuid()); pw != nullptr && pw->pw_dir != nullptr) {
-    home = pw->pw_dir;
-  } else {
-    home = "/tmp";
-  }
-  return home + "/.cache/strata/db";
+  return util::user_cache_home() + "/strata/db";
 }
 
 }  // namespace strata::vulndb

@@ -14,36 +14,11 @@ done
 img="$TESTDATA/images"
 TOKEN_SERVER="$(cd "$(dirname "${BASH_SOURCE[0]}")/../support" && pwd)/token_server.py"
 
-# start_registry_with NAME EXTRA_YAML [DATA_DIR]: starts a registry with EXTRA_YAML appended to
-# its config (top-level sections such as auth:), storage in DATA_DIR (default $WORK/NAME/data,
-# several registries may share one), log in $WORK/NAME/log.txt; sets $port.
+# start_registry_with NAME EXTRA_YAML [DATA_DIR]: a registry with EXTRA_YAML appended to its
+# config (top-level sections such as auth:) and its storage in DATA_DIR (several registries may
+# share one); sets $port.
 start_registry_with() {
-  local d="$WORK/$1" data=${3:-$WORK/$1/data}
-  mkdir -p "$d" "$data"
-  cat > "$d/config.yml" << YAML
-version: 0.1
-log:
-  level: info
-storage:
-  filesystem:
-    rootdirectory: $data
-http:
-  addr: 127.0.0.1:0
-  secret: strata-test
-$2
-YAML
-  docker-registry serve "$d/config.yml" > "$d/log.txt" 2>&1 &
-  registry_pids+=($!)
-  port=""
-  for _ in $(seq 1 250); do
-    port=$(grep -oE 'listening on 127.0.0.1:[0-9]+' "$d/log.txt" 2> /dev/null | head -1 | sed 's/.*://') || true
-    [[ -n $port ]] && break
-    sleep 0.02
-  done
-  if [[ -z $port ]]; then
-    echo "FAIL: registry $1 did not start: $(head -c 600 "$d/log.txt")" >&2
-    exit 1
-  fi
+  start_registry "$1" "" "" "$2" "${3:-}"
 }
 
 # start_token_server NAME ARGS...: starts token_server.py (log $WORK/NAME.log, issued tokens

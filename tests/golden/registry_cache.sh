@@ -7,7 +7,7 @@
 source "$(dirname "$0")/lib.bash"
 source "$(dirname "$0")/registry_auth_lib.bash"
 
-REGISTRY_STORAGE_DELETE_ENABLED=true start_registry_with open ""
+REGISTRY_STORAGE_DELETE_ENABLED=true REGISTRY_LOG_ACCESSLOG_DISABLED=false start_registry_with open ""
 reg="127.0.0.1:$port"
 log="$WORK/open/log.txt"
 push upgrade "$reg/strata/alpine:upgrade"

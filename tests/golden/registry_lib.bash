@@ -1,5 +1,6 @@
 # Helpers for golden tests that run the real CNCF Distribution registry (sourced after lib.bash):
-# start_registry NAME [htpasswd-file] [tls-cert-prefix] starts one on 127.0.0.1 and sets $port;
+# start_registry NAME [htpasswd-file] [tls-cert-prefix] [extra top-level YAML] [storage dir]
+# starts one on 127.0.0.1 and sets $port;
 # push_oci SRC DEST [skopeo args] copies an image into it. Every registry started is stopped,
 # and $WORK removed, on exit.
 for tool in docker-registry skopeo jq; do
@@ -21,8 +22,8 @@ registry_cleanup() {
 trap registry_cleanup EXIT
 
 start_registry() {
-  local d="$WORK/$1"
-  mkdir -p "$d/data"
+  local d="$WORK/$1" data=${5:-$WORK/$1/data}
+  mkdir -p "$d" "$data"
   cat > "$d/config.yml" <<YAML
 version: 0.1
 log:
@@ -31,7 +32,7 @@ log:
     disabled: true
 storage:
   filesystem:
-    rootdirectory: $d/data
+    rootdirectory: $data
 http:
   addr: 127.0.0.1:0
   secret: strata-test
@@ -41,6 +42,9 @@ YAML
   fi
   if [[ -n ${3:-} ]]; then  # TLS: $3.crt / $3.key
     printf '  tls:\n    certificate: %s.crt\n    key: %s.key\n' "$3" "$3" >> "$d/config.yml"
+  fi
+  if [[ -n ${4:-} ]]; then
+    printf '%s\n' "$4" >> "$d/config.yml"
   fi
   docker-registry serve "$d/config.yml" > "$d/log.txt" 2>&1 &
   registry_pids+=($!)
