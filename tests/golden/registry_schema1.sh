@@ -40,6 +40,11 @@ expect_same "created_by" "$WORK/want_created" "$WORK/got_created"
 
 expect_rc 0 "$STRATA" image "$reg/strata/alpine@$digest" --insecure --packages-only --format json
 packages "$img/expected/alpine-upgrade.tsv"
+# the metadata cache keeps the payload under the payload's digest: a rescan finds it by HEAD
+expect_rc 0 "$STRATA" --log-level debug image "$reg/strata/alpine:v1" --insecure --packages-only --format json
+packages "$img/expected/alpine-upgrade.tsv"
+grep -q "manifest $digest of $reg/strata/alpine:v1 from the metadata cache" "$WORK/err" && pass \
+  || fail "schema 1 rescan did not use the cache: $(grep -i cache "$WORK/err")"
 # a wrong pinned digest is refused
 expect_rc 3 "$STRATA" image "$reg/strata/alpine@sha256:$(printf x | sha256sum | cut -c1-64)" --insecure --packages-only
 expect_one_line_error "unknown digest"
