@@ -122,11 +122,11 @@ util::Result<Schema1Manifest> parse_schema1_manifest(std::string_view payload) {
       return util::input_error("schema 1 manifest: fsLayers[{}] has an invalid blobSum '{}'", i,
                                layer.digest);
     }
-    json compat = h.is_object() ? json::parse(string_member(h, "v1Compatibility"), nullptr, false)
-                                : json();
+    json compat =
+        h.is_object() ? json::parse(string_member(h, "v1Compatibility"), nullptr, false) : json();
     if (!compat.is_object()) {
-      return util::input_error("schema 1 manifest: history[{}].v1Compatibility is not a JSON object",
-                               i);
+      return util::input_error(
+          "schema 1 manifest: history[{}].v1Compatibility is not a JSON object", i);
     }
     if (auto t = compat.find("throwaway"); t != compat.end() && t->is_boolean()) {
       layer.throwaway = t->get<bool>();

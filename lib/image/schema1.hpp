@@ -28,7 +28,7 @@
 namespace strata::image {
 
 struct Schema1Layer {
-  std::string digest;  // fsLayers[].blobSum
+  std::string digest;      // fsLayers[].blobSum
   bool throwaway = false;  // v1Compatibility.throwaway: an empty layer that is not applied
   std::string created_by;  // container_config.Cmd joined with spaces
 };

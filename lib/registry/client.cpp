@@ -5,10 +5,10 @@
 #include <cctype>
 #include <mutex>
 
+#include "http/pull_stream.hpp"
 #include "http/url.hpp"
 #include "image/auth_challenge.hpp"
 #include "image/media_types.hpp"
-#include "http/pull_stream.hpp"
 #include "registry/metadata_cache.hpp"
 #include "util/hash.hpp"
 #include "util/log.hpp"
@@ -119,13 +119,14 @@ util::Result<std::string> answer_challenge(http::Client& client,
       post.url = realm;
       post.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
       post.body = "grant_type=refresh_token&service=" + url_encode(service) +
-                  "&scope=" + url_encode(scope) + "&client_id=strata&refresh_token=" +
-                  url_encode(options.identity_token);
+                  "&scope=" + url_encode(scope) +
+                  "&client_id=strata&refresh_token=" + url_encode(options.identity_token);
       LOG_DEBUG("registry: exchanging the identity token for {} at {}", repository,
                 http::redact_url(realm));
       TRY_ASSIGN(resp, client.fetch(post, 1u << 20));
       if (resp.status == 404) {
-        LOG_DEBUG("registry: {} does not take POST (404); asking with GET", http::redact_url(realm));
+        LOG_DEBUG("registry: {} does not take POST (404); asking with GET",
+                  http::redact_url(realm));
       }
     }
     if (options.identity_token.empty() || resp.status == 404) {
@@ -173,8 +174,8 @@ util::Result<std::string> answer_challenge(http::Client& client,
 std::string manifest_accept_header() {
   // Schema 1 last: registries that hold schema 2 serve it when it is accepted (distribution
   // converts to schema 1 only for clients that do not accept schema 2).
-  return fmt::format("{}, {}, {}, {}, {}, {}", image::k_oci_manifest,
-                     image::k_oci_index, image::k_docker_manifest, image::k_docker_manifest_list,
+  return fmt::format("{}, {}, {}, {}, {}, {}", image::k_oci_manifest, image::k_oci_index,
+                     image::k_docker_manifest, image::k_docker_manifest_list,
                      image::k_docker_manifest_v1_signed, image::k_docker_manifest_v1);
 }
 
@@ -232,7 +233,7 @@ struct RegistryClient::Impl {
     return req;
   }
 
-  // GET with the auth dance: one re-authentication on 401.
+  // GET (or `method`) with the auth dance: one re-authentication on 401.
   util::Result<http::Response> get(const std::string& path, http::Headers extra,
                                    std::uint64_t max_body, const std::string& what,
                                    const char* method = "GET") {
@@ -438,9 +439,9 @@ util::Result<std::unique_ptr<util::InputStream>> RegistryClient::open_blob(
     }
   }
   http::Request req = m_impl->make_request("/v2/" + m_impl->repository + "/blobs/" + desc.digest);
-  http::Producer producer = [req, what, desc, repository = m_impl->repository,
-                             options = m_impl->options, shared = m_impl->authorization](
-                                const http::PushSink& sink) mutable -> util::Status {
+  http::Producer producer =
+      [req, what, desc, repository = m_impl->repository, options = m_impl->options,
+       shared = m_impl->authorization](const http::PushSink& sink) mutable -> util::Status {
     http::Client client(options.http);
     util::Sha256 hash;
     std::uint64_t size = 0;

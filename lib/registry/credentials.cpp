@@ -51,8 +51,7 @@ util::Result<std::optional<image::Credential>> run_helper(const image::Credentia
     return util::input_error("credential helper {} failed for {} (exit {}){}{}", program, domain,
                              run->exit_code, why.empty() ? "" : ": ", why);
   }
-  TRY_ASSIGN(image::Credential credential,
-             image::parse_helper_output(run->out, source.helper));
+  TRY_ASSIGN(image::Credential credential, image::parse_helper_output(run->out, source.helper));
   return std::optional<image::Credential>(std::move(credential));
 }
 
@@ -98,9 +97,10 @@ util::Status apply_docker_credentials(const std::string& domain, RegistryOptions
     out.username = credential.username;
     out.password = credential.password;
   } else {
-    LOG_WARN("{}: only a registry token is stored for {}, which is not supported; pulling "
-             "anonymously",
-             *path, domain);
+    LOG_WARN(
+        "{}: only a registry token is stored for {}, which is not supported; pulling "
+        "anonymously",
+        *path, domain);
   }
   return {};
 }

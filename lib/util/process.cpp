@@ -144,8 +144,9 @@ Result<ProcessResult> run_process(const std::vector<std::string>& argv, std::str
       }
       ssize_t got = ::read(fd, buffer, sizeof buffer);
       if (got > 0) {
-        std::size_t keep = std::min<std::size_t>(static_cast<std::size_t>(got),
-                                                 options.max_output - std::min(options.max_output, sink.size()));
+        std::size_t keep =
+            std::min<std::size_t>(static_cast<std::size_t>(got),
+                                  options.max_output - std::min(options.max_output, sink.size()));
         sink.append(buffer, keep);
       } else if (got == 0 || errno != EINTR) {
         open = false;
@@ -154,8 +155,8 @@ Result<ProcessResult> run_process(const std::vector<std::string>& argv, std::str
     drain(out_i, out_read.get(), out_open, result.out);
     drain(err_i, err_read.get(), err_open, result.err);
     if (in_i >= 0 && fds[in_i].revents != 0) {
-      ssize_t sent = ::send(in_parent.get(), input.data() + written, input.size() - written,
-                            MSG_NOSIGNAL);
+      ssize_t sent =
+          ::send(in_parent.get(), input.data() + written, input.size() - written, MSG_NOSIGNAL);
       if (sent > 0) {
         written += static_cast<std::size_t>(sent);
       }
@@ -185,8 +186,10 @@ std::optional<std::string> find_on_path(std::string_view name, std::string_view 
   std::size_t start = 0;
   for (;;) {
     std::size_t colon = path_env.find(':', start);
-    std::string_view dir = path_env.substr(start, colon == std::string_view::npos ? colon : colon - start);
-    std::string candidate = (dir.empty() ? std::string(".") : std::string(dir)) + "/" + std::string(name);
+    std::string_view dir =
+        path_env.substr(start, colon == std::string_view::npos ? colon : colon - start);
+    std::string candidate =
+        (dir.empty() ? std::string(".") : std::string(dir)) + "/" + std::string(name);
     struct stat st {};
     if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
         ::access(candidate.c_str(), X_OK) == 0) {

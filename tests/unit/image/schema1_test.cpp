@@ -32,7 +32,8 @@ std::string b64url(std::string_view in) {
 
 const std::string k_a = "sha256:" + std::string(64, 'a');
 const std::string k_b = "sha256:" + std::string(64, 'b');
-const std::string k_empty = "sha256:a3ed95caeb02ffe68cdd9fd84406680ae93d633cb16422d00e8a7c22955b46d4";
+const std::string k_empty =
+    "sha256:a3ed95caeb02ffe68cdd9fd84406680ae93d633cb16422d00e8a7c22955b46d4";
 
 // An unsigned schema 1 payload: fsLayers top-first (a throwaway empty layer on top, then b, a).
 std::string payload() {
@@ -57,9 +58,12 @@ std::string sign(const std::string& p, const std::string& tail_override = {}) {
   auto cut = p.rfind("\n}");
   REQUIRE(cut != std::string::npos);
   std::string tail = tail_override.empty() ? p.substr(cut) : tail_override;
-  std::string prot = b64url(fmt::format(R"({{"formatLength":{},"formatTail":"{}","time":"2026-01-01T00:00:00Z"}})",
-                                        cut, b64url(tail)));
-  return p.substr(0, cut) + ",\n   \"signatures\": [{\"header\": {\"alg\": \"ES256\"}, \"signature\": \"c2ln\", \"protected\": \"" +
+  std::string prot =
+      b64url(fmt::format(R"({{"formatLength":{},"formatTail":"{}","time":"2026-01-01T00:00:00Z"}})",
+                         cut, b64url(tail)));
+  return p.substr(0, cut) +
+         ",\n   \"signatures\": [{\"header\": {\"alg\": \"ES256\"}, \"signature\": \"c2ln\", "
+         "\"protected\": \"" +
          prot + "\"}]" + p.substr(cut);
 }
 
@@ -131,7 +135,8 @@ TEST_CASE("schema 1: malformed documents are one-line input errors") {
   // a protected header whose formatLength runs past the document
   std::string bad = sign(p);
   auto pos = bad.find("\"protected\": \"") + 14;
-  bad.replace(pos, bad.find('"', pos) - pos, b64url(R"({"formatLength":99999999,"formatTail":"fQ"})"));
+  bad.replace(pos, bad.find('"', pos) - pos,
+              b64url(R"({"formatLength":99999999,"formatTail":"fQ"})"));
   check_error(image::schema1_payload(bad), "formatLength");
   // two signatures that cover different payloads
   auto two = nlohmann::json::parse(sign(p));

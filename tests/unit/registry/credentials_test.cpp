@@ -68,7 +68,8 @@ TEST_CASE("credentials: a helper that hangs or prints garbage is an error") {
   registry::RegistryOptions o;
   auto st = registry::apply_docker_credentials("reg.example", o, home.env());
   REQUIRE_FALSE(st);
-  CHECK_THAT(st.error().message, Catch::Contains("docker-credential-slow did not finish within 500 ms"));
+  CHECK_THAT(st.error().message,
+             Catch::Contains("docker-credential-slow did not finish within 500 ms"));
 
   home.config(R"({"credsStore":"garbage"})");
   home.helper("garbage", "echo '{\"Username\": \"u\", \"Secret\": \"topsecret\"'");

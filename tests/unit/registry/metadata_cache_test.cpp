@@ -54,7 +54,8 @@ TEST_CASE("metadata cache: content-addressed files, verified on every read") {
 }
 
 TEST_CASE("metadata cache: a registry without Docker-Content-Digest on HEAD is asked with GET") {
-  const std::string config = R"({"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}})";
+  const std::string config =
+      R"({"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}})";
   const std::string manifest =
       R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":")" +
       digest_of(config) + R"(","size":)" + std::to_string(config.size()) + R"(},"layers":[]})";

@@ -19,7 +19,8 @@ using nlohmann::json;
 namespace {
 
 const std::string k_layout = test::k_images + "/oci-alpine";
-const std::string k_empty = "sha256:a3ed95caeb02ffe68cdd9fd84406680ae93d633cb16422d00e8a7c22955b46d4";
+const std::string k_empty =
+    "sha256:a3ed95caeb02ffe68cdd9fd84406680ae93d633cb16422d00e8a7c22955b46d4";
 
 std::string read_blob(const std::string& digest) {
   std::ifstream in(k_layout + "/blobs/sha256/" + digest.substr(7), std::ios::binary);
@@ -47,7 +48,7 @@ json upgrade_as_schema1() {
       created_by.push_back(h.value("created_by", ""));
     }
   }
-  json doc = {{"schemaVersion", 1}, {"name", "strata/old"}, {"tag", "v1"},
+  json doc = {{"schemaVersion", 1},      {"name", "strata/old"},      {"tag", "v1"},
               {"architecture", "amd64"}, {"fsLayers", json::array()}, {"history", json::array()}};
   doc["fsLayers"].push_back({{"blobSum", k_empty}});
   doc["history"].push_back(
