@@ -1,0 +1,162 @@
+#include "cache/index.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <ctime>
+
+#include "util/hash.hpp"
+#include "util/time.hpp"
+
+namespace strata::cache {
+namespace {
+
+constexpr std::string_view k_layer_suffix = "_layer_file";
+
+bool is_diff_id(std::string_view s) {
+  return util::parse_digest(s).ok();
+}
+
+}  // namespace
+
+std::uint64_t Index::total_size() const {
+  std::uint64_t total = 0;
+  for (const auto& [key, e] : records) {
+    total += e.size;
+  }
+  return total;
+}
+
+void Index::erase(const std::string& diff_id) {
+  records.erase(diff_id);
+  std::erase_if(aliases, [&](const auto& kv) { return kv.second == diff_id; });
+}
+
+std::string layer_id(std::string_view diff_id) {
+  return std::string(diff_id) + std::string(k_layer_suffix);
+}
+
+std::optional<std::string> diff_id_of_layer_id(std::string_view name) {
+  if (!name.ends_with(k_layer_suffix)) {
+    return std::nullopt;
+  }
+  name.remove_suffix(k_layer_suffix.size());
+  if (!is_diff_id(name)) {
+    return std::nullopt;
+  }
+  return std::string(name);
+}
+
+std::string format_time(TimePoint t) {
+  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+  std::int64_t secs = ns / 1'000'000'000;
+  std::int64_t frac = ns % 1'000'000'000;
+  if (frac < 0) {
+    frac += 1'000'000'000;
+    --secs;
+  }
+  std::time_t tt = static_cast<std::time_t>(secs);
+  std::tm tm{};
+  ::gmtime_r(&tt, &tm);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:09}Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+}
+
+std::optional<TimePoint> parse_time(std::string_view text) {
+  auto secs = util::parse_rfc3339(text);
+  if (!secs || text.size() < 20) {
+    return std::nullopt;
+  }
+  std::int64_t frac_ns = 0;
+  if (text[19] == '.') {
+    std::size_t i = 20;
+    std::int64_t scale = 100'000'000;
+    for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+      if (scale == 0) {
+        return std::nullopt;  // more than nine digits
+      }
+      frac_ns += (text[i] - '0') * scale;
+      scale /= 10;
+    }
+  }
+  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(
+      std::chrono::seconds(*secs) + std::chrono::nanoseconds(frac_ns)));
+}
+
+std::string serialize_index(const Index& index) {
+  nlohmann::json records = nlohmann::json::object();
+  for (const auto& [diff_id, e] : index.records) {
+    std::string id = layer_id(diff_id);
+    records[id] = {{"layer_id", id},
+                   {"size", e.size},
+                   {"reference_count", e.reference_count},
+                   {"last_referred", format_time(e.last_referred)},
+                   {"analyzer_version", e.analyzer_version}};
+  }
+  nlohmann::json j{
+      {"cache_records", std::move(records)},  {"aliases", index.aliases},
+      {"cache_hits", index.cache_hits},       {"cache_misses", index.cache_misses},
+      {"record_count", index.records.size()}, {"record_total_size", index.total_size()},
+      {"cache_max_size", index.max_size}};
+  return j.dump() + "\n";
+}
+
+util::Result<Index> parse_index(std::string_view text) {
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    return util::input_error("index is not a JSON object");
+  }
+  auto uint_field = [&](const nlohmann::json& o, const char* name, std::uint64_t& out) {
+    auto it = o.find(name);
+    if (it == o.end() || !it->is_number_unsigned()) {
+      return false;
+    }
+    out = it->get<std::uint64_t>();
+    return true;
+  };
+  Index index;
+  std::uint64_t count = 0, total = 0;
+  if (!uint_field(j, "cache_hits", index.cache_hits) ||
+      !uint_field(j, "cache_misses", index.cache_misses) || !uint_field(j, "record_count", count) ||
+      !uint_field(j, "record_total_size", total) ||
+      !uint_field(j, "cache_max_size", index.max_size)) {
+    return util::input_error("index counters missing");
+  }
+  auto records = j.find("cache_records");
+  auto aliases = j.find("aliases");
+  if (records == j.end() || !records->is_object() || aliases == j.end() || !aliases->is_object()) {
+    return util::input_error("index records missing");
+  }
+  for (const auto& [id, r] : records->items()) {
+    auto diff_id = diff_id_of_layer_id(id);
+    IndexEntry e;
+    if (!diff_id || !r.is_object() || !uint_field(r, "size", e.size) ||
+        !uint_field(r, "reference_count", e.reference_count)) {
+      return util::input_error("bad index record {}", id);
+    }
+    auto last = r.find("last_referred");
+    auto analyzer = r.find("analyzer_version");
+    if (last == r.end() || !last->is_string() || analyzer == r.end() || !analyzer->is_string()) {
+      return util::input_error("bad index record {}", id);
+    }
+    auto t = parse_time(last->get<std::string>());
+    if (!t) {
+      return util::input_error("bad time in index record {}", id);
+    }
+    e.last_referred = *t;
+    e.analyzer_version = analyzer->get<std::string>();
+    index.records.emplace(std::move(*diff_id), std::move(e));
+  }
+  for (const auto& [alias, target] : aliases->items()) {
+    if (!is_diff_id(alias) || !target.is_string() ||
+        index.records.count(target.get<std::string>()) == 0) {
+      return util::input_error("bad index alias {}", alias);
+    }
+    index.aliases.emplace(alias, target.get<std::string>());
+  }
+  if (count != index.records.size() || total != index.total_size()) {
+    return util::input_error("index counters do not match its records");
+  }
+  return index;
+}
+
+}  // namespace strata::cache

@@ -1,0 +1,150 @@
+#pragma once
+// The persistent layer cache: one record per layer analysis, shared by every strata process on
+// a node through one local directory. A hit costs no download and no decompression of the
+// layer; vulnerabilities are matched fresh, so a database update never invalidates the cache.
+//
+// Directory layout (names from the NeuVector scanner's /tmp/images/caches):
+//   version       {"version":1,"description":...}; older (or missing with data present) ->
+//                 records wiped and rebuilt; newer -> the cache is bypassed with a warning
+//   lock          empty; every index read-modify-write holds an exclusive flock on it
+//   cacher.json   the index (cache/index.hpp), replaced by temp file + rename, never in place
+//   ref/sha256:<diff_id hex>_layer_file   one record per layer (cache/record.hpp)
+//   ref/.tmp-<lease id>.XXXXXX            a record being written (renamed into place)
+//   leases/<pid>-<random>                 one per open LayerCache: flock'ed by its process for
+//                                         its lifetime; lists the diff_ids that process uses
+//
+// Concurrency: any number of processes (and LayerCache objects) may use one directory at once.
+// Each operation takes the flock on `lock`, re-reads the index, changes it, and renames a new
+// index into place before unlocking, so counters are never lost. A process killed at any instant
+// leaves temp files or unindexed records, which the next open() sweeps. Records hit or stored by
+// a live process are never evicted by anyone (its lease file is locked; a lease file whose lock
+// can be taken belongs to a dead process and is removed). Nothing is fsync'ed: a power loss may
+// leave a damaged index or record, which is rebuilt or discarded like any other damage.
+// The directory must be on a local file system: flock is unreliable on NFS.
+//
+// Damage is never fatal and never trusted: a record that is truncated, fails its checksum or
+// signature, or was written by another analyzer version is deleted and counted as a miss; an
+// index that does not parse is rebuilt from the record files (counters restart at 0).
+//
+// One LayerCache may be used from several threads (an internal mutex serialises calls).
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cache/index.hpp"
+#include "layer/analyze.hpp"
+#include "util/result.hpp"
+
+namespace strata::cache {
+
+inline constexpr int k_cache_format_version = 1;
+
+struct CacheOptions {
+  std::string dir;
+  // Cap on the bytes of record files (the index and temp files are not counted). When a store
+  // takes the total over it, least-recently-referred records not in use are evicted down to
+  // low_water_percent of it. 0: no cap known, store() refuses (used by `strata cache`).
+  std::uint64_t max_bytes = 0;
+  unsigned low_water_percent = 90;
+  // Part of the key: a record written by another analyzer version is a miss (and is deleted).
+  std::string analyzer_version;
+  // If set, records are signed with HMAC-SHA256 under this key, and unsigned or wrongly signed
+  // records are discarded. Without it, records are checked by checksum only.
+  std::optional<std::string> hmac_key;
+  // The time used for last_referred and --older-than; system_clock::now if empty.
+  std::function<TimePoint()> clock;
+};
+
+struct Stats {
+  std::string dir;
+  bool bypassed = false;  // newer format version: nothing was read or written
+  std::uint64_t cache_hits = 0, cache_misses = 0, record_count = 0, record_total_size = 0;
+  std::uint64_t max_size = 0;  // the cap of the last process that wrote the index (0: unknown)
+};
+
+struct RecordInfo {
+  std::string layer_id;  // "sha256:<diff_id hex>_layer_file"
+  std::uint64_t size = 0;
+  std::uint64_t reference_count = 0;
+  TimePoint last_referred{};
+};
+
+struct CacheData {
+  std::uint64_t cache_hits = 0, cache_misses = 0, record_total_size = 0;
+  std::vector<RecordInfo> records;  // sorted by layer_id
+};
+
+struct PruneResult {
+  std::uint64_t removed = 0, removed_bytes = 0;
+  std::uint64_t kept_in_use = 0;  // records that matched but are leased by a live process
+  std::uint64_t remaining = 0, remaining_bytes = 0;
+};
+
+class LayerCache {
+ public:
+  // Creates `dir` (and ref/, leases/, lock, version) if missing, takes this process's lease,
+  // and sweeps what killed processes left behind. A newer format version gives a bypassed cache
+  // (bypassed() == true, one warning): every call then succeeds without touching the directory.
+  // Fails (input error) if the directory cannot be created or locked.
+  static util::Result<LayerCache> open(const CacheOptions& options);
+
+  LayerCache(LayerCache&&) noexcept;
+  LayerCache& operator=(LayerCache&&) noexcept;
+  ~LayerCache();  // drops this process's lease
+
+  bool bypassed() const;
+  const std::string& dir() const;
+
+  // Looks a layer up by diff_id or by a compressed digest stored as an alias
+  // ("sha256:<hex>"; anything else is a usage error). A hit returns the analysis, counts
+  // cache_hits, increments the record's reference_count, sets last_referred to now and leases
+  // the record to this process. Anything else is a miss (cache_misses): absent, or a record
+  // that is damaged, unsigned or from another analyzer version (deleted, with a warning).
+  // Fails only if the lock cannot be taken or the index cannot be written.
+  util::Result<std::optional<layer::LayerAnalysis>> lookup(std::string_view diff_id_or_digest);
+
+  // Stores `analysis` under its diff_id, with `alias` (its compressed digest; may be empty) and
+  // analysis.digest as aliases, and leases it. Evicts as described in CacheOptions::max_bytes;
+  // if the records in use alone leave no room, or the record is larger than the cap, the
+  // record is not stored (a warning, not an error). An existing record for the same diff_id
+  // and analyzer version is kept (only the aliases are added). Errors (disk full, lock
+  // failure) are for the caller to log: the scan goes on without the cache.
+  util::Status store(const layer::LayerAnalysis& analysis, std::string_view alias);
+
+  // Counters and totals from the index (read under the lock).
+  util::Result<Stats> stats() const;
+  // Every record, NeuVector's `cache_data` shape.
+  util::Result<CacheData> data() const;
+  // Removes records not in use: those last referred longer than `older_than` ago, then least
+  // recently referred ones until the total is <= max_bytes.
+  util::Result<PruneResult> prune(std::optional<std::uint64_t> max_bytes,
+                                  std::optional<std::chrono::seconds> older_than);
+  // Removes every record not in use and resets the counters.
+  util::Result<PruneResult> clear();
+
+  // Gives up this process's leases (e.g. between two scans of a long-running scanner).
+  void release_leases();
+  // Warnings gathered so far (discarded records, rebuilt index, bypassed cache, records not
+  // stored); the caller logs or reports them.
+  std::vector<std::string> take_warnings();
+  // How many damaged or unverifiable records this object has deleted.
+  std::uint64_t discarded_records() const;
+
+ private:
+  struct Impl;
+  explicit LayerCache(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> m_impl;
+};
+
+// The default cache directory: $STRATA_CACHE_DIR if set; else /tmp/images/caches in
+// SCANNER_ON_DEMAND mode (`on_demand`); else $XDG_CACHE_HOME/strata/layers (absolute only);
+// else $HOME/.cache/strata/layers.
+std::string default_cache_dir(bool on_demand = false);
+
+}  // namespace strata::cache
