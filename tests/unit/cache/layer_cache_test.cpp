@@ -1,0 +1,539 @@
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "cache/index.hpp"
+#include "cache/layer_cache.hpp"
+#include "cache_check.hpp"
+#include "synthetic_layer.hpp"
+
+using namespace strata;
+using namespace strata::cache;
+using namespace strata::cache::testing;
+namespace fs = std::filesystem;
+
+namespace {
+
+CacheOptions options(const TempDir& dir, const ManualClock& clock,
+                     std::uint64_t max_bytes = 1 << 30) {
+  CacheOptions o;
+  o.dir = dir.path;
+  o.max_bytes = max_bytes;
+  o.analyzer_version = "test-1";
+  o.clock = clock.fn();
+  return o;
+}
+
+LayerCache open_cache(const CacheOptions& o) {
+  auto c = LayerCache::open(o);
+  REQUIRE(c);
+  return std::move(*c);
+}
+
+// Hit with exactly the stored analysis (a wrong hit fails the test).
+bool hits(LayerCache& cache, unsigned n, const std::string& name = "") {
+  auto r = cache.lookup(name.empty() ? synthetic_diff_id(n) : name);
+  REQUIRE(r);
+  if (!r->has_value()) {
+    return false;
+  }
+  REQUIRE(same_layer(**r, synthetic_layer(n)));
+  return true;
+}
+
+std::string record_file(const TempDir& dir, unsigned n) {
+  return dir.path + "/ref/" + layer_id(synthetic_diff_id(n));
+}
+
+std::uint64_t file_size(const std::string& path) {
+  return fs::file_size(path);
+}
+
+}  // namespace
+
+TEST_CASE("store then lookup: hits, misses, aliases and NeuVector's layout") {
+  TempDir dir;
+  ManualClock clock;
+  auto cache = open_cache(options(dir, clock));
+  CHECK(fs::exists(dir.path + "/version"));
+  CHECK(fs::exists(dir.path + "/lock"));
+  CHECK(slurp(dir.path + "/version").find("\"version\":1") != std::string::npos);
+
+  CHECK_FALSE(hits(cache, 1));
+  REQUIRE(cache.store(synthetic_layer(1), synthetic_digest(1)));
+  CHECK(fs::exists(record_file(dir, 1)));
+  CHECK(hits(cache, 1));
+  CHECK(hits(cache, 1, synthetic_digest(1)));  // by compressed digest
+  const std::string recompressed = "sha256:" + std::string(64, 'e');
+  REQUIRE(cache.store(synthetic_layer(1), recompressed));  // same layer, new alias
+  CHECK(hits(cache, 1, recompressed));
+  CHECK_FALSE(hits(cache, 2, synthetic_digest(2)));
+
+  auto s = cache.stats();
+  REQUIRE(s);
+  CHECK(s->cache_hits == 3);
+  CHECK(s->cache_misses == 2);
+  CHECK(s->record_count == 1);
+  CHECK(s->record_total_size == file_size(record_file(dir, 1)));
+  CHECK(s->max_size == 1 << 30);
+
+  auto d = cache.data();
+  REQUIRE(d);
+  REQUIRE(d->records.size() == 1);
+  CHECK(d->records[0].layer_id == synthetic_diff_id(1) + "_layer_file");
+  CHECK(d->records[0].reference_count == 3);
+
+  auto j = nlohmann::json::parse(slurp(dir.path + "/cacher.json"));
+  auto& rec = j["cache_records"][synthetic_diff_id(1) + "_layer_file"];
+  CHECK(rec["reference_count"] == 3);
+  CHECK(rec["last_referred"] == "2026-01-01T00:00:00.000000000Z");
+  CHECK(j["aliases"][recompressed] == synthetic_diff_id(1));
+  CHECK(consistency_problem(dir.path).empty());
+
+  auto bad = cache.lookup("latest");
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().category == util::ErrorCategory::usage);
+}
+
+TEST_CASE("counters and records persist across processes' opens") {
+  TempDir dir;
+  ManualClock clock;
+  {
+    auto cache = open_cache(options(dir, clock));
+    REQUIRE(cache.store(synthetic_layer(3), ""));
+    CHECK(hits(cache, 3));
+  }
+  auto cache = open_cache(options(dir, clock));
+  CHECK(hits(cache, 3));
+  auto s = cache.stats();
+  REQUIRE(s);
+  CHECK(s->cache_hits == 2);
+  CHECK(s->cache_misses == 0);
+  CHECK(fs::is_empty(dir.path + "/leases") == false);  // ours only
+  CHECK(std::distance(fs::directory_iterator(dir.path + "/leases"), fs::directory_iterator()) == 1);
+}
+
+TEST_CASE("a record from another analyzer version is a miss and is deleted") {
+  TempDir dir;
+  ManualClock clock;
+  {
+    auto old = open_cache(options(dir, clock));
+    REQUIRE(old.store(synthetic_layer(1), ""));
+  }
+  auto o = options(dir, clock);
+  o.analyzer_version = "test-2";
+  auto cache = open_cache(o);
+  CHECK_FALSE(hits(cache, 1));
+  CHECK_FALSE(fs::exists(record_file(dir, 1)));
+  CHECK(cache.discarded_records() == 1);
+  auto w = cache.take_warnings();
+  REQUIRE(w.size() == 1);
+  CHECK(w[0].find("analyzer version 'test-1'") != std::string::npos);
+  REQUIRE(cache.store(synthetic_layer(1), ""));
+  CHECK(hits(cache, 1));
+}
+
+TEST_CASE("LRU eviction down to the low-water mark, with exact counts") {
+  TempDir dir;
+  ManualClock clock;
+  // All synthetic layers with the same package count have records of nearly the same size;
+  // measure them first.
+  std::vector<std::uint64_t> size(12);
+  {
+    TempDir probe;
+    auto c = open_cache(options(probe, clock));
+    for (unsigned n = 0; n < 12; ++n) {
+      REQUIRE(c.store(synthetic_layer(n), ""));
+      size[n] = file_size(probe.path + "/ref/" + layer_id(synthetic_diff_id(n)));
+    }
+  }
+  std::uint64_t first10 = 0;
+  for (unsigned n = 0; n < 10; ++n) {
+    first10 += size[n];
+  }
+  const std::uint64_t cap = first10 + size[10] / 2;  // 10 fit, 11 do not
+  auto o = options(dir, clock, cap);
+  {
+    auto writer = open_cache(o);
+    for (unsigned n = 0; n < 10; ++n) {
+      clock.advance(std::chrono::seconds(1));
+      REQUIRE(writer.store(synthetic_layer(n), ""));
+    }
+    clock.advance(std::chrono::seconds(1));
+    CHECK(hits(writer, 0));  // 0 becomes the most recently referred
+    clock.advance(std::chrono::nanoseconds(1));
+    CHECK(hits(writer, 1));
+  }  // its leases end here
+  auto cache = open_cache(o);
+  clock.advance(std::chrono::seconds(1));
+  REQUIRE(cache.store(synthetic_layer(10), ""));
+  // Expected: evict in LRU order 2,3,4,... until total <= 90% of cap.
+  std::uint64_t total = first10 + size[10];
+  const std::uint64_t low_water = cap / 100 * 90 + cap % 100 * 90 / 100;
+  std::set<unsigned> evicted;
+  for (unsigned n : {2u, 3u, 4u, 5u, 6u, 7u, 8u, 9u}) {
+    if (total <= low_water) {
+      break;
+    }
+    total -= size[n];
+    evicted.insert(n);
+  }
+  REQUIRE(evicted.size() == 2);  // 11 records of ~equal size, 90% holds 9
+  for (unsigned n = 0; n <= 10; ++n) {
+    INFO("layer " << n);
+    CHECK(fs::exists(record_file(dir, n)) == (evicted.count(n) == 0));
+  }
+  auto s = cache.stats();
+  REQUIRE(s);
+  CHECK(s->record_count == 9);
+  CHECK(s->record_total_size == total);
+  CHECK(s->record_total_size <= cap);
+  CHECK(consistency_problem(dir.path).empty());
+}
+
+TEST_CASE("a record larger than the cap is not stored") {
+  TempDir dir;
+  ManualClock clock;
+  auto cache = open_cache(options(dir, clock, 200));
+  REQUIRE(cache.store(synthetic_layer(1), ""));
+  CHECK_FALSE(fs::exists(record_file(dir, 1)));
+  auto w = cache.take_warnings();
+  REQUIRE(w.size() == 1);
+  CHECK(w[0].find("larger than the cap") != std::string::npos);
+  CHECK(consistency_problem(dir.path).empty());
+}
+
+TEST_CASE("records leased by a live cache are never evicted; a dead lease is removed") {
+  TempDir dir;
+  ManualClock clock;
+  std::uint64_t one = 0;
+  {
+    TempDir probe;
+    auto c = open_cache(options(probe, clock));
+    REQUIRE(c.store(synthetic_layer(1), ""));
+    one = file_size(probe.path + "/ref/" + layer_id(synthetic_diff_id(1)));
+  }
+  const std::uint64_t cap = one * 3;  // ~3 records
+  auto reader = open_cache(options(dir, clock, cap));
+  auto writer = open_cache(options(dir, clock, cap));
+  REQUIRE(reader.store(synthetic_layer(1), ""));  // leased by `reader`
+  for (unsigned n = 2; n < 12; ++n) {
+    clock.advance(std::chrono::seconds(1));
+    REQUIRE(writer.store(synthetic_layer(n), ""));
+    writer.release_leases();
+  }
+  CHECK(fs::exists(record_file(dir, 1)));  // the oldest, but in use
+  auto s = writer.stats();
+  REQUIRE(s);
+  CHECK(s->record_total_size <= cap);
+
+  // When every record is in use, a new one is not stored rather than exceeding the cap.
+  auto filler = open_cache(options(dir, clock, cap));
+  for (unsigned n = 20; n < 26; ++n) {
+    REQUIRE(filler.store(synthetic_layer(n), ""));
+  }
+  s = filler.stats();
+  REQUIRE(s);
+  CHECK(s->record_total_size <= cap);
+  bool refused = false;
+  for (const auto& w : filler.take_warnings()) {
+    refused = refused || w.find("records in use fill the cache cap") != std::string::npos;
+  }
+  CHECK(refused);
+
+  // A lease file nobody holds is stale: removed, and its keys no longer protect anything.
+  const std::string stale = dir.path + "/leases/999999-deadbeef";
+  spit(stale, synthetic_diff_id(20) + "\n");
+  {
+    auto again = open_cache(options(dir, clock, cap));
+    CHECK_FALSE(fs::exists(stale));
+  }
+  // `reader` gone: its record can go too.
+  reader = open_cache(options(dir, clock, cap));
+  auto pruned = writer.prune(std::uint64_t{0}, std::nullopt);
+  REQUIRE(pruned);
+  CHECK(pruned->kept_in_use > 0);  // filler's records
+  CHECK_FALSE(fs::exists(record_file(dir, 1)));
+  CHECK(consistency_problem(dir.path).empty());
+}
+
+TEST_CASE("a record truncated at every length is a miss, deleted, never a wrong hit") {
+  TempDir dir;
+  ManualClock clock;
+  auto cache = open_cache(options(dir, clock));
+  auto layer = synthetic_layer(5, 2);
+  REQUIRE(cache.store(layer, ""));
+  const std::string path = dir.path + "/ref/" + layer_id(layer.diff_id);
+  const std::string whole = slurp(path);
+  const std::string index = slurp(dir.path + "/cacher.json");
+  for (std::size_t len = 0; len < whole.size(); ++len) {
+    INFO("length " << len);
+    spit(path, whole.substr(0, len));
+    spit(dir.path + "/cacher.json", index);
+    auto r = cache.lookup(layer.diff_id);
+    REQUIRE(r);
+    REQUIRE_FALSE(r->has_value());
+    REQUIRE_FALSE(fs::exists(path));
+  }
+  CHECK(cache.discarded_records() == whole.size());
+  // Restored: a hit again; a truncated record found by open() is swept as well.
+  spit(path, whole);
+  spit(dir.path + "/cacher.json", index);
+  auto r = cache.lookup(layer.diff_id);
+  REQUIRE(r);
+  REQUIRE(r->has_value());
+  spit(path, whole.substr(0, whole.size() / 2));
+  auto reopened = open_cache(options(dir, clock));
+  CHECK_FALSE(fs::exists(path));
+  CHECK(consistency_problem(dir.path).empty());
+}
+
+TEST_CASE("cacher.json truncated at every length: rebuilt cleanly from the records") {
+  TempDir dir;
+  ManualClock clock;
+  {
+    auto cache = open_cache(options(dir, clock));
+    for (unsigned n = 0; n < 3; ++n) {
+      REQUIRE(cache.store(synthetic_layer(n), synthetic_digest(n)));
+    }
+  }
+  const std::string index_path = dir.path + "/cacher.json";
+  const std::string index = slurp(index_path);
+  for (std::size_t len = 0; len < index.size(); ++len) {
+    INFO("length " << len);
+    spit(index_path, index.substr(0, len));
+    auto cache = open_cache(options(dir, clock));
+    REQUIRE(consistency_problem(dir.path).empty());
+    for (unsigned n = 0; n < 3; ++n) {
+      // rebuilt records hit, aliases included (they are in the record headers)
+      REQUIRE(hits(cache, n, synthetic_digest(n)));
+    }
+  }
+  // A writer killed between its two renames leaves only cacher.json.prev: it is used as is.
+  {
+    auto cache = open_cache(options(dir, clock));
+    CHECK(hits(cache, 2));
+  }
+  fs::rename(index_path, index_path + ".prev");
+  {
+    auto cache = open_cache(options(dir, clock));
+    auto s = cache.stats();
+    REQUIRE(s);
+    CHECK(s->cache_hits >= 1);  // counters kept: not a rebuild
+    CHECK(cache.take_warnings().empty());
+    CHECK_FALSE(fs::exists(index_path + ".prev"));
+  }
+  // A missing index is rebuilt too (no orphans).
+  fs::remove(index_path);
+  auto cache = open_cache(options(dir, clock));
+  CHECK(hits(cache, 1));
+  CHECK(consistency_problem(dir.path).empty());
+}
+
+TEST_CASE("a bit flip anywhere in a record on disk is a miss") {
+  TempDir dir;
+  ManualClock clock;
+  auto o = options(dir, clock);
+  o.hmac_key = "node key";
+  auto cache = open_cache(o);
+  auto layer = synthetic_layer(9, 1);
+  REQUIRE(cache.store(layer, ""));
+  const std::string path = dir.path + "/ref/" + layer_id(layer.diff_id);
+  const std::string whole = slurp(path);
+  const std::string index = slurp(dir.path + "/cacher.json");
+  for (std::size_t i = 0; i < whole.size(); ++i) {
+    std::string bad = whole;
+    bad[i] = static_cast<char>(bad[i] ^ (1 << (i % 8)));
+    spit(path, bad);
+    spit(dir.path + "/cacher.json", index);
+    auto r = cache.lookup(layer.diff_id);
+    REQUIRE(r);
+    INFO("byte " << i);
+    REQUIRE_FALSE(r->has_value());
+  }
+}
+
+TEST_CASE("HMAC on disk: unsigned and wrongly signed records are discarded") {
+  TempDir dir;
+  ManualClock clock;
+  auto plain = options(dir, clock);
+  auto keyed = options(dir, clock);
+  keyed.hmac_key = "tenant A";
+  auto other = options(dir, clock);
+  other.hmac_key = "tenant B";
+  {
+    auto c = open_cache(plain);
+    REQUIRE(c.store(synthetic_layer(1), ""));
+  }
+  {
+    auto c = open_cache(keyed);
+    CHECK_FALSE(hits(c, 1));  // unsigned
+    auto w = c.take_warnings();
+    REQUIRE(w.size() == 1);
+    CHECK(w[0].find("not signed") != std::string::npos);
+    REQUIRE(c.store(synthetic_layer(1), ""));
+    CHECK(hits(c, 1));  // right key
+  }
+  {
+    auto c = open_cache(other);
+    CHECK_FALSE(hits(c, 1));  // wrong key
+    auto w = c.take_warnings();
+    REQUIRE(w.size() == 1);
+    CHECK(w[0].find("signature mismatch") != std::string::npos);
+  }
+  auto c = open_cache(keyed);
+  CHECK_FALSE(hits(c, 1));
+}
+
+TEST_CASE("version file: older or foreign -> emptied; newer -> bypassed, untouched") {
+  TempDir dir;
+  ManualClock clock;
+  SECTION("older (NeuVector's version 0)") {
+    fs::create_directories(dir.path + "/ref");
+    spit(dir.path + "/version", R"({"version":0,"description":"initial implementation"})");
+    spit(dir.path + "/cacher.json", R"({"cache_records":{},"current_record_size":0})");
+    spit(dir.path + "/ref/sha256:abc_layer_file", "gzip json");
+    auto cache = open_cache(options(dir, clock));
+    CHECK_FALSE(cache.bypassed());
+    CHECK(fs::is_empty(dir.path + "/ref"));
+    CHECK(slurp(dir.path + "/version").find("\"version\":1") != std::string::npos);
+    REQUIRE(cache.store(synthetic_layer(1), ""));
+    CHECK(hits(cache, 1));
+  }
+  SECTION("newer") {
+    fs::create_directories(dir.path + "/ref");
+    const std::string version = R"({"version":2,"description":"from the future"})";
+    spit(dir.path + "/version", version);
+    spit(dir.path + "/cacher.json", "future index");
+    spit(dir.path + "/ref/future", "future record");
+    auto cache = open_cache(options(dir, clock));
+    CHECK(cache.bypassed());
+    auto w = cache.take_warnings();
+    REQUIRE(w.size() == 1);
+    CHECK(w[0].find("newer") != std::string::npos);
+    CHECK_FALSE(hits(cache, 1));
+    REQUIRE(cache.store(synthetic_layer(1), ""));
+    CHECK(slurp(dir.path + "/version") == version);
+    CHECK(slurp(dir.path + "/cacher.json") == "future index");
+    CHECK(slurp(dir.path + "/ref/future") == "future record");
+    CHECK(std::distance(fs::directory_iterator(dir.path + "/ref"), fs::directory_iterator()) == 1);
+    CHECK_FALSE(fs::exists(dir.path + "/leases"));
+    CHECK_FALSE(cache.clear());
+  }
+  SECTION("garbage") {
+    spit(dir.path + "/version", "\x01\x02");
+    auto cache = open_cache(options(dir, clock));
+    CHECK_FALSE(cache.bypassed());
+  }
+}
+
+TEST_CASE("open() sweeps temp files of dead processes and unindexed records") {
+  TempDir dir;
+  ManualClock clock;
+  auto live = open_cache(options(dir, clock));
+  REQUIRE(live.store(synthetic_layer(1), ""));
+  // a dead writer's temp file, an unindexed record (renamed, then killed), a stale index temp
+  spit(dir.path + "/ref/.tmp-12345-0badf00d.Ab12Cd", "half a record");
+  spit(record_file(dir, 2), "renamed but never indexed");
+  spit(dir.path + "/cacher.json.tmp.XyZ123", "{");
+  // a live process's temp file must survive: make one under `live`'s lease id
+  std::string live_lease;
+  for (const auto& e : fs::directory_iterator(dir.path + "/leases")) {
+    live_lease = e.path().filename().string();
+  }
+  const std::string live_tmp = dir.path + "/ref/.tmp-" + live_lease + ".QwErTy";
+  spit(live_tmp, "being written");
+  auto cache = open_cache(options(dir, clock));
+  CHECK_FALSE(fs::exists(dir.path + "/ref/.tmp-12345-0badf00d.Ab12Cd"));
+  CHECK_FALSE(fs::exists(record_file(dir, 2)));
+  CHECK_FALSE(fs::exists(dir.path + "/cacher.json.tmp.XyZ123"));
+  CHECK(fs::exists(live_tmp));
+  CHECK(fs::exists(record_file(dir, 1)));
+  fs::remove(live_tmp);
+  // an indexed record whose file vanished is forgotten
+  fs::remove(record_file(dir, 1));
+  auto again = open_cache(options(dir, clock));
+  auto s = again.stats();
+  REQUIRE(s);
+  CHECK(s->record_count == 0);
+  CHECK(consistency_problem(dir.path).empty());
+}
+
+TEST_CASE("prune by age and by size, and clear") {
+  TempDir dir;
+  ManualClock clock;
+  auto o = options(dir, clock);
+  {
+    auto c = open_cache(o);
+    for (unsigned n = 0; n < 6; ++n) {
+      REQUIRE(c.store(synthetic_layer(n), ""));
+      clock.advance(std::chrono::hours(24));
+    }
+    CHECK(hits(c, 0));  // 0 is now recent
+  }
+  auto c = open_cache(o);
+  // now = day 6; layer n was written on day n, layer 0 hit on day 6
+  auto r = c.prune(std::nullopt, std::chrono::hours(24 * 3));
+  REQUIRE(r);
+  CHECK(r->removed == 2);  // days 1 and 2: strictly older than day 3
+  CHECK_FALSE(fs::exists(record_file(dir, 1)));
+  CHECK_FALSE(fs::exists(record_file(dir, 2)));
+  CHECK(fs::exists(record_file(dir, 3)));
+  CHECK(r->remaining == 4);
+  const std::uint64_t keep = file_size(record_file(dir, 0));
+  r = c.prune(keep, std::nullopt);
+  REQUIRE(r);
+  CHECK(r->removed == 3);  // 3, 4, 5 (least recently referred first)
+  CHECK(r->remaining_bytes == keep);
+  CHECK(fs::exists(record_file(dir, 0)));
+  r = c.clear();
+  REQUIRE(r);
+  CHECK(r->removed == 1);
+  auto s = c.stats();
+  REQUIRE(s);
+  CHECK(s->record_count == 0);
+  CHECK(s->cache_hits == 0);
+  CHECK(s->cache_misses == 0);
+  CHECK(consistency_problem(dir.path).empty());
+}
+
+TEST_CASE("storing refuses a cache opened without a cap and bad digests") {
+  TempDir dir;
+  ManualClock clock;
+  auto c = open_cache(options(dir, clock, 0));
+  CHECK_FALSE(c.store(synthetic_layer(1), ""));
+  auto with_cap = open_cache(options(dir, clock));
+  auto a = synthetic_layer(1);
+  CHECK_FALSE(with_cap.store(a, "not-a-digest"));
+  a.diff_id = "";
+  CHECK_FALSE(with_cap.store(a, ""));
+}
+
+TEST_CASE("default_cache_dir precedence") {
+  auto keep = [](const char* name) {
+    const char* v = std::getenv(name);
+    return v ? std::optional<std::string>(v) : std::nullopt;
+  };
+  auto restore = [](const char* name, const std::optional<std::string>& v) {
+    if (v) {
+      ::setenv(name, v->c_str(), 1);
+    } else {
+      ::unsetenv(name);
+    }
+  };
+  auto dir = keep("STRATA_CACHE_DIR"), xdg = keep("XDG_CACHE_HOME"), home = keep("HOME");
+  ::setenv("STRATA_CACHE_DIR", "/c", 1);
+  ::setenv("XDG_CACHE_HOME", "/x", 1);
+  ::setenv("HOME", "/h", 1);
+  CHECK(default_cache_dir() == "/c");
+  ::unsetenv("STRATA_CACHE_DIR");
+  CHECK(default_cache_dir(true) == "/tmp/images/caches");
+  CHECK(default_cache_dir() == "/x/strata/layers");
+  ::setenv("XDG_CACHE_HOME", "relative", 1);
+  CHECK(default_cache_dir() == "/h/.cache/strata/layers");
+  restore("STRATA_CACHE_DIR", dir);
+  restore("XDG_CACHE_HOME", xdg);
+  restore("HOME", home);
+}
