@@ -50,6 +50,7 @@ struct LayerCache::Impl {
   std::optional<Lease> lease;
   std::vector<std::string> warnings;
   std::uint64_t discarded = 0;
+  std::vector<std::string> doomed;  // record files to delete once the index is saved
   std::mutex mutex;
 
   TimePoint now() const { return opts.clock ? opts.clock() : std::chrono::system_clock::now(); }
@@ -69,10 +70,17 @@ struct LayerCache::Impl {
     return l;
   }
 
+  // Writes the index, then deletes the record files it no longer lists (`doomed`): a process
+  // killed in between leaves unindexed files, which open() sweeps, never an index entry without
+  // its file.
   util::Status save(const Index& index) {
     auto st = replace_file_via_prev(index_path, serialize_index(index));
+    std::vector<std::string> files = std::exchange(doomed, {});
     if (!st) {
       return st.error().wrap("layer cache index");
+    }
+    for (const auto& f : files) {
+      remove_file(f);
     }
     return {};
   }
@@ -93,7 +101,7 @@ struct LayerCache::Impl {
 
   // Deletes a record that cannot be trusted and forgets it.
   void discard(Index& index, const std::string& diff_id, std::string_view why) {
-    remove_file(record_path(diff_id));
+    doomed.push_back(record_path(diff_id));
     index.erase(diff_id);
     ++discarded;
     warn(fmt::format("discarded cached layer {}: {}", diff_id, why));
@@ -215,7 +223,7 @@ struct LayerCache::Impl {
       }
       r.removed_bytes += index.records[diff_id].size;
       ++r.removed;
-      remove_file(record_path(diff_id));
+      doomed.push_back(record_path(diff_id));
       index.erase(diff_id);
     }
     r.remaining = index.records.size();
@@ -434,9 +442,8 @@ util::Status LayerCache::store(const layer::LayerAnalysis& analysis, std::string
     });
     if (index->total_size() > m.opts.max_bytes) {
       // Records in use by live scans fill the cap: do not store this one.
-      remove_file(path);
+      m.doomed.push_back(path);
       index->erase(key);
-      renamed = false;
       m.warn(fmt::format("layer {} not cached: records in use fill the cache cap", key));
     }
   }
