@@ -37,6 +37,7 @@ std::vector<Command> make_commands(CLI::App& app, const GlobalOptions& globals) 
   commands.push_back(add_host_command(app, globals));
   commands.push_back(add_rootfs_command(app, globals));
   commands.push_back(add_db_command(app, globals));
+  commands.push_back(add_cache_command(app, globals));
   commands.push_back(add_vercmp_command(app, globals));
   commands.push_back(add_version_command(app, globals));
   return commands;

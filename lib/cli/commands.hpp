@@ -49,5 +49,6 @@ Command add_db_command(CLI::App& app, const GlobalOptions& globals);
 Command add_image_command(CLI::App& app, const GlobalOptions& globals);
 Command add_host_command(CLI::App& app, const GlobalOptions& globals);
 Command add_rootfs_command(CLI::App& app, const GlobalOptions& globals);
+Command add_cache_command(CLI::App& app, const GlobalOptions& globals);
 
 }  // namespace strata::cli
