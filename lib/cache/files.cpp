@@ -96,6 +96,7 @@ std::optional<FileInfo> stat_file(const std::string& path) {
     return std::nullopt;
   }
   FileInfo info;
+  info.inode = static_cast<std::uint64_t>(st.st_ino);
   info.size = static_cast<std::uint64_t>(st.st_size);
   info.regular = S_ISREG(st.st_mode);
   info.mtime = TimePoint(std::chrono::duration_cast<TimePoint::duration>(

@@ -26,9 +26,11 @@ util::Status replace_file_via_prev(const std::string& path, std::string_view con
 std::vector<std::string> list_dir(const std::string& dir);
 
 struct FileInfo {
+  std::uint64_t inode = 0;
   std::uint64_t size = 0;
   TimePoint mtime{};
   bool regular = false;
+  friend bool operator==(const FileInfo&, const FileInfo&) = default;
 };
 // nullopt if `path` does not exist (or cannot be stat'ed).
 std::optional<FileInfo> stat_file(const std::string& path);

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <random>
 
 #include "cache/files.hpp"
 #include "cache/lease.hpp"
@@ -62,25 +63,57 @@ struct LayerCache::Impl {
     warnings.push_back(std::move(message));
   }
 
-  util::Result<util::FileLock> lock() const {
+  // The index as this object last read or wrote it, valid while the token in the lock file and
+  // cacher.json's inode, size and mtime are unchanged: a process doing several operations in a
+  // row parses the index once. Every save writes a new random token first.
+  std::optional<Index> cached;
+  std::string cached_token;
+  std::optional<FileInfo> cached_file;
+  int lock_fd = -1;  // the descriptor of the lock this object holds (valid under the lock)
+
+  util::Result<util::FileLock> lock() {
     auto l = util::FileLock::acquire(lock_path);
     if (!l) {
       return l.error().wrap("layer cache");
     }
+    lock_fd = l->fd();
     return l;
+  }
+
+  std::string read_token() const {
+    char buf[16];
+    ssize_t n = ::pread(lock_fd, buf, sizeof buf, 0);
+    return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
+  }
+  util::Status write_token(const std::string& token) const {
+    if (::pwrite(lock_fd, token.data(), token.size(), 0) != static_cast<ssize_t>(token.size())) {
+      return util::input_error("{}: cannot write: {}", lock_path, std::strerror(errno));
+    }
+    return {};
   }
 
   // Writes the index, then deletes the record files it no longer lists (`doomed`): a process
   // killed in between leaves unindexed files, which open() sweeps, never an index entry without
   // its file.
   util::Status save(const Index& index) {
-    auto st = replace_file_via_prev(index_path, serialize_index(index));
     std::vector<std::string> files = std::exchange(doomed, {});
+    cached.reset();
+    std::random_device rd;
+    const std::string token = fmt::format("{:08x}{:08x}", rd(), rd());
+    auto st = write_token(token);
+    if (st) {
+      st = replace_file_via_prev(index_path, serialize_index(index));
+    }
     if (!st) {
       return st.error().wrap("layer cache index");
     }
     for (const auto& f : files) {
       remove_file(f);
+    }
+    cached_file = stat_file(index_path);
+    if (cached_file) {
+      cached = index;
+      cached_token = token;
     }
     return {};
   }
@@ -137,6 +170,12 @@ struct LayerCache::Impl {
   // Reads the index (lock held); a missing index with records present, or a damaged one, is
   // rebuilt from the record files and saved.
   util::Result<Index> load() {
+    const std::string token = read_token();
+    auto file = stat_file(index_path);
+    if (cached && file && cached_file == file && token == cached_token) {
+      return *cached;
+    }
+    cached.reset();
     auto text = util::read_file(index_path);
     if (!text && !stat_file(index_path)) {
       text = util::read_file(index_path + ".prev");  // a writer died between its two renames
@@ -144,6 +183,11 @@ struct LayerCache::Impl {
     if (text) {
       auto index = parse_index(*text);
       if (index) {
+        if (file) {
+          cached = *index;
+          cached_file = file;
+          cached_token = token;
+        }
         return index;
       }
       warn(fmt::format("{}: damaged ({}); rebuilt from the record files", index_path,

@@ -537,3 +537,27 @@ TEST_CASE("default_cache_dir precedence") {
   restore("XDG_CACHE_HOME", xdg);
   restore("HOME", home);
 }
+
+TEST_CASE("two caches on one directory see each other's changes (no stale in-memory index)") {
+  TempDir dir;
+  ManualClock clock;
+  auto a = open_cache(options(dir, clock));
+  auto b = open_cache(options(dir, clock));
+  unsigned hits_seen = 0;
+  for (unsigned i = 0; i < 40; ++i) {
+    LayerCache& c = i % 2 == 0 ? a : b;
+    const unsigned n = i % 6;
+    if (hits(c, n)) {
+      ++hits_seen;
+    } else {
+      REQUIRE(c.store(synthetic_layer(n), ""));
+    }
+  }
+  CHECK(hits_seen == 34);  // each of the 6 layers misses once, whichever cache looks first
+  auto s = a.stats();
+  REQUIRE(s);
+  CHECK(s->cache_hits == 34);
+  CHECK(s->cache_misses == 6);
+  CHECK(s->record_count == 6);
+  CHECK(consistency_problem(dir.path).empty());
+}
