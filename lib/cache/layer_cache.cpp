@@ -1,6 +1,5 @@
 #include "cache/layer_cache.hpp"
 
-#include <pwd.h>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
@@ -610,18 +609,7 @@ std::string default_cache_dir(bool on_demand) {
   if (on_demand) {
     return "/tmp/images/caches";
   }
-  if (const char* x = std::getenv("XDG_CACHE_HOME"); x != nullptr && *x == '/') {
-    return std::string(x) + "/strata/layers";
-  }
-  std::string home;
-  if (const char* h = std::getenv("HOME"); h != nullptr && *h != '\0') {
-    home = h;
-  } else if (const passwd* pw = ::getpwuid(::getuid()); pw != nullptr && pw->pw_dir != nullptr) {
-    home = pw->pw_dir;
-  } else {
-    home = "/tmp";
-  }
-  return home + "/.cache/strata/layers";
+  return util::user_cache_home() + "/strata/layers";
 }
 
 }  // namespace strata::cache

@@ -163,6 +163,25 @@ void print_removed(const cache::PruneResult& r) {
              size_text(r.remaining_bytes));
 }
 
+// Opens the cache (a missing one has nothing to remove), runs `remove`, prints what it did.
+template <typename Remove>
+int remove_records(const CacheCommandOptions& opts, Remove remove) {
+  auto c = open_existing(opts);
+  if (!c) {
+    return report_error(c.error());
+  }
+  cache::PruneResult result;
+  if (c->has_value()) {
+    auto r = remove(**c);
+    if (!r) {
+      return report_error(r.error());
+    }
+    result = *r;
+  }
+  print_removed(result);
+  return k_exit_ok;
+}
+
 int run_prune(const CacheCommandOptions& opts) {
   if (!opts.max_mb && opts.older_than.empty()) {
     return report_error(util::make_error(util::ErrorCategory::usage,
@@ -180,37 +199,11 @@ int run_prune(const CacheCommandOptions& opts) {
   if (opts.max_mb) {
     max_bytes = *opts.max_mb << 20;
   }
-  auto c = open_existing(opts);
-  if (!c) {
-    return report_error(c.error());
-  }
-  if (!c->has_value()) {
-    print_removed({});
-    return k_exit_ok;
-  }
-  auto r = (*c)->prune(max_bytes, older_than);
-  if (!r) {
-    return report_error(r.error());
-  }
-  print_removed(*r);
-  return k_exit_ok;
+  return remove_records(opts, [&](cache::LayerCache& c) { return c.prune(max_bytes, older_than); });
 }
 
 int run_clear(const CacheCommandOptions& opts) {
-  auto c = open_existing(opts);
-  if (!c) {
-    return report_error(c.error());
-  }
-  if (!c->has_value()) {
-    print_removed({});
-    return k_exit_ok;
-  }
-  auto r = (*c)->clear();
-  if (!r) {
-    return report_error(r.error());
-  }
-  print_removed(*r);
-  return k_exit_ok;
+  return remove_records(opts, [](cache::LayerCache& c) { return c.clear(); });
 }
 
 void add_cache_dir_option(CLI::App* sub, CacheCommandOptions& opts) {
