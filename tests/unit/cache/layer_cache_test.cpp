@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -560,4 +563,44 @@ TEST_CASE("two caches on one directory see each other's changes (no stale in-mem
   CHECK(s->cache_misses == 6);
   CHECK(s->record_count == 6);
   CHECK(consistency_problem(dir.path).empty());
+}
+
+TEST_CASE("a full disk makes store() fail with an error, leaving a consistent cache") {
+  TempDir dir;
+  ManualClock clock;
+  {
+    auto c = open_cache(options(dir, clock));
+    REQUIRE(c.store(synthetic_layer(1), ""));
+  }
+  // In a child: files may not grow past a limit that fits the index but not a record (write()
+  // then fails with EFBIG, as it would with ENOSPC).
+  const rlim_t max_file = fs::file_size(dir.path + "/cacher.json") + 300;
+  REQUIRE(fs::file_size(record_file(dir, 1)) > max_file);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::signal(SIGXFSZ, SIG_IGN);
+    rlimit limit{max_file, max_file};
+    ::setrlimit(RLIMIT_FSIZE, &limit);
+    auto c = LayerCache::open(options(dir, clock));
+    if (!c) {
+      ::_exit(10);
+    }
+    auto st = c->store(synthetic_layer(2), "");
+    if (st) {
+      ::_exit(11);
+    }
+    if (st.error().message.find("cannot write a record") == std::string::npos) {
+      ::_exit(12);
+    }
+    auto hit = c->lookup(synthetic_diff_id(1));  // reading still works
+    ::_exit(hit && hit->has_value() ? 0 : 13);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(consistency_problem(dir.path).empty());
+  auto c = open_cache(options(dir, clock));
+  CHECK(hits(c, 1));
+  CHECK_FALSE(hits(c, 2));
 }
