@@ -308,6 +308,7 @@ struct LayerCache::Impl {
           remove_file(ref_dir + "/" + name);
         }
         remove_file(index_path);
+        remove_file(index_path + ".prev");
         if (version_text) {
           warn(fmt::format("{}: older cache format; the cache was emptied", opts.dir));
         }
