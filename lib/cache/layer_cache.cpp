@@ -603,6 +603,26 @@ std::uint64_t LayerCache::discarded_records() const {
   return m_impl->discarded;
 }
 
+util::Result<std::optional<std::string>> resolve_cache_key(const std::string& key_file) {
+  if (!key_file.empty()) {
+    auto key = util::read_file(key_file, 1u << 20);
+    if (!key) {
+      return key.error().wrap("cache key file");
+    }
+    if (!key->empty() && key->back() == '\n') {
+      key->pop_back();
+    }
+    if (key->empty()) {
+      return util::input_error("cache key file {} is empty", key_file);
+    }
+    return std::optional<std::string>(std::move(*key));
+  }
+  if (const char* k = std::getenv("STRATA_CACHE_KEY"); k != nullptr && *k != '\0') {
+    return std::optional<std::string>(k);
+  }
+  return std::optional<std::string>();
+}
+
 std::string default_cache_dir(bool on_demand) {
   if (const char* d = std::getenv("STRATA_CACHE_DIR"); d != nullptr && *d != '\0') {
     return d;

@@ -142,6 +142,11 @@ class LayerCache {
   std::unique_ptr<Impl> m_impl;
 };
 
+// The HMAC key for CacheOptions::hmac_key: the content of `key_file` if given (one trailing
+// newline dropped), else $STRATA_CACHE_KEY if set and non-empty, else nullopt (unsigned
+// records). An unreadable or empty key file is an input error naming the file, never the key.
+util::Result<std::optional<std::string>> resolve_cache_key(const std::string& key_file);
+
 // The default cache directory: $STRATA_CACHE_DIR if set; else /tmp/images/caches in
 // SCANNER_ON_DEMAND mode (`on_demand`); else $XDG_CACHE_HOME/strata/layers (absolute only);
 // else $HOME/.cache/strata/layers.

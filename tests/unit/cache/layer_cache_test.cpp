@@ -604,3 +604,33 @@ TEST_CASE("a full disk makes store() fail with an error, leaving a consistent ca
   CHECK(hits(c, 1));
   CHECK_FALSE(hits(c, 2));
 }
+
+TEST_CASE("resolve_cache_key: key file, then STRATA_CACHE_KEY, else none") {
+  TempDir dir;
+  const char* old = std::getenv("STRATA_CACHE_KEY");
+  std::optional<std::string> keep = old ? std::optional<std::string>(old) : std::nullopt;
+  ::unsetenv("STRATA_CACHE_KEY");
+  auto none = resolve_cache_key("");
+  REQUIRE(none);
+  CHECK_FALSE(none->has_value());
+  ::setenv("STRATA_CACHE_KEY", "from env", 1);
+  auto env = resolve_cache_key("");
+  REQUIRE(env);
+  CHECK(env->value() == "from env");
+  spit(dir.path + "/key", "s3cret\n");
+  auto file = resolve_cache_key(dir.path + "/key");
+  REQUIRE(file);
+  CHECK(file->value() == "s3cret");  // the file wins, its newline dropped
+  spit(dir.path + "/empty", "\n");
+  auto empty = resolve_cache_key(dir.path + "/empty");
+  REQUIRE_FALSE(empty);
+  CHECK(empty.error().message.find("empty") != std::string::npos);
+  auto missing = resolve_cache_key(dir.path + "/missing");
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().message.find("s3cret") == std::string::npos);
+  if (keep) {
+    ::setenv("STRATA_CACHE_KEY", keep->c_str(), 1);
+  } else {
+    ::unsetenv("STRATA_CACHE_KEY");
+  }
+}
