@@ -623,14 +623,8 @@ util::Result<std::optional<std::string>> resolve_cache_key(const std::string& ke
   return std::optional<std::string>();
 }
 
-std::string default_cache_dir(bool on_demand) {
-  if (const char* d = std::getenv("STRATA_CACHE_DIR"); d != nullptr && *d != '\0') {
-    return d;
-  }
-  if (on_demand) {
-    return "/tmp/images/caches";
-  }
-  return util::user_cache_home() + "/strata/layers";
+std::string layer_cache_dir(const std::string& cache_base, bool on_demand) {
+  return on_demand ? std::string("/tmp/images/caches") : cache_base + "/layers";
 }
 
 }  // namespace strata::cache

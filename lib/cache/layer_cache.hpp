@@ -147,9 +147,10 @@ class LayerCache {
 // records). An unreadable or empty key file is an input error naming the file, never the key.
 util::Result<std::optional<std::string>> resolve_cache_key(const std::string& key_file);
 
-// The default cache directory: $STRATA_CACHE_DIR if set; else /tmp/images/caches in
-// SCANNER_ON_DEMAND mode (`on_demand`); else $XDG_CACHE_HOME/strata/layers (absolute only);
-// else $HOME/.cache/strata/layers.
-std::string default_cache_dir(bool on_demand = false);
+// The layer cache directory: "<cache_base>/layers", where cache_base is strata's cache directory
+// (`--cache-dir` / STRATA_CACHE_DIR, else $XDG_CACHE_HOME/strata: cli::cache_dir), which also
+// holds manifests/; or NeuVector's /tmp/images/caches in SCANNER_ON_DEMAND mode (`on_demand`),
+// so a hostPath volume shared by several scanner pods on a node works as it does for NeuVector.
+std::string layer_cache_dir(const std::string& cache_base, bool on_demand = false);
 
 }  // namespace strata::cache

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "cache/layer_cache.hpp"
+#include "cli/cache_dir.hpp"
 #include "cli/commands.hpp"
 #include "util/file.hpp"
 #include "util/log.hpp"
@@ -80,7 +81,7 @@ util::Result<std::chrono::seconds> parse_duration(std::string_view text) {
 }
 
 std::string cache_dir_of(const CacheCommandOptions& opts) {
-  return opts.cache_dir.empty() ? cache::default_cache_dir() : opts.cache_dir;
+  return cache::layer_cache_dir(cache_dir(opts.cache_dir));
 }
 
 // Opens an existing cache (never creates one); nullopt if the directory does not exist.
@@ -207,8 +208,9 @@ int run_clear(const CacheCommandOptions& opts) {
 }
 
 void add_cache_dir_option(CLI::App* sub, CacheCommandOptions& opts) {
-  sub->add_option("--cache-dir", opts.cache_dir,
-                  "Layer cache directory (default: $XDG_CACHE_HOME/strata/layers)")
+  sub->add_option(
+         "--cache-dir", opts.cache_dir,
+         "Cache directory; the layer cache is its layers/ (default: $XDG_CACHE_HOME/strata)")
       ->envname("STRATA_CACHE_DIR");
 }
 

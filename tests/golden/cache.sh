@@ -5,14 +5,15 @@ source "$(dirname "$0")/lib.bash"
 : "${CACHE_HELPER:?CACHE_HELPER must point at the cache_helper test executable}"
 unset STRATA_CACHE_DIR
 export XDG_CACHE_HOME="$WORK/xdg"
-cache="$WORK/cache"
+base="$WORK/cache"   # strata's cache directory (--cache-dir, STRATA_CACHE_DIR)
+cache="$base/layers" # the layer cache in it, where the helper writes
 old_ns=1600000000000000000 # 2020-09-13T12:26:40Z
 diff_id() { printf 'sha256:%s' "$(printf 'diff-%s' "$1" | sha256sum | cut -d' ' -f1)"; }
 
 # --- a cache directory that does not exist: empty, and not created -----------------------------
 expect_rc 0 "$STRATA" cache stats --cache-dir "$WORK/none"
 cat > "$WORK/want" <<EOT
-cache:      $WORK/none (does not exist: empty)
+cache:      $WORK/none/layers (does not exist: empty)
 hits:       0
 misses:     0
 hit ratio:  -
@@ -36,7 +37,7 @@ CACHE_HELPER_CLOCK_NS=$old_ns "$CACHE_HELPER" "$cache" 1000000000 run 0,1,2,3,0 
   && pass || fail "helper: $(cat "$WORK/h1")"
 "$CACHE_HELPER" "$cache" 50000000 run 4,5,4 > "$WORK/h2" && pass || fail "helper: $(cat "$WORK/h2")"
 
-export STRATA_CACHE_DIR="$cache" # the environment names the directory from here on
+export STRATA_CACHE_DIR="$base" # the environment names the directory from here on
 expect_rc 0 "$STRATA" cache stats
 sed -E 's/^(total size: ).*/\1SIZE/' "$WORK/out" > "$WORK/got"
 cat > "$WORK/want" <<EOT
@@ -87,7 +88,7 @@ grep -q '^removed 4 records (.*); 0 in use by running scans kept; 2 records (.*)
   "$WORK/out" && pass || fail "prune --older-than: $(cat "$WORK/out")"
 for n in 0 1 2 3; do [[ ! -e "$cache/ref/$(diff_id $n)_layer_file" ]] || fail "layer $n kept"; done
 [[ -e "$cache/ref/$(diff_id 4)_layer_file" ]] && pass || fail "layer 4 pruned"
-expect_rc 0 "$STRATA" cache prune --max-mb 0 --cache-dir "$cache"
+expect_rc 0 "$STRATA" cache prune --max-mb 0 --cache-dir "$base"
 grep -q '^removed 2 records (.*); 0 in use by running scans kept; 0 records (0 bytes) remain$' \
   "$WORK/out" && pass || fail "prune --max-mb: $(cat "$WORK/out")"
 "$CACHE_HELPER" "$cache" 50000000 run 6,7 > /dev/null && pass || fail "helper refill"
@@ -106,13 +107,13 @@ expect_rc 2 "$STRATA" cache
 expect_rc 2 "$STRATA" cache prune --max-mb lots
 
 # --- a cache of a newer format is left alone ----------------------------------------------------
-newer="$WORK/newer"
+newer="$WORK/newer/layers"
 mkdir -p "$newer/ref"
 echo '{"version":99,"description":"future"}' > "$newer/version"
 echo 'future' > "$newer/ref/x"
-expect_rc 0 "$STRATA" cache stats --cache-dir "$newer"
+expect_rc 0 "$STRATA" cache stats --cache-dir "$WORK/newer"
 grep -q "(newer format: not read)" "$WORK/out" && pass || fail "newer: $(cat "$WORK/out")"
 grep -q "newer than this strata" "$WORK/err" && pass || fail "newer: no warning"
-expect_rc 3 "$STRATA" cache clear --cache-dir "$newer"
+expect_rc 3 "$STRATA" cache clear --cache-dir "$WORK/newer"
 [[ -e "$newer/ref/x" ]] && pass || fail "clear touched a newer cache"
 finish

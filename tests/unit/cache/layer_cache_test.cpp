@@ -514,31 +514,9 @@ TEST_CASE("storing refuses a cache opened without a cap and bad digests") {
   CHECK_FALSE(with_cap.store(a, ""));
 }
 
-TEST_CASE("default_cache_dir precedence") {
-  auto keep = [](const char* name) {
-    const char* v = std::getenv(name);
-    return v ? std::optional<std::string>(v) : std::nullopt;
-  };
-  auto restore = [](const char* name, const std::optional<std::string>& v) {
-    if (v) {
-      ::setenv(name, v->c_str(), 1);
-    } else {
-      ::unsetenv(name);
-    }
-  };
-  auto dir = keep("STRATA_CACHE_DIR"), xdg = keep("XDG_CACHE_HOME"), home = keep("HOME");
-  ::setenv("STRATA_CACHE_DIR", "/c", 1);
-  ::setenv("XDG_CACHE_HOME", "/x", 1);
-  ::setenv("HOME", "/h", 1);
-  CHECK(default_cache_dir() == "/c");
-  ::unsetenv("STRATA_CACHE_DIR");
-  CHECK(default_cache_dir(true) == "/tmp/images/caches");
-  CHECK(default_cache_dir() == "/x/strata/layers");
-  ::setenv("XDG_CACHE_HOME", "relative", 1);
-  CHECK(default_cache_dir() == "/h/.cache/strata/layers");
-  restore("STRATA_CACHE_DIR", dir);
-  restore("XDG_CACHE_HOME", xdg);
-  restore("HOME", home);
+TEST_CASE("layer_cache_dir: <cache dir>/layers, or NeuVector's path in SCANNER_ON_DEMAND mode") {
+  CHECK(layer_cache_dir("/home/u/.cache/strata") == "/home/u/.cache/strata/layers");
+  CHECK(layer_cache_dir("/home/u/.cache/strata", true) == "/tmp/images/caches");
 }
 
 TEST_CASE("two caches on one directory see each other's changes (no stale in-memory index)") {
