@@ -141,6 +141,24 @@ TEST_CASE("db update falls back to the next source on 429/5xx and connection err
   CHECK(r->ecosystems.at(0).source == good->base_url());
 }
 
+TEST_CASE("a transfer cut mid-way moves on to the next source") {
+  TempDir tmp;
+  const std::string zip = read_all(k_alpine_zip);
+  test::ScriptedResponse cut{200, {}, zip};
+  cut.fault = test::Fault::close_mid_body;
+  cut.fault_after = zip.size() / 2;
+  auto broken =
+      test::TestHttpServer::start_tcp([cut](const test::RecordedRequest&) { return cut; });
+  auto good = test::TestHttpServer::start_tcp(export_server(zip));
+  auto r = vulndb::update_database(options(tmp.path, {broken->base_url(), good->base_url()}));
+  REQUIRE(r.ok());
+  CHECK(broken->request_count() == 1);  // bytes reached the file: no retry on the same source
+  CHECK(r->ecosystems.at(0).source == good->base_url());
+  CHECK(r->import.records == 1724);
+  CHECK(read_all(tmp.sub("osv/Alpine.zip")) == zip);
+  CHECK(temp_files(tmp.path).empty());
+}
+
 TEST_CASE("a failed update leaves the database and the cache untouched") {
   TempDir tmp;
   const std::string zip = read_all(k_alpine_zip);
