@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "util/file.hpp"
 #include "util/hash.hpp"
 #include "vulndb/database.hpp"
 #include "vulndb/store.hpp"
@@ -49,19 +50,7 @@ class OutFile {
   const std::string& tmp_path() const { return m_tmp; }
 
   util::Status write(const void* data, std::size_t size) {
-    const char* p = static_cast<const char*>(data);
-    while (size > 0) {
-      ssize_t n = ::write(m_fd, p, size);
-      if (n < 0 && errno == EINTR) {
-        continue;
-      }
-      if (n < 0) {
-        return util::input_error("{}: write failed: {}", m_tmp, std::strerror(errno));
-      }
-      p += n;
-      size -= static_cast<std::size_t>(n);
-    }
-    return {};
+    return util::write_all(m_fd, data, size, m_tmp);
   }
   util::Status sync_and_close() {
     int rc = ::fsync(m_fd);

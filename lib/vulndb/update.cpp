@@ -71,21 +71,6 @@ class TempFile {
   std::string m_path;
 };
 
-util::Status write_all(int fd, const std::byte* data, std::size_t size, const std::string& path) {
-  while (size > 0) {
-    ssize_t n = ::write(fd, data, size);
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n < 0) {
-      return util::input_error("{}: write failed: {}", path, std::strerror(errno));
-    }
-    data += n;
-    size -= static_cast<std::size_t>(n);
-  }
-  return {};
-}
-
 // sha256 of a file, streamed; nullopt when it cannot be read.
 std::optional<std::string> file_sha256(const std::string& path) {
   std::FILE* f = std::fopen(path.c_str(), "rbe");
@@ -182,7 +167,7 @@ class Updater {
       util::Sha256 sha;
       std::uint64_t bytes = 0;
       auto sink = [&](std::span<const std::byte> data) -> util::Status {
-        TRY(write_all(tmp.fd(), data.data(), data.size(), tmp.path()));
+        TRY(util::write_all(tmp.fd(), data.data(), data.size(), tmp.path()));
         sha.update(data.data(), data.size());
         bytes += data.size();
         if (m_opts.progress != nullptr) {
