@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <chrono>
@@ -267,8 +268,13 @@ util::Result<UpdateStats> update_database(const UpdateOptions& options) {
        options.sources.empty() ? std::vector<std::string>{k_default_osv_source} : options.sources) {
     sources.push_back(trim_slashes(s));
   }
-  const auto& ecosystems =
-      options.ecosystems.empty() ? default_update_ecosystems() : options.ecosystems;
+  std::vector<std::string> ecosystems;  // in the order given, each once
+  for (const auto& e :
+       options.ecosystems.empty() ? default_update_ecosystems() : options.ecosystems) {
+    if (std::find(ecosystems.begin(), ecosystems.end(), e) == ecosystems.end()) {
+      ecosystems.push_back(e);
+    }
+  }
   TRY(check_options(sources, ecosystems));
   const std::string& dir = options.db_dir;
   TRY_ASSIGN(util::FileLock lock, lock_database_dir(dir, options.wait));

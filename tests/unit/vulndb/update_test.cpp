@@ -93,10 +93,14 @@ TEST_CASE("db update downloads, then sends If-None-Match and keeps the records o
   TempDir tmp;
   const std::string zip = read_all(k_alpine_zip);
   auto server = test::TestHttpServer::start_tcp(export_server(zip));
-  auto first = vulndb::update_database(options(tmp.path, {server->base_url()}));
+  auto o = options(tmp.path, {server->base_url()});
+  o.ecosystems = {"Alpine", "Alpine"};  // a name given twice is fetched once
+  auto first = vulndb::update_database(o);
   REQUIRE(first.ok());
+  REQUIRE(first->ecosystems.size() == 1);
   CHECK(first->ecosystems.at(0).downloaded);
   CHECK(first->import.records == 1724);
+  CHECK(first->import.duplicates == 0);
   CHECK(read_all(tmp.sub("osv/Alpine.zip")) == zip);
 
   auto second = vulndb::update_database(options(tmp.path, {server->base_url()}));
