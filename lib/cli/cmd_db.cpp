@@ -1,4 +1,4 @@
-// `strata db import PATH...` and `strata db info`: thin shells over vulndb.
+// `strata db update|import|export|info`: thin shells over vulndb.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -7,7 +7,10 @@
 #include <cstdio>
 
 #include "cli/commands.hpp"
+#include "util/strings.hpp"
+#include "vulndb/bundle.hpp"
 #include "vulndb/database.hpp"
+#include "vulndb/update.hpp"
 
 namespace strata::cli {
 
@@ -18,14 +21,33 @@ struct DbImportOptions {
   std::string db_dir;
 };
 
+struct DbUpdateOptions {
+  std::string db_dir;
+  std::vector<std::string> sources;
+  std::string ecosystems;
+  int retries = 3;
+  bool no_wait = false;
+};
+
+struct DbExportOptions {
+  std::string file;
+  std::string db_dir;
+};
+
 struct DbInfoOptions {
   std::string db_dir;
   std::string format = "table";
 };
 
 // Progress on stderr, only on a terminal: one line rewritten in place.
-class TerminalProgress : public vulndb::ImportProgress {
+class TerminalProgress : public vulndb::UpdateProgress {
  public:
+  void on_download(const std::string& ecosystem, const std::string& source,
+                   std::uint64_t received) override {
+    fmt::print(stderr, "\r\033[Kdownloading {} from {}: {:.1f} MiB", ecosystem, source,
+               static_cast<double>(received) / (1 << 20));
+    m_drawn = true;
+  }
   void on_source(const std::string& path) override { m_source = path; }
   void on_documents(std::uint64_t documents, std::uint64_t records) override {
     fmt::print(stderr, "\r\033[Kimporting: {} documents, {} records ({})", documents, records,
@@ -53,12 +75,39 @@ std::string human_size(std::uint64_t bytes) {
   return fmt::format("{} B", bytes);
 }
 
+std::unique_ptr<TerminalProgress> make_progress(const GlobalOptions& globals) {
+  if (!globals.quiet && ::isatty(STDERR_FILENO) != 0) {
+    return std::make_unique<TerminalProgress>();
+  }
+  return nullptr;
+}
+
+int run_import_bundle(const std::string& path, const std::string& dir,
+                      const GlobalOptions& globals) {
+  auto stats = vulndb::import_bundle(path, dir);
+  if (!stats) {
+    return report_error(stats.error());
+  }
+  if (!globals.quiet) {
+    fmt::print(stderr, "installed the database bundle {} ({} bytes, sha256 {}) into {}\n", path,
+               stats->payload_bytes, stats->sha256, dir);
+  }
+  return k_exit_ok;
+}
+
 int run_import(const DbImportOptions& opts, const GlobalOptions& globals) {
   const std::string dir = opts.db_dir.empty() ? vulndb::default_db_dir() : opts.db_dir;
-  std::unique_ptr<TerminalProgress> progress;
-  if (!globals.quiet && ::isatty(STDERR_FILENO) != 0) {
-    progress = std::make_unique<TerminalProgress>();
+  for (const auto& p : opts.paths) {
+    if (vulndb::is_bundle(p)) {
+      if (opts.paths.size() != 1) {
+        return report_error(util::make_error(
+            util::ErrorCategory::usage,
+            "db import: {} is a database bundle; import it alone, not with other paths", p));
+      }
+      return run_import_bundle(p, dir, globals);
+    }
   }
+  auto progress = make_progress(globals);
   auto stats = vulndb::import_records(opts.paths, dir, progress.get());
   progress.reset();
   if (!stats) {
@@ -71,6 +120,70 @@ int run_import(const DbImportOptions& opts, const GlobalOptions& globals) {
                "dropped, {} failed to parse, {} duplicates; {:.2f} s ({:.0f} documents/s)\n",
                stats->records, stats->affected, stats->files, stats->db_path, stats->withdrawn,
                stats->failed, stats->duplicates, stats->seconds, rate);
+  }
+  return k_exit_ok;
+}
+
+int run_update(const DbUpdateOptions& opts, const GlobalOptions& globals) {
+  vulndb::UpdateOptions u;
+  u.db_dir = opts.db_dir.empty() ? vulndb::default_db_dir() : opts.db_dir;
+  u.sources = opts.sources;
+  if (u.sources.empty()) {
+    if (const char* env = std::getenv("STRATA_DB_SOURCE"); env != nullptr) {
+      for (auto part : util::split(env, ',')) {
+        if (auto s = util::trim(part); !s.empty()) {
+          u.sources.emplace_back(s);
+        }
+      }
+    }
+  }
+  for (auto part : util::split(opts.ecosystems, ',')) {
+    if (auto e = util::trim(part); !e.empty()) {
+      u.ecosystems.emplace_back(e);
+    }
+  }
+  if (opts.retries < 0) {
+    return report_error(
+        util::make_error(util::ErrorCategory::usage, "--retries must be 0 or more"));
+  }
+  u.http.retries = opts.retries;
+  u.wait = !opts.no_wait;
+  auto progress = make_progress(globals);
+  u.progress = progress.get();
+  auto stats = vulndb::update_database(u);
+  progress.reset();
+  if (!stats) {
+    return report_error(stats.error());
+  }
+  if (!globals.quiet) {
+    std::uint64_t downloaded = 0;
+    std::size_t fresh = 0;
+    for (const auto& e : stats->ecosystems) {
+      if (e.downloaded) {
+        downloaded += e.bytes;
+        ++fresh;
+      }
+    }
+    const auto& imp = stats->import;
+    fmt::print(stderr,
+               "updated {}: {} exports downloaded ({} bytes in {:.2f} s), {} unchanged (304); "
+               "{} records from {} documents in {:.2f} s ({:.0f} documents/s)\n",
+               imp.db_path, fresh, downloaded, stats->download_seconds,
+               stats->ecosystems.size() - fresh, imp.records, imp.files, imp.seconds,
+               imp.seconds > 0 ? static_cast<double>(imp.files) / imp.seconds : 0.0);
+  }
+  return k_exit_ok;
+}
+
+int run_export(const DbExportOptions& opts, const GlobalOptions& globals) {
+  const std::string dir = opts.db_dir.empty() ? vulndb::default_db_dir() : opts.db_dir;
+  auto stats = vulndb::export_bundle(dir, opts.file);
+  if (!stats) {
+    return report_error(stats.error());
+  }
+  if (!globals.quiet) {
+    fmt::print(stderr, "exported {} to {} ({} bytes, sha256 {})\n", dir, opts.file,
+               stats->payload_bytes, stats->sha256);
   }
   return k_exit_ok;
 }
@@ -96,6 +209,14 @@ void print_info_table(const vulndb::DbInfo& info) {
     fmt::print("{:<{}}  {:>10}  {:>8}  {:>8}\n", e.ecosystem, width, e.advisories, e.packages,
                e.entries);
   }
+  if (!info.exports.empty()) {
+    fmt::print("\nEXPORT (source, ETag, Last-Modified, checked)\n");
+    for (const auto& x : info.exports) {
+      fmt::print("{}: {}  etag={}  last-modified={}  checked={}\n", x.ecosystem, x.url,
+                 x.etag.empty() ? "-" : x.etag, x.last_modified.empty() ? "-" : x.last_modified,
+                 x.checked);
+    }
+  }
 }
 
 void print_info_json(const vulndb::DbInfo& info) {
@@ -105,6 +226,17 @@ void print_info_json(const vulndb::DbInfo& info) {
                    {"advisories", e.advisories},
                    {"packages", e.packages},
                    {"entries", e.entries}});
+  }
+  nlohmann::json exports = nlohmann::json::array();
+  for (const auto& x : info.exports) {
+    exports.push_back({{"ecosystem", x.ecosystem},
+                       {"source", x.source},
+                       {"url", x.url},
+                       {"etag", x.etag},
+                       {"last_modified", x.last_modified},
+                       {"sha256", x.sha256},
+                       {"size", x.size},
+                       {"checked", x.checked}});
   }
   nlohmann::json j{{"path", info.path},
                    {"format_version", info.format_version},
@@ -116,7 +248,8 @@ void print_info_json(const vulndb::DbInfo& info) {
                    {"failed", info.failed},
                    {"duplicates", info.duplicates},
                    {"size_bytes", info.size_bytes},
-                   {"ecosystems", std::move(eco)}};
+                   {"ecosystems", std::move(eco)},
+                   {"exports", std::move(exports)}};
   fmt::print("{}\n", j.dump(2));
 }
 
@@ -151,6 +284,48 @@ Command add_db_command(CLI::App& app, const GlobalOptions& globals) {
                      "Database directory (default: $XDG_CACHE_HOME/strata/db)")
       ->envname("STRATA_DB_DIR");
 
+  import->description(
+      "Build the database from OSV records: directories of .json files, single .json files or "
+      "OSV all.zip exports; or install a bundle written by `strata db export`. Replaces the "
+      "existing database with exactly the records given.");
+
+  auto update_opts = std::make_shared<DbUpdateOptions>();
+  auto* update = db->add_subcommand(
+      "update",
+      "Download OSV's per-ecosystem exports and rebuild the database from them (all or "
+      "nothing; unchanged exports are not downloaded again)");
+  update
+      ->add_option("--db-dir", update_opts->db_dir,
+                   "Database directory (default: $XDG_CACHE_HOME/strata/db)")
+      ->envname("STRATA_DB_DIR");
+  update
+      ->add_option("--source", update_opts->sources,
+                   "Base URL serving <Ecosystem>/all.zip; repeat for fallbacks tried in order "
+                   "(default: $STRATA_DB_SOURCE, comma-separated, else "
+                   "https://osv-vulnerabilities.storage.googleapis.com)")
+      ->allow_extra_args(false);
+  update
+      ->add_option("--ecosystems", update_opts->ecosystems,
+                   "Comma-separated OSV ecosystem names to fetch (default: Debian, Ubuntu, "
+                   "Alpine, AlmaLinux, Rocky Linux, Red Hat, SUSE, Wolfi, Chainguard, PyPI, npm, "
+                   "Go, Maven, crates.io, RubyGems, NuGet, Packagist)")
+      ->envname("STRATA_DB_ECOSYSTEMS");
+  update
+      ->add_option("--retries", update_opts->retries,
+                   "Retries per download on connection errors, 5xx and 429 before the next "
+                   "source is tried")
+      ->capture_default_str();
+  update->add_flag("--no-wait", update_opts->no_wait,
+                   "Fail at once when another update or import holds the database lock");
+
+  auto export_opts = std::make_shared<DbExportOptions>();
+  auto* exp = db->add_subcommand(
+      "export", "Write the database as one bundle file (with a sha256) for `strata db import`");
+  exp->add_option("file", export_opts->file, "The bundle file to write")->required();
+  exp->add_option("--db-dir", export_opts->db_dir,
+                  "Database directory (default: $XDG_CACHE_HOME/strata/db)")
+      ->envname("STRATA_DB_DIR");
+
   auto info_opts = std::make_shared<DbInfoOptions>();
   auto* info = db->add_subcommand("info", "Show the database's build time, sources and counts");
   info->add_option("--db-dir", info_opts->db_dir,
@@ -160,9 +335,16 @@ Command add_db_command(CLI::App& app, const GlobalOptions& globals) {
       ->check(CLI::IsMember({"table", "json"}))
       ->capture_default_str();
 
-  return {db, [import, info, import_opts, info_opts, &globals] {
+  return {db,
+          [import, info, update, exp, import_opts, info_opts, update_opts, export_opts, &globals] {
             if (import->parsed()) {
               return run_import(*import_opts, globals);
+            }
+            if (update->parsed()) {
+              return run_update(*update_opts, globals);
+            }
+            if (exp->parsed()) {
+              return run_export(*export_opts, globals);
             }
             if (info->parsed()) {
               return run_info(*info_opts);

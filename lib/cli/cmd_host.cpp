@@ -8,11 +8,12 @@
 #include <optional>
 
 #include "cli/commands.hpp"
+#include "cli/db_policy.hpp"
 #include "cli/on_demand.hpp"
 #include "cli/output.hpp"
 #include "host/host_info.hpp"
-#include "util/log.hpp"
 #include "scan/scan.hpp"
+#include "util/log.hpp"
 #include "vulndb/database.hpp"
 
 namespace strata::cli {
@@ -24,6 +25,7 @@ struct RootfsCliOptions {
   std::string db_dir;
   bool packages_only = false;
   bool ignore_unfixed = false;
+  DbPolicyFlags db_policy;
   bool include_mounts = false;
   bool include_container_storage = false;
   bool on_demand = false;
@@ -45,6 +47,11 @@ int run_rootfs(const RootfsCliOptions& o, bool host, const GlobalOptions& global
   opts.db_dir = o.db_dir.empty() ? vulndb::default_db_dir() : o.db_dir;
   opts.packages_only = o.packages_only;
   opts.ignore_unfixed = o.ignore_unfixed;
+  auto policy = make_db_policy(o.db_policy);
+  if (!policy) {
+    return on_demand ? on_demand->fail(policy.error()) : report_error(policy.error());
+  }
+  opts.db_policy = *policy;
   if (host) {
     LOG_INFO("scanning the host through {}", opts.root);
   }
@@ -75,6 +82,7 @@ void add_rootfs_options(CLI::App& sub, RootfsCliOptions& o) {
   sub.add_flag("--ignore-unfixed", o.ignore_unfixed,
                "Do not report vulnerabilities that have no fixed version yet")
       ->envname("STRATA_IGNORE_UNFIXED");
+  add_db_policy_options(sub, o.db_policy);
   sub.add_flag("--include-mounts", o.include_mounts,
                "Also read /proc, /sys, /dev, /run and mounted non-disk filesystems");
   sub.add_flag("--include-container-storage", o.include_container_storage,

@@ -7,6 +7,7 @@
 
 #include "cli/cache_dir.hpp"
 #include "cli/commands.hpp"
+#include "cli/db_policy.hpp"
 #include "cli/on_demand.hpp"
 #include "cli/output.hpp"
 #include "docker/engine.hpp"
@@ -30,6 +31,7 @@ struct ImageOptions {
   std::string db_dir;
   bool packages_only = false;
   bool ignore_unfixed = false;
+  DbPolicyFlags db_policy;
   std::string username;
   bool password_stdin = false;
   bool insecure = false;
@@ -256,6 +258,7 @@ util::Result<scan::Options> scan_options(const ImageOptions& o) {
   opts.db_dir = o.db_dir.empty() ? vulndb::default_db_dir() : o.db_dir;
   opts.packages_only = o.packages_only;
   opts.ignore_unfixed = o.ignore_unfixed;
+  TRY_ASSIGN(opts.db_policy, make_db_policy(o.db_policy));
   return opts;
 }
 
@@ -322,6 +325,7 @@ Command add_image_command(CLI::App& app, const GlobalOptions& globals) {
   sub->add_flag("--ignore-unfixed", opts->ignore_unfixed,
                 "Do not report vulnerabilities that have no fixed version yet")
       ->envname("STRATA_IGNORE_UNFIXED");
+  add_db_policy_options(*sub, opts->db_policy);
   sub->add_option("--username", opts->username, "Registry user name")
       ->envname("SCANNER_REGISTRY_USERNAME");
   sub->add_flag("--password-stdin", opts->password_stdin,

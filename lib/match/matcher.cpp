@@ -153,6 +153,7 @@ MatchOutput match_packages(const std::vector<model::Package>& packages, const mo
         ecosystem, have.empty() ? std::string("nothing") : join(have)));
     return out;
   }
+  out.os_data = true;
   const vercmp::SchemeId scheme = vercmp::scheme_for_ecosystem(ecosystem);
 
   // Several binary packages share a source package: one lookup per name.

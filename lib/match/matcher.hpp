@@ -36,6 +36,9 @@ struct MatchOptions {
 struct MatchOutput {
   std::vector<model::Finding> findings;  // sorted by package name, then id
   std::vector<std::string> warnings;
+  // False when the OS is unknown, has no data source, or its ecosystem is not in the database
+  // (then a warning says which): OS packages were not matched at all.
+  bool os_data = false;
 };
 
 // Never fails: a lookup error or an unparseable installed version becomes a warning naming the

@@ -1,6 +1,7 @@
 #include "scan/scan.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 #include "detect/detect.hpp"
 #include "host/host_info.hpp"
@@ -13,20 +14,52 @@
 #include "source/image_source.hpp"
 #include "source/registry_source.hpp"
 #include "util/log.hpp"
+#include "util/time.hpp"
 #include "vulndb/database.hpp"
 
 namespace strata::scan {
 
 namespace {
 
-void match_into(model::ScanResult& result, const vulndb::Database& db, bool ignore_unfixed) {
+util::Status match_into(model::ScanResult& result, const vulndb::Database& db, bool ignore_unfixed,
+                        const DbPolicy& policy) {
   auto matched = match::match_packages(result.packages, result.target.os, db,
                                        match::MatchOptions{ignore_unfixed});
   result.findings = std::move(matched.findings);
   result.warnings.insert(result.warnings.end(), matched.warnings.begin(), matched.warnings.end());
   result.db_built = db.info().built;
-  result.os_data =
-      !result.target.os.ecosystem.empty() && db.has_ecosystem(result.target.os.ecosystem);
+  result.os_data = matched.os_data;
+  const model::OsInfo& os = result.target.os;
+  if (policy.fail_on_unsupported && !matched.os_data && !os.family.empty()) {
+    return util::input_error(
+        "the vulnerability database has no data for {} {}{} (--fail-on-unsupported)", os.family,
+        os.version, os.ecosystem.empty() ? "" : fmt::format(" ({})", os.ecosystem));
+  }
+  return {};
+}
+
+// Opens the database and applies the age policy; a stale-database warning goes to `warnings`.
+util::Result<vulndb::Database> open_db(const std::string& dir, const DbPolicy& policy,
+                                       std::vector<std::string>& warnings) {
+  TRY_ASSIGN(vulndb::Database db, vulndb::Database::open(dir));
+  auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+                 .count();
+  TRY_ASSIGN(auto warning, check_db_age(db.info().built, policy, now));
+  if (warning) {
+    warnings.push_back(std::move(*warning));
+  }
+  return db;
+}
+
+std::string format_age(std::int64_t seconds) {
+  if (seconds >= 86400) {
+    return fmt::format("{}d{}h", seconds / 86400, seconds % 86400 / 3600);
+  }
+  if (seconds >= 3600) {
+    return fmt::format("{}h{}m", seconds / 3600, seconds % 3600 / 60);
+  }
+  return fmt::format("{}s", seconds);
 }
 
 util::Result<source::LoadedImage> load_source(const Options& options,
@@ -43,11 +76,38 @@ util::Result<source::LoadedImage> load_source(const Options& options,
 
 }  // namespace
 
+util::Result<std::optional<std::string>> check_db_age(const std::string& built,
+                                                      const DbPolicy& policy, std::int64_t now) {
+  if (!policy.max_age_seconds) {
+    return std::optional<std::string>{};
+  }
+  auto t = util::parse_rfc3339(built);
+  std::int64_t age = t ? now - *t : 0;
+  if (t && age <= *policy.max_age_seconds) {
+    return std::optional<std::string>{};
+  }
+  std::string what =
+      t ? fmt::format(
+              "the vulnerability database is stale: built {} ({} ago), older than the "
+              "maximum age of {}: run `strata db update`",
+              built, format_age(age), format_age(*policy.max_age_seconds))
+        : fmt::format(
+              "the vulnerability database has no valid build time ('{}'): run `strata db "
+              "update`",
+              built);
+  if (policy.fail_on_stale) {
+    return util::input_error("{}", what);
+  }
+  return std::optional<std::string>(std::move(what));
+}
+
 util::Result<model::ScanResult> scan_image(const Options& options) {
-  // Open the database first: a missing database should fail before minutes of layer reading.
+  // Open the database first: a missing or stale database should fail before minutes of layer
+  // reading.
   std::optional<vulndb::Database> db;
+  std::vector<std::string> db_warnings;
   if (!options.packages_only) {
-    TRY_ASSIGN(db, vulndb::Database::open(options.db_dir));
+    TRY_ASSIGN(db, open_db(options.db_dir, options.db_policy, db_warnings));
   }
 
   source::LoadOptions load;
@@ -67,6 +127,7 @@ util::Result<model::ScanResult> scan_image(const Options& options) {
   result.target = std::move(image.target);
   result.layers = std::move(image.layers);
   result.warnings = std::move(image.warnings);
+  result.warnings.insert(result.warnings.end(), db_warnings.begin(), db_warnings.end());
 
   std::vector<const layer::LayerAnalysis*> bottom_up;
   for (const auto& a : image.analyses) {
@@ -81,7 +142,7 @@ util::Result<model::ScanResult> scan_image(const Options& options) {
            result.target.os.ecosystem.empty() ? "unknown" : result.target.os.ecosystem);
 
   if (db) {
-    match_into(result, *db, options.ignore_unfixed);
+    TRY(match_into(result, *db, options.ignore_unfixed, options.db_policy));
   }
   return result;
 }
@@ -118,11 +179,11 @@ util::Result<std::optional<EngineImage>> find_in_engines(
 
 util::Result<model::ScanResult> scan_rootfs(const RootfsOptions& options) {
   std::optional<vulndb::Database> db;
+  model::ScanResult result;
   if (!options.packages_only) {
-    TRY_ASSIGN(db, vulndb::Database::open(options.db_dir));
+    TRY_ASSIGN(db, open_db(options.db_dir, options.db_policy, result.warnings));
   }
   TRY_ASSIGN(host::HostFs fs, host::HostFs::open(options.root, options.fs));
-  model::ScanResult result;
   result.target.kind = options.host ? "host" : "rootfs";
   result.target.name = options.host ? host::host_name(fs) : options.root;
   result.target.os = detect::detect_os(fs, result.warnings);
@@ -138,7 +199,7 @@ util::Result<model::ScanResult> scan_rootfs(const RootfsOptions& options) {
            result.target.os.ecosystem.empty() ? "unknown" : result.target.os.ecosystem,
            touched.lookups, touched.files_read, touched.bytes_read);
   if (db) {
-    match_into(result, *db, options.ignore_unfixed);
+    TRY(match_into(result, *db, options.ignore_unfixed, options.db_policy));
   }
   if (!idle.empty()) {
     std::string names;

@@ -33,6 +33,24 @@ util::Result<std::optional<EngineImage>> find_in_engines(
     const std::vector<docker::Endpoint>& endpoints, const std::string& name, bool must_answer,
     const http::ClientOptions& http, std::vector<std::string>& notes);
 
+// What a scan demands of its database (--db-max-age, --fail-on-stale-db, --fail-on-unsupported).
+struct DbPolicy {
+  // A database built longer ago than this is stale: a warning in the result, or with
+  // fail_on_stale an input error before the image is read ("run `strata db update`").
+  std::optional<std::int64_t> max_age_seconds;
+  bool fail_on_stale = false;
+  // An OS that was detected but that the database has no data for (its ecosystem not imported,
+  // or a distribution with no OSV feed) is an input error instead of a warning. An image with no
+  // recognisable OS at all is not failed. Ignored with packages_only.
+  bool fail_on_unsupported = false;
+};
+
+// Applies `policy.max_age_seconds` to a database built at `built` (RFC 3339) as of `now` (Unix
+// seconds): a warning to add to the result (nullopt when fresh or no maximum is set), or the
+// error when the policy says to fail. A build time that does not parse counts as stale.
+util::Result<std::optional<std::string>> check_db_age(const std::string& built,
+                                                      const DbPolicy& policy, std::int64_t now);
+
 struct Options {
   std::string input_path;               // image archive or OCI layout on disk
   std::optional<EngineImage> engine;    // else: an image of a local engine
@@ -44,6 +62,7 @@ struct Options {
   std::string db_dir;                   // vulnerability database directory
   bool packages_only = false;           // skip matching (no database needed)
   bool ignore_unfixed = false;          // drop findings that have no fixed version
+  DbPolicy db_policy;
   std::uint64_t max_file_size = 32u << 20;
   // Called with a short description of each step ("reading layer 2/3 sha256:..").
   std::function<void(std::string_view)> progress;
@@ -63,6 +82,7 @@ struct RootfsOptions {
   std::string db_dir;
   bool packages_only = false;
   bool ignore_unfixed = false;
+  DbPolicy db_policy;
   std::uint64_t max_file_size = 256u << 20;
 };
 

@@ -16,6 +16,9 @@ Result<std::string> read_file(const std::string& path, std::uint64_t max_size = 
 // see the old or the new content, never a mix. The temp file is removed on failure.
 Status write_file_atomic(const std::string& path, std::string_view content);
 
+// Writes all `size` bytes to `fd` (retrying short writes and EINTR); the error names `path`.
+Status write_all(int fd, const void* data, std::size_t size, const std::string& path);
+
 // Creates `path` and its parents (like mkdir -p).
 Status make_dirs(const std::string& path);
 

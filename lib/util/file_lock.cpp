@@ -9,15 +9,18 @@
 
 namespace strata::util {
 
-Result<FileLock> FileLock::acquire(const std::string& path) {
+Result<FileLock> FileLock::acquire(const std::string& path, bool wait) {
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) {
     return input_error("{}: cannot open lock file: {}", path, std::strerror(errno));
   }
-  while (::flock(fd, LOCK_EX) != 0) {
+  while (::flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) {
     if (errno != EINTR) {
       int err = errno;
       ::close(fd);
+      if (err == EWOULDBLOCK) {
+        return input_error("{}: {}", path, k_lock_busy);
+      }
       return input_error("{}: cannot lock: {}", path, std::strerror(err));
     }
   }

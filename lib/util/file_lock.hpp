@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "util/result.hpp"
 
@@ -13,10 +14,11 @@ namespace strata::util {
 
 class FileLock {
  public:
-  // Opens `path` (creating it empty with mode 0600 if missing) and waits for an exclusive lock.
-  // Fails (input error naming the path) if the file cannot be opened or locked: the caller must
-  // not go on unlocked.
-  static Result<FileLock> acquire(const std::string& path);
+  // Opens `path` (creating it empty with mode 0600 if missing) and takes an exclusive lock,
+  // waiting for it unless `wait` is false: then a lock held elsewhere is the input error
+  // "PATH: locked by another process" (k_lock_busy). Fails (input error naming the path) if the
+  // file cannot be opened or locked: the caller must not go on unlocked.
+  static Result<FileLock> acquire(const std::string& path, bool wait = true);
   // Opens an existing `path` and tries to take an exclusive lock without waiting. Returns
   // nullopt if another open file description holds a lock on it, or if the file does not exist.
   static Result<std::optional<FileLock>> try_acquire_existing(const std::string& path);
@@ -36,5 +38,8 @@ class FileLock {
   explicit FileLock(int fd) : m_fd(fd) {}
   int m_fd = -1;
 };
+
+// The text ending the error of a non-waiting acquire() that found the lock held.
+inline constexpr std::string_view k_lock_busy = "locked by another process";
 
 }  // namespace strata::util

@@ -89,4 +89,53 @@ std::optional<std::int64_t> parse_rfc3339(std::string_view s) {
   return std::nullopt;
 }
 
+std::optional<std::int64_t> parse_duration(std::string_view text) {
+  if (text.empty()) {
+    return std::nullopt;
+  }
+  constexpr std::int64_t k_max = std::int64_t{1} << 50;  // far beyond any useful age
+  std::int64_t total = 0;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::int64_t n = 0;
+    std::size_t start = i;
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])) != 0) {
+      n = n * 10 + (text[i] - '0');
+      if (n > k_max) {
+        return std::nullopt;
+      }
+      ++i;
+    }
+    if (i == start || i == text.size()) {
+      return std::nullopt;  // a unit without a number, or a number without a unit
+    }
+    std::int64_t unit = 0;
+    switch (text[i]) {
+      case 's':
+        unit = 1;
+        break;
+      case 'm':
+        unit = 60;
+        break;
+      case 'h':
+        unit = 3600;
+        break;
+      case 'd':
+        unit = 86400;
+        break;
+      case 'w':
+        unit = 7 * 86400;
+        break;
+      default:
+        return std::nullopt;
+    }
+    ++i;
+    total += n * unit;
+    if (total > k_max) {
+      return std::nullopt;
+    }
+  }
+  return total;
+}
+
 }  // namespace strata::util

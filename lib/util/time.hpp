@@ -13,4 +13,9 @@ namespace strata::util {
 // names an impossible date or time.
 std::optional<std::int64_t> parse_rfc3339(std::string_view text);
 
+// A duration in whole seconds: one or more NUMBER UNIT pairs with UNIT one of s, m, h, d, w
+// ("90s", "72h", "7d", "1d12h", "0s"). nullopt on anything else (no unit, a negative number,
+// an overflow).
+std::optional<std::int64_t> parse_duration(std::string_view text);
+
 }  // namespace strata::util

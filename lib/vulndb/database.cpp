@@ -3,7 +3,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <mutex>
 
 #include <nlohmann/json.hpp>
@@ -109,6 +112,31 @@ std::uint64_t to_u64(const std::string& s) {
   return std::strtoull(s.c_str(), nullptr, 10);
 }
 
+util::Result<std::vector<ExportInfo>> parse_exports(std::string_view text,
+                                                    const std::string& path) {
+  TRY_ASSIGN(json j, parse_column(text, path));
+  std::vector<ExportInfo> out;
+  if (!j.is_array()) {
+    return util::input_error("{}: corrupt database (bad exports): run `strata db update`", path);
+  }
+  for (const auto& e : j) {
+    if (!e.is_object()) {
+      continue;
+    }
+    ExportInfo x;
+    x.ecosystem = e.value("ecosystem", "");
+    x.source = e.value("source", "");
+    x.url = e.value("url", "");
+    x.etag = e.value("etag", "");
+    x.last_modified = e.value("last_modified", "");
+    x.sha256 = e.value("sha256", "");
+    x.size = e.value("size", std::uint64_t{0});
+    x.checked = e.value("checked", "");
+    out.push_back(std::move(x));
+  }
+  return out;
+}
+
 }  // namespace
 
 struct Database::Impl {
@@ -133,7 +161,18 @@ util::Result<Database> Database::open(const std::string& dir) {
   std::string path = dir + "/" + k_db_file_name;
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
-    return util::input_error("no vulnerability database at {}: run `strata db import`", dir);
+    return util::input_error(
+        "no vulnerability database at {}: run `strata db update` or `strata db import`", dir);
+  }
+  TRY_ASSIGN(auto db, open_file(path));
+  db.m_impl->dir = dir;
+  return db;
+}
+
+util::Result<Database> Database::open_file(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    return util::input_error("{}: {}", path, std::strerror(errno));
   }
   TRY_ASSIGN(auto conn, sql::Connection::open_read_only(path));
   auto not_ours = [&](const util::Error& e) {
@@ -175,6 +214,8 @@ util::Result<Database> Database::open(const std::string& dir) {
         info.failed = to_u64(value);
       } else if (key == "duplicates") {
         info.duplicates = to_u64(value);
+      } else if (key == "exports") {
+        TRY_ASSIGN(info.exports, parse_exports(value, path));
       }
     }
   }
@@ -202,7 +243,6 @@ util::Result<Database> Database::open(const std::string& dir) {
   }
   TRY_ASSIGN(auto query, conn.prepare(k_query_sql));
   auto impl = std::make_unique<Impl>();
-  impl->dir = dir;
   impl->path = path;
   impl->conn = std::move(conn);
   impl->info = std::move(info);
@@ -287,6 +327,30 @@ std::vector<std::string> Database::ecosystems() const {
 }
 
 DbInfo Database::info() const { return m_impl->info; }
+
+util::Result<util::FileLock> lock_database_dir(const std::string& dir, bool wait) {
+  TRY(util::make_dirs(dir));
+  const std::string lock_path = dir + "/lock";
+  auto lock = util::FileLock::acquire(lock_path, wait);
+  if (!lock) {
+    if (lock.error().message.ends_with(util::k_lock_busy)) {
+      return util::input_error(
+          "{}: another `strata db update` or `strata db import` is writing this database; "
+          "try again when it is done (or without --no-wait to wait for it)",
+          dir);
+    }
+    return std::move(lock).error();
+  }
+  // Every writer holds the lock, so temp files present now belong to a writer that died.
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    std::string name = entry.path().filename().string();
+    if (name.starts_with(std::string(k_db_file_name) + ".tmp.") || name.starts_with(".download-")) {
+      std::filesystem::remove(entry.path(), ec);
+    }
+  }
+  return lock;
+}
 
 std::string default_db_dir() {
   if (const char* d = std::getenv("STRATA_DB_DIR"); d != nullptr && *d != '\0') {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "model/types.hpp"
+#include "util/file_lock.hpp"
 #include "util/result.hpp"
 #include "vercmp/osv_range.hpp"
 
@@ -40,6 +41,18 @@ struct EcosystemCount {
   std::uint64_t entries = 0;     // `affected` entries
 };
 
+// One OSV export as `strata db update` last fetched it (meta key "exports", see store.hpp).
+struct ExportInfo {
+  std::string ecosystem;      // the OSV export directory name ("Rocky Linux")
+  std::string source;         // the base URL it came from
+  std::string url;            // the export's URL
+  std::string etag;           // as the server sent it; "" when none
+  std::string last_modified;  // as the server sent it; "" when none
+  std::string sha256;         // of the zip imported (kept as DIR/osv/<ecosystem>.zip)
+  std::uint64_t size = 0;     // bytes of that zip
+  std::string checked;        // RFC 3339 UTC of the last 200 or 304 for it
+};
+
 struct DbInfo {
   std::string path;  // DIR/strata.db
   int format_version = 0;
@@ -52,6 +65,7 @@ struct DbInfo {
   std::uint64_t duplicates = 0;
   std::uint64_t size_bytes = 0;
   std::vector<EcosystemCount> ecosystems;  // sorted by ecosystem name
+  std::vector<ExportInfo> exports;         // empty unless built by `strata db update`
 };
 
 class Database {
@@ -60,6 +74,9 @@ class Database {
   // run `strata db import`" when missing; a file that is not a strata database or has another
   // format version names the file and says to re-import.
   static util::Result<Database> open(const std::string& dir);
+  // Opens one database file read-only (a candidate before it is renamed into place); the same
+  // checks as open() with the errors naming `path`.
+  static util::Result<Database> open_file(const std::string& path);
 
   Database(Database&&) noexcept;
   Database& operator=(Database&&) noexcept;
@@ -118,9 +135,30 @@ class ImportProgress {
 // database is built in a temp file and renamed into place, so on any error the old database is
 // untouched. A missing path, an unreadable file or a corrupt zip is an error; a record that fails
 // to parse is counted, named in `failures` and logged as one warning, and the import goes on.
+// Takes DIR/lock (see lock_database_dir, waiting) for the whole import.
 util::Result<ImportStats> import_records(const std::vector<std::string>& paths,
                                          const std::string& db_dir,
                                          ImportProgress* progress = nullptr);
+
+// What import_records does, for callers that hold DIR/lock already (db update): builds a new
+// database from `inputs` and renames it into place. `label`, when set, names an input in errors
+// and failures instead of its path ("Debian (https://host/Debian/all.zip)"); `sources` and
+// `exports` are written to the meta table as they are.
+struct BuildInput {
+  std::string path;
+  std::string label;
+};
+util::Result<ImportStats> build_database(const std::vector<BuildInput>& inputs,
+                                         const std::string& db_dir,
+                                         const std::vector<std::string>& sources,
+                                         const std::vector<ExportInfo>& exports,
+                                         ImportProgress* progress = nullptr);
+
+// Creates `dir` and takes the exclusive lock DIR/lock that every writer of the database holds
+// (db import, db update): with `wait`, blocks until the holder is done; without, fails with an
+// input error saying another update or import holds it. Once held, leftovers of a writer that
+// died (strata.db.tmp.*, .download-*) are removed: only a lock holder creates them.
+util::Result<util::FileLock> lock_database_dir(const std::string& dir, bool wait);
 
 // The default database directory: $STRATA_DB_DIR if set, else $XDG_CACHE_HOME/strata/db, else
 // $HOME/.cache/strata/db.

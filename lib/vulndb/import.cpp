@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <memory>
 
+#include <nlohmann/json.hpp>
+
 #include "util/file.hpp"
 #include "util/log.hpp"
 #include "vulndb/database.hpp"
@@ -33,16 +35,17 @@ class Importer {
   Importer(StoreBuilder& builder, ImportStats& stats, ImportProgress* progress)
       : m_builder(builder), m_stats(stats), m_progress(progress) {}
 
-  util::Status import_path(const std::string& path) {
+  // `display` names the input in errors and failures instead of `path` when not empty.
+  util::Status import_path(const std::string& path, const std::string& display) {
     std::error_code ec;
     auto status = fs::status(path, ec);
     if (ec || !fs::exists(status)) {
-      return util::input_error("{}: no such file or directory", path);
+      return util::input_error("{}: no such file or directory", display.empty() ? path : display);
     }
     if (fs::is_directory(status)) {
       return import_dir(path);
     }
-    return import_file(path);
+    return import_file(path, display.empty() ? path : display);
   }
 
  private:
@@ -64,41 +67,44 @@ class Importer {
     }
     std::sort(files.begin(), files.end());  // deterministic order (duplicates: first one wins)
     for (const auto& f : files) {
-      TRY(import_file(f));
+      TRY(import_file(f, f));
     }
     return {};
   }
 
   // A file is a zip when it starts with a zip signature, else JSON: by content, not by name.
-  util::Status import_file(const std::string& path) {
+  util::Status import_file(const std::string& path, const std::string& display) {
     if (m_progress != nullptr) {
-      m_progress->on_source(path);
+      m_progress->on_source(display);
     }
     char magic[4] = {};
     if (std::FILE* f = std::fopen(path.c_str(), "rbe"); f != nullptr) {
       std::size_t n = std::fread(magic, 1, sizeof magic, f);
       std::fclose(f);
       if (n == 4 && std::memcmp(magic, "PK\x03\x04", 4) == 0) {
-        return import_zip(path);
+        return import_zip(path, display);
       }
       if (n == 4 && std::memcmp(magic, "PK\x05\x06", 4) == 0) {
         return {};  // an empty zip
       }
     } else {
-      return util::input_error("{}: {}", path, std::strerror(errno));
+      return util::input_error("{}: {}", display, std::strerror(errno));
     }
-    TRY_ASSIGN(auto text, util::read_file(path, k_max_document_size));
-    return import_document(path, text);
+    auto text = util::read_file(path, k_max_document_size);
+    if (!text) {
+      return display == path ? std::move(text).error() : text.error().wrap(display);
+    }
+    return import_document(display, *text);
   }
 
-  util::Status import_zip(const std::string& path) {
+  util::Status import_zip(const std::string& path, const std::string& display) {
     struct Closer {
       void operator()(archive* a) const { archive_read_free(a); }
     };
     std::unique_ptr<archive, Closer> ar(archive_read_new());
     archive_read_support_format_zip(ar.get());
     if (archive_read_open_filename(ar.get(), path.c_str(), 1 << 16) != ARCHIVE_OK) {
-      return util::input_error("{}: cannot read zip: {}", path, archive_error_string(ar.get()));
+      return util::input_error("{}: cannot read zip: {}", display, archive_error_string(ar.get()));
     }
     archive_entry* entry = nullptr;
     std::string text;
@@ -108,13 +114,13 @@ class Importer {
         break;
       }
       if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
-        return util::input_error("{}: corrupt zip: {}", path, archive_error_string(ar.get()));
+        return util::input_error("{}: corrupt zip: {}", display, archive_error_string(ar.get()));
       }
       std::string name = archive_entry_pathname(entry) != nullptr ? archive_entry_pathname(entry) : "";
       if (archive_entry_filetype(entry) != AE_IFREG || !ends_with(name, ".json")) {
         continue;
       }
-      std::string label = path + "!" + name;
+      std::string label = display + "!" + name;
       if (archive_entry_size_is_set(entry) &&
           static_cast<std::uint64_t>(archive_entry_size(entry)) > k_max_document_size) {
         fail(label, "record larger than 64 MiB");
@@ -174,12 +180,12 @@ class Importer {
 
 util::Result<ImportStats> import_records(const std::vector<std::string>& paths,
                                          const std::string& db_dir, ImportProgress* progress) {
-  auto start = std::chrono::steady_clock::now();
   if (paths.empty()) {
     return util::make_error(util::ErrorCategory::usage, "db import: no input paths given");
   }
   // Check every input before building anything: a typo fails fast and changes nothing.
   std::vector<std::string> sources;
+  std::vector<BuildInput> inputs;
   for (const auto& p : paths) {
     std::error_code ec;
     if (!fs::exists(p, ec)) {
@@ -187,17 +193,43 @@ util::Result<ImportStats> import_records(const std::vector<std::string>& paths,
     }
     auto abs = fs::absolute(p, ec);
     sources.push_back(ec ? p : abs.lexically_normal().string());
+    inputs.push_back(BuildInput{p, ""});
   }
+  TRY_ASSIGN(auto lock, lock_database_dir(db_dir, /*wait=*/true));
+  return build_database(inputs, db_dir, sources, {}, progress);
+}
+
+util::Result<ImportStats> build_database(const std::vector<BuildInput>& inputs,
+                                         const std::string& db_dir,
+                                         const std::vector<std::string>& sources,
+                                         const std::vector<ExportInfo>& exports,
+                                         ImportProgress* progress) {
+  auto start = std::chrono::steady_clock::now();
   TRY_ASSIGN(auto builder, StoreBuilder::create(db_dir));
   ImportStats stats;
   Importer importer(builder, stats, progress);
-  for (const auto& p : paths) {
-    TRY(importer.import_path(p));
+  for (const auto& in : inputs) {
+    TRY(importer.import_path(in.path, in.label));
   }
   if (progress != nullptr) {
     progress->on_documents(stats.files, builder.counts().records);
   }
-  TRY(builder.commit(sources));
+  std::string exports_json;
+  if (!exports.empty()) {
+    nlohmann::json arr = nlohmann::json::array();
+    for (const auto& e : exports) {
+      arr.push_back({{"ecosystem", e.ecosystem},
+                     {"source", e.source},
+                     {"url", e.url},
+                     {"etag", e.etag},
+                     {"last_modified", e.last_modified},
+                     {"sha256", e.sha256},
+                     {"size", e.size},
+                     {"checked", e.checked}});
+    }
+    exports_json = arr.dump();
+  }
+  TRY(builder.commit(sources, exports_json));
   const BuildCounts& c = builder.counts();
   stats.records = c.records;
   stats.affected = c.affected;

@@ -207,7 +207,8 @@ util::Status StoreBuilder::add(const OsvRecord& rec) {
   return {};
 }
 
-util::Status StoreBuilder::write_meta(const std::vector<std::string>& sources) {
+util::Status StoreBuilder::write_meta(const std::vector<std::string>& sources,
+                                      const std::string& exports_json) {
   TRY_ASSIGN(auto meta, m_conn->prepare("INSERT INTO meta(key, value) VALUES(?1, ?2)"));
   auto put = [&](std::string_view key, const std::string& value) {
     meta.bind(1, key);
@@ -222,12 +223,16 @@ util::Status StoreBuilder::write_meta(const std::vector<std::string>& sources) {
   TRY(put("withdrawn", std::to_string(m_counts.withdrawn)));
   TRY(put("failed", std::to_string(m_counts.failed)));
   TRY(put("duplicates", std::to_string(m_counts.duplicates)));
+  if (!exports_json.empty()) {
+    TRY(put("exports", exports_json));
+  }
   return {};
 }
 
-util::Status StoreBuilder::commit(const std::vector<std::string>& sources) {
+util::Status StoreBuilder::commit(const std::vector<std::string>& sources,
+                                  const std::string& exports_json) {
   TRY(m_conn->exec(k_finish));
-  TRY(write_meta(sources));
+  TRY(write_meta(sources, exports_json));
   TRY(m_conn->exec("COMMIT"));
   m_insert_advisory.reset();
   m_insert_affected.reset();

@@ -12,6 +12,11 @@
 //     withdrawn        withdrawn records dropped on import (decimal)
 //     failed           records that failed to parse (decimal)
 //     duplicates       records whose id was seen before; the newest `modified` wins (decimal)
+//     exports          (optional, written by `strata db update`) JSON array of objects
+//                      {"ecosystem","source","url","etag","last_modified","sha256","size",
+//                       "checked"}: the OSV exports the database was built from and the
+//                      validators sent back as If-None-Match / If-Modified-Since next time.
+//                      Readers ignore keys they do not know, so adding one is not a new format.
 //
 //   advisories(rowid INTEGER PRIMARY KEY, id TEXT NOT NULL, modified TEXT, published TEXT,
 //              summary TEXT, details TEXT,
@@ -74,12 +79,14 @@ class StoreBuilder {
   const BuildCounts& counts() const { return m_counts; }
 
   // Writes indexes, counts and meta, syncs, and renames the file over DIR/strata.db.
-  util::Status commit(const std::vector<std::string>& sources);
+  // `exports_json`, when not empty, is stored as meta "exports".
+  util::Status commit(const std::vector<std::string>& sources,
+                      const std::string& exports_json = {});
 
  private:
   StoreBuilder() = default;
   util::Status prepare_statements();
-  util::Status write_meta(const std::vector<std::string>& sources);
+  util::Status write_meta(const std::vector<std::string>& sources, const std::string& exports_json);
 
   std::string m_dir;
   std::string m_tmp_path;

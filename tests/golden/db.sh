@@ -58,7 +58,7 @@ grep -q "imported 1 records" "$tmp/err" || fail "malformed: summary"
 "$STRATA" db info --db-dir "$tmp/none" >/dev/null 2>"$tmp/err"
 rc=$?
 [ "$rc" -eq 3 ] || fail "no db: exit $rc"
-grep -q "^strata: error: no vulnerability database at $tmp/none: run \`strata db import\`$" "$tmp/err" \
+grep -q "^strata: error: no vulnerability database at $tmp/none: run \`strata db update\` or \`strata db import\`$" "$tmp/err" \
   || fail "no db message: $(cat "$tmp/err")"
 
 # 6. Usage errors: exit 2.

@@ -1,0 +1,344 @@
+#include "vulndb/update.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <utility>
+
+#include "http/retry.hpp"
+#include "util/file.hpp"
+#include "util/hash.hpp"
+#include "util/log.hpp"
+#include "vulndb/store.hpp"
+
+namespace strata::vulndb {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* k_cache_dir = "osv";
+
+// A file in DIR that is removed when this goes out of scope, unless it was renamed away.
+class TempFile {
+ public:
+  static util::Result<TempFile> create(const std::string& dir) {
+    std::string tmpl = dir + "/.download-XXXXXX";
+    std::vector<char> name(tmpl.begin(), tmpl.end());
+    name.push_back('\0');
+    int fd = ::mkostemp(name.data(), O_CLOEXEC);
+    if (fd < 0) {
+      return util::input_error("{}: cannot create a download file: {}", dir, std::strerror(errno));
+    }
+    ::fchmod(fd, 0644);  // the download becomes DIR/osv/<Ecosystem>.zip
+    return TempFile(fd, name.data());
+  }
+  TempFile(TempFile&& o) noexcept
+      : m_fd(std::exchange(o.m_fd, -1)), m_path(std::exchange(o.m_path, {})) {}
+  TempFile& operator=(TempFile&&) = delete;
+  ~TempFile() {
+    close();
+    if (!m_path.empty()) {
+      ::unlink(m_path.c_str());
+    }
+  }
+  int fd() const { return m_fd; }
+  const std::string& path() const { return m_path; }
+  void close() {
+    if (m_fd >= 0) {
+      ::close(m_fd);
+      m_fd = -1;
+    }
+  }
+  util::Status rename_to(const std::string& target) {
+    if (::rename(m_path.c_str(), target.c_str()) != 0) {
+      return util::input_error("{}: cannot rename into place: {}", target, std::strerror(errno));
+    }
+    m_path.clear();
+    return {};
+  }
+
+ private:
+  TempFile(int fd, std::string path) : m_fd(fd), m_path(std::move(path)) {}
+  int m_fd;
+  std::string m_path;
+};
+
+// sha256 of a file, streamed; nullopt when it cannot be read.
+std::optional<std::string> file_sha256(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rbe");
+  if (f == nullptr) {
+    return std::nullopt;
+  }
+  util::Sha256 h;
+  std::vector<char> buf(1 << 16);
+  std::size_t n = 0;
+  while ((n = std::fread(buf.data(), 1, buf.size(), f)) > 0) {
+    h.update(buf.data(), n);
+  }
+  bool ok = std::ferror(f) == 0;
+  std::fclose(f);
+  return ok ? std::optional<std::string>(h.hex_digest()) : std::nullopt;
+}
+
+bool starts_with_zip_magic(const std::string& path) {
+  char magic[4] = {};
+  std::FILE* f = std::fopen(path.c_str(), "rbe");
+  if (f == nullptr) {
+    return false;
+  }
+  std::size_t n = std::fread(magic, 1, sizeof magic, f);
+  std::fclose(f);
+  return n == 4 &&
+         (std::memcmp(magic, "PK\x03\x04", 4) == 0 || std::memcmp(magic, "PK\x05\x06", 4) == 0);
+}
+
+std::string trim_slashes(std::string s) {
+  while (!s.empty() && s.back() == '/') {
+    s.pop_back();
+  }
+  return s;
+}
+
+util::Status check_options(const std::vector<std::string>& sources,
+                           const std::vector<std::string>& ecosystems) {
+  for (const auto& s : sources) {
+    if (!s.starts_with("http://") && !s.starts_with("https://")) {
+      return util::make_error(util::ErrorCategory::usage,
+                              "db update: source '{}' is not an http:// or https:// URL", s);
+    }
+  }
+  for (const auto& e : ecosystems) {
+    if (e.empty() || e.front() == '.' || e.find('/') != std::string::npos ||
+        e.find('\0') != std::string::npos) {
+      return util::make_error(util::ErrorCategory::usage,
+                              "db update: '{}' is not an OSV ecosystem name", e);
+    }
+  }
+  return {};
+}
+
+// One ecosystem's outcome before the build: the zip to import and what to record.
+struct Fetched {
+  ExportInfo info;
+  std::optional<TempFile> download;  // empty: the cached zip is re-imported
+  EcosystemResult result;
+};
+
+class Updater {
+ public:
+  Updater(const UpdateOptions& o, std::string dir, std::map<std::string, ExportInfo> previous)
+      : m_opts(o), m_dir(std::move(dir)), m_previous(std::move(previous)), m_client(o.http) {}
+
+  util::Result<Fetched> fetch(const std::string& ecosystem,
+                              const std::vector<std::string>& sources) {
+    // The cached zip counts only when it is exactly the one the database was built from.
+    const ExportInfo* prev = nullptr;
+    if (auto it = m_previous.find(ecosystem); it != m_previous.end()) {
+      auto sha = file_sha256(cache_path(ecosystem));
+      if (sha && *sha == it->second.sha256) {
+        prev = &it->second;
+      } else {
+        LOG_DEBUG("{}: no usable cached export ({}), downloading it whole", ecosystem,
+                  sha ? "checksum differs" : "missing");
+      }
+    }
+    Fetched out;
+    out.result.ecosystem = ecosystem;
+    for (const auto& source : sources) {
+      const std::string url = export_url(source, ecosystem);
+      http::Request req;
+      req.url = url;
+      bool conditional = prev != nullptr && prev->source == source;
+      if (conditional && !prev->etag.empty()) {
+        req.headers.emplace_back("If-None-Match", prev->etag);
+      }
+      if (conditional && !prev->last_modified.empty()) {
+        req.headers.emplace_back("If-Modified-Since", prev->last_modified);
+      }
+      TRY_ASSIGN(TempFile tmp, TempFile::create(m_dir));
+      util::Sha256 sha;
+      std::uint64_t bytes = 0;
+      auto sink = [&](std::span<const std::byte> data) -> util::Status {
+        TRY(util::write_all(tmp.fd(), data.data(), data.size(), tmp.path()));
+        sha.update(data.data(), data.size());
+        bytes += data.size();
+        if (m_opts.progress != nullptr) {
+          m_opts.progress->on_download(ecosystem, source, bytes);
+        }
+        return {};
+      };
+      LOG_INFO("{}: GET {}{}", ecosystem, url, conditional ? " (conditional)" : "");
+      auto resp = m_client.stream(req, sink);
+      if (!resp) {
+        if (resp.error().category != util::ErrorCategory::network) {
+          return resp.error().wrap(fmt::format("{} ({})", ecosystem, url));
+        }
+        out.result.skipped.push_back(fmt::format("{}: {}", source, resp.error().message));
+        continue;
+      }
+      if (resp->status == 304 && conditional) {
+        out.info = *prev;
+        out.info.checked = now_rfc3339();
+        out.result.source = source;
+        out.result.bytes = prev->size;
+        return out;
+      }
+      if (http::is_retryable_status(resp->status)) {
+        out.result.skipped.push_back(fmt::format("{}: HTTP {}", source, resp->status));
+        continue;
+      }
+      if (resp->status < 200 || resp->status > 299) {
+        return util::make_error(util::ErrorCategory::network, "{} ({}): HTTP {}", ecosystem, url,
+                                resp->status);
+      }
+      if (::fsync(tmp.fd()) != 0) {
+        return util::input_error("{}: fsync failed: {}", tmp.path(), std::strerror(errno));
+      }
+      tmp.close();
+      if (!starts_with_zip_magic(tmp.path())) {
+        return util::input_error("{} ({}): the download is not a zip file", ecosystem, url);
+      }
+      out.info.ecosystem = ecosystem;
+      out.info.source = source;
+      out.info.url = url;
+      out.info.etag = resp->header("ETag").value_or("");
+      out.info.last_modified = resp->header("Last-Modified").value_or("");
+      out.info.sha256 = sha.hex_digest();
+      out.info.size = bytes;
+      out.info.checked = now_rfc3339();
+      out.download.emplace(std::move(tmp));
+      out.result.source = source;
+      out.result.downloaded = true;
+      out.result.bytes = bytes;
+      return out;
+    }
+    std::string why;
+    for (const auto& s : out.result.skipped) {
+      why += (why.empty() ? "" : "; ") + s;
+    }
+    return util::make_error(util::ErrorCategory::network, "{}: no source could deliver it ({})",
+                            ecosystem, why);
+  }
+
+  std::string cache_path(const std::string& ecosystem) const {
+    return m_dir + "/" + k_cache_dir + "/" + ecosystem + ".zip";
+  }
+
+ private:
+  const UpdateOptions& m_opts;
+  std::string m_dir;
+  std::map<std::string, ExportInfo> m_previous;
+  http::Client m_client;
+};
+
+}  // namespace
+
+const std::vector<std::string>& default_update_ecosystems() {
+  static const std::vector<std::string> k_all = {
+      "Debian", "Ubuntu",    "Alpine",     "AlmaLinux", "Rocky Linux", "Red Hat",
+      "SUSE",   "Wolfi",     "Chainguard", "PyPI",      "npm",         "Go",
+      "Maven",  "crates.io", "RubyGems",   "NuGet",     "Packagist"};
+  return k_all;
+}
+
+std::string export_url(const std::string& source, const std::string& ecosystem) {
+  std::string name;
+  for (unsigned char c : ecosystem) {
+    if (std::isalnum(c) != 0 || c == '-' || c == '.' || c == '_' || c == '~') {
+      name += static_cast<char>(c);
+    } else {
+      name += fmt::format("%{:02X}", c);
+    }
+  }
+  return trim_slashes(source) + "/" + name + "/all.zip";
+}
+
+util::Result<UpdateStats> update_database(const UpdateOptions& options) {
+  std::vector<std::string> sources;
+  for (const auto& s :
+       options.sources.empty() ? std::vector<std::string>{k_default_osv_source} : options.sources) {
+    sources.push_back(trim_slashes(s));
+  }
+  std::vector<std::string> ecosystems;  // in the order given, each once
+  for (const auto& e :
+       options.ecosystems.empty() ? default_update_ecosystems() : options.ecosystems) {
+    if (std::find(ecosystems.begin(), ecosystems.end(), e) == ecosystems.end()) {
+      ecosystems.push_back(e);
+    }
+  }
+  TRY(check_options(sources, ecosystems));
+  const std::string& dir = options.db_dir;
+  TRY_ASSIGN(util::FileLock lock, lock_database_dir(dir, options.wait));
+
+  std::map<std::string, ExportInfo> previous;
+  if (util::is_regular_file(dir + "/" + k_db_file_name)) {
+    auto db = Database::open(dir);
+    if (db) {
+      for (auto& e : db->info().exports) {
+        previous.emplace(e.ecosystem, e);
+      }
+    } else {
+      LOG_WARN("{}; downloading every export again", db.error().message);
+    }
+  }
+  TRY(util::make_dirs(dir + "/" + k_cache_dir));
+
+  UpdateStats stats;
+  auto start = std::chrono::steady_clock::now();
+  Updater updater(options, dir, std::move(previous));
+  std::vector<Fetched> fetched;
+  for (const auto& eco : ecosystems) {
+    TRY_ASSIGN(Fetched f, updater.fetch(eco, sources));
+    for (const auto& s : f.result.skipped) {
+      LOG_WARN("{}: source failed, trying the next one: {}", eco, s);
+    }
+    fetched.push_back(std::move(f));
+  }
+  stats.download_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  std::vector<BuildInput> inputs;
+  std::vector<std::string> urls;
+  std::vector<ExportInfo> exports;
+  for (const auto& f : fetched) {
+    std::string path = f.download ? f.download->path() : updater.cache_path(f.info.ecosystem);
+    inputs.push_back(BuildInput{path, fmt::format("{} ({})", f.info.ecosystem, f.info.url)});
+    urls.push_back(f.info.url);
+    exports.push_back(f.info);
+  }
+  TRY_ASSIGN(stats.import, build_database(inputs, dir, urls, exports, options.progress));
+
+  // The database is in place; keep the new zips for the next 304 (a failure here only costs a
+  // full download next time: the recorded sha256 will not match) and drop ones no longer used.
+  for (auto& f : fetched) {
+    if (f.download) {
+      if (auto st = f.download->rename_to(updater.cache_path(f.info.ecosystem)); !st) {
+        LOG_WARN("{}", st.error().message);
+      }
+    }
+    stats.ecosystems.push_back(std::move(f.result));
+  }
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir + "/" + k_cache_dir, ec)) {
+    std::string name = entry.path().filename().string();
+    bool used = false;
+    for (const auto& e : ecosystems) {
+      used = used || name == e + ".zip";
+    }
+    if (!used) {
+      fs::remove(entry.path(), ec);
+    }
+  }
+  return stats;
+}
+
+}  // namespace strata::vulndb
