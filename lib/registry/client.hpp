@@ -20,6 +20,7 @@
 // Not thread-safe; open_blob streams on its own thread with its own HTTP client.
 
 #include <memory>
+#include <stop_token>
 #include <string>
 
 #include "http/client.hpp"
@@ -90,8 +91,13 @@ class RegistryClient {
   // bounded buffer (RegistryOptions::stream_buffer). The stream verifies the sha256 (and size)
   // while reading: the last read() returns an input error instead of end-of-stream on a
   // mismatch. HTTP errors (404, 401, ...) surface from read(). A 401 on the blob (an expired
-  // token) is answered once on the stream's thread, with its own HTTP client.
-  util::Result<std::unique_ptr<util::InputStream>> open_blob(const image::Descriptor& desc);
+  // token) is answered once on the stream's thread, with its own HTTP client. A transfer cut
+  // mid-blob is resumed with a Range request while retries remain (http/client.hpp), so the
+  // reader never sees a restart. A stop requested on `stop` aborts the transfer and makes
+  // read() return a "cancelled" error (see pull_stream.hpp).
+  // Errors of the transfer name the registry, repository and blob digest.
+  util::Result<std::unique_ptr<util::InputStream>> open_blob(const image::Descriptor& desc,
+                                                             std::stop_token stop = {});
 
   // "host/repository", for messages.
   std::string display_name() const;
