@@ -453,7 +453,13 @@ util::Result<std::unique_ptr<util::InputStream>> RegistryClient::open_blob(
       return sink(data);
     };
     req.stop = token;
-    auto with_what = [&](util::Error e) { return e.wrap(what); };
+    // "GET <url>: " repeats what `what` says already; a redirect's other URL stays.
+    auto with_what = [&, prefix = "GET " + http::redact_url(req.url) + ": "](util::Error e) {
+      if (e.message.starts_with(prefix)) {
+        e.message.erase(0, prefix.size());
+      }
+      return e.wrap(what);
+    };
     auto resp = client.stream(req, to_sink);
     if (!resp) {
       return with_what(std::move(resp).error());
