@@ -48,6 +48,8 @@ struct RegistryOptions {
   // send it) and a cached manifest is not downloaded again; a digest-pinned reference needs no
   // manifest request at all when cached.
   std::string metadata_cache_dir;
+  // Layers fetched and analysed at once by source::load_registry_image (1: one after another).
+  int parallel = 4;
 };
 
 // A manifest resolved for one platform: the manifest's own digest (what a pinned reference
