@@ -435,8 +435,8 @@ util::Result<Response> Client::Impl::run(const Request& request, Transfer protot
                               have > 0 ? fmt::format(" after {} body bytes", have) : "",
                               retries > 0 ? fmt::format(" (after {} attempts)", retries + 1) : "");
     }
-    LOG_DEBUG("http: {} {}{} -> {} ({} ms)", method, redact_url(url), via, t.status,
-              elapsed.count());
+    LOG_DEBUG("http: {} {}{} -> {} ({} ms, {} body bytes)", method, redact_url(url), via, t.status,
+              elapsed.count(), t.delivered + t.body.size());
 
     Response response;
     response.status = t.status;
