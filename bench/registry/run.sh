@@ -63,7 +63,7 @@ layer_bytes=$(jq '[.layers[].size] | add' "$image/blobs/sha256/$(jq -r '.manifes
 echo "image: $ref, $nlayers layers, $((layer_bytes >> 20)) MiB gzip (layers)"
 
 # strata: bytes fetched = the body bytes of every HTTP response, from its debug log
-"$strata" --log-level debug image "$ref" --insecure --packages-only --format json \
+"$strata" --log-level debug image "$ref" --insecure --no-cache --packages-only --format json \
   > "$work/report.json" 2> "$work/strata.log"
 strata_bytes=$(grep -oE '[0-9]+ body bytes\)' "$work/strata.log" | awk '{s += $1} END {print s}')
 packages=$(jq '.packages | length' "$work/report.json")
