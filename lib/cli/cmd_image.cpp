@@ -37,6 +37,8 @@ struct ImageOptions {
   bool insecure = false;
   std::string ca_cert;
   int retries = 3;
+  int timeout = 30;
+  int parallel = 4;
   bool on_demand = false;  // run as the NeuVector scanner (see on_demand.cpp)
   std::string docker_host;
   std::string image_src = "docker,podman,registry";
@@ -124,6 +126,8 @@ util::Status set_registry_target(const ImageOptions& o, scan::Options& opts) {
   opts.reference = *ref;
   opts.registry.plain_http = plain_http;
   opts.registry.http.retries = o.retries;
+  opts.registry.http.stall_timeout = std::chrono::seconds(o.timeout);
+  opts.registry.parallel = o.parallel;
   opts.registry.http.ca_file = o.ca_cert;
   opts.registry.metadata_cache_dir = metadata_cache_dir(o.cache_dir, o.no_cache);
   auto env_password = env("SCANNER_REGISTRY_PASSWORD");
@@ -249,6 +253,12 @@ util::Result<scan::Options> scan_options(const ImageOptions& o) {
   if (o.retries < 0) {
     return util::make_error(util::ErrorCategory::usage, "--retries must be 0 or more");
   }
+  if (o.timeout < 1) {
+    return util::make_error(util::ErrorCategory::usage, "--timeout must be 1 or more");
+  }
+  if (o.parallel < 1 || o.parallel > 64) {
+    return util::make_error(util::ErrorCategory::usage, "--parallel must be between 1 and 64");
+  }
   if (o.input.empty() && ::access(opts.input_path.c_str(), F_OK) != 0) {
     opts.input_path.clear();
     TRY(set_image_source(o, opts));
@@ -340,6 +350,15 @@ Command add_image_command(CLI::App& app, const GlobalOptions& globals) {
                   "Retries per registry request on connection errors, 5xx and 429")
       ->capture_default_str()
       ->envname("STRATA_RETRIES");
+  sub->add_option("--timeout", opts->timeout,
+                  "Seconds a registry transfer may go without receiving a byte before it is "
+                  "aborted and retried")
+      ->capture_default_str()
+      ->envname("STRATA_TIMEOUT");
+  sub->add_option("--parallel", opts->parallel,
+                  "Registry layers fetched and analysed at once (1: one after another)")
+      ->capture_default_str()
+      ->envname("STRATA_PARALLEL");
   sub->add_option("--docker-host", opts->docker_host,
                   "Docker engine to ask for local images: unix:///path or tcp://host:port "
                   "(default: $DOCKER_HOST, else unix:///var/run/docker.sock)");

@@ -316,7 +316,9 @@ util::Result<std::unique_ptr<util::InputStream>> EngineClient::export_image(
   // An export is built by the engine before its first byte (Podman and Docker's classic store
   // write it to a temp file first): allow it time.
   options.stall_timeout = std::max(options.stall_timeout, std::chrono::milliseconds(600000));
-  http::Producer producer = [req, what, options](const http::PushSink& sink) -> util::Status {
+  http::Producer producer = [req, what, options](const http::PushSink& sink,
+                                                 std::stop_token stop) mutable -> util::Status {
+    req.stop = std::move(stop);  // a reader that goes away aborts the export at once
     http::Client client(options);
     TRY_ASSIGN(http::Response resp, client.stream(req, sink));
     if (resp.status != 200) {

@@ -2,8 +2,9 @@
 
 #include <algorithm>
 #include <charconv>
+#include <condition_variable>
+#include <mutex>
 #include <random>
-#include <thread>
 
 #include <curl/curl.h>
 
@@ -88,6 +89,12 @@ struct Transfer {
   std::string body;
   std::uint64_t delivered = 0;         // bytes handed to the sink
   std::optional<util::Error> aborted;  // sink error or body limit: ends the call, no retry
+  // Resume: the body bytes the sink already has; a 206 must start there, a 200 has them dropped.
+  std::uint64_t offset = 0;
+  std::uint64_t skip = 0;
+  bool range_checked = false;
+  std::stop_token stop;
+  bool cancelled = false;
 
   // Stall detection: the time of the last byte moved in either direction once connected.
   CURL* curl = nullptr;
@@ -103,6 +110,10 @@ struct Transfer {
 // it at least once a second, which is the resolution of stall_timeout.
 int on_progress(void* user, curl_off_t, curl_off_t down, curl_off_t, curl_off_t up) {
   auto* t = static_cast<Transfer*>(user);
+  if (t->stop.stop_requested()) {
+    t->cancelled = true;
+    return 1;
+  }
   const auto now = std::chrono::steady_clock::now();
   curl_off_t connect_us = 0;
   curl_easy_getinfo(t->curl, CURLINFO_CONNECT_TIME_T, &connect_us);
@@ -148,6 +159,27 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
   return len;
 }
 
+// The first byte position of a 206 answer's `Content-Range: bytes START-END/TOTAL`, or -1.
+std::uint64_t parse_content_range_start(const Headers& headers) {
+  for (const auto& [name, value] : headers) {
+    if (!util::iequals(name, "content-range")) {
+      continue;
+    }
+    std::string_view v = util::trim(value);
+    if (!v.starts_with("bytes ")) {
+      break;
+    }
+    v.remove_prefix(6);
+    std::uint64_t start = 0;
+    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), start);
+    if (ec == std::errc() && end != v.data() && end < v.data() + v.size() && *end == '-') {
+      return start;
+    }
+    break;
+  }
+  return UINT64_MAX;
+}
+
 size_t on_body(char* data, size_t size, size_t count, void* user) {
   auto* t = static_cast<Transfer*>(user);
   const size_t len = size * count;
@@ -155,9 +187,30 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
     return 0;
   }
   if (t->streaming && is_2xx(t->status)) {
-    auto status =
-        (*t->sink)(std::span<const std::byte>(reinterpret_cast<const std::byte*>(data), len));
-    t->delivered += len;
+    std::span<const std::byte> piece(reinterpret_cast<const std::byte*>(data), len);
+    if (t->offset > 0 && !t->range_checked) {
+      t->range_checked = true;
+      if (t->status == 206) {
+        if (parse_content_range_start(t->headers) != t->offset) {
+          t->aborted = util::make_error(
+              util::ErrorCategory::network,
+              "resumed at byte {} but the server sent a range starting elsewhere", t->offset);
+          return 0;
+        }
+      } else {
+        t->skip = t->offset;  // the server ignored the Range header: drop what we already have
+      }
+    }
+    if (t->skip > 0) {
+      const std::size_t drop = static_cast<std::size_t>(std::min<std::uint64_t>(t->skip, len));
+      t->skip -= drop;
+      piece = piece.subspan(drop);
+      if (piece.empty()) {
+        return len;
+      }
+    }
+    auto status = (*t->sink)(piece);
+    t->delivered += piece.size();
     if (!status) {
       t->aborted = std::move(status).error();
       return 0;  // != len: libcurl stops with CURLE_WRITE_ERROR
@@ -200,12 +253,16 @@ struct Client::Impl {
     }
   }
 
-  void sleep(std::chrono::milliseconds d) {
+  // Waits before a retry; a stop request ends the wait early.
+  void sleep(std::chrono::milliseconds d, std::stop_token stop) {
     if (options.sleep) {
       options.sleep(d);
-    } else {
-      std::this_thread::sleep_for(d);
+      return;
     }
+    std::mutex m;
+    std::condition_variable_any cv;
+    std::unique_lock lock(m);
+    cv.wait_for(lock, stop, d, [] { return false; });
   }
 
   CURLcode perform(const std::string& method, const std::string& url, const Headers& headers,
@@ -316,11 +373,31 @@ util::Result<Response> Client::Impl::run(const Request& request, Transfer protot
   const int max_retries = request.retryable ? std::max(0, options.retries) : 0;
   int retries = 0;
   int hops = 0;
+  // Body bytes the sink holds (stream()): an attempt after a cut asks only for the rest.
+  std::uint64_t have = prototype.streaming ? request.offset : 0;
+  auto cancelled = [&] {
+    return util::make_error(util::ErrorCategory::network, "{} {}{}: cancelled", method,
+                            redact_url(url), via);
+  };
 
   while (true) {
+    if (request.stop.stop_requested()) {
+      return cancelled();
+    }
     Transfer t = prototype;
+    t.stop = request.stop;
+    t.offset = have;
+    Headers attempt_headers = headers;
+    if (have > 0) {
+      remove_headers(attempt_headers, {"range"});
+      attempt_headers.emplace_back("Range", fmt::format("bytes={}-", have));
+    }
     const auto started = std::chrono::steady_clock::now();
-    const CURLcode code = perform(method, url, headers, body, t);
+    const CURLcode code = perform(method, url, attempt_headers, body, t);
+    have += t.delivered;
+    if (t.cancelled) {
+      return cancelled();
+    }
     const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - started);
     if (t.aborted) {  // the sink's own error, or the body limit: never retried
@@ -338,7 +415,7 @@ util::Result<Response> Client::Impl::run(const Request& request, Transfer protot
       }
       LOG_DEBUG("http: {} {}{} failed after {} ms: {}", method, redact_url(url), via,
                 elapsed.count(), what);
-      if (t.delivered > 0) {
+      if (t.delivered > 0 && !request.resumable) {
         return util::make_error(util::ErrorCategory::network,
                                 "{} {}{}: {} after {} body bytes (not retried)", method,
                                 redact_url(url), via, what, t.delivered);
@@ -346,18 +423,20 @@ util::Result<Response> Client::Impl::run(const Request& request, Transfer protot
       if ((t.stalled || is_retryable_code(code)) && retries < max_retries) {
         auto delay = backoff_delay(retries, options.backoff_base, options.backoff_cap,
                                    std::uniform_real_distribution<double>(0.0, 1.0)(rng));
-        LOG_WARN("http: {} {}: {}; retry {}/{} in {} ms", method, redact_url(url), what,
-                 retries + 1, max_retries, delay.count());
+        LOG_WARN("http: {} {}: {}; retry {}/{} in {} ms{}", method, redact_url(url), what,
+                 retries + 1, max_retries, delay.count(),
+                 have > 0 ? fmt::format(", resuming at byte {}", have) : "");
         ++retries;
-        sleep(delay);
+        sleep(delay, request.stop);
         continue;
       }
-      return util::make_error(util::ErrorCategory::network, "{} {}{}: {}{}", method,
+      return util::make_error(util::ErrorCategory::network, "{} {}{}: {}{}{}", method,
                               redact_url(url), via, what,
+                              have > 0 ? fmt::format(" after {} body bytes", have) : "",
                               retries > 0 ? fmt::format(" (after {} attempts)", retries + 1) : "");
     }
-    LOG_DEBUG("http: {} {}{} -> {} ({} ms)", method, redact_url(url), via, t.status,
-              elapsed.count());
+    LOG_DEBUG("http: {} {}{} -> {} ({} ms, {} body bytes)", method, redact_url(url), via, t.status,
+              elapsed.count(), t.delivered + t.body.size());
 
     Response response;
     response.status = t.status;
@@ -419,7 +498,7 @@ util::Result<Response> Client::Impl::run(const Request& request, Transfer protot
       LOG_WARN("http: {} {}: status {}; retry {}/{} in {} ms", method, redact_url(url), t.status,
                retries + 1, max_retries, delay->count());
       ++retries;
-      sleep(*delay);
+      sleep(*delay, request.stop);
       continue;
     }
     return response;

@@ -12,6 +12,12 @@
 //   call (all hops together), after a full-jitter exponential backoff or, for 429/503 with a
 //   `Retry-After`, after exactly the delay it asks for. A Retry-After above max_retry_after is
 //   not waited for: the response is returned as it is.
+// - Resume (stream() of a `resumable` request): a transfer cut after some body bytes is retried
+//   like any failure, asking for the rest with `Range: bytes=N-`; a 206 answer must start at N
+//   (Content-Range) and continues the body, a 200 answer has its first N bytes dropped, so the
+//   sink sees every byte exactly once, in order.
+// - Cancellation: a stop requested on Request::stop aborts the transfer (or the wait before a
+//   retry) within about a second; the call returns a network error ending in "cancelled".
 // - HTTP error statuses are not errors here: the Response carries them and callers map
 //   401/403/404. Once retries are exhausted the last 5xx/429 response is returned.
 // - Errors (category `network`) name the method, the URL without userinfo or query, and the
@@ -28,6 +34,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -65,7 +72,7 @@ struct ClientOptions {
   // "http://localhost/v1.41/_ping" and the host part only fills the Host header.
   std::string unix_socket;
   std::string user_agent = std::string("strata/") + STRATA_VERSION;
-  // Waits between attempts; tests inject a recorder. Empty: std::this_thread::sleep_for.
+  // Waits between attempts; tests inject a recorder. Empty: a wait that a stop request ends.
   std::function<void(std::chrono::milliseconds)> sleep;
 };
 
@@ -77,6 +84,14 @@ struct Request {
   bool follow_redirects = true;
   // False for a request that must not be sent twice (a non-idempotent POST): no retries.
   bool retryable = true;
+  // stream() only. The body at this URL never changes (a content-addressed blob): a transfer
+  // cut after some body bytes is resumed with a Range request instead of failing.
+  bool resumable = false;
+  // stream() only: the first `offset` body bytes were received by an earlier call; only the
+  // rest is asked for (Range) and delivered.
+  std::uint64_t offset = 0;
+  // Aborts the call (network error "... cancelled", never retried) when a stop is requested.
+  std::stop_token stop{};
 };
 
 struct Response {
@@ -110,9 +125,9 @@ class Client {
 
   // Streams the body of a final 2xx response to `sink` as it arrives and returns the response with
   // an empty body. The body of a final non-2xx response does not reach the sink: it is returned
-  // in Response::body, truncated to k_stream_error_body_limit bytes. Retries happen only before
-  // the first byte reached the sink; a failure after that is returned (the caller may resume
-  // with a Range request), because a retry would deliver the same bytes twice.
+  // in Response::body, truncated to k_stream_error_body_limit bytes. Unless the request is
+  // `resumable`, retries happen only before the first byte reached the sink: a failure after
+  // that is returned, because a retry would deliver the same bytes twice.
   util::Result<Response> stream(const Request& request, const BodySink& sink);
 
   static constexpr std::size_t k_stream_error_body_limit = 1u << 20;

@@ -425,7 +425,7 @@ util::Result<std::string> RegistryClient::fetch_blob(const image::Descriptor& de
 }
 
 util::Result<std::unique_ptr<util::InputStream>> RegistryClient::open_blob(
-    const image::Descriptor& desc) {
+    const image::Descriptor& desc, std::stop_token stop) {
   const std::string what = display_name() + "@" + desc.digest;
   if (!m_impl->answered) {
     // Nothing was asked yet: learn the auth scheme on this thread first (a HEAD is cheap); the
@@ -439,9 +439,11 @@ util::Result<std::unique_ptr<util::InputStream>> RegistryClient::open_blob(
     }
   }
   http::Request req = m_impl->make_request("/v2/" + m_impl->repository + "/blobs/" + desc.digest);
-  http::Producer producer =
-      [req, what, desc, repository = m_impl->repository, options = m_impl->options,
-       shared = m_impl->authorization](const http::PushSink& sink) mutable -> util::Status {
+  req.resumable = true;  // content-addressed: a cut transfer goes on with a Range request
+  http::Producer producer = [req, what, desc, repository = m_impl->repository,
+                             options = m_impl->options, shared = m_impl->authorization](
+                                const http::PushSink& sink, std::stop_token token) mutable
+      -> util::Status {
     http::Client client(options.http);
     util::Sha256 hash;
     std::uint64_t size = 0;
@@ -450,18 +452,33 @@ util::Result<std::unique_ptr<util::InputStream>> RegistryClient::open_blob(
       size += data.size();
       return sink(data);
     };
-    TRY_ASSIGN(http::Response resp, client.stream(req, to_sink));
-    if (resp.status == 401) {
-      // An expired token (no byte reached the sink): answer the challenge again, once.
+    req.stop = token;
+    // "GET <url>: " repeats what `what` says already; a redirect's other URL stays.
+    auto with_what = [&, prefix = "GET " + http::redact_url(req.url) + ": "](util::Error e) {
+      if (e.message.starts_with(prefix)) {
+        e.message.erase(0, prefix.size());
+      }
+      return e.wrap(what);
+    };
+    auto resp = client.stream(req, to_sink);
+    if (!resp) {
+      return with_what(std::move(resp).error());
+    }
+    if (resp->status == 401) {
+      // An expired token: answer the challenge again, once, and go on from the bytes we have.
       TRY_ASSIGN(std::string authorization,
-                 answer_challenge(client, resp, repository, options, what));
+                 answer_challenge(client, *resp, repository, options, what));
       std::erase_if(req.headers, [](const auto& h) { return h.first == "Authorization"; });
       req.headers.emplace_back("Authorization", authorization);
       shared->set(std::move(authorization));
-      TRY_ASSIGN(resp, client.stream(req, to_sink));
+      req.offset = size;
+      resp = client.stream(req, to_sink);
+      if (!resp) {
+        return with_what(std::move(resp).error());
+      }
     }
-    if (resp.status < 200 || resp.status > 299) {
-      return status_error(resp.status, what);
+    if (resp->status < 200 || resp->status > 299) {
+      return status_error(resp->status, what);
     }
     if (desc.size >= 0 && static_cast<std::uint64_t>(desc.size) != size) {
       return util::input_error("{}: blob has {} bytes, its descriptor says {}", what, size,
@@ -473,8 +490,8 @@ util::Result<std::unique_ptr<util::InputStream>> RegistryClient::open_blob(
     }
     return {};
   };
-  return std::unique_ptr<util::InputStream>(
-      std::make_unique<http::PullStream>(what, std::move(producer), m_impl->options.stream_buffer));
+  return std::unique_ptr<util::InputStream>(std::make_unique<http::PullStream>(
+      what, std::move(producer), m_impl->options.stream_buffer, std::move(stop)));
 }
 
 }  // namespace strata::registry

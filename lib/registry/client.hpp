@@ -20,6 +20,7 @@
 // Not thread-safe; open_blob streams on its own thread with its own HTTP client.
 
 #include <memory>
+#include <stop_token>
 #include <string>
 
 #include "http/client.hpp"
@@ -47,6 +48,8 @@ struct RegistryOptions {
   // send it) and a cached manifest is not downloaded again; a digest-pinned reference needs no
   // manifest request at all when cached.
   std::string metadata_cache_dir;
+  // Layers fetched and analysed at once by source::load_registry_image (1: one after another).
+  int parallel = 4;
 };
 
 // A manifest resolved for one platform: the manifest's own digest (what a pinned reference
@@ -90,8 +93,13 @@ class RegistryClient {
   // bounded buffer (RegistryOptions::stream_buffer). The stream verifies the sha256 (and size)
   // while reading: the last read() returns an input error instead of end-of-stream on a
   // mismatch. HTTP errors (404, 401, ...) surface from read(). A 401 on the blob (an expired
-  // token) is answered once on the stream's thread, with its own HTTP client.
-  util::Result<std::unique_ptr<util::InputStream>> open_blob(const image::Descriptor& desc);
+  // token) is answered once on the stream's thread, with its own HTTP client. A transfer cut
+  // mid-blob is resumed with a Range request while retries remain (http/client.hpp), so the
+  // reader never sees a restart. A stop requested on `stop` aborts the transfer and makes
+  // read() return a "cancelled" error (see pull_stream.hpp).
+  // Errors of the transfer name the registry, repository and blob digest.
+  util::Result<std::unique_ptr<util::InputStream>> open_blob(const image::Descriptor& desc,
+                                                             std::stop_token stop = {});
 
   // "host/repository", for messages.
   std::string display_name() const;

@@ -1,9 +1,110 @@
 #include "source/registry_source.hpp"
 
+#include <algorithm>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <stop_token>
+#include <thread>
+
 #include "source/blob_store.hpp"
 #include "util/log.hpp"
 
 namespace strata::source {
+namespace {
+
+// Streams one layer blob into the layer reader and checks what was read.
+util::Result<layer::LayerAnalysis> read_layer(registry::RegistryClient& client,
+                                              std::mutex& client_mutex, const image::Descriptor& l,
+                                              const LoadOptions& options, const std::string& where,
+                                              std::stop_token stop) {
+  LOG_DEBUG("registry: streaming layer {} ({} bytes)", l.digest, l.size);
+  std::unique_ptr<util::InputStream> stream;
+  {
+    std::lock_guard lock(client_mutex);  // RegistryClient is not thread-safe
+    TRY_ASSIGN(stream, client.open_blob(l, stop));
+  }
+  auto analysis = layer::analyze_layer(*stream, options.read);
+  if (!analysis) {
+    // A corrupt download is the better diagnosis than the parse error it caused: read the rest
+    // of the blob, whose end reports a digest mismatch or a transfer error.
+    std::vector<std::byte> buffer(256u << 10);
+    for (;;) {
+      auto n = stream->read(buffer);
+      if (!n) {
+        return std::move(n).error();
+      }
+      if (*n == 0) {
+        break;
+      }
+    }
+    return analysis.error().wrap(fmt::format("layer {}", l.digest));
+  }
+  if (analysis->digest != l.digest) {
+    return util::input_error("{}: layer {} was read with digest {}", where, l.digest,
+                             analysis->digest);
+  }
+  return analysis;
+}
+
+// Reads every layer with up to `parallel` workers (the calling thread is one of them), each
+// taking the next unread layer; results land in layer order. The first failure requests a stop
+// that aborts the other transfers and makes their reads fail, and is the error returned.
+util::Result<std::vector<layer::LayerAnalysis>> read_layers(
+    registry::RegistryClient& client, const std::vector<image::Descriptor>& layers,
+    const LoadOptions& options, const std::string& where, int parallel) {
+  std::vector<std::optional<util::Result<layer::LayerAnalysis>>> results(layers.size());
+  std::mutex mutex;  // guards `client`, `next` and `first_error`
+  std::size_t next = 0;
+  std::optional<std::size_t> first_error;
+  std::stop_source stop;
+  auto worker = [&] {
+    for (;;) {
+      std::size_t i = 0;
+      {
+        std::lock_guard lock(mutex);
+        if (stop.stop_requested() || next == layers.size()) {
+          return;
+        }
+        i = next++;
+      }
+      util::Result<layer::LayerAnalysis> r = util::make_error(util::ErrorCategory::internal, "");
+      try {
+        r = read_layer(client, mutex, layers[i], options, where, stop.get_token());
+      } catch (const std::exception& e) {  // e.g. bad_alloc: must not escape a thread
+        r = util::make_error(util::ErrorCategory::internal, "layer {}: {}", layers[i].digest,
+                             e.what());
+      }
+      const bool failed = !r;
+      results[i] = std::move(r);
+      if (failed && stop.request_stop()) {  // true only for the first failure
+        std::lock_guard lock(mutex);
+        first_error = i;
+        return;
+      }
+    }
+  };
+  const std::size_t threads =
+      std::min<std::size_t>(static_cast<std::size_t>(std::max(parallel, 1)), layers.size());
+  {
+    std::vector<std::jthread> helpers;
+    for (std::size_t t = 1; t < threads; ++t) {
+      helpers.emplace_back(worker);
+    }
+    worker();
+  }  // joined here
+  if (first_error) {
+    return std::move(*results[*first_error]).error();
+  }
+  std::vector<layer::LayerAnalysis> out;
+  out.reserve(layers.size());
+  for (auto& r : results) {
+    out.push_back(std::move(**r));
+  }
+  return out;
+}
+
+}  // namespace
 
 util::Result<LoadedImage> load_registry_image(const image::Reference& reference,
                                               const registry::RegistryOptions& registry_options,
@@ -42,40 +143,20 @@ util::Result<LoadedImage> load_registry_image(const image::Reference& reference,
     return util::input_error("{}: the manifest lists {} layers but the config has {} diff_ids",
                              where, resolved.manifest.layers.size(), config.diff_ids.size());
   }
+  TRY_ASSIGN(
+      std::vector<layer::LayerAnalysis> analyses,
+      read_layers(client, resolved.manifest.layers, options, where, registry_options.parallel));
   std::vector<model::LayerInfo> infos;
-  std::vector<layer::LayerAnalysis> analyses;
-  for (const auto& l : resolved.manifest.layers) {
-    LOG_DEBUG("registry: streaming layer {} ({} bytes)", l.digest, l.size);
-    TRY_ASSIGN(auto stream, client.open_blob(l));
-    auto analysis = layer::analyze_layer(*stream, options.read);
-    if (!analysis) {
-      // A corrupt download is the better diagnosis than the parse error it caused: read the rest
-      // of the blob, whose end reports a digest mismatch or a transfer error.
-      std::vector<std::byte> buffer(256u << 10);
-      for (;;) {
-        auto n = stream->read(buffer);
-        if (!n) {
-          return std::move(n).error();
-        }
-        if (*n == 0) {
-          break;
-        }
-      }
-      return analysis.error().wrap(fmt::format("layer {}", l.digest));
-    }
-    if (analysis->digest != l.digest) {
-      return util::input_error("{}: layer {} was read with digest {}", where, l.digest,
-                               analysis->digest);
-    }
+  for (std::size_t i = 0; i < analyses.size(); ++i) {
+    const auto& l = resolved.manifest.layers[i];
     if (resolved.schema1) {
-      config.diff_ids.push_back(analysis->diff_id);
+      config.diff_ids.push_back(analyses[i].diff_id);
     }
     model::LayerInfo info;
     info.digest = l.digest;
     info.media_type = l.media_type;
-    info.size = analysis->compressed_size;
+    info.size = analyses[i].compressed_size;
     infos.push_back(std::move(info));
-    analyses.push_back(std::move(*analysis));
   }
   TRY(attach_layers(config, std::move(infos), std::move(analyses), where, out));
   return out;

@@ -8,6 +8,11 @@
 // (throwaway ones skipped) are verified against their blobSums, the diff_ids are computed while
 // streaming, the platform and created_by come from its history (image/schema1.hpp); the
 // target's config_digest is empty.
+//
+// Layers are fetched and analysed RegistryOptions::parallel at a time (memory: that many stream
+// buffers and layer analyses in flight), their results kept in layer order. The first layer that
+// fails stops the others (their transfers are aborted, their threads joined) and its error is
+// returned.
 
 #include "image/reference.hpp"
 #include "registry/client.hpp"

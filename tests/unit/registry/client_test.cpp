@@ -73,7 +73,7 @@ TEST_CASE("pull stream delivers bytes in order through a small buffer") {
   }
   http::PullStream s(
       "mem",
-      [&](const http::PushSink& sink) -> util::Status {
+      [&](const http::PushSink& sink, std::stop_token) -> util::Status {
         for (std::size_t off = 0; off < data.size(); off += 5000) {
           std::size_t n = std::min<std::size_t>(5000, data.size() - off);
           TRY(sink(std::as_bytes(std::span(data.data() + off, n))));
@@ -85,7 +85,7 @@ TEST_CASE("pull stream delivers bytes in order through a small buffer") {
 }
 
 TEST_CASE("pull stream propagates the producer's error after its bytes") {
-  http::PullStream s("mem", [](const http::PushSink& sink) -> util::Status {
+  http::PullStream s("mem", [](const http::PushSink& sink, std::stop_token) -> util::Status {
     std::string x = "abc";
     TRY(sink(std::as_bytes(std::span(x.data(), x.size()))));
     return util::input_error("connection reset");
@@ -104,7 +104,7 @@ TEST_CASE("pull stream cancels the producer when the reader stops early") {
   {
     http::PullStream s(
         "mem",
-        [&](const http::PushSink& sink) -> util::Status {
+        [&](const http::PushSink& sink, std::stop_token) -> util::Status {
           std::string chunk(4096, 'x');
           for (;;) {
             auto st = sink(std::as_bytes(std::span(chunk.data(), chunk.size())));

@@ -8,8 +8,9 @@ using namespace strata;
 
 namespace {
 
-registry::RegistryOptions plain() {
+registry::RegistryOptions plain(int parallel = 4) {
   registry::RegistryOptions o;
+  o.parallel = parallel;
   o.plain_http = true;
   o.http.retries = 0;
   o.stream_buffer = 64u << 10;  // small, so the producer really waits for the reader
@@ -27,10 +28,12 @@ image::Reference ref_on(const test::FakeRegistry& reg, const std::string& rest) 
 TEST_CASE("a registry image loads like the same image from its OCI layout") {
   const std::string layout = test::k_images + "/oci-alpine";
   test::FakeRegistry reg({.layout_dir = layout});
+  const int parallel = GENERATE(1, 2, 4);
+  INFO("parallel " << parallel);
   for (auto [tag, platform] : {std::pair{"upgrade", "linux/amd64"}, {"multi", "linux/arm64"}}) {
     auto from_disk = source::load_image(layout, test::load_options(tag, platform));
     REQUIRE(from_disk);
-    auto pulled = source::load_registry_image(ref_on(reg, std::string(":") + tag), plain(),
+    auto pulled = source::load_registry_image(ref_on(reg, std::string(":") + tag), plain(parallel),
                                               test::load_options({}, platform));
     REQUIRE(pulled);
     CHECK(pulled->target.kind == "registry");
@@ -43,6 +46,7 @@ TEST_CASE("a registry image loads like the same image from its OCI layout") {
       CHECK(pulled->layers[i].diff_id == from_disk->layers[i].diff_id);
       CHECK(pulled->layers[i].digest == from_disk->layers[i].digest);
       CHECK(pulled->analyses[i].files.size() == from_disk->analyses[i].files.size());
+      CHECK(pulled->analyses[i].digest == from_disk->analyses[i].digest);
     }
   }
 }
@@ -54,7 +58,9 @@ TEST_CASE("a corrupted layer download fails with the digest mismatch") {
                               body[body.size() / 3] ^= 0x40;
                             }
                           }});
-  auto pulled = source::load_registry_image(ref_on(reg, ":upgrade"), plain(), test::load_options());
+  const int parallel = GENERATE(1, 4);
+  auto pulled =
+      source::load_registry_image(ref_on(reg, ":upgrade"), plain(parallel), test::load_options());
   REQUIRE_FALSE(pulled);
   CHECK_THAT(pulled.error().message, Catch::Contains("does not match its digest"));
 }
