@@ -63,7 +63,8 @@ printf 'wrong-secret\n' | "$STRATA" image "$reg/strata/private:upgrade" --insecu
 [[ $rc -eq 3 ]] && pass || fail "wrong credentials (no debug): exit $rc"
 expect_one_line_error "wrong credentials"
 
-# 5. a token that expires mid-scan: 2-second tokens, every registry request delayed 0.7 s
+# 5. a token that expires mid-scan: 2-second tokens, every registry request delayed 0.7 s, layers
+# fetched one at a time (--parallel 1) so that the scan outlives its first token
 start_token_server short --key "$WORK/signer.key" --cert "$WORK/signer.crt" \
   --user "tester:$pass_word" --lifetime 2
 start_registry_with short "$(token_auth_yaml "$tport")" "$WORK/data"
@@ -71,7 +72,7 @@ start_token_server proxy --proxy "127.0.0.1:$port" --delay 0.7
 preg="127.0.0.1:$tport"
 rc=0
 printf '%s\n' "$pass_word" | "$STRATA" --log-level debug image "$preg/strata/private:upgrade" --insecure \
-  --username tester --password-stdin --packages-only --format json > "$WORK/out" 2> "$WORK/err" || rc=$?
+  --username tester --password-stdin --packages-only --format json --parallel 1 > "$WORK/out" 2> "$WORK/err" || rc=$?
 [[ $rc -eq 0 ]] && pass || fail "expiring token: exit $rc: $(head -c 600 "$WORK/err")"
 packages "$img/expected/alpine-upgrade.tsv"
 n=$(grep -c '^GET token sub=tester' "$WORK/short.log" || true)
