@@ -5,6 +5,7 @@
 #include <iostream>
 #include <optional>
 
+#include "cache/layer_cache.hpp"
 #include "cli/cache_dir.hpp"
 #include "cli/commands.hpp"
 #include "cli/db_policy.hpp"
@@ -44,6 +45,8 @@ struct ImageOptions {
   std::string image_src = "docker,podman,registry";
   std::string cache_dir;
   bool no_cache = false;
+  long long cache_max_mb = 1000;  // 0: layer cache off
+  std::string cache_key_file;
 };
 
 // Reads the password from the first line of stdin (without its line end).
@@ -269,6 +272,16 @@ util::Result<scan::Options> scan_options(const ImageOptions& o) {
   opts.packages_only = o.packages_only;
   opts.ignore_unfixed = o.ignore_unfixed;
   TRY_ASSIGN(opts.db_policy, make_db_policy(o.db_policy));
+  if (o.cache_max_mb < 0) {
+    return util::make_error(util::ErrorCategory::usage, "--cache-max-mb must be 0 or more");
+  }
+  if (!o.no_cache && o.cache_max_mb > 0) {
+    // NeuVector's shared /tmp/images/caches in SCANNER_ON_DEMAND mode, unless a directory is given
+    opts.layer_cache_dir =
+        cache::layer_cache_dir(cache_dir(o.cache_dir), o.on_demand && o.cache_dir.empty());
+    opts.cache_max_bytes = static_cast<std::uint64_t>(o.cache_max_mb) << 20;
+    TRY_ASSIGN(opts.cache_key, cache::resolve_cache_key(o.cache_key_file));
+  }
   return opts;
 }
 
@@ -367,12 +380,20 @@ Command add_image_command(CLI::App& app, const GlobalOptions& globals) {
       ->capture_default_str()
       ->envname("STRATA_IMAGE_SRC");
   sub->add_option("--cache-dir", opts->cache_dir,
-                  "Cache directory; registry manifests and configs are kept in its manifests/ "
-                  "(default: $XDG_CACHE_HOME/strata)")
+                  "Cache directory: registry manifests and configs in its manifests/, layer "
+                  "analyses in layers/ (default: $XDG_CACHE_HOME/strata)")
       ->envname("STRATA_CACHE_DIR");
   sub->add_flag("--no-cache", opts->no_cache,
-                "Neither read nor write the cache (manifests and configs are fetched every time)")
+                "Neither read nor write the cache (manifests, configs and layer analyses)")
       ->envname("STRATA_NO_CACHE");
+  sub->add_option("--cache-max-mb", opts->cache_max_mb,
+                  "Size cap of the layer cache in MiB; least recently used layers are evicted "
+                  "(0: no layer cache)")
+      ->capture_default_str()
+      ->envname("STRATA_CACHE_MAX_MB");
+  sub->add_option("--cache-key-file", opts->cache_key_file,
+                  "Sign and verify layer cache records with HMAC-SHA256 under the key in FILE "
+                  "(default: $STRATA_CACHE_KEY)");
   add_output_options(*sub, opts->output);
   sub->add_flag("--on-demand", opts->on_demand)->group("");  // set by the NeuVector forms
   return {sub, [opts, &globals] { return run_image(*opts, globals); }};

@@ -103,6 +103,7 @@ util::Result<std::vector<std::string>> env_image_options() {
   if (cap) {
     out.push_back("--cap-critical");
   }
+  // MAX_CACHE_RECORD_MB: the layer cache's cap; unset or 0 turns the cache off, as in NeuVector.
   std::string max_mb = env_or("MAX_CACHE_RECORD_MB");
   if (!max_mb.empty()) {
     char* end = nullptr;
@@ -111,6 +112,12 @@ util::Result<std::vector<std::string>> env_image_options() {
     if (*end != '\0' || errno != 0 || max_mb[0] == '-' || v > (1ull << 40)) {
       return usage(fmt::format("MAX_CACHE_RECORD_MB={}: not a size in MB", max_mb));
     }
+    if (v > 0) {
+      out.insert(out.end(), {"--cache-max-mb", std::to_string(v)});
+    }
+  }
+  if (max_mb.empty() || max_mb == "0") {
+    out.push_back("--no-cache");
   }
   if (!env_or("SCANNER_BASE_IMAGE").empty()) {
     LOG_WARN("SCANNER_BASE_IMAGE is not supported yet; findings are not marked in_base_image");
@@ -174,7 +181,7 @@ util::Result<std::optional<std::vector<std::string>>> rewrite(
       }
       TRY_ASSIGN(auto extra, env_image_options());
       for (const auto& e : extra) {
-        if (e != "--scan-layers") {  // no layers on a host
+        if (e == "--cap-critical") {  // the only one a host scan takes (no layers, no cache)
           out.push_back(e);
         }
       }

@@ -16,6 +16,11 @@ namespace strata::detect {
 // "/var/lib/dpkg/status", "/var/lib/dpkg/status.d/foo", "/lib/apk/db/installed", ...).
 bool wants_path(std::string_view path);
 
+// Names the set of files wants_path() keeps and how they are read. Change it whenever either
+// changes: it is part of the layer cache's key, so analyses made by another version are never
+// reused.
+inline constexpr std::string_view k_analyzer_version = "detect-1 (os-release, dpkg, apk)";
+
 // OS of the filesystem (os-release, alpine-release, debian_version); empty OsInfo when unknown.
 model::OsInfo detect_os(const vfs::Filesystem& fs, std::vector<std::string>& warnings);
 

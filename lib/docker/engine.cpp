@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <charconv>
@@ -180,9 +181,41 @@ util::Result<ImageInspect> parse_inspect(std::string_view text) {
     return util::input_error("image inspect: no RootFS.Layers");
   }
   out.diff_ids = strings_at(*rootfs, "Layers");
+  out.created = string_at(doc, "Created");
+  out.author = string_at(doc, "Author");
+  if (auto cfg = doc.find("Config"); cfg != doc.end() && cfg->is_object()) {
+    out.env = strings_at(*cfg, "Env");
+    if (auto labels = cfg->find("Labels"); labels != cfg->end() && labels->is_object()) {
+      for (const auto& [k, v] : labels->items()) {
+        if (v.is_string()) {
+          out.labels.emplace_back(k, v.get<std::string>());
+        }
+      }
+      std::sort(out.labels.begin(), out.labels.end());
+    }
+  }
   out.os = string_at(doc, "Os");
   out.architecture = string_at(doc, "Architecture");
   out.variant = string_at(doc, "Variant");
+  return out;
+}
+
+util::Result<std::vector<HistoryEntry>> parse_history(std::string_view text) {
+  json doc = json::parse(text, nullptr, false);
+  if (doc.is_discarded() || !doc.is_array()) {
+    return util::input_error("image history: not a JSON array");
+  }
+  std::vector<HistoryEntry> out;
+  for (auto it = doc.rbegin(); it != doc.rend(); ++it) {
+    if (!it->is_object()) {
+      continue;
+    }
+    HistoryEntry e;
+    e.created_by = string_at(*it, "CreatedBy");
+    auto size = it->find("Size");
+    e.empty_layer = size != it->end() && size->is_number() && size->get<double>() == 0;
+    out.push_back(std::move(e));
+  }
   return out;
 }
 
@@ -305,6 +338,20 @@ util::Result<std::optional<ImageInspect>> EngineClient::inspect(const std::strin
     return parsed.error().wrap(fmt::format("{}: {}", m_impl->endpoint.display, name));
   }
   return std::optional<ImageInspect>(std::move(*parsed));
+}
+
+util::Result<std::vector<HistoryEntry>> EngineClient::history(const std::string& name) {
+  TRY_ASSIGN(http::Response resp,
+             m_impl->get("/images/" + encode_name(name) + "/history", k_max_json));
+  if (resp.status != 200) {
+    return util::make_error(util::ErrorCategory::network, "{}: history of {}: HTTP {}",
+                            m_impl->endpoint.display, name, resp.status);
+  }
+  auto parsed = parse_history(resp.body);
+  if (!parsed) {
+    return parsed.error().wrap(fmt::format("{}: {}", m_impl->endpoint.display, name));
+  }
+  return parsed;
 }
 
 util::Result<std::unique_ptr<util::InputStream>> EngineClient::export_image(

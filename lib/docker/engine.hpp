@@ -26,6 +26,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "http/client.hpp"
@@ -67,7 +68,18 @@ struct ImageInspect {
   std::vector<std::string> repo_digests;
   std::vector<std::string> diff_ids;  // RootFS.Layers, bottom-up
   std::string os, architecture, variant;
+  std::string created, author;                               // RFC 3339
+  std::vector<std::string> env;                              // Config.Env
+  std::vector<std::pair<std::string, std::string>> labels;  // Config.Labels, sorted
 };
+
+// One step of /images/{name}/history, oldest first.
+struct HistoryEntry {
+  std::string created_by;
+  bool empty_layer = false;  // Size 0: a step that added no layer
+};
+// Parses an /images/{name}/history answer (newest first on the wire).
+util::Result<std::vector<HistoryEntry>> parse_history(std::string_view json);
 
 // Parses an /images/{name}/json answer. Errors (input): not JSON, no Id, RootFS.Layers missing.
 util::Result<ImageInspect> parse_inspect(std::string_view json);
@@ -89,6 +101,9 @@ class EngineClient {
 
   // nullopt when the engine has no image by that name (HTTP 404).
   util::Result<std::optional<ImageInspect>> inspect(const std::string& name);
+  // The build history of `name`, oldest first (for an image whose layers all come from the
+  // layer cache, so that no export is needed).
+  util::Result<std::vector<HistoryEntry>> history(const std::string& name);
 
   // The `docker save` export of `name` as a stream: the transfer runs on its own thread into a
   // bounded buffer (`buffer` bytes), read as it arrives; nothing is written to disk. An HTTP

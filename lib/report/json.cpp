@@ -37,7 +37,10 @@ void write_json(const model::ScanResult& result, std::ostream& out, bool layer_d
   const auto sorted_vulns = sorted_findings(result.findings);
   Json layers = Json::array();
   for (const auto& l : result.layers) {
-    Json layer{{"digest", l.digest}, {"diff_id", l.diff_id}, {"created_by", l.created_by}};
+    Json layer{{"digest", l.digest},
+               {"diff_id", l.diff_id},
+               {"created_by", l.created_by},
+               {"from_cache", l.from_cache}};
     if (layer_details) {
       Json pkgs = Json::array();
       for (const auto& p : sorted_pkgs) {

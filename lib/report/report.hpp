@@ -24,7 +24,8 @@ namespace strata::report {
 //   schema_version: 1
 //   target: {kind, name, digest, platform, os: {family, version, ecosystem}, kernel}
 //           (kernel: the running kernel's release for a host scan, else "")
-//   layers: [{digest, diff_id, created_by}]
+//   layers: [{digest, diff_id, created_by, from_cache (the analysis came from the layer cache:
+//            the layer was not read)}]
 //   packages: [{name, version, type, ecosystem, source_name, source_version, purl, layer}]
 //   vulnerabilities: [{id, advisory_id, aliases: [..], package, installed_version,
 //                      fixed_version ("" when no fix), status ("fixed" | "affected"; derived from

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "cache/layer_cache.hpp"
 #include "detect/detect.hpp"
 #include "host/host_info.hpp"
 #include "host/kernel.hpp"
@@ -62,6 +63,27 @@ std::string format_age(std::int64_t seconds) {
   return fmt::format("{}s", seconds);
 }
 
+std::optional<cache::LayerCache> open_layer_cache(const Options& options) {
+  if (options.layer_cache_dir.empty()) {
+    return std::nullopt;
+  }
+  cache::CacheOptions co;
+  co.dir = options.layer_cache_dir;
+  co.max_bytes = options.cache_max_bytes;
+  co.analyzer_version =
+      fmt::format("{}; max file {}", detect::k_analyzer_version, options.max_file_size);
+  co.hmac_key = options.cache_key;
+  auto opened = cache::LayerCache::open(co);
+  if (!opened) {
+    LOG_WARN("layer cache {} not used: {}", options.layer_cache_dir, opened.error().message);
+    return std::nullopt;
+  }
+  for (const auto& w : opened->take_warnings()) {
+    LOG_WARN("layer cache: {}", w);
+  }
+  return std::move(*opened);
+}
+
 util::Result<source::LoadedImage> load_source(const Options& options,
                                               const source::LoadOptions& load) {
   if (options.engine) {
@@ -115,13 +137,39 @@ util::Result<model::ScanResult> scan_image(const Options& options) {
   load.platform = options.platform;
   load.read.wants = detect::wants_path;
   load.read.max_file_size = options.max_file_size;
+  std::optional<cache::LayerCache> layer_cache = open_layer_cache(options);
+  if (layer_cache) {
+    cache::LayerCache* c = &*layer_cache;
+    load.cache.lookup = [c](const std::string& key) -> std::optional<layer::LayerAnalysis> {
+      auto hit = c->lookup(key);
+      if (!hit) {
+        LOG_WARN("layer cache: {}", hit.error().message);
+        return std::nullopt;
+      }
+      return std::move(*hit);
+    };
+    load.cache.store = [c](const layer::LayerAnalysis& analysis, const std::string& alias) {
+      if (auto st = c->store(analysis, alias); !st) {
+        LOG_WARN("layer cache: {}", st.error().message);
+      }
+    };
+  }
   const std::string what = options.engine      ? options.engine->name
                            : options.reference ? options.reference->str()
                                                : options.input_path;
   if (options.progress) {
     options.progress("reading image " + what);
   }
-  TRY_ASSIGN(source::LoadedImage image, load_source(options, load));
+  auto loaded = load_source(options, load);
+  if (layer_cache) {
+    for (const auto& w : layer_cache->take_warnings()) {
+      LOG_WARN("layer cache: {}", w);
+    }
+  }
+  if (!loaded) {
+    return std::move(loaded).error();
+  }
+  source::LoadedImage image = std::move(loaded).value();
 
   model::ScanResult result;
   result.target = std::move(image.target);

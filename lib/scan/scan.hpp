@@ -64,6 +64,12 @@ struct Options {
   bool ignore_unfixed = false;          // drop findings that have no fixed version
   DbPolicy db_policy;
   std::uint64_t max_file_size = 32u << 20;
+  // The layer cache (cache/layer_cache.hpp): its directory ("" = no cache), size cap, and the
+  // HMAC key records are signed with (nullopt: checksums only). A cache that cannot be opened
+  // is a warning; the scan goes on without it.
+  std::string layer_cache_dir;
+  std::uint64_t cache_max_bytes = 1000ull << 20;
+  std::optional<std::string> cache_key;
   // Called with a short description of each step ("reading layer 2/3 sha256:..").
   std::function<void(std::string_view)> progress;
 };

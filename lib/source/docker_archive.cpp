@@ -195,6 +195,11 @@ util::Result<LoadedImage> resolve_docker_archive(const std::string& path,
     analyses.push_back(std::move(analysis));
   }
   TRY(attach_layers(*config, std::move(infos), std::move(analyses), path, out));
+  if (options.cache.store) {  // read whole anyway: the cache only saves the next reader
+    for (const auto& a : out.analyses) {
+      options.cache.store(a, "");
+    }
+  }
   return out;
 }
 

@@ -20,6 +20,8 @@
 // resolved with `platform` (rule in image/platform.hpp); when none matches, the error lists the
 // platforms on offer.
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,10 +32,24 @@
 
 namespace strata::source {
 
+// The layer cache as the sources see it (the scan wires it to cache::LayerCache): `lookup` by
+// diff_id or compressed digest, `store` an analysis read from a verified blob with its
+// compressed digest as alias. Either may be empty (no cache). Both may be called from several
+// threads at once.
+struct LayerCacheHooks {
+  std::function<std::optional<layer::LayerAnalysis>(const std::string& key)> lookup;
+  std::function<void(const layer::LayerAnalysis& analysis, const std::string& alias)> store;
+};
+
 struct LoadOptions {
   std::string tag;                       // --tag
   std::string platform = "linux/amd64";  // --platform os/arch[/variant]
   layer::ReadOptions read;
+  // Used where it saves reading: registry layers (looked up by diff_id from the config, before
+  // any download), OCI layout directories (by blob digest) and engine images (every diff_id of
+  // the inspect; all must hit, or the image is exported). Archives are read whole anyway: they
+  // only store. A layer served from the cache has LayerInfo::from_cache set.
+  LayerCacheHooks cache;
 };
 
 struct LoadedImage {

@@ -176,14 +176,30 @@ util::Result<LoadedImage> resolve_oci(BlobStore& store, std::string_view index_j
   }
   std::vector<model::LayerInfo> infos;
   std::vector<layer::LayerAnalysis> analyses;
-  for (const auto& l : manifest->layers) {
-    TRY_ASSIGN(auto analysis, store.read_layer(l));
+  // A layout directory can skip a cached blob; an archive was read whole already.
+  const bool use_cache = kind == "oci-layout";
+  for (std::size_t i = 0; i < manifest->layers.size(); ++i) {
+    const auto& l = manifest->layers[i];
     model::LayerInfo info;
     info.digest = l.digest;
     info.media_type = l.media_type;
-    info.size = analysis.compressed_size;
+    std::optional<layer::LayerAnalysis> cached;
+    if (use_cache && options.cache.lookup) {
+      cached = options.cache.lookup(config->diff_ids[i]);
+    }
+    if (cached) {
+      info.from_cache = true;
+      info.size = l.size > 0 ? static_cast<std::uint64_t>(l.size) : cached->compressed_size;
+      analyses.push_back(std::move(*cached));
+    } else {
+      TRY_ASSIGN(auto analysis, store.read_layer(l));
+      if (options.cache.store) {
+        options.cache.store(analysis, l.digest);
+      }
+      info.size = analysis.compressed_size;
+      analyses.push_back(std::move(analysis));
+    }
     infos.push_back(std::move(info));
-    analyses.push_back(std::move(analysis));
   }
   TRY(attach_layers(*config, std::move(infos), std::move(analyses), where, out));
   return out;

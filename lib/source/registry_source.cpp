@@ -50,10 +50,15 @@ util::Result<layer::LayerAnalysis> read_layer(registry::RegistryClient& client,
 // Reads every layer with up to `parallel` workers (the calling thread is one of them), each
 // taking the next unread layer; results land in layer order. The first failure requests a stop
 // that aborts the other transfers and makes their reads fail, and is the error returned.
+// A layer found in the cache (by `keys[i]`: the diff_id from the config, or the blob digest
+// when there is no config) is not downloaded; `from_cache[i]` says so. A layer read from the
+// network is stored in the cache once its digest checked out.
 util::Result<std::vector<layer::LayerAnalysis>> read_layers(
     registry::RegistryClient& client, const std::vector<image::Descriptor>& layers,
-    const LoadOptions& options, const std::string& where, int parallel) {
+    const std::vector<std::string>& keys, const LoadOptions& options, const std::string& where,
+    int parallel, std::vector<bool>& from_cache) {
   std::vector<std::optional<util::Result<layer::LayerAnalysis>>> results(layers.size());
+  from_cache.assign(layers.size(), false);
   std::mutex mutex;  // guards `client`, `next` and `first_error`
   std::size_t next = 0;
   std::optional<std::size_t> first_error;
@@ -70,7 +75,20 @@ util::Result<std::vector<layer::LayerAnalysis>> read_layers(
       }
       util::Result<layer::LayerAnalysis> r = util::make_error(util::ErrorCategory::internal, "");
       try {
-        r = read_layer(client, mutex, layers[i], options, where, stop.get_token());
+        std::optional<layer::LayerAnalysis> cached;
+        if (options.cache.lookup) {
+          cached = options.cache.lookup(keys[i]);
+        }
+        if (cached) {
+          LOG_DEBUG("registry: layer {} from the cache", layers[i].digest);
+          from_cache[i] = true;  // each worker writes only its own index
+          r = std::move(*cached);
+        } else {
+          r = read_layer(client, mutex, layers[i], options, where, stop.get_token());
+          if (r && options.cache.store) {
+            options.cache.store(*r, layers[i].digest);
+          }
+        }
       } catch (const std::exception& e) {  // e.g. bad_alloc: must not escape a thread
         r = util::make_error(util::ErrorCategory::internal, "layer {}: {}", layers[i].digest,
                              e.what());
@@ -143,9 +161,14 @@ util::Result<LoadedImage> load_registry_image(const image::Reference& reference,
     return util::input_error("{}: the manifest lists {} layers but the config has {} diff_ids",
                              where, resolved.manifest.layers.size(), config.diff_ids.size());
   }
-  TRY_ASSIGN(
-      std::vector<layer::LayerAnalysis> analyses,
-      read_layers(client, resolved.manifest.layers, options, where, registry_options.parallel));
+  std::vector<std::string> keys;
+  for (std::size_t i = 0; i < resolved.manifest.layers.size(); ++i) {
+    keys.push_back(resolved.schema1 ? resolved.manifest.layers[i].digest : config.diff_ids[i]);
+  }
+  std::vector<bool> from_cache;
+  TRY_ASSIGN(std::vector<layer::LayerAnalysis> analyses,
+             read_layers(client, resolved.manifest.layers, keys, options, where,
+                         registry_options.parallel, from_cache));
   std::vector<model::LayerInfo> infos;
   for (std::size_t i = 0; i < analyses.size(); ++i) {
     const auto& l = resolved.manifest.layers[i];
@@ -155,7 +178,9 @@ util::Result<LoadedImage> load_registry_image(const image::Reference& reference,
     model::LayerInfo info;
     info.digest = l.digest;
     info.media_type = l.media_type;
-    info.size = analyses[i].compressed_size;
+    info.from_cache = from_cache[i];
+    info.size = from_cache[i] && l.size > 0 ? static_cast<std::uint64_t>(l.size)
+                                            : analyses[i].compressed_size;
     infos.push_back(std::move(info));
   }
   TRY(attach_layers(config, std::move(infos), std::move(analyses), where, out));

@@ -92,6 +92,18 @@ packages "$WORK/out" > "$WORK/got.tsv"
 expect_same "tcp:// engine packages" "$WORK/want.tsv" "$WORK/got.tsv"
 kill $tcp_service 2> /dev/null; wait $tcp_service 2> /dev/null || true
 
+# 3c. With the layer cache: the first scan stores every layer, the second exports nothing and
+# gives the same result.
+lc="$WORK/engine-cache"
+expect_rc 0 "$STRATA" --log-level info image --cache-dir "$lc" --db-dir "$db" --format json "podman:$ubuntu_name"
+grep -q "exporting" "$WORK/err" && pass || fail "cold engine scan did not export"
+expect_rc 0 "$STRATA" --log-level info image --cache-dir "$lc" --db-dir "$db" --format json "podman:$ubuntu_name"
+grep -q "nothing exported" "$WORK/err" && ! grep -q "exporting" "$WORK/err" && pass \
+  || fail "warm engine scan exported: $(cat "$WORK/err")"
+findings "$WORK/out" > "$WORK/got.tsv"; findings "$WORK/archive.json" > "$WORK/want.tsv"
+expect_same "warm engine findings" "$WORK/want.tsv" "$WORK/got.tsv"
+jq -e '[.layers[].from_cache] | all and (. | length) > 0' "$WORK/out" > /dev/null && pass || fail "warm engine from_cache"
+
 # 4. Errors: a missing image, a missing socket, an unknown source.
 expect_rc 3 "$STRATA" image --packages-only "docker:strata/none:1"
 expect_one_line_error "missing image"

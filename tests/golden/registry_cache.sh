@@ -30,14 +30,16 @@ packages "$img/expected/alpine-upgrade.tsv"
 [[ $(sha256sum < "$cache/manifests/sha256/$manifest" | cut -c1-64) == "$manifest" ]] && pass || fail "cached manifest content"
 [[ $(requests GET manifests/upgrade) -eq 1 ]] && pass || fail "first scan: manifest GETs"
 
-# rescan: one HEAD, no manifest or config GET, the 3 layers
+# rescan: one HEAD, no manifest or config GET, and no layer either: the layer cache has them
 mark
 expect_rc 0 "$STRATA" image "$reg/strata/alpine:upgrade" --insecure --packages-only --format json --cache-dir "$cache"
 packages "$img/expected/alpine-upgrade.tsv"
 [[ $(requests HEAD manifests/upgrade) -eq 1 && $(requests GET 'manifests/.*') -eq 0 ]] && pass \
   || fail "rescan: $(requests HEAD manifests/upgrade) HEAD, $(requests GET 'manifests/.*') GET"
 [[ $(requests GET "blobs/sha256:$config") -eq 0 ]] && pass || fail "rescan downloaded the config"
-[[ $(requests GET 'blobs/.*') -eq 3 ]] && pass || fail "rescan: $(requests GET 'blobs/.*') blob GETs, want 3 layers"
+[[ $(requests GET 'blobs/.*') -eq 0 ]] && pass || fail "rescan: $(requests GET 'blobs/.*') blob GETs, want none"
+jq -e '[.layers[].from_cache] == [true, true, true]' "$WORK/out" > /dev/null && pass \
+  || fail "rescan: layers not reported from the cache: $(jq -c '[.layers[].from_cache]' "$WORK/out")"
 
 # a corrupt manifest and config in the cache: deleted, fetched again, stored again
 printf 'garbage' > "$cache/manifests/sha256/$manifest"
@@ -66,7 +68,14 @@ expect_rc 0 "$STRATA" image "$reg/strata/alpine@sha256:$manifest" --insecure --p
 packages "$img/expected/alpine-upgrade.tsv"
 [[ $(requests '[A-Z]+' 'manifests/.*') -eq 0 && $(requests GET "blobs/sha256:$config") -eq 0 ]] && pass \
   || fail "pinned: manifest or config requested"
-[[ $(requests GET 'blobs/.*') -eq 3 ]] && pass || fail "pinned: layers not pulled"
+[[ $(requests GET 'blobs/.*') -eq 0 ]] && pass || fail "pinned: layers pulled again"
+# with the manifest cache alone (no layer cache), the layers are pulled
+mark
+expect_rc 0 "$STRATA" image "$reg/strata/alpine@sha256:$manifest" --insecure --packages-only --format json \
+  --cache-dir "$cache" --cache-max-mb 0
+packages "$img/expected/alpine-upgrade.tsv"
+[[ $(requests '[A-Z]+' 'manifests/.*') -eq 0 && $(requests GET 'blobs/.*') -eq 3 ]] && pass \
+  || fail "pinned, no layer cache: $(requests GET 'blobs/.*') blob GETs, want 3"
 
 # --no-cache: nothing read or written; the default location is $XDG_CACHE_HOME/strata/manifests
 expect_rc 0 "$STRATA" image "$reg/strata/alpine:multi" --insecure --platform linux/arm64 --packages-only --format json --no-cache \

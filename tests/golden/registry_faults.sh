@@ -5,6 +5,8 @@
 # transfer. A scan either succeeds after retries with the same packages as from disk, or fails
 # with one error line (exit 3) naming the registry, repository and layer, and prints no report.
 source "$(dirname "$0")/lib.bash"
+# transport tests: every scan must fetch its layers (no layer or manifest cache)
+export STRATA_NO_CACHE=1
 source "$(dirname "$0")/registry_lib.bash"
 source "$(dirname "$0")/fault_proxy.bash"
 img="$TESTDATA/images"

@@ -3,6 +3,8 @@
 # report with 1, 2 and 4 workers; a failing layer (through the fault proxy) ends the scan with
 # its error while another layer's transfer is stalled: the stall is cancelled, nothing hangs.
 source "$(dirname "$0")/lib.bash"
+# transport tests: every scan must fetch its layers (no layer or manifest cache)
+export STRATA_NO_CACHE=1
 source "$(dirname "$0")/registry_lib.bash"
 source "$(dirname "$0")/fault_proxy.bash"
 img="$TESTDATA/images"

@@ -72,7 +72,7 @@ start_token_server proxy --proxy "127.0.0.1:$port" --delay 0.7
 preg="127.0.0.1:$tport"
 rc=0
 printf '%s\n' "$pass_word" | "$STRATA" --log-level debug image "$preg/strata/private:upgrade" --insecure \
-  --username tester --password-stdin --packages-only --format json --parallel 1 > "$WORK/out" 2> "$WORK/err" || rc=$?
+  --username tester --password-stdin --packages-only --format json --parallel 1 --no-cache > "$WORK/out" 2> "$WORK/err" || rc=$?
 [[ $rc -eq 0 ]] && pass || fail "expiring token: exit $rc: $(head -c 600 "$WORK/err")"
 packages "$img/expected/alpine-upgrade.tsv"
 n=$(grep -c '^GET token sub=tester' "$WORK/short.log" || true)

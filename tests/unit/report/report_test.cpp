@@ -95,7 +95,7 @@ TEST_CASE("json report: keys, order, types and values") {
       R"("platform":"linux/amd64","os":{"family":"alpine","version":"3.10.9","ecosystem":"Alpine:v3.10"},"kernel":""})");
   CHECK(
       doc["layers"].dump() ==
-      R"([{"digest":"sha256:blob1","diff_id":"sha256:diff1","created_by":"/bin/sh -c #(nop) ADD file:abc in / "}])");
+      R"([{"digest":"sha256:blob1","diff_id":"sha256:diff1","created_by":"/bin/sh -c #(nop) ADD file:abc in / ","from_cache":false}])");
 
   REQUIRE(doc["packages"].size() == 3);
   CHECK(doc["packages"][0]["name"] == "busybox");
