@@ -16,7 +16,7 @@ if [[ ! -f $large/index.json ]]; then
   echo "generating $large (one-time)..." >&2
   rm -rf "$large"
   python3 bench/scan/make_image.py "$large" --mib "$mib" --files "$files" \
-    --status testdata/pkgdb/local-debian12-cpp-image/status >&2
+    --status testdata/pkgdb/dpkg/local-debian12-cpp-image/status >&2
 fi
 layers=$(jq -r '.manifests[0].digest' "$large/index.json" | sed 's/sha256://')
 layers=$(jq -r '.layers[].digest' "$large/blobs/sha256/$layers" | sed "s#sha256:#$large/blobs/sha256/#")

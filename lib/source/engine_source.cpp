@@ -45,7 +45,13 @@ util::Result<std::optional<LoadedImage>> from_cache(docker::EngineClient& engine
     image.layers.push_back(std::move(info));
     image.analyses.push_back(std::move(*cached));
   }
-  TRY_ASSIGN(auto history, engine.history(name));
+  // The history only names the build steps: without it the scan goes on (created_by empty).
+  std::vector<docker::HistoryEntry> history;
+  if (auto h = engine.history(name)) {
+    history = std::move(*h);
+  } else {
+    LOG_INFO("{}: no build history ({})", name, h.error().message);
+  }
   std::size_t non_empty = 0;
   for (const auto& h : history) {
     image.target.history.push_back(model::HistoryStep{h.created_by, h.empty_layer});
