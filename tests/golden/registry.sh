@@ -7,65 +7,14 @@
 source "$(dirname "$0")/lib.bash"
 img="$TESTDATA/images"
 
-for tool in docker-registry skopeo htpasswd jq openssl; do
-  if ! command -v "$tool" > /dev/null; then
-    echo "FAIL: $tool is not installed (scripts/install-deps.sh installs it); cannot test registry scans" >&2
-    exit 1
-  fi
+source "$(dirname "$0")/registry_lib.bash"
+for tool in htpasswd openssl; do
+  command -v "$tool" > /dev/null || { echo "FAIL: $tool is not installed (scripts/install-deps.sh --test)" >&2; exit 1; }
 done
 
-# the user's own ~/.docker/config.json must not change what these tests see
-export DOCKER_CONFIG="$WORK/docker-none"
-
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2> /dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2> /dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-# start_registry NAME [htpasswd-file]: starts a registry, sets $port
-start_registry() {
-  local d="$WORK/$1"
-  mkdir -p "$d/data"
-  cat > "$d/config.yml" <<YAML
-version: 0.1
-log:
-  level: info
-  accesslog:
-    disabled: true
-storage:
-  filesystem:
-    rootdirectory: $d/data
-http:
-  addr: 127.0.0.1:0
-  secret: strata-test
-YAML
-  if [[ -n ${2:-} ]]; then
-    printf 'auth:\n  htpasswd:\n    realm: strata-test\n    path: %s\n' "$2" >> "$d/config.yml"
-  fi
-  if [[ -n ${3:-} ]]; then  # TLS: $3.crt / $3.key
-    printf '  tls:\n    certificate: %s.crt\n    key: %s.key\n' "$3" "$3" >> "$d/config.yml"
-  fi
-  docker-registry serve "$d/config.yml" > "$d/log.txt" 2>&1 &
-  pids+=($!)
-  port=""
-  for _ in $(seq 1 250); do
-    port=$(grep -oE 'listening on 127.0.0.1:[0-9]+' "$d/log.txt" | head -1 | sed 's/.*://') || true
-    [[ -n $port ]] && break
-    sleep 0.02
-  done
-  if [[ -z $port ]]; then
-    echo "FAIL: registry $1 did not start: $(head -c 600 "$d/log.txt")" >&2
-    exit 1
-  fi
-}
-
-push() {  # tag dest [skopeo args...]
+push() {  # tag dest [skopeo args...]: an image of testdata/images/oci-alpine
   local tag=$1 dest=$2; shift 2
-  skopeo copy -q --dest-tls-verify=false "$@" "oci:$img/oci-alpine:$tag" "docker://$dest" \
-    > "$WORK/skopeo.log" 2>&1 || { echo "FAIL: skopeo push $tag: $(cat "$WORK/skopeo.log")" >&2; exit 1; }
+  push_oci "oci:$img/oci-alpine:$tag" "$dest" "$@"
 }
 
 packages() {  # expected.tsv : compares $WORK/out (JSON) with the name/version columns
