@@ -16,3 +16,31 @@ rm -rf "$db"
 
 # ratio A B: A/B with two decimals
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", a/b}'; }
+
+# bench_registry STORAGE_DIR LOG_DIR: starts a CNCF registry on 127.0.0.1 (any free port) keeping
+# its blobs in STORAGE_DIR; sets $regpid and $reg (host:port). The caller stops it.
+bench_registry() {
+  cat > "$2/config.yml" <<YAML
+version: 0.1
+log:
+  level: info
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: $1
+http:
+  addr: 127.0.0.1:0
+  secret: strata-bench
+YAML
+  docker-registry serve "$2/config.yml" > "$2/registry.log" 2>&1 &
+  regpid=$!
+  local port=""
+  for _ in $(seq 1 250); do
+    port=$(grep -oE 'listening on 127.0.0.1:[0-9]+' "$2/registry.log" | head -1 | sed 's/.*://') || true
+    [[ -n $port ]] && break
+    sleep 0.02
+  done
+  [[ -n $port ]] || { echo "registry did not start: $(head -c 600 "$2/registry.log")" >&2; exit 1; }
+  reg="127.0.0.1:$port"
+}

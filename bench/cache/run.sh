@@ -31,28 +31,7 @@ cp -al "$image" "$work/layout"
 mkdir -p "$work/extra/opt/app"
 head -c 4000000 /dev/urandom > "$work/extra/opt/app/blob.bin"
 umoci insert --rootless --image "$work/layout:bench" --tag bench2 "$work/extra/opt/app" /opt/app > /dev/null
-cat > "$work/config.yml" <<YAML
-version: 0.1
-log:
-  level: info
-  accesslog:
-    disabled: true
-storage:
-  filesystem:
-    rootdirectory: $work/storage
-http:
-  addr: 127.0.0.1:0
-  secret: strata-bench
-YAML
-docker-registry serve "$work/config.yml" > "$work/registry.log" 2>&1 &
-regpid=$!
-port=""
-for _ in $(seq 1 250); do
-  port=$(grep -oE 'listening on 127.0.0.1:[0-9]+' "$work/registry.log" | head -1 | sed 's/.*://') || true
-  [[ -n $port ]] && break
-  sleep 0.02
-done
-reg="127.0.0.1:$port"
+bench_registry "$work/storage" "$work"
 for t in bench bench2; do
   skopeo copy -q --dest-tls-verify=false "oci:$work/layout:$t" "docker://$reg/bench/debian:$t" >&2
 done

@@ -34,29 +34,8 @@ cleanup() {
 }
 trap cleanup EXIT
 mkdir -p "$dir/registry-storage"
-cat > "$work/config.yml" <<YAML
-version: 0.1
-log:
-  level: info
-  accesslog:
-    disabled: true
-storage:
-  filesystem:
-    rootdirectory: $dir/registry-storage
-http:
-  addr: 127.0.0.1:0
-  secret: strata-bench
-YAML
-docker-registry serve "$work/config.yml" > "$work/registry.log" 2>&1 &
-regpid=$!
-port=""
-for _ in $(seq 1 250); do
-  port=$(grep -oE 'listening on 127.0.0.1:[0-9]+' "$work/registry.log" | head -1 | sed 's/.*://') || true
-  [[ -n $port ]] && break
-  sleep 0.02
-done
-[[ -n $port ]] || { echo "registry did not start: $(head -c 600 "$work/registry.log")" >&2; exit 1; }
-ref="127.0.0.1:$port/bench/debian:$mib"
+bench_registry "$dir/registry-storage" "$work"
+ref="$reg/bench/debian:$mib"
 skopeo copy -q --dest-tls-verify=false "oci:$image:bench" "docker://$ref" >&2
 
 layer_bytes=$(jq '[.layers[].size] | add' "$image/blobs/sha256/$(jq -r '.manifests[0].digest' "$image/index.json" | sed 's/sha256://')")

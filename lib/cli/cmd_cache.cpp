@@ -12,6 +12,7 @@
 #include "cli/commands.hpp"
 #include "util/file.hpp"
 #include "util/log.hpp"
+#include "util/time.hpp"
 
 namespace strata::cli {
 namespace {
@@ -34,50 +35,15 @@ std::string size_text(std::uint64_t bytes, bool with_bytes = false) {
   return fmt::format("{} bytes", bytes);
 }
 
-// "7d", "12h", "30m", "45s", "2w", or a sum like "1d12h".
+// "7d", "12h", "30m", "45s", "2w", or a sum like "1d12h" (util::parse_duration).
 util::Result<std::chrono::seconds> parse_duration(std::string_view text) {
-  auto bad = [&] {
+  auto seconds = util::parse_duration(text);
+  if (!seconds) {
     return util::make_error(util::ErrorCategory::usage,
                             "--older-than: '{}' is not a duration (e.g. 7d, 12h, 30m, 1d12h)",
                             text);
-  };
-  if (text.empty()) {
-    return bad();
   }
-  std::chrono::seconds total{0};
-  std::size_t i = 0;
-  while (i < text.size()) {
-    std::uint64_t n = 0;
-    std::size_t digits = 0;
-    for (; i < text.size() && text[i] >= '0' && text[i] <= '9' && digits < 9; ++i, ++digits) {
-      n = n * 10 + static_cast<std::uint64_t>(text[i] - '0');
-    }
-    if (digits == 0 || i == text.size()) {
-      return bad();
-    }
-    std::uint64_t unit = 0;
-    switch (text[i++]) {
-      case 's':
-        unit = 1;
-        break;
-      case 'm':
-        unit = 60;
-        break;
-      case 'h':
-        unit = 3600;
-        break;
-      case 'd':
-        unit = 86400;
-        break;
-      case 'w':
-        unit = 7 * 86400;
-        break;
-      default:
-        return bad();
-    }
-    total += std::chrono::seconds(static_cast<std::int64_t>(n * unit));
-  }
-  return total;
+  return std::chrono::seconds(*seconds);
 }
 
 std::string cache_dir_of(const CacheCommandOptions& opts) {
