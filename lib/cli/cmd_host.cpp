@@ -2,8 +2,8 @@
 // unpacked root filesystem. Both read the tree through host::HostFs (read-only, symlinks kept
 // inside the root, special files never opened).
 
-#include <CLI/CLI.hpp>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 
 #include <optional>
 

@@ -1,5 +1,5 @@
-#include <CLI/CLI.hpp>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdlib>
 #include <iostream>
@@ -88,8 +88,8 @@ util::Result<image::Reference> parse_reference_at_registry(const std::string& te
   TRY_ASSIGN(image::RegistryUrl url, image::parse_registry_url(text.substr(0, slash)));
   TRY_ASSIGN(image::Reference ref, image::parse_reference("localhost/" + text.substr(slash + 1)));
   ref.domain = url.host;
-  for (std::string_view hub : {"docker.io", "index.docker.io", "registry-1.docker.io",
-                               "registry.hub.docker.com"}) {
+  for (std::string_view hub :
+       {"docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"}) {
     if (url.host == hub) {
       ref.domain = std::string(image::k_docker_hub_domain);
       if (ref.path.find('/') == std::string::npos) {
@@ -144,8 +144,9 @@ util::Status set_registry_target(const ImageOptions& o, scan::Options& opts) {
   } else if (o.password_stdin) {
     return util::make_error(util::ErrorCategory::usage, "--password-stdin needs --username");
   } else if (env_password && !env_password->empty()) {
-    return util::make_error(util::ErrorCategory::usage,
-                            "SCANNER_REGISTRY_PASSWORD is set but SCANNER_REGISTRY_USERNAME is not");
+    return util::make_error(
+        util::ErrorCategory::usage,
+        "SCANNER_REGISTRY_PASSWORD is set but SCANNER_REGISTRY_USERNAME is not");
   } else {
     TRY(registry::apply_docker_credentials(ref->domain, opts.registry,
                                            registry::CredentialEnvironment::from_process()));
@@ -160,8 +161,8 @@ report::NeuVectorOptions neuvector_target(const scan::Options& opts,
   report::NeuVectorOptions nv;
   if (opts.reference) {
     const auto& ref = *opts.reference;
-    nv.registry = fmt::format("{}://{}/", opts.registry.plain_http ? "http" : "https",
-                              ref.registry_host());
+    nv.registry =
+        fmt::format("{}://{}/", opts.registry.plain_http ? "http" : "https", ref.registry_host());
     nv.repository = ref.path;
     nv.tag = ref.digest.empty() ? (ref.tag.empty() ? "latest" : ref.tag) : ref.digest;
     return nv;
@@ -187,7 +188,8 @@ util::Status set_image_source(const ImageOptions& o, scan::Options& opts) {
   std::vector<std::string> sources;
   bool explicit_engine = false;
   for (std::string_view engine : {"docker", "podman"}) {
-    if (name.starts_with(std::string(engine) + ":") && !name.starts_with(std::string(engine) + "://")) {
+    if (name.starts_with(std::string(engine) + ":") &&
+        !name.starts_with(std::string(engine) + "://")) {
       sources = {std::string(engine)};
       name = name.substr(engine.size() + 1);
       explicit_engine = true;
@@ -219,16 +221,14 @@ util::Status set_image_source(const ImageOptions& o, scan::Options& opts) {
     }
     util::Result<std::vector<docker::Endpoint>> endpoints =
         src == "docker"
-            ? docker::docker_endpoints(o.docker_host.empty() ? env_string("DOCKER_HOST")
-                                                             : std::optional(o.docker_host),
-                                       env_flag("DOCKER_TLS_VERIFY"),
-                                       env_string("DOCKER_CERT_PATH").value_or(""))
+            ? docker::docker_endpoints(
+                  o.docker_host.empty() ? env_string("DOCKER_HOST") : std::optional(o.docker_host),
+                  env_flag("DOCKER_TLS_VERIFY"), env_string("DOCKER_CERT_PATH").value_or(""))
             : docker::podman_endpoints(env_string("CONTAINER_HOST"), env_string("XDG_RUNTIME_DIR"));
     if (!endpoints) {
       return endpoints.error();
     }
-    TRY_ASSIGN(auto found,
-               scan::find_in_engines(*endpoints, name, explicit_engine, http, looked));
+    TRY_ASSIGN(auto found, scan::find_in_engines(*endpoints, name, explicit_engine, http, looked));
     if (found) {
       opts.engine = std::move(found);
       return {};
@@ -238,8 +238,8 @@ util::Status set_image_source(const ImageOptions& o, scan::Options& opts) {
   for (const auto& l : looked) {
     where += (where.empty() ? "" : "; ") + l;
   }
-  return util::make_error(util::ErrorCategory::network, "{}: image not found in the local engines ({})",
-                          name, where);
+  return util::make_error(util::ErrorCategory::network,
+                          "{}: image not found in the local engines ({})", name, where);
 }
 
 util::Result<scan::Options> scan_options(const ImageOptions& o) {
@@ -293,7 +293,9 @@ int run_image(const ImageOptions& o, const GlobalOptions& globals) {
       return report_error(st.error());
     }
   }
-  auto fail = [&](const util::Error& e) { return on_demand ? on_demand->fail(e) : report_error(e); };
+  auto fail = [&](const util::Error& e) {
+    return on_demand ? on_demand->fail(e) : report_error(e);
+  };
   auto opts_or = scan_options(o);
   if (!opts_or) {
     return fail(opts_or.error());

@@ -49,23 +49,25 @@ util::Result<std::vector<std::string>> env_image_args() {
   std::string tag = env_or("SCANNER_TAG", "latest");
   std::string docker_url = env_or("SCANNER_DOCKER_URL");
   if (repository.empty()) {
-    return usage("SCANNER_REPOSITORY is not set: name the repository to scan (e.g. "
-                 "SCANNER_REPOSITORY=library/ubuntu)");
+    return usage(
+        "SCANNER_REPOSITORY is not set: name the repository to scan (e.g. "
+        "SCANNER_REPOSITORY=library/ubuntu)");
   }
   if (repository.starts_with("tcp://") && registry.empty()) {
     // NeuVector's remote-daemon form: tcp://host:port/repository
     auto slash = repository.find('/', 6);
     if (slash == std::string::npos || slash + 1 == repository.size()) {
-      return usage(fmt::format("SCANNER_REPOSITORY={}: expected tcp://HOST:PORT/REPOSITORY",
-                               repository));
+      return usage(
+          fmt::format("SCANNER_REPOSITORY={}: expected tcp://HOST:PORT/REPOSITORY", repository));
     }
     docker_url = repository.substr(0, slash);
     repository = repository.substr(slash + 1);
   }
   if (repository.find('@') != std::string::npos || repository.find("://") != std::string::npos) {
-    return usage(fmt::format("SCANNER_REPOSITORY={}: a repository name only (the registry goes "
-                             "in SCANNER_REGISTRY, the tag or digest in SCANNER_TAG)",
-                             repository));
+    return usage(
+        fmt::format("SCANNER_REPOSITORY={}: a repository name only (the registry goes "
+                    "in SCANNER_REGISTRY, the tag or digest in SCANNER_TAG)",
+                    repository));
   }
   std::string sep = tag.rfind("sha256:", 0) == 0 ? "@" : ":";
   // Validate here, so that the error names the variables.

@@ -1,7 +1,7 @@
 #include "cli/output.hpp"
 
-#include <CLI/CLI.hpp>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 
 #include <iostream>
 #include <sstream>

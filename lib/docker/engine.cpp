@@ -1,8 +1,8 @@
 #include "docker/engine.hpp"
 
-#include <nlohmann/json.hpp>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -106,8 +106,8 @@ util::Result<Endpoint> parse_endpoint(std::string_view text, bool tls_verify,
       rest.remove_suffix(1);
     }
     auto colon = rest.rfind(':');
-    if (rest.empty() || rest.find('/') != std::string_view::npos || colon == std::string_view::npos ||
-        colon + 1 == rest.size()) {
+    if (rest.empty() || rest.find('/') != std::string_view::npos ||
+        colon == std::string_view::npos || colon + 1 == rest.size()) {
       return usage(fmt::format("{}: expected tcp://HOST:PORT", t));
     }
     bool tls = t.starts_with("https://") || (tls_verify && !t.starts_with("http://"));
@@ -134,7 +134,8 @@ util::Result<Endpoint> parse_endpoint(std::string_view text, bool tls_verify,
 }
 
 util::Result<std::vector<Endpoint>> docker_endpoints(const std::optional<std::string>& configured,
-                                                     bool tls_verify, const std::string& cert_path) {
+                                                     bool tls_verify,
+                                                     const std::string& cert_path) {
   std::vector<Endpoint> out;
   if (configured && !configured->empty()) {
     TRY_ASSIGN(Endpoint e, parse_endpoint(*configured, tls_verify, cert_path));
@@ -226,7 +227,8 @@ struct EngineClient::Impl {
   std::string api_version;
   std::string engine_name = "docker";
 
-  Impl(Endpoint e, http::ClientOptions o) : endpoint(std::move(e)), options(std::move(o)), client(with_endpoint(options, endpoint)) {}
+  Impl(Endpoint e, http::ClientOptions o)
+      : endpoint(std::move(e)), options(std::move(o)), client(with_endpoint(options, endpoint)) {}
 
   static http::ClientOptions with_endpoint(http::ClientOptions o, const Endpoint& e) {
     o.unix_socket = e.unix_socket;
@@ -279,9 +281,15 @@ EngineClient::~EngineClient() = default;
 EngineClient::EngineClient(EngineClient&&) noexcept = default;
 EngineClient& EngineClient::operator=(EngineClient&&) noexcept = default;
 
-const std::string& EngineClient::api_version() const { return m_impl->api_version; }
-const std::string& EngineClient::engine_name() const { return m_impl->engine_name; }
-const Endpoint& EngineClient::endpoint() const { return m_impl->endpoint; }
+const std::string& EngineClient::api_version() const {
+  return m_impl->api_version;
+}
+const std::string& EngineClient::engine_name() const {
+  return m_impl->engine_name;
+}
+const Endpoint& EngineClient::endpoint() const {
+  return m_impl->endpoint;
+}
 
 util::Status EngineClient::connect() {
   m_impl->api_version.clear();
@@ -301,8 +309,8 @@ util::Status EngineClient::connect() {
     api = ping.header("Api-Version").value_or("");
   }
   if (api.empty()) {
-    return util::make_error(util::ErrorCategory::network, "{}: the engine did not say its API version",
-                            m_impl->endpoint.display);
+    return util::make_error(util::ErrorCategory::network,
+                            "{}: the engine did not say its API version", m_impl->endpoint.display);
   }
   if (compare_api_versions(api, k_min_api_version) < 0) {
     return util::make_error(util::ErrorCategory::network,
@@ -354,8 +362,8 @@ util::Result<std::vector<HistoryEntry>> EngineClient::history(const std::string&
   return parsed;
 }
 
-util::Result<std::unique_ptr<util::InputStream>> EngineClient::export_image(
-    const std::string& name, std::size_t buffer) {
+util::Result<std::unique_ptr<util::InputStream>> EngineClient::export_image(const std::string& name,
+                                                                            std::size_t buffer) {
   http::Request req;
   req.url = m_impl->url("/images/" + encode_name(name) + "/get");
   std::string what = fmt::format("{} export of {}", m_impl->endpoint.display, name);

@@ -43,7 +43,7 @@ struct Endpoint {
   std::string unix_socket;  // set for unix:// and bare paths
   std::string base_url;     // "http://localhost" for a socket, "http(s)://host:port" for tcp
   std::string ca_file, client_cert, client_key;  // tcp with TLS
-  std::string display;      // as the user would write it: "unix:///var/run/docker.sock"
+  std::string display;  // as the user would write it: "unix:///var/run/docker.sock"
 };
 
 // Parses a DOCKER_HOST-style value. `tls_verify`: HTTPS for tcp:// (DOCKER_TLS_VERIFY);
@@ -68,8 +68,8 @@ struct ImageInspect {
   std::vector<std::string> repo_digests;
   std::vector<std::string> diff_ids;  // RootFS.Layers, bottom-up
   std::string os, architecture, variant;
-  std::string created, author;                               // RFC 3339
-  std::vector<std::string> env;                              // Config.Env
+  std::string created, author;                              // RFC 3339
+  std::vector<std::string> env;                             // Config.Env
   std::vector<std::pair<std::string, std::string>> labels;  // Config.Labels, sorted
 };
 

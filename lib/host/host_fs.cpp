@@ -57,10 +57,14 @@ class Fd {
 // /var, /usr or /home). Anything else mounted inside the root is skipped unless include_mounts.
 constexpr std::array<long, 9> k_disk_filesystems = {
     static_cast<long>(EXT4_SUPER_MAGIC),  // also ext2/ext3
-    static_cast<long>(XFS_SUPER_MAGIC),   static_cast<long>(BTRFS_SUPER_MAGIC),
-    static_cast<long>(F2FS_SUPER_MAGIC),  0x2FC12FC1L /* zfs */,
-    0x3153464AL /* jfs */,                static_cast<long>(REISERFS_SUPER_MAGIC),
-    static_cast<long>(MSDOS_SUPER_MAGIC), static_cast<long>(SQUASHFS_MAGIC)};
+    static_cast<long>(XFS_SUPER_MAGIC),
+    static_cast<long>(BTRFS_SUPER_MAGIC),
+    static_cast<long>(F2FS_SUPER_MAGIC),
+    0x2FC12FC1L /* zfs */,
+    0x3153464AL /* jfs */,
+    static_cast<long>(REISERFS_SUPER_MAGIC),
+    static_cast<long>(MSDOS_SUPER_MAGIC),
+    static_cast<long>(SQUASHFS_MAGIC)};
 
 constexpr std::array<std::string_view, 4> k_pseudo_trees = {"/proc", "/sys", "/dev", "/run"};
 constexpr std::array<std::string_view, 3> k_container_storage = {
@@ -114,8 +118,8 @@ struct HostFs::Impl {
     if (!options.include_mounts) {
       for (auto p : k_pseudo_trees) {
         if (path == p) {
-          return util::input_error("{}: skipped (a pseudo or runtime filesystem; see --include-mounts)",
-                                   path);
+          return util::input_error(
+              "{}: skipped (a pseudo or runtime filesystem; see --include-mounts)", path);
         }
       }
       if (st.st_dev != root_dev) {
@@ -123,7 +127,8 @@ struct HostFs::Impl {
         if (::fstatfs(fd, &fs) != 0 ||
             std::find(k_disk_filesystems.begin(), k_disk_filesystems.end(),
                       static_cast<long>(fs.f_type)) == k_disk_filesystems.end()) {
-          return util::input_error("{}: skipped (a mounted filesystem; see --include-mounts)", path);
+          return util::input_error("{}: skipped (a mounted filesystem; see --include-mounts)",
+                                   path);
         }
       }
     }
@@ -212,8 +217,8 @@ struct HostFs::Impl {
         names.push_back(comp);
         r.path = lexical();
         if (S_ISDIR(st.st_mode)) {
-          Fd probe(::openat(r.dir.get(), comp.c_str(),
-                            O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC));
+          Fd probe(
+              ::openat(r.dir.get(), comp.c_str(), O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC));
           if (!probe.valid()) {
             return errno_error(r.path, errno);
           }
@@ -272,7 +277,9 @@ util::Result<HostFs> HostFs::open(const std::string& root, HostFsOptions options
   return fs;
 }
 
-const std::string& HostFs::root() const { return m_impl->root; }
+const std::string& HostFs::root() const {
+  return m_impl->root;
+}
 
 HostFs::Counters HostFs::counters() const {
   return Counters{m_impl->lookups.load(), m_impl->files_read.load(), m_impl->bytes_read.load()};

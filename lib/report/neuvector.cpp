@@ -13,11 +13,16 @@ using Json = nlohmann::ordered_json;
 
 std::string neuvector_severity(model::Severity s, bool cap_critical) {
   switch (s) {
-    case model::Severity::critical: return cap_critical ? "Critical" : "High";
-    case model::Severity::high: return "High";
-    case model::Severity::medium: return "Medium";
-    case model::Severity::low: return "Low";
-    case model::Severity::unknown: break;
+    case model::Severity::critical:
+      return cap_critical ? "Critical" : "High";
+    case model::Severity::high:
+      return "High";
+    case model::Severity::medium:
+      return "Medium";
+    case model::Severity::low:
+      return "Low";
+    case model::Severity::unknown:
+      break;
   }
   return "Unknown";
 }
@@ -88,7 +93,7 @@ Json layer_rows(const model::ScanResult& result, const std::vector<model::Findin
         }
       }
     }
-    return Json{{"digest", layer == nullptr ? ""
+    return Json{{"digest", layer == nullptr        ? ""
                            : layer->digest.empty() ? layer->diff_id
                                                    : layer->digest},
                 {"cmds", cmds},

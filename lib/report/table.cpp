@@ -136,8 +136,8 @@ void write_layer_table(const model::ScanResult& result, std::ostream& out) {
       step = step.substr(0, cut) + "...";
     }
     out << fmt::format("  {:>2}  {}  {:>4} package{}  {:>4} vulnerabilit{}  {}  {}\n", i + 1,
-                       short_digest, pkgs, pkgs == 1 ? " " : "s", vulns,
-                       vulns == 1 ? "y  " : "ies", l.from_cache ? "cached" : "read  ", step);
+                       short_digest, pkgs, pkgs == 1 ? " " : "s", vulns, vulns == 1 ? "y  " : "ies",
+                       l.from_cache ? "cached" : "read  ", step);
   }
 }
 

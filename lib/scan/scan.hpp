@@ -52,16 +52,16 @@ util::Result<std::optional<std::string>> check_db_age(const std::string& built,
                                                       const DbPolicy& policy, std::int64_t now);
 
 struct Options {
-  std::string input_path;               // image archive or OCI layout on disk
-  std::optional<EngineImage> engine;    // else: an image of a local engine
+  std::string input_path;             // image archive or OCI layout on disk
+  std::optional<EngineImage> engine;  // else: an image of a local engine
   // When input_path is empty: the image to pull from a registry, and how to talk to it.
   std::optional<image::Reference> reference;
   registry::RegistryOptions registry;
-  std::string tag;                      // pick an image in a multi-image archive
-  std::string platform = "linux/amd64"; // pick a manifest in an index
-  std::string db_dir;                   // vulnerability database directory
-  bool packages_only = false;           // skip matching (no database needed)
-  bool ignore_unfixed = false;          // drop findings that have no fixed version
+  std::string tag;                       // pick an image in a multi-image archive
+  std::string platform = "linux/amd64";  // pick a manifest in an index
+  std::string db_dir;                    // vulnerability database directory
+  bool packages_only = false;            // skip matching (no database needed)
+  bool ignore_unfixed = false;           // drop findings that have no fixed version
   DbPolicy db_policy;
   std::uint64_t max_file_size = 32u << 20;
   // The layer cache (cache/layer_cache.hpp): its directory ("" = no cache), size cap, and the
@@ -74,17 +74,18 @@ struct Options {
   std::function<void(std::string_view)> progress;
 };
 
-// Scans an image from disk (input_path) or from a registry (reference). Errors: unreadable or invalid image (input), missing database
-// (input, unless packages_only). Problems that do not invalidate the scan (a corrupt package
-// entry, an OS the database has no data for) are warnings in the result.
+// Scans an image from disk (input_path) or from a registry (reference). Errors: unreadable or
+// invalid image (input), missing database (input, unless packages_only). Problems that do not
+// invalidate the scan (a corrupt package entry, an OS the database has no data for) are warnings in
+// the result.
 util::Result<model::ScanResult> scan_image(const Options& options);
 
 // A live root filesystem: a host, a chroot, a debootstrap tree, a mounted disk.
 struct RootfsOptions {
-  std::string root;                  // the directory to scan
-  bool host = false;                 // a live host: kind "host", host name, running kernel
-  std::string proc = "/proc";        // where the running kernel's release is read (host only)
-  host::HostFsOptions fs;            // what to skip (see host/host_fs.hpp)
+  std::string root;            // the directory to scan
+  bool host = false;           // a live host: kind "host", host name, running kernel
+  std::string proc = "/proc";  // where the running kernel's release is read (host only)
+  host::HostFsOptions fs;      // what to skip (see host/host_fs.hpp)
   std::string db_dir;
   bool packages_only = false;
   bool ignore_unfixed = false;

@@ -235,8 +235,8 @@ util::Result<ArchiveContents> read_members(archive* arc, const std::string& path
       la_ssize_t n = archive_read_data(a.get(), peek.data() + peeked, peek.size() - peeked);
       if (n < 0) {
         const char* msg = archive_error_string(a.get());
-        return outer(util::input_error("{}: corrupt or truncated archive at '{}': {}", path,
-                                       *name, msg != nullptr ? msg : "read error"));
+        return outer(util::input_error("{}: corrupt or truncated archive at '{}': {}", path, *name,
+                                       msg != nullptr ? msg : "read error"));
       }
       if (n == 0) {
         break;
@@ -266,8 +266,8 @@ util::Result<ArchiveContents> read_members(archive* arc, const std::string& path
       member.analysis = layer::analyze_layer(stream, options);
       if (!stream.outer_error().empty()) {
         // The outer archive itself broke while reading the member: that is fatal.
-        return outer(util::input_error("{}: corrupt or truncated archive at '{}': {}", path,
-                                       *name, stream.outer_error()));
+        return outer(util::input_error("{}: corrupt or truncated archive at '{}': {}", path, *name,
+                                       stream.outer_error()));
       }
     }
     out.members[*name] = std::move(member);

@@ -91,8 +91,8 @@ util::Result<LoadedImage> load_engine_image(docker::EngineClient& engine, const 
   LoadOptions load = options;
   load.tag.clear();
   TRY_ASSIGN(LoadedImage image, load_image_stream(*stream, load));
-  const std::string where = fmt::format("{} ({} engine at {})", name, engine.engine_name(),
-                                        engine.endpoint().display);
+  const std::string where =
+      fmt::format("{} ({} engine at {})", name, engine.engine_name(), engine.endpoint().display);
   std::vector<std::string> diff_ids;
   for (const auto& l : image.layers) {
     diff_ids.push_back(l.diff_id);

@@ -52,8 +52,8 @@ util::Result<image::Descriptor> choose_in_layout(const image::Index& index, cons
 util::Status verify_blob(std::string_view content, const image::Descriptor& desc,
                          std::string_view where) {
   if (desc.size >= 0 && static_cast<std::uint64_t>(desc.size) != content.size()) {
-    return util::input_error("{}: blob {} has {} bytes, its descriptor says {}", where,
-                             desc.digest, content.size(), desc.size);
+    return util::input_error("{}: blob {} has {} bytes, its descriptor says {}", where, desc.digest,
+                             content.size(), desc.size);
   }
   std::string actual = "sha256:" + util::sha256_hex(content);
   if (actual != desc.digest) {
@@ -153,8 +153,8 @@ util::Result<LoadedImage> resolve_oci(BlobStore& store, std::string_view index_j
     }
     auto pick = image::select_platform(*wanted, platforms);
     if (!pick) {
-      return util::input_error("{}: no image for platform {}; available: {}", where,
-                               wanted->str(), available.empty() ? "none" : available);
+      return util::input_error("{}: no image for platform {}; available: {}", where, wanted->str(),
+                               available.empty() ? "none" : available);
     }
     desc = nested->manifests[*pick];
   }

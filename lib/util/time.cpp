@@ -31,7 +31,9 @@ std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
 
-bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool leap(int y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 }  // namespace
 
@@ -47,8 +49,8 @@ std::optional<std::int64_t> parse_rfc3339(std::string_view s) {
   if (*day < 1 || *day > max_day) {
     return std::nullopt;
   }
-  std::int64_t t = days_from_civil(*year, static_cast<unsigned>(*month),
-                                   static_cast<unsigned>(*day)) * 86400;
+  std::int64_t t =
+      days_from_civil(*year, static_cast<unsigned>(*month), static_cast<unsigned>(*day)) * 86400;
   if (s.size() == 10) {
     return t;
   }
@@ -58,8 +60,8 @@ std::optional<std::int64_t> parse_rfc3339(std::string_view s) {
   auto hour = digits(s, 11, 2);
   auto minute = digits(s, 14, 2);
   auto second = digits(s, 17, 2);
-  if (!hour || !minute || !second || s[13] != ':' || s[16] != ':' || *hour > 23 ||
-      *minute > 59 || *second > 60) {
+  if (!hour || !minute || !second || s[13] != ':' || s[16] != ':' || *hour > 23 || *minute > 59 ||
+      *second > 60) {
     return std::nullopt;
   }
   t += *hour * 3600 + *minute * 60 + *second;

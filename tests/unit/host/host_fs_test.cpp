@@ -67,9 +67,9 @@ TEST_CASE("HostFs: no symlink leads outside the root") {
   TempTree t;
   std::ofstream(t.base / "secret") << "outside";
   t.write("etc/secret", "inside");
-  t.link("abs", "/etc/secret");                       // absolute: restarts at the root
+  t.link("abs", "/etc/secret");                         // absolute: restarts at the root
   t.link("rel", "../../../../../../../../etc/secret");  // .. stops at the root
-  t.link("dir/up", "../../secret");                   // would be base/secret on the host
+  t.link("dir/up", "../../secret");                     // would be base/secret on the host
   t.link("etcdir", "/etc");
   t.link("loop1", "loop2");
   t.link("loop2", "loop1");

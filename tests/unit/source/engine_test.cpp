@@ -26,7 +26,8 @@ std::string temp_dir() {
 
 // The alpine docker-save fixture, decompressed (as an engine sends it).
 std::string alpine_docker_tar() {
-  std::string gz = std::string(STRATA_TESTDATA_DIR) + "/images/docker-archive/alpine-upgrade.docker.tar.gz";
+  std::string gz =
+      std::string(STRATA_TESTDATA_DIR) + "/images/docker-archive/alpine-upgrade.docker.tar.gz";
   std::string dir = temp_dir();
   std::string tar = dir + "/alpine.tar";
   REQUIRE(std::system(("gzip -dc '" + gz + "' > '" + tar + "'").c_str()) == 0);
@@ -37,7 +38,8 @@ std::string alpine_docker_tar() {
 }
 
 // The diff_ids of the alpine fixture, as an engine's inspect lists them.
-const char* k_alpine_inspect = R"({"Id":"sha256:accfb2c478dd28c7a8a2a70ebace11f7c836ec3c02c4da26b77dbee67f4237c2",
+const char* k_alpine_inspect =
+    R"({"Id":"sha256:accfb2c478dd28c7a8a2a70ebace11f7c836ec3c02c4da26b77dbee67f4237c2",
   "RepoTags":["strata/alpine:upgrade"],"RepoDigests":[],"Os":"linux","Architecture":"amd64",
   "RootFS":{"Type":"layers","Layers":["sha256:24d58df9dfe44a87e8fd5adf846fb625afe0d9be2b2cdd3ebcd2d46654da07e3",
   "sha256:8482b70d68fdf0bef0d9f138ba47f7a3ba82ed6cc9ff38352a245af9319740fd",
@@ -61,8 +63,8 @@ struct FakeEngine {
         return resp;
       }
       if (r.target == "/version") {
-        return test::text_response(200, R"({"Version":"24.0.0","ApiVersion":")" + api +
-                                             R"(","MinAPIVersion":"1.12"})");
+        return test::text_response(
+            200, R"({"Version":"24.0.0","ApiVersion":")" + api + R"(","MinAPIVersion":"1.12"})");
       }
       if (r.target.ends_with("/images/strata/alpine:upgrade/json")) {
         return test::text_response(200, k_alpine_inspect);
@@ -92,7 +94,8 @@ TEST_CASE("engine endpoints: DOCKER_HOST forms") {
   REQUIRE(unix_ep.ok());
   CHECK(unix_ep->unix_socket == "/var/run/docker.sock");
   CHECK(unix_ep->base_url == "http://localhost");
-  CHECK(docker::parse_endpoint("/run/podman/podman.sock")->display == "unix:///run/podman/podman.sock");
+  CHECK(docker::parse_endpoint("/run/podman/podman.sock")->display ==
+        "unix:///run/podman/podman.sock");
   auto tcp = docker::parse_endpoint("tcp://10.0.0.5:2375");
   REQUIRE(tcp.ok());
   CHECK(tcp->base_url == "http://10.0.0.5:2375");
@@ -239,8 +242,9 @@ TEST_CASE("engine export errors: a cut export, an export that differs from inspe
 }
 
 TEST_CASE("an export read as a stream equals the same archive read from disk, both layouts") {
-  for (const char* rel : {"/images/docker-save/ggcr-tarballs/hello-world-v25.tar",  // Docker 25: OCI
-                          "/images/docker-save/ggcr-tarballs/test_image_1.tar"}) {   // legacy
+  for (const char* rel :
+       {"/images/docker-save/ggcr-tarballs/hello-world-v25.tar",  // Docker 25: OCI
+        "/images/docker-save/ggcr-tarballs/test_image_1.tar"}) {  // legacy
     CAPTURE(rel);
     std::string path = std::string(STRATA_TESTDATA_DIR) + rel;
     auto bytes = util::read_file(path, 64u << 20);
