@@ -107,6 +107,7 @@ util::Result<std::vector<std::string>> env_image_options() {
   }
   // MAX_CACHE_RECORD_MB: the layer cache's cap; unset or 0 turns the cache off, as in NeuVector.
   std::string max_mb = env_or("MAX_CACHE_RECORD_MB");
+  unsigned long long cap_mb = 0;
   if (!max_mb.empty()) {
     char* end = nullptr;
     errno = 0;
@@ -114,11 +115,11 @@ util::Result<std::vector<std::string>> env_image_options() {
     if (*end != '\0' || errno != 0 || max_mb[0] == '-' || v > (1ull << 40)) {
       return usage(fmt::format("MAX_CACHE_RECORD_MB={}: not a size in MB", max_mb));
     }
-    if (v > 0) {
-      out.insert(out.end(), {"--cache-max-mb", std::to_string(v)});
-    }
+    cap_mb = v;
   }
-  if (max_mb.empty() || max_mb == "0") {
+  if (cap_mb > 0) {
+    out.insert(out.end(), {"--cache-max-mb", std::to_string(cap_mb)});
+  } else {
     out.push_back("--no-cache");
   }
   if (!env_or("SCANNER_BASE_IMAGE").empty()) {
@@ -130,7 +131,7 @@ util::Result<std::vector<std::string>> env_image_options() {
   // NeuVector's proxy variable; libcurl reads the standard ones.
   if (std::string proxy = env_or("PROXY_URL"); !proxy.empty()) {
     ::setenv("HTTPS_PROXY", proxy.c_str(), 0);
-    ::setenv("HTTP_PROXY", proxy.c_str(), 0);
+    ::setenv("http_proxy", proxy.c_str(), 0);  // libcurl reads only the lower-case one
   }
   return out;
 }
