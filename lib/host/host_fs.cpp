@@ -15,43 +15,14 @@
 #include <deque>
 #include <vector>
 
+#include "util/fd.hpp"
 #include "util/strings.hpp"
 
 namespace strata::host {
 
 namespace {
 
-// An owned file descriptor.
-class Fd {
- public:
-  Fd() = default;
-  explicit Fd(int fd) : m_fd(fd) {}
-  ~Fd() { reset(); }
-  Fd(Fd&& o) noexcept : m_fd(o.release()) {}
-  Fd& operator=(Fd&& o) noexcept {
-    if (this != &o) {
-      reset();
-      m_fd = o.release();
-    }
-    return *this;
-  }
-  int get() const { return m_fd; }
-  bool valid() const { return m_fd >= 0; }
-  int release() {
-    int fd = m_fd;
-    m_fd = -1;
-    return fd;
-  }
-  void reset() {
-    if (m_fd >= 0) {
-      ::close(m_fd);
-    }
-    m_fd = -1;
-  }
-
- private:
-  int m_fd = -1;
-};
+using Fd = util::UniqueFd;
 
 // Disk filesystems: a mount point of one of these is read like the rest of the tree (a separate
 // /var, /usr or /home). Anything else mounted inside the root is skipped unless include_mounts.

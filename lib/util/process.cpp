@@ -11,28 +11,13 @@
 #include <cerrno>
 #include <cstring>
 
+#include "util/fd.hpp"
+
 namespace strata::util {
 
 namespace {
 
-class Fd {
- public:
-  Fd() = default;
-  explicit Fd(int fd) : m_fd(fd) {}
-  ~Fd() { reset(); }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return m_fd; }
-  void reset() {
-    if (m_fd >= 0) {
-      ::close(m_fd);
-    }
-    m_fd = -1;
-  }
-
- private:
-  int m_fd = -1;
-};
+using Fd = UniqueFd;
 
 std::string base_name(const std::string& path) {
   auto slash = path.rfind('/');

@@ -88,6 +88,14 @@ std::optional<std::string> RecordedRequest::header(std::string_view name) const 
   return std::nullopt;
 }
 
+std::string pattern_body(std::size_t n) {
+  std::string s(n, '\0');
+  for (std::size_t i = 0; i < n; ++i) {
+    s[i] = static_cast<char>('a' + (i * 7 + i / 251) % 26);
+  }
+  return s;
+}
+
 ScriptedResponse text_response(int status, std::string body) {
   ScriptedResponse r;
   r.status = status;

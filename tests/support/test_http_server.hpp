@@ -58,6 +58,10 @@ struct ScriptedResponse {
 };
 
 ScriptedResponse text_response(int status, std::string body);
+
+// `n` bytes of a fixed, non-repeating-looking letter pattern: a body whose every offset is
+// recognisable (for resume and truncation tests).
+std::string pattern_body(std::size_t n);
 ScriptedResponse redirect_response(int status, std::string location);
 
 using Handler = std::function<ScriptedResponse(const RecordedRequest&)>;

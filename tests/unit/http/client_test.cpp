@@ -19,15 +19,6 @@ using strata::test::TestHttpServer;
 
 namespace {
 
-// Tests talk to 127.0.0.1 only: a proxy from the environment must not intercept them.
-const bool k_no_proxy = [] {
-  for (const char* v :
-       {"http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) {
-    ::unsetenv(v);
-  }
-  return true;
-}();
-
 // Records the waits the client asks for instead of sleeping.
 struct SleepLog {
   std::vector<milliseconds> waits;
@@ -45,12 +36,6 @@ ClientOptions fast_options(SleepLog& log, int retries = 3) {
   return o;
 }
 
-std::string pattern(std::size_t n) {
-  std::string s(n, '\0');
-  for (std::size_t i = 0; i < n; ++i) s[i] = static_cast<char>('a' + (i * 7 + i / 251) % 26);
-  return s;
-}
-
 ScriptedResponse ok(std::string body) {
   return strata::test::text_response(200, std::move(body));
 }
@@ -58,7 +43,6 @@ ScriptedResponse ok(std::string body) {
 }  // namespace
 
 TEST_CASE("GET returns status, headers and body, reusing the connection", "[http][client]") {
-  (void)k_no_proxy;
   auto server = TestHttpServer::start_tcp([](const test::RecordedRequest& r) {
     auto resp = ok("hello " + r.target);
     resp.headers.emplace_back("X-Reply", "yes");
@@ -133,7 +117,7 @@ TEST_CASE("HTTP error statuses are responses, not errors", "[http][client]") {
 }
 
 TEST_CASE("a body above max_body is a network error and is not retried", "[http][client]") {
-  auto server = TestHttpServer::start_tcp(strata::test::sequence({ok(pattern(100000))}));
+  auto server = TestHttpServer::start_tcp(strata::test::sequence({ok(strata::test::pattern_body(100000))}));
   SleepLog sleeps;
   Client client(fast_options(sleeps));
   auto big = client.fetch({.url = server->url("/big")}, 50000);
@@ -143,11 +127,11 @@ TEST_CASE("a body above max_body is a network error and is not retried", "[http]
   CHECK(server->request_count() == 1);
   auto exact = client.fetch({.url = server->url("/big")}, 100000);
   REQUIRE(exact.ok());
-  CHECK(exact->body == pattern(100000));
+  CHECK(exact->body == strata::test::pattern_body(100000));
 }
 
 TEST_CASE("stream delivers the body in pieces and returns an empty body", "[http][client]") {
-  const std::string body = pattern(1 << 20);
+  const std::string body = strata::test::pattern_body(1 << 20);
   ScriptedResponse slow = ok(body);
   slow.chunk_size = 64 << 10;
   slow.chunk_delay = milliseconds(2);
@@ -169,7 +153,7 @@ TEST_CASE("stream delivers the body in pieces and returns an empty body", "[http
 }
 
 TEST_CASE("a sink error aborts the stream and is returned as is", "[http][client]") {
-  ScriptedResponse slow = ok(pattern(1 << 20));
+  ScriptedResponse slow = ok(strata::test::pattern_body(1 << 20));
   slow.chunk_size = 64 << 10;
   slow.chunk_delay = milliseconds(2);
   auto server = TestHttpServer::start_tcp(strata::test::sequence({slow}));
@@ -294,7 +278,7 @@ TEST_CASE("connection refused is a network error after the retries, without secr
 }
 
 TEST_CASE("a stalled transfer times out", "[http][client][timeout]") {
-  ScriptedResponse stall = ok(pattern(1000));
+  ScriptedResponse stall = ok(strata::test::pattern_body(1000));
   stall.fault = Fault::stall_mid_body;
   stall.fault_after = 10;
   stall.stall = milliseconds(10000);
@@ -330,7 +314,7 @@ TEST_CASE("a server that never answers times out and is retried", "[http][client
 }
 
 TEST_CASE("a body cut short (FIN before Content-Length) is an error", "[http][client]") {
-  ScriptedResponse cut = ok(pattern(5000));
+  ScriptedResponse cut = ok(strata::test::pattern_body(5000));
   cut.fault = Fault::close_mid_body;
   cut.fault_after = 1000;
   auto server = TestHttpServer::start_tcp(strata::test::sequence({cut}));
@@ -345,7 +329,7 @@ TEST_CASE("a body cut short (FIN before Content-Length) is an error", "[http][cl
 
 TEST_CASE("a reset mid-body: fetch retries, stream after the first byte does not",
           "[http][client][retry]") {
-  const std::string body = pattern(200000);
+  const std::string body = strata::test::pattern_body(200000);
   ScriptedResponse cut = ok(body);
   cut.fault = Fault::reset_mid_body;
   cut.fault_after = 100000;
@@ -543,7 +527,7 @@ TEST_CASE("trace logging never shows Authorization or Cookie values", "[http][cl
 
 TEST_CASE("a slow but steady body is not a stall", "[http][client][timeout]") {
   // 24 pieces 80 ms apart: 1.8 s in all, longer than stall_timeout, but never 1 s without data.
-  ScriptedResponse steady = ok(pattern(24 * 100));
+  ScriptedResponse steady = ok(strata::test::pattern_body(24 * 100));
   steady.chunk_size = 100;
   steady.chunk_delay = milliseconds(80);
   auto server = TestHttpServer::start_tcp(strata::test::sequence({steady}));
@@ -555,7 +539,7 @@ TEST_CASE("a slow but steady body is not a stall", "[http][client][timeout]") {
     return util::Status{};
   });
   REQUIRE(r.ok());
-  CHECK(got == pattern(24 * 100));
+  CHECK(got == strata::test::pattern_body(24 * 100));
 }
 
 TEST_CASE("proxy settings from the environment are honoured", "[http][client][proxy]") {

@@ -19,20 +19,6 @@ using strata::test::TestHttpServer;
 
 namespace {
 
-const bool k_no_proxy = [] {
-  for (const char* v :
-       {"http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) {
-    ::unsetenv(v);
-  }
-  return true;
-}();
-
-std::string pattern(std::size_t n) {
-  std::string s(n, '\0');
-  for (std::size_t i = 0; i < n; ++i) s[i] = static_cast<char>('a' + (i * 7 + i / 251) % 26);
-  return s;
-}
-
 ClientOptions quick(int retries = 3) {
   ClientOptions o;
   o.retries = retries;
@@ -87,7 +73,7 @@ util::Result<Response> collect(Client& client, Request req, std::string& got) {
 }  // namespace
 
 TEST_CASE("a resumable stream cut mid-body goes on with Range and 206", "[http][resume]") {
-  const std::string body = pattern(300000);
+  const std::string body = strata::test::pattern_body(300000);
   RangeServer handler{.body = body, .cuts = 2, .cut_after = 100000};
   auto server = TestHttpServer::start_tcp(std::ref(handler));
   Client client(quick());
@@ -109,7 +95,7 @@ TEST_CASE("a resumable stream cut mid-body goes on with Range and 206", "[http][
 }
 
 TEST_CASE("a resumed stream answered 200 drops the bytes it already delivered", "[http][resume]") {
-  const std::string body = pattern(300000);
+  const std::string body = strata::test::pattern_body(300000);
   RangeServer handler{.body = body, .cuts = 1, .cut_after = 120000, .honour_range = false};
   auto server = TestHttpServer::start_tcp(std::ref(handler));
   Client client(quick());
@@ -122,7 +108,7 @@ TEST_CASE("a resumed stream answered 200 drops the bytes it already delivered", 
 }
 
 TEST_CASE("a 206 that starts elsewhere than asked is an error", "[http][resume]") {
-  const std::string body = pattern(300000);
+  const std::string body = strata::test::pattern_body(300000);
   RangeServer handler{.body = body, .cuts = 1, .cut_after = 100000, .wrong_start = 0};
   auto server = TestHttpServer::start_tcp(std::ref(handler));
   Client client(quick());
@@ -136,7 +122,7 @@ TEST_CASE("a 206 that starts elsewhere than asked is an error", "[http][resume]"
 }
 
 TEST_CASE("resume counts against the retries", "[http][resume]") {
-  const std::string body = pattern(300000);
+  const std::string body = strata::test::pattern_body(300000);
   RangeServer handler{.body = body, .cuts = 5, .cut_after = 50000};
   auto server = TestHttpServer::start_tcp(std::ref(handler));
   Client client(quick(2));
@@ -151,7 +137,7 @@ TEST_CASE("resume counts against the retries", "[http][resume]") {
 }
 
 TEST_CASE("Request::offset asks only for the rest", "[http][resume]") {
-  const std::string body = pattern(1000);
+  const std::string body = strata::test::pattern_body(1000);
   RangeServer handler{.body = body, .cuts = 0};
   auto server = TestHttpServer::start_tcp(std::ref(handler));
   Client client(quick());
@@ -163,7 +149,7 @@ TEST_CASE("Request::offset asks only for the rest", "[http][resume]") {
 }
 
 TEST_CASE("a stop request cancels a stalled stream promptly", "[http][resume]") {
-  ScriptedResponse stall = strata::test::text_response(200, pattern(100000));
+  ScriptedResponse stall = strata::test::text_response(200, strata::test::pattern_body(100000));
   stall.fault = Fault::stall_mid_body;
   stall.fault_after = 1000;
   stall.stall = milliseconds(8000);
