@@ -262,9 +262,10 @@ util::Result<BundleStats> import_bundle(const std::string& path, const std::stri
   TRY(out.sync_and_close());
   {
     auto db = Database::open_file(out.tmp_path());
-    if (!db) {
+    util::Status usable = db ? db->verify() : util::Status(db.error());
+    if (!usable) {
       return util::input_error("{}: the bundle does not hold a usable database: {}", path,
-                               db.error().message);
+                               usable.error().message);
     }
   }
   TRY(out.rename_to(final_path));

@@ -1,18 +1,25 @@
 #include "vulndb/database.hpp"
 
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zstd.h>
 
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <deque>
 #include <mutex>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
+#include "util/fd.hpp"
 #include "util/file.hpp"
-#include "vulndb/sqlite.hpp"
+#include "util/hash.hpp"
+#include "vulndb/codec.hpp"
 #include "vulndb/store.hpp"
 
 namespace strata::vulndb {
@@ -21,100 +28,93 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* k_query_sql =
-    "SELECT a.id, a.modified, a.published, a.summary, a.details, a.aliases, a.upstream, "
-    "a.related, a.severity, a.cvss_score, a.cvss_vector, a.links, f.data "
-    "FROM affected f JOIN advisories a ON a.rowid = f.advisory "
-    "WHERE f.ecosystem = ?1 AND f.name = ?2 ORDER BY a.id, f.rowid";
+// Blocks larger than this are not ours (ours are 32-64 KiB, a single huge package excepted).
+constexpr std::uint64_t k_max_block_size = 256u << 20;
+// Decompressed blocks kept per database: enough for a whole image's lookups.
+constexpr std::size_t k_block_cache_bytes = 64u << 20;
 
-util::Result<json> parse_column(std::string_view text, const std::string& path) {
-  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) {
-    return util::input_error("{}: corrupt database (bad JSON column): run `strata db import`",
-                             path);
-  }
-  return j;
+util::Error corrupt(const std::string& path, const std::string& what) {
+  return util::input_error("{}: corrupt vulnerability database ({}): run `strata db update`", path,
+                           what);
 }
 
-util::Result<std::vector<std::string>> string_array(std::string_view text,
-                                                    const std::string& path) {
-  std::vector<std::string> out;
-  if (text.empty()) {
-    return out;
+model::Severity severity_from_code(std::uint8_t code) {
+  switch (code) {
+    case 1: return model::Severity::low;
+    case 2: return model::Severity::medium;
+    case 3: return model::Severity::high;
+    case 4: return model::Severity::critical;
+    default: return model::Severity::unknown;
   }
-  TRY_ASSIGN(json j, parse_column(text, path));
-  if (!j.is_array()) {
-    return util::input_error("{}: corrupt database (expected an array): run `strata db import`",
-                             path);
-  }
-  for (const auto& v : j) {
-    if (v.is_string()) {
-      out.push_back(v.get<std::string>());
-    }
-  }
-  return out;
 }
 
-util::Result<vercmp::OsvAffected> decode_affected(std::string_view text, const std::string& path) {
-  TRY_ASSIGN(json j, parse_column(text, path));
-  vercmp::OsvAffected a;
-  auto corrupt = [&] {
-    return util::input_error("{}: corrupt database (bad affected entry): run `strata db import`",
-                             path);
-  };
-  if (!j.is_object()) {
-    return corrupt();
-  }
-  if (auto r = j.find("ranges"); r != j.end()) {
-    if (!r->is_array()) {
-      return corrupt();
-    }
-    for (const auto& range : *r) {
-      vercmp::OsvRange out;
-      if (!range.is_object() || !range.contains("events") || !range["events"].is_array()) {
-        return corrupt();
+// Decodes `affected` (store.hpp); false on a bad event kind (the reader flags the rest).
+bool decode_affected(codec::Reader& r, vercmp::OsvAffected& a) {
+  std::uint64_t ranges = r.count(2);
+  for (std::uint64_t i = 0; i < ranges && !r.failed(); ++i) {
+    vercmp::OsvRange range;
+    range.type = std::string(r.str());
+    std::uint64_t events = r.count(2);
+    for (std::uint64_t e = 0; e < events && !r.failed(); ++e) {
+      vercmp::OsvEvent ev;
+      switch (r.u8()) {
+        case 0: ev.kind = vercmp::OsvEvent::Kind::introduced; break;
+        case 1: ev.kind = vercmp::OsvEvent::Kind::fixed; break;
+        case 2: ev.kind = vercmp::OsvEvent::Kind::last_affected; break;
+        case 3: ev.kind = vercmp::OsvEvent::Kind::limit; break;
+        default: return false;
       }
-      out.type = range.value("type", "");
-      for (const auto& e : range["events"]) {
-        if (!e.is_object() || e.size() != 1 || !e.begin()->is_string()) {
-          return corrupt();
-        }
-        vercmp::OsvEvent ev;
-        const std::string& k = e.begin().key();
-        if (k == "introduced") {
-          ev.kind = vercmp::OsvEvent::Kind::introduced;
-        } else if (k == "fixed") {
-          ev.kind = vercmp::OsvEvent::Kind::fixed;
-        } else if (k == "last_affected") {
-          ev.kind = vercmp::OsvEvent::Kind::last_affected;
-        } else if (k == "limit") {
-          ev.kind = vercmp::OsvEvent::Kind::limit;
-        } else {
-          return corrupt();
-        }
-        ev.version = e.begin()->get<std::string>();
-        out.events.push_back(std::move(ev));
-      }
-      a.ranges.push_back(std::move(out));
+      ev.version = std::string(r.str());
+      range.events.push_back(std::move(ev));
     }
+    a.ranges.push_back(std::move(range));
   }
-  if (auto v = j.find("versions"); v != j.end() && v->is_array()) {
-    for (const auto& s : *v) {
-      if (s.is_string()) {
-        a.versions.push_back(s.get<std::string>());
-      }
-    }
-  }
-  return a;
+  a.versions = r.strs();
+  return !r.failed();
 }
 
-std::uint64_t to_u64(const std::string& s) {
-  return std::strtoull(s.c_str(), nullptr, 10);
+bool decode_body(codec::Reader& r, Advisory& a) {
+  a.modified = std::string(r.str());
+  a.published = std::string(r.str());
+  a.summary = std::string(r.str());
+  a.details = std::string(r.str());
+  a.aliases = r.strs();
+  a.upstream = r.strs();
+  a.related = r.strs();
+  std::uint8_t sev = r.u8();
+  std::uint64_t cvss = r.varint();
+  a.severity = severity_from_code(sev);
+  if (sev > 4 || cvss > 101) {
+    return false;
+  }
+  a.cvss_score.reset();
+  if (cvss > 0) {
+    a.cvss_score = static_cast<double>(cvss - 1) / 10.0;
+  }
+  a.cvss_vector = std::string(r.str());
+  a.links = r.strs();
+  return !r.failed();
 }
 
-util::Result<std::vector<ExportInfo>> parse_exports(std::string_view text,
-                                                    const std::string& path) {
-  TRY_ASSIGN(json j, parse_column(text, path));
+struct Fence {
+  std::uint32_t ecosystem = 0;
+  std::string name;
+  std::uint64_t offset = 0;
+  std::uint32_t size = 0;
+  std::uint32_t raw_size = 0;
+  std::uint64_t xxh3 = 0;
+};
+
+struct BlockRef {
+  std::uint64_t offset = 0;
+  std::uint32_t size = 0;
+  std::uint32_t raw_size = 0;
+  std::uint64_t xxh3 = 0;
+};
+
+using Block = std::shared_ptr<const std::string>;
+
+util::Result<std::vector<ExportInfo>> parse_exports(const json& j, const std::string& path) {
   std::vector<ExportInfo> out;
   if (!j.is_array()) {
     return util::input_error("{}: corrupt database (bad exports): run `strata db update`", path);
@@ -140,22 +140,95 @@ util::Result<std::vector<ExportInfo>> parse_exports(std::string_view text,
 }  // namespace
 
 struct Database::Impl {
-  std::string dir;
   std::string path;
-  sql::Connection conn;
-  std::mutex query_mutex;
-  std::unique_ptr<sql::Statement> query;  // guarded by query_mutex
+  const char* map = nullptr;
+  std::size_t size = 0;
+  std::vector<std::string> ecosystems;  // meta.ecosystems names, sorted
+  std::vector<Fence> fences;
+  std::string_view body_table;
   DbInfo info;
+
+  std::mutex cache_mutex;
+  std::unordered_map<std::uint64_t, Block> cache;  // (kind << 32 | index) -> raw block
+  std::deque<std::uint64_t> cache_order;           // insertion order, evicted first-in first-out
+  std::size_t cache_bytes = 0;
+
+  ~Impl() {
+    if (map != nullptr) {
+      ::munmap(const_cast<char*>(map), size);
+    }
+  }
+
+  // Reads, checks and decompresses one block; `what` names it in errors ("package block 3").
+  util::Result<Block> read_block(const BlockRef& ref, const std::string& what) const {
+    if (ref.offset < k_header_size || ref.offset > size || ref.size > size - ref.offset ||
+        ref.raw_size > k_max_block_size) {
+      return corrupt(path, what + " lies outside the file");
+    }
+    std::string_view frame(map + ref.offset, ref.size);
+    if (util::xxh3_64(frame) != ref.xxh3) {
+      return corrupt(path, what + ": checksum mismatch");
+    }
+    auto raw = std::make_shared<std::string>(ref.raw_size, '\0');
+    std::size_t n = ZSTD_decompress(raw->data(), raw->size(), frame.data(), frame.size());
+    if (ZSTD_isError(n) != 0 || n != ref.raw_size) {
+      return corrupt(path, what + ": does not decompress to its size");
+    }
+    return Block(std::move(raw));
+  }
+
+  BlockRef body_ref(std::uint32_t index) const {
+    codec::Reader r(body_table.substr(std::size_t{index} * k_body_entry_size, k_body_entry_size));
+    BlockRef ref;
+    ref.offset = r.u64le();
+    ref.size = r.u32le();
+    ref.raw_size = r.u32le();
+    ref.xxh3 = r.u64le();
+    return ref;
+  }
+
+  static BlockRef fence_ref(const Fence& f) { return {f.offset, f.size, f.raw_size, f.xxh3}; }
+
+  // kind 0 = package block, 1 = body block.
+  util::Result<Block> block(std::uint32_t kind, std::uint32_t index) {
+    const std::uint64_t key = (std::uint64_t{kind} << 32) | index;
+    {
+      std::lock_guard lock(cache_mutex);
+      if (auto it = cache.find(key); it != cache.end()) {
+        return it->second;
+      }
+    }
+    Block b;
+    if (kind == 0) {
+      TRY_ASSIGN(b, read_block(fence_ref(fences[index]), fmt::format("package block {}", index)));
+    } else {
+      if (index >= info_body_count()) {
+        return corrupt(path, fmt::format("reference to body block {} of {}", index,
+                                         info_body_count()));
+      }
+      TRY_ASSIGN(b, read_block(body_ref(index), fmt::format("body block {}", index)));
+    }
+    std::lock_guard lock(cache_mutex);
+    if (cache.emplace(key, b).second) {
+      cache_order.push_back(key);
+      cache_bytes += b->size();
+      while (cache_bytes > k_block_cache_bytes && cache_order.size() > 1) {
+        auto old = cache.find(cache_order.front());
+        cache_bytes -= old->second->size();
+        cache.erase(old);
+        cache_order.pop_front();
+      }
+    }
+    return b;
+  }
+
+  std::uint64_t info_body_count() const { return body_table.size() / k_body_entry_size; }
 };
 
 Database::Database(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 Database::Database(Database&&) noexcept = default;
 Database& Database::operator=(Database&&) noexcept = default;
-Database::~Database() {
-  if (m_impl) {
-    m_impl->query.reset();  // finalize before the connection closes
-  }
-}
+Database::~Database() = default;
 
 util::Result<Database> Database::open(const std::string& dir) {
   std::string path = dir + "/" + k_db_file_name;
@@ -165,148 +238,288 @@ util::Result<Database> Database::open(const std::string& dir) {
         "no vulnerability database at {}: run `strata db update` or `strata db import`", dir);
   }
   TRY_ASSIGN(auto db, open_file(path));
-  db.m_impl->dir = dir;
   return db;
 }
 
 util::Result<Database> Database::open_file(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) {
+  util::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) {
     return util::input_error("{}: {}", path, std::strerror(errno));
   }
-  TRY_ASSIGN(auto conn, sql::Connection::open_read_only(path));
-  auto not_ours = [&](const util::Error& e) {
-    return util::input_error(
-        "{}: not a strata vulnerability database ({}): run `strata db import`", path,
-        e.message);
-  };
-  DbInfo info;
-  info.path = path;
-  info.size_bytes = static_cast<std::uint64_t>(st.st_size);
-  {
-    auto meta = conn.prepare("SELECT key, value FROM meta");
-    if (!meta) {
-      return not_ours(meta.error());
-    }
-    while (true) {
-      auto row = meta->step();
-      if (!row) {
-        return not_ours(row.error());
-      }
-      if (!*row) {
-        break;
-      }
-      std::string key(meta->column_text(0));
-      std::string value(meta->column_text(1));
-      if (key == "format_version") {
-        info.format_version = static_cast<int>(to_u64(value));
-      } else if (key == "built") {
-        info.built = value;
-      } else if (key == "generator") {
-        info.generator = value;
-      } else if (key == "sources") {
-        TRY_ASSIGN(info.sources, string_array(value, path));
-      } else if (key == "record_count") {
-        info.record_count = to_u64(value);
-      } else if (key == "withdrawn") {
-        info.withdrawn = to_u64(value);
-      } else if (key == "failed") {
-        info.failed = to_u64(value);
-      } else if (key == "duplicates") {
-        info.duplicates = to_u64(value);
-      } else if (key == "exports") {
-        TRY_ASSIGN(info.exports, parse_exports(value, path));
-      }
-    }
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) {
+    return util::input_error("{}: {}", path, std::strerror(errno));
   }
-  if (info.format_version != k_format_version) {
-    return util::input_error(
-        "{}: database format {} is not supported (this strata reads format {}): run `strata db "
-        "import`",
-        path, info.format_version, k_format_version);
+  if (!S_ISREG(st.st_mode)) {
+    return util::input_error("{}: not a regular file", path);
   }
-  {
-    TRY_ASSIGN(auto eco, conn.prepare("SELECT ecosystem, advisories, packages, entries FROM "
-                                      "ecosystems ORDER BY ecosystem"));
-    while (true) {
-      TRY_ASSIGN(bool row, eco.step());
-      if (!row) {
-        break;
-      }
-      EcosystemCount c;
-      c.ecosystem = std::string(eco.column_text(0));
-      c.advisories = static_cast<std::uint64_t>(eco.column_int(1));
-      c.packages = static_cast<std::uint64_t>(eco.column_int(2));
-      c.entries = static_cast<std::uint64_t>(eco.column_int(3));
-      info.ecosystems.push_back(std::move(c));
-    }
+  char head[k_header_size] = {};
+  ssize_t got = ::pread(fd.get(), head, sizeof head, 0);
+  if (got < 0) {
+    return util::input_error("{}: {}", path, std::strerror(errno));
   }
-  TRY_ASSIGN(auto query, conn.prepare(k_query_sql));
+  TRY_ASSIGN(DbHeader h, decode_header(std::string_view(head, static_cast<std::size_t>(got)), path));
+  const auto size = static_cast<std::uint64_t>(st.st_size);
+  if (size != h.file_size) {
+    return corrupt(path, fmt::format("{} bytes where the header says {}: truncated or extended",
+                                     size, h.file_size));
+  }
   auto impl = std::make_unique<Impl>();
   impl->path = path;
-  impl->conn = std::move(conn);
-  impl->info = std::move(info);
-  impl->query = std::make_unique<sql::Statement>(std::move(query));
+  void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd.get(), 0);
+  if (map == MAP_FAILED) {
+    return util::input_error("{}: cannot map: {}", path, std::strerror(errno));
+  }
+  impl->map = static_cast<const char*>(map);
+  impl->size = size;
+  auto section = [&](std::uint64_t off, std::uint64_t len, std::uint64_t sum,
+                     const char* what) -> util::Result<std::string_view> {
+    if (off < k_header_size || off > size || len > size - off) {
+      return corrupt(path, fmt::format("the {} lie outside the file", what));
+    }
+    std::string_view bytes(impl->map + off, len);
+    if (util::xxh3_64(bytes) != sum) {
+      return corrupt(path, fmt::format("the {}: checksum mismatch", what));
+    }
+    return bytes;
+  };
+  TRY_ASSIGN(auto meta_text, section(h.meta_offset, h.meta_size, h.meta_xxh3, "meta data"));
+  TRY_ASSIGN(auto fences, section(h.fences_offset, h.fences_size, h.fences_xxh3, "fences"));
+  if (h.body_count > size / k_body_entry_size) {
+    return corrupt(path, "body table larger than the file");
+  }
+  TRY_ASSIGN(impl->body_table, section(h.body_table_offset, h.body_count * k_body_entry_size,
+                                       h.body_table_xxh3, "body table"));
+
+  json meta = json::parse(meta_text, nullptr, /*allow_exceptions=*/false);
+  if (!meta.is_object()) {
+    return corrupt(path, "meta data is not a JSON object");
+  }
+  DbInfo& info = impl->info;
+  info.path = path;
+  info.size_bytes = size;
+  info.format_version = static_cast<int>(h.version);
+  auto str = [&](const char* key) {
+    auto it = meta.find(key);
+    return it != meta.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  auto num = [&](const char* key) {
+    auto it = meta.find(key);
+    return it != meta.end() && it->is_number_unsigned() ? it->get<std::uint64_t>()
+                                                        : std::uint64_t{0};
+  };
+  info.built = str("built");
+  info.generator = str("generator");
+  info.record_count = num("record_count");
+  info.withdrawn = num("withdrawn");
+  info.failed = num("failed");
+  info.duplicates = num("duplicates");
+  if (auto it = meta.find("sources"); it != meta.end() && it->is_array()) {
+    for (const auto& v : *it) {
+      if (v.is_string()) {
+        info.sources.push_back(v.get<std::string>());
+      }
+    }
+  }
+  if (auto it = meta.find("exports"); it != meta.end()) {
+    TRY_ASSIGN(info.exports, parse_exports(*it, path));
+  }
+  auto eco = meta.find("ecosystems");
+  if (eco == meta.end() || !eco->is_array()) {
+    return corrupt(path, "meta data has no ecosystem list");
+  }
+  for (const auto& e : *eco) {
+    if (!e.is_object() || !e.contains("name") || !e["name"].is_string()) {
+      return corrupt(path, "bad ecosystem entry in the meta data");
+    }
+    EcosystemCount c;
+    c.ecosystem = e["name"].get<std::string>();
+    c.advisories = e.value("advisories", std::uint64_t{0});
+    c.packages = e.value("packages", std::uint64_t{0});
+    c.entries = e.value("entries", std::uint64_t{0});
+    if (!impl->ecosystems.empty() && c.ecosystem <= impl->ecosystems.back()) {
+      return corrupt(path, "ecosystem list not sorted");
+    }
+    impl->ecosystems.push_back(c.ecosystem);
+    info.ecosystems.push_back(std::move(c));
+  }
+
+  codec::Reader fr(fences);
+  std::uint64_t count = fr.count(22);
+  impl->fences.reserve(count);
+  for (std::uint64_t i = 0; i < count && !fr.failed(); ++i) {
+    Fence f;
+    f.ecosystem = static_cast<std::uint32_t>(fr.varint());
+    f.name = std::string(fr.str());
+    f.offset = fr.u64le();
+    f.size = fr.u32le();
+    f.raw_size = fr.u32le();
+    f.xxh3 = fr.u64le();
+    if (f.ecosystem >= impl->ecosystems.size()) {
+      return corrupt(path, "fence names an unknown ecosystem");
+    }
+    impl->fences.push_back(std::move(f));
+  }
+  if (fr.failed() || !fr.at_end()) {
+    return corrupt(path, "bad fences");
+  }
   return Database(std::move(impl));
 }
 
 util::Result<std::vector<Advisory>> Database::query(std::string_view ecosystem,
-                                                    std::string_view package) const {
+                                                    std::string_view package,
+                                                    Details details) const {
   std::vector<Advisory> out;
-  std::lock_guard lock(m_impl->query_mutex);
-  auto& q = *m_impl->query;
-  const std::string& path = m_impl->path;
-  q.bind(1, ecosystem);
-  q.bind(2, package);
-  while (true) {
-    auto row = q.step();
-    if (!row) {
-      q.reset();
-      return std::move(row).error();
+  Impl& d = *m_impl;
+  auto eco_it = std::lower_bound(d.ecosystems.begin(), d.ecosystems.end(), ecosystem);
+  if (eco_it == d.ecosystems.end() || *eco_it != ecosystem) {
+    return out;
+  }
+  const auto eco = static_cast<std::uint32_t>(eco_it - d.ecosystems.begin());
+  auto less = [](std::uint32_t e1, std::string_view n1, std::uint32_t e2, std::string_view n2) {
+    return e1 != e2 ? e1 < e2 : n1 < n2;
+  };
+  // The last block whose first package is <= (eco, package).
+  auto fence = std::upper_bound(d.fences.begin(), d.fences.end(), package,
+                                [&](std::string_view name, const Fence& f) {
+                                  return less(eco, name, f.ecosystem, f.name);
+                                });
+  if (fence == d.fences.begin()) {
+    return out;
+  }
+  const auto index = static_cast<std::uint32_t>(fence - d.fences.begin() - 1);
+  TRY_ASSIGN(Block block, d.block(0, index));
+  codec::Reader r(*block);
+  const std::string what = fmt::format("package block {}", index);
+  while (!r.at_end()) {
+    auto e = static_cast<std::uint32_t>(r.varint());
+    std::string_view name = r.str();
+    std::uint64_t size = r.varint();
+    if (r.failed()) {
+      return corrupt(d.path, what + ": bad package entry");
     }
-    if (!*row) {
-      break;
-    }
-    std::string_view id = q.column_text(0);
-    auto affected = decode_affected(q.column_text(12), path);
-    if (!affected) {
-      q.reset();
-      return std::move(affected).error();
-    }
-    affected->ecosystem = std::string(ecosystem);
-    affected->name = std::string(package);
-    if (!out.empty() && out.back().id == id) {
-      out.back().affected.push_back(std::move(affected).value());
+    if (less(e, name, eco, package)) {
+      r.skip(size);
       continue;
     }
-    Advisory a;
-    a.id = std::string(id);
-    a.modified = std::string(q.column_text(1));
-    a.published = std::string(q.column_text(2));
-    a.summary = std::string(q.column_text(3));
-    a.details = std::string(q.column_text(4));
-    auto aliases = string_array(q.column_text(5), path);
-    auto upstream = string_array(q.column_text(6), path);
-    auto related = string_array(q.column_text(7), path);
-    auto links = string_array(q.column_text(11), path);
-    for (auto* r : {&aliases, &upstream, &related, &links}) {
-      if (!*r) {
-        q.reset();
-        return r->error();
+    if (e != eco || name != package) {
+      break;  // sorted: it is not in the database
+    }
+    std::uint64_t items = r.count(4);
+    for (std::uint64_t i = 0; i < items && !r.failed(); ++i) {
+      Advisory a;
+      a.id = std::string(r.str());
+      a.body.block = static_cast<std::uint32_t>(r.varint());
+      a.body.offset = static_cast<std::uint32_t>(r.varint());
+      std::uint64_t entries = r.count(2);
+      for (std::uint64_t k = 0; k < entries && !r.failed(); ++k) {
+        vercmp::OsvAffected aff;
+        if (!decode_affected(r, aff)) {
+          return corrupt(d.path, what + ": bad affected entry");
+        }
+        aff.ecosystem = std::string(ecosystem);
+        aff.name = std::string(package);
+        a.affected.push_back(std::move(aff));
+      }
+      out.push_back(std::move(a));
+    }
+    if (r.failed()) {
+      return corrupt(d.path, what + ": bad advisory entry");
+    }
+    break;
+  }
+  if (r.failed()) {
+    return corrupt(d.path, what + ": bad package entry");
+  }
+  if (details == Details::all) {
+    for (auto& a : out) {
+      TRY(load_details(a));
+    }
+  }
+  return out;
+}
+
+util::Status Database::load_details(Advisory& a) const {
+  if (a.has_details) {
+    return {};
+  }
+  TRY_ASSIGN(Block block, m_impl->block(1, a.body.block));
+  if (a.body.offset >= block->size()) {
+    return corrupt(m_impl->path, fmt::format("advisory {} points outside body block {}", a.id,
+                                             a.body.block));
+  }
+  codec::Reader r(std::string_view(*block).substr(a.body.offset));
+  if (!decode_body(r, a)) {
+    return corrupt(m_impl->path, fmt::format("body block {}: bad entry for {}", a.body.block, a.id));
+  }
+  a.has_details = true;
+  return {};
+}
+
+std::vector<Database::BlockInfo> Database::blocks() const {
+  std::vector<BlockInfo> out;
+  for (std::uint32_t i = 0; i < m_impl->info_body_count(); ++i) {
+    BlockRef r = m_impl->body_ref(i);
+    out.push_back(BlockInfo{false, i, r.offset, r.size, r.raw_size});
+  }
+  for (std::uint32_t i = 0; i < m_impl->fences.size(); ++i) {
+    const Fence& f = m_impl->fences[i];
+    out.push_back(BlockInfo{true, i, f.offset, f.size, f.raw_size});
+  }
+  return out;
+}
+
+util::Status Database::verify() const {
+  const Impl& d = *m_impl;
+  for (std::size_t i = 0; i < d.fences.size(); ++i) {
+    const std::string what = fmt::format("package block {}", i);
+    TRY_ASSIGN(Block block, d.read_block(Impl::fence_ref(d.fences[i]), what));
+    codec::Reader r(*block);
+    bool first = true;
+    while (!r.at_end() && !r.failed()) {
+      auto e = static_cast<std::uint32_t>(r.varint());
+      std::string_view name = r.str();
+      if (first && (e != d.fences[i].ecosystem || name != d.fences[i].name)) {
+        return corrupt(d.path, what + ": does not start with its fence");
+      }
+      first = false;
+      std::uint64_t size = r.varint();
+      std::uint64_t before = r.pos();
+      std::uint64_t items = r.count(4);
+      for (std::uint64_t k = 0; k < items && !r.failed(); ++k) {
+        r.str();
+        if (r.varint() >= d.info_body_count()) {
+          return corrupt(d.path, what + ": reference to a missing body block");
+        }
+        r.varint();
+        std::uint64_t entries = r.count(2);
+        for (std::uint64_t x = 0; x < entries && !r.failed(); ++x) {
+          vercmp::OsvAffected aff;
+          if (!decode_affected(r, aff)) {
+            return corrupt(d.path, what + ": bad affected entry");
+          }
+        }
+      }
+      if (!r.failed() && r.pos() - before != size) {
+        return corrupt(d.path, what + ": package size mismatch");
       }
     }
-    a.aliases = std::move(aliases).value();
-    a.upstream = std::move(upstream).value();
-    a.related = std::move(related).value();
-    a.links = std::move(links).value();
-    a.severity = model::parse_severity(q.column_text(8)).value_or(model::Severity::unknown);
-    a.cvss_score = q.column_double(9);
-    a.cvss_vector = std::string(q.column_text(10));
-    a.affected.push_back(std::move(affected).value());
-    out.push_back(std::move(a));
+    if (r.failed() || first) {
+      return corrupt(d.path, what + ": bad package entry");
+    }
   }
-  q.reset();
-  return out;
+  for (std::uint32_t i = 0; i < d.info_body_count(); ++i) {
+    const std::string what = fmt::format("body block {}", i);
+    TRY_ASSIGN(Block block, d.read_block(d.body_ref(i), what));
+    codec::Reader r(*block);
+    while (!r.at_end()) {
+      Advisory a;
+      if (!decode_body(r, a)) {
+        return corrupt(d.path, what + ": bad entry");
+      }
+    }
+  }
+  return {};
 }
 
 bool Database::has_ecosystem(std::string_view ecosystem) const {

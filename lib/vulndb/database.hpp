@@ -1,6 +1,6 @@
 #pragma once
 // The local vulnerability database: OSV records imported into DIR/strata.db (format described in
-// vulndb/store.hpp) and looked up by (ecosystem, package name) during a scan.
+// vulndb/store.hpp, memory-mapped) and looked up by (ecosystem, package name) during a scan.
 
 #include <cstdint>
 #include <memory>
@@ -16,9 +16,19 @@
 
 namespace strata::vulndb {
 
-// One advisory as a lookup returns it.
+// Where an advisory's text is in the database (an index into the body table and an offset into
+// that block once decompressed).
+struct BodyRef {
+  std::uint32_t block = 0;
+  std::uint32_t offset = 0;
+};
+
+// One advisory as a lookup returns it. query(..., Details::none) fills only `id`, `affected` and
+// `body`; load_details() fills the rest.
 struct Advisory {
   std::string id;
+  BodyRef body;
+  bool has_details = false;
   std::vector<std::string> aliases;
   std::vector<std::string> upstream;
   std::vector<std::string> related;
@@ -70,9 +80,13 @@ struct DbInfo {
 
 class Database {
  public:
-  // Opens DIR/strata.db read-only. Errors (input category): "no vulnerability database at DIR:
-  // run `strata db import`" when missing; a file that is not a strata database or has another
-  // format version names the file and says to re-import.
+  enum class Details { none, all };
+
+  // Opens DIR/strata.db read-only (mmap; the header, fences, body table and meta are checked,
+  // the blocks only when a lookup reads them). Errors (input category): "no vulnerability
+  // database at DIR: run `strata db update` or `strata db import`" when missing; a file that is
+  // not a strata database, has another format version, is truncated or fails a checksum names
+  // the file and says to run `strata db update`.
   static util::Result<Database> open(const std::string& dir);
   // Opens one database file read-only (a candidate before it is renamed into place); the same
   // checks as open() with the errors naming `path`.
@@ -83,10 +97,26 @@ class Database {
   ~Database();
 
   // Advisories with an `affected` entry for exactly (ecosystem, package), sorted by id. An empty
-  // vector when there are none. Errors only on a corrupt database. Thread-safe (one internal
-  // mutex around the prepared statement).
-  util::Result<std::vector<Advisory>> query(std::string_view ecosystem,
-                                            std::string_view package) const;
+  // vector when there are none. Errors only on a corrupt database (a block whose checksum, size
+  // or encoding is wrong). With Details::none only id, affected and body are filled: the
+  // package block alone is read. Thread-safe; decompressed blocks are kept in a small
+  // per-database cache shared by all threads.
+  util::Result<std::vector<Advisory>> query(std::string_view ecosystem, std::string_view package,
+                                            Details details = Details::all) const;
+  // Fills the text fields of an advisory a query returned (no-op when already filled).
+  util::Status load_details(Advisory& advisory) const;
+  // Reads and checks every block (checksum, size, encoding); the first bad one is the error.
+  util::Status verify() const;
+
+  // Where the blocks are in the file (for `strata db info --blocks` and the corruption tests).
+  struct BlockInfo {
+    bool package = false;  // a package block, else a body block
+    std::uint32_t index = 0;
+    std::uint64_t offset = 0;  // of its zstd frame
+    std::uint32_t size = 0;
+    std::uint32_t raw_size = 0;
+  };
+  std::vector<BlockInfo> blocks() const;
   // Whether any record has an entry for exactly this ecosystem ("Alpine:v3.18").
   bool has_ecosystem(std::string_view ecosystem) const;
   // All ecosystems with at least one entry, sorted.

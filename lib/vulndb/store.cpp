@@ -3,9 +3,13 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zstd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <vector>
@@ -14,7 +18,9 @@
 
 #include "model/types.hpp"
 #include "util/file.hpp"
+#include "util/hash.hpp"
 #include "util/log.hpp"
+#include "vulndb/codec.hpp"
 
 namespace strata::vulndb {
 
@@ -22,54 +28,27 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* k_schema = R"sql(
-CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE advisories(rowid INTEGER PRIMARY KEY, id TEXT NOT NULL, modified TEXT,
-  published TEXT, summary TEXT, details TEXT, aliases TEXT, upstream TEXT, related TEXT,
-  severity TEXT, cvss_score REAL, cvss_vector TEXT, links TEXT);
-CREATE TABLE affected(advisory INTEGER NOT NULL, ecosystem TEXT NOT NULL, name TEXT NOT NULL,
-  data TEXT NOT NULL);
-CREATE TABLE ecosystems(ecosystem TEXT PRIMARY KEY, advisories INTEGER, packages INTEGER,
-  entries INTEGER);
-CREATE TEMP TABLE superseded(rowid INTEGER PRIMARY KEY);
-)sql";
+// Level 3 compresses the text-heavy bodies to about a quarter at several hundred MB/s.
+constexpr int k_zstd_level = 3;
 
-// Indexes are built once after the bulk insert (faster than maintaining them row by row), and
-// superseded duplicates are removed in one pass.
-constexpr const char* k_finish = R"sql(
-DELETE FROM affected WHERE advisory IN (SELECT rowid FROM temp.superseded);
-DELETE FROM advisories WHERE rowid IN (SELECT rowid FROM temp.superseded);
-CREATE UNIQUE INDEX advisories_by_id ON advisories(id);
-CREATE INDEX affected_by_package ON affected(ecosystem, name);
-INSERT INTO ecosystems SELECT ecosystem, COUNT(DISTINCT advisory), COUNT(DISTINCT name), COUNT(*)
-  FROM affected GROUP BY ecosystem;
-)sql";
-
-std::string json_array(const std::vector<std::string>& items) {
-  return json(items).dump();
+std::uint8_t severity_code(model::Severity s) {
+  switch (s) {
+    case model::Severity::low: return 1;
+    case model::Severity::medium: return 2;
+    case model::Severity::high: return 3;
+    case model::Severity::critical: return 4;
+    default: return 0;
+  }
 }
 
-std::string encode_affected(const vercmp::OsvAffected& a) {
-  json ranges = json::array();
-  for (const auto& r : a.ranges) {
-    json events = json::array();
-    for (const auto& e : r.events) {
-      const char* key = "introduced";
-      switch (e.kind) {
-        case vercmp::OsvEvent::Kind::introduced: key = "introduced"; break;
-        case vercmp::OsvEvent::Kind::fixed: key = "fixed"; break;
-        case vercmp::OsvEvent::Kind::last_affected: key = "last_affected"; break;
-        case vercmp::OsvEvent::Kind::limit: key = "limit"; break;
-      }
-      events.push_back(json{{key, e.version}});
-    }
-    ranges.push_back(json{{"type", r.type}, {"events", std::move(events)}});
+std::uint8_t event_code(vercmp::OsvEvent::Kind k) {
+  switch (k) {
+    case vercmp::OsvEvent::Kind::introduced: return 0;
+    case vercmp::OsvEvent::Kind::fixed: return 1;
+    case vercmp::OsvEvent::Kind::last_affected: return 2;
+    case vercmp::OsvEvent::Kind::limit: return 3;
   }
-  json out{{"ranges", std::move(ranges)}};
-  if (!a.versions.empty()) {
-    out["versions"] = a.versions;
-  }
-  return out.dump();
+  return 0;
 }
 
 util::Status sync_path(const std::string& path) {
@@ -88,8 +67,98 @@ util::Status sync_path(const std::string& path) {
 
 }  // namespace
 
+std::string encode_header(const DbHeader& h) {
+  std::string out;
+  codec::Writer w(out);
+  out.append(k_db_magic);
+  w.u32le(h.version);
+  w.u32le(static_cast<std::uint32_t>(k_header_size));
+  for (std::uint64_t v : {h.fences_offset, h.fences_size, h.fences_xxh3, h.body_table_offset,
+                          h.body_count, h.body_table_xxh3, h.meta_offset, h.meta_size,
+                          h.meta_xxh3, h.file_size}) {
+    w.u64le(v);
+  }
+  w.u64le(util::xxh3_64(out));
+  return out;
+}
+
+util::Result<DbHeader> decode_header(std::string_view bytes, const std::string& path) {
+  if (bytes.starts_with(std::string_view("SQLite format 3\0", 16))) {
+    return util::input_error(
+        "{}: a database in an older strata format (1); this strata reads format {}: run "
+        "`strata db update` (or `strata db import`) to rebuild it",
+        path, k_format_version);
+  }
+  if (bytes.size() < k_header_size || !bytes.starts_with(k_db_magic)) {
+    return util::input_error(
+        "{}: not a strata vulnerability database: run `strata db update` or `strata db import`",
+        path);
+  }
+  codec::Reader r(bytes.substr(k_db_magic.size(), k_header_size - k_db_magic.size()));
+  DbHeader h;
+  h.version = r.u32le();
+  std::uint32_t header_size = r.u32le();
+  for (std::uint64_t* v : {&h.fences_offset, &h.fences_size, &h.fences_xxh3,
+                           &h.body_table_offset, &h.body_count, &h.body_table_xxh3,
+                           &h.meta_offset, &h.meta_size, &h.meta_xxh3, &h.file_size}) {
+    *v = r.u64le();
+  }
+  std::uint64_t sum = r.u64le();
+  if (r.failed() || sum != util::xxh3_64(bytes.substr(0, k_header_size - 8))) {
+    return util::input_error(
+        "{}: corrupt vulnerability database (header checksum mismatch): run `strata db update`",
+        path);
+  }
+  if (h.version != static_cast<std::uint32_t>(k_format_version) || header_size != k_header_size) {
+    return util::input_error(
+        "{}: database format {} is not supported (this strata reads format {}): run `strata db "
+        "update` (or `strata db import`) to rebuild it",
+        path, h.version, k_format_version);
+  }
+  return h;
+}
+
+void encode_body(const OsvRecord& rec, std::string& out) {
+  codec::Writer w(out);
+  w.str(rec.modified);
+  w.str(rec.published);
+  w.str(rec.summary);
+  w.str(rec.details);
+  w.strs(rec.aliases);
+  w.strs(rec.upstream);
+  w.strs(rec.related);
+  w.u8(severity_code(rec.severity));
+  w.varint(rec.cvss_score ? static_cast<std::uint64_t>(std::lround(*rec.cvss_score * 10)) + 1
+                          : 0);
+  w.str(rec.cvss_vector);
+  w.strs(rec.links);
+}
+
+void encode_affected(const vercmp::OsvAffected& a, std::string& out) {
+  codec::Writer w(out);
+  w.varint(a.ranges.size());
+  for (const auto& r : a.ranges) {
+    w.str(r.type);
+    w.varint(r.events.size());
+    for (const auto& e : r.events) {
+      w.u8(event_code(e.kind));
+      w.str(e.version);
+    }
+  }
+  w.strs(a.versions);
+}
+
 std::string now_rfc3339() {
   std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  // Reproducible builds (https://reproducible-builds.org/specs/source-date-epoch/).
+  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch != nullptr && *epoch != '\0') {
+    char* end = nullptr;
+    errno = 0;
+    long long v = std::strtoll(epoch, &end, 10);
+    if (errno == 0 && *end == '\0' && v >= 0) {
+      t = static_cast<std::time_t>(v);
+    }
+  }
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[32];
@@ -109,57 +178,97 @@ util::Result<StoreBuilder> StoreBuilder::create(const std::string& dir) {
     return util::input_error("{}: cannot create a temp file: {}", dir, std::strerror(errno));
   }
   ::fchmod(fd, 0644);
-  ::close(fd);
+  b.m_fd = fd;
   b.m_tmp_path = name.data();
-  TRY_ASSIGN(auto conn, sql::Connection::open_for_build(b.m_tmp_path));
-  b.m_conn = std::make_unique<sql::Connection>(std::move(conn));
-  // The temp file is private until the rename, so no journal and no syncs while building; the
-  // file is synced once before it is renamed into place.
-  TRY(b.m_conn->exec("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA locking_mode=EXCLUSIVE;"
-                     "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;"));
-  TRY(b.m_conn->exec(k_schema));
-  TRY(b.m_conn->exec("BEGIN"));
-  TRY(b.prepare_statements());
+  // The header is written last, over these zeros, once every offset is known.
+  TRY(b.write(std::string(k_header_size, '\0')));
   return b;
 }
 
-StoreBuilder::StoreBuilder(StoreBuilder&& other) noexcept
-    : m_dir(std::move(other.m_dir)),
-      m_tmp_path(std::move(other.m_tmp_path)),
-      m_conn(std::move(other.m_conn)),
-      m_insert_advisory(std::move(other.m_insert_advisory)),
-      m_insert_affected(std::move(other.m_insert_affected)),
-      m_supersede(std::move(other.m_supersede)),
-      m_seen(std::move(other.m_seen)),
-      m_counts(other.m_counts),
-      m_committed(other.m_committed) {
-  other.m_tmp_path.clear();
+StoreBuilder::StoreBuilder(StoreBuilder&& o) noexcept
+    : m_dir(std::move(o.m_dir)),
+      m_tmp_path(std::move(o.m_tmp_path)),
+      m_fd(o.m_fd),
+      m_offset(o.m_offset),
+      m_body_raw(std::move(o.m_body_raw)),
+      m_frame(std::move(o.m_frame)),
+      m_bodies(std::move(o.m_bodies)),
+      m_postings(std::move(o.m_postings)),
+      m_postings_data(std::move(o.m_postings_data)),
+      m_ids(std::move(o.m_ids)),
+      m_records(std::move(o.m_records)),
+      m_by_id(std::move(o.m_by_id)),
+      m_keys(std::move(o.m_keys)),
+      m_key_ids(std::move(o.m_key_ids)),
+      m_counts(o.m_counts),
+      m_committed(o.m_committed) {
+  o.m_fd = -1;
+  o.m_tmp_path.clear();
 }
 
 StoreBuilder::~StoreBuilder() {
-  // Statements before the connection, the connection before the file.
-  m_insert_advisory.reset();
-  m_insert_affected.reset();
-  m_supersede.reset();
-  m_conn.reset();
+  if (m_fd >= 0) {
+    ::close(m_fd);
+  }
   if (!m_committed && !m_tmp_path.empty()) {
     ::unlink(m_tmp_path.c_str());
   }
 }
 
-util::Status StoreBuilder::prepare_statements() {
-  TRY_ASSIGN(auto adv, m_conn->prepare(
-                           "INSERT INTO advisories(id, modified, published, summary, details, "
-                           "aliases, upstream, related, severity, cvss_score, cvss_vector, links) "
-                           "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"));
-  m_insert_advisory = std::make_unique<sql::Statement>(std::move(adv));
-  TRY_ASSIGN(auto aff, m_conn->prepare(
-                           "INSERT INTO affected(advisory, ecosystem, name, data) "
-                           "VALUES(?1, ?2, ?3, ?4)"));
-  m_insert_affected = std::make_unique<sql::Statement>(std::move(aff));
-  TRY_ASSIGN(auto sup, m_conn->prepare("INSERT OR IGNORE INTO temp.superseded(rowid) VALUES(?1)"));
-  m_supersede = std::make_unique<sql::Statement>(std::move(sup));
+util::Status StoreBuilder::write(std::string_view bytes) {
+  while (!bytes.empty()) {
+    ssize_t n = ::write(m_fd, bytes.data(), bytes.size());
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return util::input_error("{}: cannot write: {}", m_tmp_path, std::strerror(errno));
+    }
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+    m_offset += static_cast<std::uint64_t>(n);
+  }
   return {};
+}
+
+namespace {
+
+// Compresses `raw` into `frame`; returns the frame's (size, xxh3).
+util::Status compress_block(const std::string& raw, std::string& frame) {
+  frame.resize(ZSTD_compressBound(raw.size()));
+  std::size_t n = ZSTD_compress(frame.data(), frame.size(), raw.data(), raw.size(), k_zstd_level);
+  if (ZSTD_isError(n) != 0) {
+    return util::make_error(util::ErrorCategory::internal, "zstd: {}", ZSTD_getErrorName(n));
+  }
+  frame.resize(n);
+  return {};
+}
+
+}  // namespace
+
+util::Status StoreBuilder::flush_body_block() {
+  if (m_body_raw.empty()) {
+    return {};
+  }
+  TRY(compress_block(m_body_raw, m_frame));
+  m_bodies.push_back(BodyEntry{m_offset, static_cast<std::uint32_t>(m_frame.size()),
+                               static_cast<std::uint32_t>(m_body_raw.size()),
+                               util::xxh3_64(m_frame)});
+  TRY(write(m_frame));
+  m_body_raw.clear();
+  return {};
+}
+
+std::uint32_t StoreBuilder::key_id(std::string_view ecosystem, std::string_view name) {
+  std::string key;
+  key.reserve(ecosystem.size() + 1 + name.size());
+  key.append(ecosystem);
+  key.push_back('\0');
+  key.append(name);
+  auto [it, inserted] = m_key_ids.try_emplace(key, static_cast<std::uint32_t>(m_keys.size()));
+  if (inserted) {
+    m_keys.push_back(std::move(key));
+  }
+  return it->second;
 }
 
 util::Status StoreBuilder::add(const OsvRecord& rec) {
@@ -167,78 +276,229 @@ util::Status StoreBuilder::add(const OsvRecord& rec) {
     ++m_counts.withdrawn;
     return {};
   }
-  auto seen = m_seen.find(rec.id);
-  if (seen != m_seen.end()) {
+  if (auto seen = m_by_id.find(rec.id); seen != m_by_id.end()) {
     ++m_counts.duplicates;
+    Record& old = m_records[seen->second];
     // RFC 3339 UTC strings of the same shape order lexicographically.
-    if (rec.modified <= seen->second.modified) {
+    if (rec.modified <= old.modified) {
       return {};
     }
-    m_supersede->bind(1, seen->second.rowid);
-    TRY(m_supersede->run());
+    old.live = false;
     --m_counts.records;
+    m_by_id.erase(seen);
   }
-  auto& ins = *m_insert_advisory;
-  ins.bind(1, rec.id);
-  ins.bind(2, rec.modified);
-  ins.bind(3, rec.published);
-  ins.bind(4, rec.summary);
-  ins.bind(5, rec.details);
-  ins.bind(6, json_array(rec.aliases));
-  ins.bind(7, json_array(rec.upstream));
-  ins.bind(8, json_array(rec.related));
-  ins.bind(9, std::string_view(model::severity_name(rec.severity)));
-  ins.bind(10, rec.cvss_score);
-  ins.bind(11, rec.cvss_vector);
-  ins.bind(12, json_array(rec.links));
-  TRY(ins.run());
-  std::int64_t rowid = m_conn->last_insert_rowid();
-  m_seen[rec.id] = Seen{rowid, rec.modified};
+  if (m_records.size() >= UINT32_MAX - 1) {
+    return util::input_error("too many records for one database");
+  }
+  const auto record = static_cast<std::uint32_t>(m_records.size());
+  m_ids.emplace_back(rec.id);
+  m_records.push_back(Record{m_ids.back(), rec.modified, true});
+  m_by_id.emplace(m_ids.back(), record);
   ++m_counts.records;
-  for (const auto& a : rec.affected) {
-    auto& aff = *m_insert_affected;
-    aff.bind(1, rowid);
-    aff.bind(2, a.ecosystem);
-    aff.bind(3, a.name);
-    aff.bind(4, encode_affected(a));
-    TRY(aff.run());
-    ++m_counts.affected;
-  }
-  return {};
-}
 
-util::Status StoreBuilder::write_meta(const std::vector<std::string>& sources,
-                                      const std::string& exports_json) {
-  TRY_ASSIGN(auto meta, m_conn->prepare("INSERT INTO meta(key, value) VALUES(?1, ?2)"));
-  auto put = [&](std::string_view key, const std::string& value) {
-    meta.bind(1, key);
-    meta.bind(2, value);
-    return meta.run();
-  };
-  TRY(put("format_version", std::to_string(k_format_version)));
-  TRY(put("built", now_rfc3339()));
-  TRY(put("generator", std::string("strata ") + STRATA_VERSION));
-  TRY(put("sources", json_array(sources)));
-  TRY(put("record_count", std::to_string(m_counts.records)));
-  TRY(put("withdrawn", std::to_string(m_counts.withdrawn)));
-  TRY(put("failed", std::to_string(m_counts.failed)));
-  TRY(put("duplicates", std::to_string(m_counts.duplicates)));
-  if (!exports_json.empty()) {
-    TRY(put("exports", exports_json));
+  if (m_body_raw.size() >= k_body_block_target) {
+    TRY(flush_body_block());
+  }
+  const auto body_block = static_cast<std::uint32_t>(m_bodies.size());
+  const auto body_offset = static_cast<std::uint32_t>(m_body_raw.size());
+  encode_body(rec, m_body_raw);
+
+  // One posting per (ecosystem, name) the record names, holding all its entries for it.
+  std::vector<bool> done(rec.affected.size(), false);
+  for (std::size_t i = 0; i < rec.affected.size(); ++i) {
+    if (done[i]) {
+      continue;
+    }
+    const auto& a = rec.affected[i];
+    const std::uint32_t key = key_id(a.ecosystem, a.name);
+    std::uint32_t n = 0;
+    std::string entries;
+    for (std::size_t j = i; j < rec.affected.size(); ++j) {
+      const auto& b = rec.affected[j];
+      if (!done[j] && b.ecosystem == a.ecosystem && b.name == a.name) {
+        done[j] = true;
+        encode_affected(b, entries);
+        ++n;
+        ++m_counts.affected;
+      }
+    }
+    Posting p{key, record, body_block, body_offset, m_postings_data.size(), 0};
+    codec::Writer w(m_postings_data);
+    w.varint(n);
+    m_postings_data += entries;
+    p.data_size = static_cast<std::uint32_t>(m_postings_data.size() - p.data_offset);
+    m_postings.push_back(p);
   }
   return {};
 }
 
 util::Status StoreBuilder::commit(const std::vector<std::string>& sources,
                                   const std::string& exports_json) {
-  TRY(m_conn->exec(k_finish));
-  TRY(write_meta(sources, exports_json));
-  TRY(m_conn->exec("COMMIT"));
-  m_insert_advisory.reset();
-  m_insert_affected.reset();
-  m_supersede.reset();
-  m_conn.reset();  // closes the file
-  TRY(sync_path(m_tmp_path));
+  TRY(flush_body_block());
+  // Superseded duplicates lose their postings (their bodies stay, unreferenced).
+  std::erase_if(m_postings, [&](const Posting& p) { return !m_records[p.record].live; });
+
+  // Ecosystems sorted by name; keys ranked by (ecosystem, name).
+  std::vector<std::uint32_t> order(m_keys.size());
+  for (std::uint32_t i = 0; i < order.size(); ++i) {
+    order[i] = i;
+  }
+  std::sort(order.begin(), order.end(),
+            [&](std::uint32_t a, std::uint32_t b) { return m_keys[a] < m_keys[b]; });
+  std::vector<std::uint32_t> rank(m_keys.size());
+  for (std::uint32_t i = 0; i < order.size(); ++i) {
+    rank[order[i]] = i;
+  }
+  // '\0' sorts before every other byte, so sorting "eco\0name" sorts by (eco, name).
+  std::vector<std::string> ecosystems;
+  std::vector<std::uint32_t> key_eco(m_keys.size());
+  for (std::uint32_t k : order) {
+    std::string_view eco(m_keys[k].data(), m_keys[k].find('\0'));
+    if (ecosystems.empty() || ecosystems.back() != eco) {
+      ecosystems.emplace_back(eco);
+    }
+    key_eco[k] = static_cast<std::uint32_t>(ecosystems.size() - 1);
+  }
+  std::sort(m_postings.begin(), m_postings.end(), [&](const Posting& a, const Posting& b) {
+    if (a.key != b.key) {
+      return rank[a.key] < rank[b.key];
+    }
+    return m_records[a.record].id < m_records[b.record].id;
+  });
+
+  struct EcoCount {
+    std::uint64_t advisories = 0, packages = 0, entries = 0;
+    std::vector<std::uint32_t> records;
+  };
+  std::vector<EcoCount> eco_counts(ecosystems.size());
+
+  // Package blocks, each ending at a package boundary once past the target size.
+  std::string fences;
+  codec::Writer fw(fences);
+  std::uint64_t fence_count = 0;
+  std::string fence_list;
+  codec::Writer flw(fence_list);
+  std::string raw;
+  codec::Writer w(raw);
+  std::string items;
+  codec::Writer iw(items);
+  std::string first_key_bytes;  // fence key of the block being filled
+  auto flush_package_block = [&]() -> util::Status {
+    if (raw.empty()) {
+      return {};
+    }
+    TRY(compress_block(raw, m_frame));
+    fence_list += first_key_bytes;
+    flw.u64le(m_offset);
+    flw.u32le(static_cast<std::uint32_t>(m_frame.size()));
+    flw.u32le(static_cast<std::uint32_t>(raw.size()));
+    flw.u64le(util::xxh3_64(m_frame));
+    ++fence_count;
+    TRY(write(m_frame));
+    raw.clear();
+    return {};
+  };
+  for (std::size_t i = 0; i < m_postings.size();) {
+    std::size_t end = i;
+    while (end < m_postings.size() && m_postings[end].key == m_postings[i].key) {
+      ++end;
+    }
+    const std::string& key = m_keys[m_postings[i].key];
+    std::string_view name = std::string_view(key).substr(key.find('\0') + 1);
+    const std::uint32_t eco = key_eco[m_postings[i].key];
+    if (raw.empty()) {
+      first_key_bytes.clear();
+      codec::Writer kw(first_key_bytes);
+      kw.varint(eco);
+      kw.str(name);
+    }
+    items.clear();
+    iw.varint(end - i);
+    EcoCount& ec = eco_counts[eco];
+    ++ec.packages;
+    for (std::size_t j = i; j < end; ++j) {
+      const Posting& p = m_postings[j];
+      iw.str(m_records[p.record].id);
+      iw.varint(p.body_block);
+      iw.varint(p.body_offset);
+      items.append(m_postings_data, p.data_offset, p.data_size);
+      codec::Reader cr(std::string_view(m_postings_data).substr(p.data_offset, p.data_size));
+      ec.entries += cr.varint();
+      ec.records.push_back(p.record);
+    }
+    w.varint(eco);
+    w.str(name);
+    w.varint(items.size());
+    raw += items;
+    i = end;
+    if (raw.size() >= k_package_block_target) {
+      TRY(flush_package_block());
+    }
+  }
+  TRY(flush_package_block());
+  fw.varint(fence_count);
+  fences += fence_list;
+
+  json eco_json = json::array();
+  for (std::size_t e = 0; e < ecosystems.size(); ++e) {
+    auto& recs = eco_counts[e].records;
+    std::sort(recs.begin(), recs.end());
+    eco_counts[e].advisories =
+        static_cast<std::uint64_t>(std::unique(recs.begin(), recs.end()) - recs.begin());
+    eco_json.push_back({{"name", ecosystems[e]},
+                        {"advisories", eco_counts[e].advisories},
+                        {"packages", eco_counts[e].packages},
+                        {"entries", eco_counts[e].entries}});
+  }
+
+  DbHeader h;
+  h.version = k_format_version;
+  h.fences_offset = m_offset;
+  h.fences_size = fences.size();
+  h.fences_xxh3 = util::xxh3_64(fences);
+  TRY(write(fences));
+
+  std::string table;
+  codec::Writer tw(table);
+  for (const auto& b : m_bodies) {
+    tw.u64le(b.offset);
+    tw.u32le(b.size);
+    tw.u32le(b.raw_size);
+    tw.u64le(b.xxh3);
+  }
+  h.body_table_offset = m_offset;
+  h.body_count = m_bodies.size();
+  h.body_table_xxh3 = util::xxh3_64(table);
+  TRY(write(table));
+
+  json meta{{"format_version", k_format_version},
+            {"built", now_rfc3339()},
+            {"generator", std::string("strata ") + STRATA_VERSION},
+            {"sources", sources},
+            {"record_count", m_counts.records},
+            {"withdrawn", m_counts.withdrawn},
+            {"failed", m_counts.failed},
+            {"duplicates", m_counts.duplicates},
+            {"ecosystems", std::move(eco_json)}};
+  if (!exports_json.empty()) {
+    meta["exports"] = json::parse(exports_json);
+  }
+  std::string meta_text = meta.dump();
+  h.meta_offset = m_offset;
+  h.meta_size = meta_text.size();
+  h.meta_xxh3 = util::xxh3_64(meta_text);
+  TRY(write(meta_text));
+  h.file_size = m_offset;
+
+  std::string header = encode_header(h);
+  if (::pwrite(m_fd, header.data(), header.size(), 0) != static_cast<ssize_t>(header.size())) {
+    return util::input_error("{}: cannot write: {}", m_tmp_path, std::strerror(errno));
+  }
+  if (::fsync(m_fd) != 0) {
+    return util::input_error("{}: fsync failed: {}", m_tmp_path, std::strerror(errno));
+  }
+  ::close(m_fd);
+  m_fd = -1;
   std::string final_path = m_dir + "/" + k_db_file_name;
   if (::rename(m_tmp_path.c_str(), final_path.c_str()) != 0) {
     return util::input_error("{}: cannot rename into place: {}", final_path,

@@ -1,59 +1,119 @@
 #pragma once
-// The on-disk vulnerability database: one SQLite file, DIR/strata.db.
+// The on-disk vulnerability database: one file, DIR/strata.db, read through mmap with no import
+// or hydration step. A lookup by (ecosystem, package) is a binary search over the fences (kept in
+// memory after open) plus the decompression of ONE package block; the advisory texts live in
+// separate body blocks that are decompressed only for the advisories a scan reports.
 //
-// Format version 1 (meta.format_version = "1"; a reader refuses any other value):
+// Format version 2. All integers little-endian; `varint` is unsigned LEB128; `str` is
+// varint(length) followed by that many bytes (UTF-8); `strs` is varint(count) str*.
 //
-//   meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)
-//     format_version   "1"
-//     built            build time, RFC 3339 UTC ("2024-05-01T12:00:00Z")
-//     generator        "strata <version>"
-//     sources          JSON array of the absolute paths imported
-//     record_count     advisories stored (decimal)
-//     withdrawn        withdrawn records dropped on import (decimal)
-//     failed           records that failed to parse (decimal)
-//     duplicates       records whose id was seen before; the newest `modified` wins (decimal)
-//     exports          (optional, written by `strata db update`) JSON array of objects
-//                      {"ecosystem","source","url","etag","last_modified","sha256","size",
-//                       "checked"}: the OSV exports the database was built from and the
-//                      validators sent back as If-None-Match / If-Modified-Since next time.
-//                      Readers ignore keys they do not know, so adding one is not a new format.
+//   file        = header body-block* package-block* fences body-table meta
+//                 ; sections are found through the header's offsets, not by position
+//   header      = magic version:u32 header-size:u32            ; magic = "STRATADB"; 104 bytes
+//                 fences-offset:u64 fences-size:u64 fences-xxh3:u64
+//                 body-table-offset:u64 body-count:u64 body-table-xxh3:u64
+//                 meta-offset:u64 meta-size:u64 meta-xxh3:u64
+//                 file-size:u64 header-xxh3:u64                ; xxh3 of the 96 bytes before it
 //
-//   advisories(rowid INTEGER PRIMARY KEY, id TEXT NOT NULL, modified TEXT, published TEXT,
-//              summary TEXT, details TEXT,
-//              aliases TEXT, upstream TEXT, related TEXT,   -- JSON arrays of strings
-//              severity TEXT,        -- "CRITICAL" | "HIGH" | "MEDIUM" | "LOW" | "UNKNOWN"
-//              cvss_score REAL,      -- CVSS v3.x base score, NULL when none was computed
-//              cvss_vector TEXT,     -- the vector scored (or a v4 vector, unscored), "" if none
-//              links TEXT)           -- JSON array of reference URLs
-//     UNIQUE INDEX advisories_by_id(id). Withdrawn records are never stored.
+//   body-block    = zstd-frame  ; decompresses to body*, at most 64 KiB
+//   body          = modified:str published:str summary:str details:str
+//                   aliases:strs upstream:strs related:strs
+//                   severity:u8                                 ; 0 UNKNOWN 1 LOW 2 MEDIUM 3 HIGH
+//                                                              ; 4 CRITICAL
+//                   cvss:varint                                 ; 0 none, else score*10 + 1
+//                   cvss-vector:str links:strs
+//   body-table    = body-entry{body-count}
+//   body-entry    = offset:u64 size:u32 raw-size:u32 xxh3:u64   ; 24 bytes, xxh3 of the frame
 //
-//   affected(advisory INTEGER NOT NULL,  -- advisories.rowid
-//            ecosystem TEXT NOT NULL,    -- OSV ecosystem exactly as in the record ("Debian:11")
-//            name TEXT NOT NULL,         -- package name as the advisory names it
-//            data TEXT NOT NULL)         -- JSON {"ranges":[{"type":T,"events":[{KIND:V}...]}...],
-//                                        --       "versions":[V...]}  (OSV's own shape)
-//     INDEX affected_by_package(ecosystem, name): one row per OSV `affected` entry.
+//   package-block = zstd-frame  ; decompresses to package*, sorted by (ecosystem, name); a
+//                               ; package never spans two blocks
+//   package       = ecosystem:varint name:str size:varint items  ; size = bytes of items
+//                   ; ecosystem = index into meta.ecosystems (which is sorted by name)
+//   items         = count:varint item{count}
+//   item          = id:str body-block:varint body-offset:varint  ; offset into the raw block
+//                   count:varint affected{count}                ; the record's entries for this
+//                                                                ; package; items sorted by id
+//   affected      = count:varint range{count} versions:strs
+//   range         = type:str count:varint event{count}
+//   event         = kind:u8 version:str   ; 0 introduced 1 fixed 2 last_affected 3 limit
 //
-//   ecosystems(ecosystem TEXT PRIMARY KEY, advisories INTEGER, packages INTEGER,
-//              entries INTEGER)        -- derived counts, written once at the end of a build
+//   fences        = varint(count) fence{count}                 ; one per package block, in order
+//   fence         = ecosystem:varint name:str                   ; the block's first package
+//                   offset:u64 size:u32 raw-size:u32 xxh3:u64    ; of the block's frame
 //
-// A database is built into a temp file in DIR and renamed over strata.db only when complete, so
-// a reader sees the old or the new database, never a mix, and a failed import changes nothing.
-// Readers open it read-only (`file:...?mode=ro`).
+//   meta          = a JSON object (UTF-8):
+//     format_version  2
+//     built           build time, RFC 3339 UTC ("2024-05-01T12:00:00Z")
+//     generator       "strata <version>"
+//     sources         [the absolute paths imported]
+//     record_count, withdrawn, failed, duplicates   numbers (see BuildCounts)
+//     ecosystems      [{"name","advisories","packages","entries"}], sorted by name
+//     exports         (written by `strata db update`) [{"ecosystem","source","url","etag",
+//                     "last_modified","sha256","size","checked"}]: the OSV exports the database
+//                     was built from and the validators sent back next time.
+//     Readers ignore keys they do not know, so adding one is not a new format.
+//
+// Every byte is covered by a checksum: the header by its own xxh3, the fences, body table and
+// meta by the xxh3 in the header (checked on open), each block by the xxh3 in its fence or body
+// entry (checked before it is decompressed), and a block must decompress to exactly its raw
+// size and decode without running off its end. Any mismatch is a corrupt database, reported as
+// an input error that says to run `strata db update`; nothing from a bad block is used.
+//
+// A database is written to a temp file in DIR, synced, and renamed over strata.db, so a reader
+// sees the old or the new database, never a mix; a reader that opened the old one keeps its
+// mapping (the old inode) until it is done.
 
 #include <cstdint>
-#include <unordered_map>
+#include <deque>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "util/result.hpp"
+#include "vercmp/osv_range.hpp"
 #include "vulndb/osv_record.hpp"
-#include "vulndb/sqlite.hpp"
 
 namespace strata::vulndb {
 
-inline constexpr int k_format_version = 1;
+inline constexpr int k_format_version = 2;
 inline constexpr const char* k_db_file_name = "strata.db";
+inline constexpr std::string_view k_db_magic = "STRATADB";
+inline constexpr std::size_t k_header_size = 104;
+inline constexpr std::size_t k_body_entry_size = 24;
+inline constexpr std::size_t k_body_block_target = 64u << 10;
+inline constexpr std::size_t k_package_block_target = 32u << 10;
+
+struct DbHeader {
+  std::uint32_t version = 0;
+  std::uint64_t fences_offset = 0, fences_size = 0, fences_xxh3 = 0;
+  std::uint64_t body_table_offset = 0, body_count = 0, body_table_xxh3 = 0;
+  std::uint64_t meta_offset = 0, meta_size = 0, meta_xxh3 = 0;
+  std::uint64_t file_size = 0;
+};
+
+std::string encode_header(const DbHeader& h);
+// Fails (input error naming `path`) on a short header, a bad magic, a header checksum mismatch
+// or a version other than k_format_version (an older strata's SQLite database says so).
+util::Result<DbHeader> decode_header(std::string_view bytes, const std::string& path);
+
+// The text of one advisory (the `body` production).
+struct AdvisoryBody {
+  std::string modified;
+  std::string published;
+  std::string summary;
+  std::string details;
+  std::vector<std::string> aliases;
+  std::vector<std::string> upstream;
+  std::vector<std::string> related;
+  model::Severity severity = model::Severity::unknown;
+  std::optional<double> cvss_score;
+  std::string cvss_vector;
+  std::vector<std::string> links;
+};
+
+void encode_body(const OsvRecord& rec, std::string& out);
+void encode_affected(const vercmp::OsvAffected& a, std::string& out);
 
 struct BuildCounts {
   std::uint64_t records = 0;
@@ -64,7 +124,9 @@ struct BuildCounts {
 };
 
 // Builds a new strata.db in `dir`. Nothing is visible until commit(); destroying an uncommitted
-// builder removes its temp file.
+// builder removes its temp file. Body blocks are compressed and written as records arrive;
+// the package index (a few dozen bytes per affected entry) is kept in memory and written, sorted,
+// by commit().
 class StoreBuilder {
  public:
   static util::Result<StoreBuilder> create(const std::string& dir);
@@ -73,37 +135,64 @@ class StoreBuilder {
   ~StoreBuilder();
 
   // Adds one parsed record: withdrawn ones are counted and dropped; a record whose id was added
-  // before replaces it only when its `modified` is later.
+  // before replaces it only when its `modified` is later (the earlier copy's body stays in its
+  // block, unreferenced).
   util::Status add(const OsvRecord& record);
   void count_failed() { ++m_counts.failed; }
   const BuildCounts& counts() const { return m_counts; }
 
-  // Writes indexes, counts and meta, syncs, and renames the file over DIR/strata.db.
-  // `exports_json`, when not empty, is stored as meta "exports".
+  // Writes the package blocks, fences, body table, meta and header, syncs, and renames the file
+  // over DIR/strata.db. `exports_json`, when not empty, is stored as meta "exports" (a JSON
+  // array).
   util::Status commit(const std::vector<std::string>& sources,
                       const std::string& exports_json = {});
 
  private:
   StoreBuilder() = default;
-  util::Status prepare_statements();
-  util::Status write_meta(const std::vector<std::string>& sources, const std::string& exports_json);
+  util::Status write(std::string_view bytes);
+  util::Status flush_body_block();
+  std::uint32_t key_id(std::string_view ecosystem, std::string_view name);
+
+  struct Posting {
+    std::uint32_t key;
+    std::uint32_t record;
+    std::uint32_t body_block;
+    std::uint32_t body_offset;
+    std::uint64_t data_offset;  // into m_postings_data: count affected{count}
+    std::uint32_t data_size;
+  };
+  struct Record {
+    std::string_view id;  // into m_ids
+    std::string modified;
+    bool live = true;
+  };
+  struct BodyEntry {
+    std::uint64_t offset;
+    std::uint32_t size;
+    std::uint32_t raw_size;
+    std::uint64_t xxh3;
+  };
 
   std::string m_dir;
   std::string m_tmp_path;
-  std::unique_ptr<sql::Connection> m_conn;
-  std::unique_ptr<sql::Statement> m_insert_advisory;
-  std::unique_ptr<sql::Statement> m_insert_affected;
-  std::unique_ptr<sql::Statement> m_supersede;
-  struct Seen {
-    std::int64_t rowid;
-    std::string modified;
-  };
-  std::unordered_map<std::string, Seen> m_seen;
+  int m_fd = -1;
+  std::uint64_t m_offset = 0;  // bytes written to m_fd
+  std::string m_body_raw;      // the body block being filled
+  std::string m_frame;         // compression scratch
+  std::vector<BodyEntry> m_bodies;
+  std::vector<Posting> m_postings;
+  std::string m_postings_data;
+  std::deque<std::string> m_ids;  // stable storage for Record::id
+  std::vector<Record> m_records;
+  std::unordered_map<std::string_view, std::uint32_t> m_by_id;
+  std::vector<std::string> m_keys;  // ecosystem '\0' name
+  std::unordered_map<std::string, std::uint32_t> m_key_ids;
   BuildCounts m_counts;
   bool m_committed = false;
 };
 
-// RFC 3339 UTC of the current time, seconds precision.
+// RFC 3339 UTC of the current time, seconds precision; SOURCE_DATE_EPOCH (seconds since the
+// epoch), when set, is used instead so that a rebuild from the same inputs is byte-identical.
 std::string now_rfc3339();
 
 }  // namespace strata::vulndb

@@ -14,7 +14,7 @@ grep -q "30 withdrawn dropped, 0 failed to parse" "$tmp/err" || fail "import cou
 "$STRATA" db info --db-dir "$tmp/db" >"$tmp/info" 2>"$tmp/err" || fail "info exit $?"
 [ -s "$tmp/err" ] && fail "info wrote to stderr: $(cat "$tmp/err")"
 grep -qE '^records: +1264 ' "$tmp/info" || fail "records line: $(cat "$tmp/info")"
-grep -qE '^format: +1$' "$tmp/info" || fail "format line"
+grep -qE '^format: +2$' "$tmp/info" || fail "format line"
 grep -qE '^built: +[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$' "$tmp/info" || fail "built line"
 grep -qE "^sources: +$TESTDATA/osv\$" "$tmp/info" || fail "sources line: $(grep sources "$tmp/info")"
 grep -qE '^Debian:10 +945 +429 +945$' "$tmp/info" || fail "Debian:10 row: $(grep Debian:10 "$tmp/info")"
@@ -26,7 +26,7 @@ grep -qE '^PyPI +22 ' "$tmp/info" || fail "PyPI row"
 python3 - "$tmp/info.json" <<'PY' || fail "info json content"
 import json, sys
 j = json.load(open(sys.argv[1]))
-assert j["record_count"] == 1264 and j["withdrawn"] == 30 and j["format_version"] == 1, j
+assert j["record_count"] == 1264 and j["withdrawn"] == 30 and j["format_version"] == 2, j
 eco = {e["ecosystem"]: e["advisories"] for e in j["ecosystems"]}
 assert eco["Debian:10"] == 945 and eco["Go"] == 15, eco
 PY

@@ -190,12 +190,13 @@ grep -q "truncated or extended" "$WORK/err" && pass || fail "truncated message: 
 expect_rc 2 "$STRATA" db import --db-dir "$WORK/other" "$WORK/bundle.sdb" "$TESTDATA/osv/pypi"
 expect_one_line_error "bundle with other paths"
 
-# 9. A stale database (its build time set back with sqlite3): a warning in the report and on
-#    stderr; exit 3 with --fail-on-stale-db; fresh enough with a large maximum.
+# 9. A stale database (built with SOURCE_DATE_EPOCH set to 2020-01-01): a warning in the report
+#    and on stderr; exit 3 with --fail-on-stale-db; fresh enough with a large maximum.
 ubuntu="$TESTDATA/demo/ubuntu-18.04.tar.gz"
 stale="$WORK/stale"
-cp -r "$WORK/other" "$stale"
-python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"UPDATE meta SET value='2020-01-01T00:00:00Z' WHERE key='built'\"); c.commit()" "$stale/strata.db"
+SOURCE_DATE_EPOCH=1577836800 expect_rc 0 "$STRATA" db import --db-dir "$stale" "$TESTDATA/osv/ubuntu-real"
+"$STRATA" db info --db-dir "$stale" | grep -qE '^built: +2020-01-01T00:00:00Z$' && pass \
+  || fail "SOURCE_DATE_EPOCH sets the build time"
 expect_rc 0 "$STRATA" image --db-dir "$stale" --format json --db-max-age 72h "$ubuntu"
 jq -e '[.warnings[] | select(startswith("the vulnerability database is stale: built 2020-01-01T00:00:00Z"))] | length == 1' \
   "$WORK/out" > /dev/null && pass || fail "stale warning in report: $(jq -c .warnings "$WORK/out")"

@@ -150,7 +150,7 @@ TEST_CASE("Import the testdata/osv tree and query it") {
   CHECK_FALSE(db->has_ecosystem("Debian"));
 
   auto info = db->info();
-  CHECK(info.format_version == 1);
+  CHECK(info.format_version == 2);
   CHECK(info.record_count == files - 30);
   CHECK(info.withdrawn == 30);
   CHECK(info.sources == std::vector<std::string>{fs::path(k_osv).lexically_normal().string()});
