@@ -6,7 +6,7 @@ set -euo pipefail
 build_pkgs=(
   cmake g++ make pkg-config
   libcli11-dev libcurl4-openssl-dev libarchive-dev libzstd-dev nlohmann-json3-dev libfmt-dev
-  libxxhash-dev catch2 libssl-dev libsqlite3-dev
+  libxxhash-dev catch2 libssl-dev libsqlite3-dev libsimdjson-dev
 )
 # Tools the test suite drives for real (images, registries, databases) and reads results with.
 test_pkgs=(jq zstd gzip tar curl openssl python3 skopeo umoci docker-registry apache2-utils podman)

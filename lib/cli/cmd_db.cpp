@@ -37,6 +37,7 @@ struct DbExportOptions {
 struct DbInfoOptions {
   std::string db_dir;
   std::string format = "table";
+  bool verify = false;
 };
 
 // Progress on stderr, only on a terminal: one line rewritten in place.
@@ -165,6 +166,13 @@ int run_update(const DbUpdateOptions& opts, const GlobalOptions& globals) {
       }
     }
     const auto& imp = stats->import;
+    if (!stats->rebuilt) {
+      fmt::print(stderr,
+                 "updated {}: all {} exports unchanged (304); the database ({} records) was "
+                 "verified and kept, its build time refreshed in {:.2f} s\n",
+                 imp.db_path, stats->ecosystems.size(), imp.records, imp.seconds);
+      return k_exit_ok;
+    }
     fmt::print(stderr,
                "updated {}: {} exports downloaded ({} bytes in {:.2f} s), {} unchanged (304); "
                "{} records from {} documents in {:.2f} s ({:.0f} documents/s)\n",
@@ -259,6 +267,11 @@ int run_info(const DbInfoOptions& opts) {
   if (!db) {
     return report_error(db.error());
   }
+  if (opts.verify) {
+    if (auto st = db->verify(); !st) {
+      return report_error(st.error());
+    }
+  }
   if (opts.format == "json") {
     print_info_json(db->info());
   } else {
@@ -334,6 +347,9 @@ Command add_db_command(CLI::App& app, const GlobalOptions& globals) {
   info->add_option("--format", info_opts->format, "Output format: table or json")
       ->check(CLI::IsMember({"table", "json"}))
       ->capture_default_str();
+  info->add_flag("--verify", info_opts->verify,
+                 "Read and check every block first (checksums, sizes, encoding); exit 3 on the "
+                 "first damaged one");
 
   return {db,
           [import, info, update, exp, import_opts, info_opts, update_opts, export_opts, &globals] {

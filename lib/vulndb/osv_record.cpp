@@ -1,6 +1,6 @@
 #include "vulndb/osv_record.hpp"
 
-#include <nlohmann/json.hpp>
+#include <simdjson.h>
 
 #include "vulndb/cvss.hpp"
 
@@ -8,23 +8,29 @@ namespace strata::vulndb {
 
 namespace {
 
-using nlohmann::json;
+// simdjson's DOM parser: ~1 GB/s, so an import of the whole OSV corpus is bound by inflating
+// the zips, not by JSON. One parser per thread (import parses on several threads); it keeps its
+// buffers between documents.
+using simdjson::dom::array;
+using simdjson::dom::element;
+using simdjson::dom::object;
 
-std::string get_string(const json& obj, const char* key) {
-  auto it = obj.find(key);
-  if (it != obj.end() && it->is_string()) {
-    return it->get<std::string>();
+std::string get_string(object obj, std::string_view key) {
+  std::string_view v;
+  if (obj[key].get_string().get(v) == simdjson::SUCCESS) {
+    return std::string(v);
   }
   return {};
 }
 
-std::vector<std::string> get_strings(const json& obj, const char* key) {
+std::vector<std::string> get_strings(object obj, std::string_view key) {
   std::vector<std::string> out;
-  auto it = obj.find(key);
-  if (it != obj.end() && it->is_array()) {
-    for (const auto& v : *it) {
-      if (v.is_string()) {
-        out.push_back(v.get<std::string>());
+  array arr;
+  if (obj[key].get_array().get(arr) == simdjson::SUCCESS) {
+    for (element v : arr) {
+      std::string_view s;
+      if (v.get_string().get(s) == simdjson::SUCCESS) {
+        out.emplace_back(s);
       }
     }
   }
@@ -32,35 +38,40 @@ std::vector<std::string> get_strings(const json& obj, const char* key) {
 }
 
 // `severity` strings found in ecosystem / database specific objects.
-void collect_named_severity(const json& obj, model::Severity& best) {
-  if (!obj.is_object()) {
+void collect_named_severity(simdjson::simdjson_result<element> value, model::Severity& best) {
+  object obj;
+  if (value.get_object().get(obj) != simdjson::SUCCESS) {
     return;
   }
-  auto it = obj.find("severity");
-  if (it != obj.end() && it->is_string()) {
-    auto s = model::parse_severity(it->get<std::string>());
+  std::string_view text;
+  if (obj["severity"].get_string().get(text) == simdjson::SUCCESS) {
+    auto s = model::parse_severity(text);
     if (s && *s > best) {
       best = *s;
     }
   }
 }
 
-util::Result<vercmp::OsvRange> parse_range(const json& r) {
+util::Result<vercmp::OsvRange> parse_range(element r) {
   vercmp::OsvRange range;
-  if (!r.is_object()) {
+  object obj;
+  if (r.get_object().get(obj) != simdjson::SUCCESS) {
     return util::input_error("affected range is not an object");
   }
-  range.type = get_string(r, "type");
-  auto events = r.find("events");
-  if (events == r.end() || !events->is_array()) {
+  range.type = get_string(obj, "type");
+  array events;
+  if (obj["events"].get_array().get(events) != simdjson::SUCCESS) {
     return util::input_error("affected range has no events array");
   }
-  for (const auto& e : *events) {
-    if (!e.is_object() || e.size() != 1 || !e.begin()->is_string()) {
-      return util::input_error("malformed range event {}", e.dump());
+  for (element e : events) {
+    object ev_obj;
+    std::string_view version;
+    if (e.get_object().get(ev_obj) != simdjson::SUCCESS || ev_obj.size() != 1 ||
+        (*ev_obj.begin()).value.get_string().get(version) != simdjson::SUCCESS) {
+      return util::input_error("malformed range event {}", simdjson::minify(e));
     }
     vercmp::OsvEvent ev;
-    const std::string& key = e.begin().key();
+    std::string_view key = (*ev_obj.begin()).key;
     if (key == "introduced") {
       ev.kind = vercmp::OsvEvent::Kind::introduced;
     } else if (key == "fixed") {
@@ -72,14 +83,15 @@ util::Result<vercmp::OsvRange> parse_range(const json& r) {
     } else {
       return util::input_error("unknown range event '{}'", key);
     }
-    ev.version = e.begin()->get<std::string>();
+    ev.version = std::string(version);
     range.events.push_back(std::move(ev));
   }
   return range;
 }
 
-util::Result<OsvRecord> from_json(const json& doc) {
-  if (!doc.is_object()) {
+util::Result<OsvRecord> from_json(element value) {
+  object doc;
+  if (value.get_object().get(doc) != simdjson::SUCCESS) {
     return util::input_error("OSV record is not a JSON object");
   }
   OsvRecord rec;
@@ -96,10 +108,10 @@ util::Result<OsvRecord> from_json(const json& doc) {
   rec.upstream = get_strings(doc, "upstream");
   rec.related = get_strings(doc, "related");
 
-  if (auto refs = doc.find("references"); refs != doc.end() && refs->is_array()) {
-    for (const auto& ref : *refs) {
-      if (ref.is_object()) {
-        std::string url = get_string(ref, "url");
+  if (array refs; doc["references"].get_array().get(refs) == simdjson::SUCCESS) {
+    for (element ref : refs) {
+      if (object ref_obj; ref.get_object().get(ref_obj) == simdjson::SUCCESS) {
+        std::string url = get_string(ref_obj, "url");
         if (!url.empty()) {
           rec.links.push_back(std::move(url));
         }
@@ -109,9 +121,10 @@ util::Result<OsvRecord> from_json(const json& doc) {
 
   model::Severity named = model::Severity::unknown;
   std::string v4_vector;
-  if (auto sev = doc.find("severity"); sev != doc.end() && sev->is_array()) {
-    for (const auto& s : *sev) {
-      if (!s.is_object()) {
+  if (array sev; doc["severity"].get_array().get(sev) == simdjson::SUCCESS) {
+    for (element item : sev) {
+      object s;
+      if (item.get_object().get(s) != simdjson::SUCCESS) {
         continue;
       }
       std::string type = get_string(s, "type");
@@ -133,36 +146,31 @@ util::Result<OsvRecord> from_json(const json& doc) {
       }
     }
   }
-  if (auto ds = doc.find("database_specific"); ds != doc.end()) {
-    collect_named_severity(*ds, named);
-  }
+  collect_named_severity(doc["database_specific"], named);
 
-  if (auto aff = doc.find("affected"); aff != doc.end() && aff->is_array()) {
-    for (const auto& a : *aff) {
-      if (!a.is_object()) {
+  if (array aff; doc["affected"].get_array().get(aff) == simdjson::SUCCESS) {
+    for (element item : aff) {
+      object a;
+      if (item.get_object().get(a) != simdjson::SUCCESS) {
         ++rec.skipped_affected;
         continue;
       }
-      if (auto es = a.find("ecosystem_specific"); es != a.end()) {
-        collect_named_severity(*es, named);
-      }
-      if (auto ds = a.find("database_specific"); ds != a.end()) {
-        collect_named_severity(*ds, named);
-      }
-      auto pkg = a.find("package");
-      if (pkg == a.end() || !pkg->is_object()) {
+      collect_named_severity(a["ecosystem_specific"], named);
+      collect_named_severity(a["database_specific"], named);
+      object pkg;
+      if (a["package"].get_object().get(pkg) != simdjson::SUCCESS) {
         ++rec.skipped_affected;
         continue;
       }
       vercmp::OsvAffected entry;
-      entry.ecosystem = get_string(*pkg, "ecosystem");
-      entry.name = get_string(*pkg, "name");
+      entry.ecosystem = get_string(pkg, "ecosystem");
+      entry.name = get_string(pkg, "name");
       if (entry.ecosystem.empty() || entry.name.empty()) {
         ++rec.skipped_affected;
         continue;
       }
-      if (auto ranges = a.find("ranges"); ranges != a.end() && ranges->is_array()) {
-        for (const auto& r : *ranges) {
+      if (array ranges; a["ranges"].get_array().get(ranges) == simdjson::SUCCESS) {
+        for (element r : ranges) {
           auto range = parse_range(r);
           if (!range) {
             return std::move(range).error().wrap(
@@ -185,31 +193,27 @@ util::Result<OsvRecord> from_json(const json& doc) {
   return rec;
 }
 
-// nlohmann reports the position only through its exception; it is caught here, at the parse.
-util::Result<json> parse_json(std::string_view text) {
-  try {
-    return json::parse(text);
-  } catch (const json::parse_error& e) {
-    std::string_view what = e.what();
-    if (auto pos = what.find("] "); pos != std::string_view::npos) {
-      what.remove_prefix(pos + 2);
-    }
-    return util::input_error("malformed JSON: {}", what);
+util::Result<element> parse_json(std::string_view text) {
+  thread_local simdjson::dom::parser parser;
+  element doc;
+  if (auto err = parser.parse(text.data(), text.size()).get(doc); err != simdjson::SUCCESS) {
+    return util::input_error("malformed JSON: {}", simdjson::error_message(err));
   }
+  return doc;
 }
 
 }  // namespace
 
 util::Result<OsvRecord> parse_osv_record(std::string_view text) {
-  TRY_ASSIGN(json doc, parse_json(text));
+  TRY_ASSIGN(element doc, parse_json(text));
   return from_json(doc);
 }
 
 util::Result<std::vector<OsvRecord>> parse_osv_document(std::string_view text) {
-  TRY_ASSIGN(json doc, parse_json(text));
+  TRY_ASSIGN(element doc, parse_json(text));
   std::vector<OsvRecord> out;
-  if (doc.is_array()) {
-    for (const auto& item : doc) {
+  if (array items; doc.get_array().get(items) == simdjson::SUCCESS) {
+    for (element item : items) {
       TRY_ASSIGN(auto rec, from_json(item));
       out.push_back(std::move(rec));
     }

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/types.hpp"
+#include "util/fd.hpp"
 #include "util/file.hpp"
 #include "util/hash.hpp"
 #include "util/log.hpp"
@@ -490,7 +491,10 @@ util::Status StoreBuilder::commit(const std::vector<std::string>& sources,
   TRY(write(meta_text));
   h.file_size = m_offset;
 
-  std::string header = encode_header(h);
+  return finish(encode_header(h));
+}
+
+util::Status StoreBuilder::finish(const std::string& header) {
   if (::pwrite(m_fd, header.data(), header.size(), 0) != static_cast<ssize_t>(header.size())) {
     return util::input_error("{}: cannot write: {}", m_tmp_path, std::strerror(errno));
   }
@@ -509,6 +513,81 @@ util::Status StoreBuilder::commit(const std::vector<std::string>& sources,
     LOG_DEBUG("{}", st.error().message);  // the rename happened; a failed dir sync is not fatal
   }
   return {};
+}
+
+std::string exports_json(const std::vector<ExportInfo>& exports) {
+  json arr = json::array();
+  for (const auto& e : exports) {
+    arr.push_back({{"ecosystem", e.ecosystem},
+                   {"source", e.source},
+                   {"url", e.url},
+                   {"etag", e.etag},
+                   {"last_modified", e.last_modified},
+                   {"sha256", e.sha256},
+                   {"size", e.size},
+                   {"checked", e.checked}});
+  }
+  return arr.dump();
+}
+
+util::Status refresh_store(const std::string& dir, const std::string& exports_json) {
+  const std::string path = dir + "/" + k_db_file_name;
+  util::UniqueFd in(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!in.valid()) {
+    return util::input_error("{}: {}", path, std::strerror(errno));
+  }
+  char head[k_header_size] = {};
+  ssize_t got = ::pread(in.get(), head, sizeof head, 0);
+  if (got < 0) {
+    return util::input_error("{}: {}", path, std::strerror(errno));
+  }
+  TRY_ASSIGN(DbHeader h, decode_header(std::string_view(head, static_cast<std::size_t>(got)), path));
+  std::string meta_text(h.meta_size, '\0');
+  if (h.meta_size > (16u << 20) ||
+      ::pread(in.get(), meta_text.data(), meta_text.size(), static_cast<off_t>(h.meta_offset)) !=
+          static_cast<ssize_t>(meta_text.size()) ||
+      util::xxh3_64(meta_text) != h.meta_xxh3) {
+    return util::input_error("{}: corrupt vulnerability database (meta data): run `strata db "
+                             "update`",
+                             path);
+  }
+  json meta = json::parse(meta_text, nullptr, /*allow_exceptions=*/false);
+  if (!meta.is_object()) {
+    return util::input_error("{}: corrupt vulnerability database (meta data): run `strata db "
+                             "update`",
+                             path);
+  }
+  meta["built"] = now_rfc3339();
+  meta["generator"] = std::string("strata ") + STRATA_VERSION;
+  meta["exports"] = json::parse(exports_json);
+
+  TRY_ASSIGN(StoreBuilder b, StoreBuilder::create(dir));
+  // Everything between the header and the meta (blocks, fences, body table) is copied as is.
+  loff_t from = static_cast<loff_t>(k_header_size);
+  loff_t to = static_cast<loff_t>(k_header_size);
+  std::uint64_t left = h.meta_offset - k_header_size;
+  while (left > 0) {
+    ssize_t n = ::copy_file_range(in.get(), &from, b.m_fd, &to, left, 0);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      return util::input_error("{}: cannot copy: {}", b.m_tmp_path,
+                               n == 0 ? "unexpected end of file" : std::strerror(errno));
+    }
+    left -= static_cast<std::uint64_t>(n);
+  }
+  if (::lseek(b.m_fd, to, SEEK_SET) < 0) {
+    return util::input_error("{}: {}", b.m_tmp_path, std::strerror(errno));
+  }
+  b.m_offset = static_cast<std::uint64_t>(to);
+  std::string text = meta.dump();
+  h.meta_offset = b.m_offset;
+  h.meta_size = text.size();
+  h.meta_xxh3 = util::xxh3_64(text);
+  TRY(b.write(text));
+  h.file_size = b.m_offset;
+  return b.finish(encode_header(h));
 }
 
 }  // namespace strata::vulndb

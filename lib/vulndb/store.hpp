@@ -72,6 +72,7 @@
 
 #include "util/result.hpp"
 #include "vercmp/osv_range.hpp"
+#include "vulndb/database.hpp"
 #include "vulndb/osv_record.hpp"
 
 namespace strata::vulndb {
@@ -148,8 +149,11 @@ class StoreBuilder {
                       const std::string& exports_json = {});
 
  private:
+  friend util::Status refresh_store(const std::string& dir, const std::string& exports_json);
   StoreBuilder() = default;
   util::Status write(std::string_view bytes);
+  // Writes `header` at offset 0, syncs, and renames the file into place.
+  util::Status finish(const std::string& header);
   util::Status flush_body_block();
   std::uint32_t key_id(std::string_view ecosystem, std::string_view name);
 
@@ -190,6 +194,15 @@ class StoreBuilder {
   BuildCounts m_counts;
   bool m_committed = false;
 };
+
+// The meta "exports" array for `exports` (see the grammar above).
+std::string exports_json(const std::vector<ExportInfo>& exports);
+
+// Rewrites DIR/strata.db with the same blocks, copied verbatim (copy_file_range: nothing is
+// decompressed or parsed), and a new meta: `built` set to now and `exports` replaced by
+// `exports_json`. Used by `db update` when every export is unchanged (all 304), after the caller
+// has verified the blocks. Through a temp file and a rename, like a build.
+util::Status refresh_store(const std::string& dir, const std::string& exports_json);
 
 // RFC 3339 UTC of the current time, seconds precision; SOURCE_DATE_EPOCH (seconds since the
 // epoch), when set, is used instead so that a rebuild from the same inputs is byte-identical.

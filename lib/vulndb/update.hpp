@@ -6,9 +6,10 @@
 // - Every zip imported is kept as DIR/osv/<Ecosystem>.zip, and the database's meta "exports"
 //   records, per ecosystem, the source, URL, ETag, Last-Modified and the zip's sha256. The next
 //   run sends If-None-Match / If-Modified-Since to the same source only when the cached zip is
-//   still there with that sha256; a 304 re-imports the cached zip. The database is always rebuilt
-//   from the zips (new or cached), so it holds exactly the ecosystems asked for and its build time
-//   is the time of the last successful update.
+//   still there with that sha256. The database is rebuilt from the zips (new or cached), so it
+//   holds exactly the ecosystems asked for and its build time is the time of the last successful
+//   update; except when every export answered 304 for the same ecosystems as last time and the
+//   current database verifies: then its blocks are kept and only its meta is rewritten.
 // - Sources are tried in order for each ecosystem: a connection error, a timeout, a transfer cut
 //   mid-way, or a 429/5xx once the client's own retries are spent moves on to the next source.
 //   Another HTTP status (404, 403, ...) fails the run at once.
@@ -63,6 +64,9 @@ struct EcosystemResult {
 
 struct UpdateStats {
   std::vector<EcosystemResult> ecosystems;
+  // False when every export was unchanged: the database kept its blocks and only its build time
+  // and validators were refreshed (`import` then carries the database's own counts).
+  bool rebuilt = true;
   ImportStats import;
   double download_seconds = 0;
 };

@@ -65,14 +65,38 @@ grep -qE "^Alpine: $url_good/Alpine/all.zip  etag=\"[0-9a-f]{32}\"  last-modifie
 [[ -f "$db/osv/Alpine.zip" && -f "$db/osv/PyPI.zip" ]] && pass || fail "cached zips missing: $(ls -a "$db" "$db/osv")"
 grep -c "^GET .* 200 -$" "$WORK/good.log" | grep -qx 3 && pass || fail "first update requests: $(cat "$WORK/good.log")"
 
-# 2. Second update: conditional requests, 304 for all, the records kept (database rebuilt from
-#    the cached zips).
+# 2. Second update: conditional requests, 304 for all, the records kept: the database is verified
+#    and kept (no rebuild), only its build time and validators rewritten.
 : > "$WORK/good.log"
+size_before=$(stat -c %s "$db/strata.db")
+ino_before=$(stat -c %i "$db/strata.db")
+sleep 1  # a new build time
 expect_rc 0 "$STRATA" db update --db-dir "$db" --source "$url_good" --ecosystems "$ecos"
-grep -q "0 exports downloaded .* 3 unchanged (304)" "$WORK/err" && pass || fail "second update summary: $(cat "$WORK/err")"
+grep -q "all 3 exports unchanged (304); the database (.* records) was verified and kept" "$WORK/err" \
+  && pass || fail "second update summary: $(cat "$WORK/err")"
 grep -c '^GET .* 304 "[0-9a-f]*"$' "$WORK/good.log" | grep -qx 3 && pass || fail "304s: $(cat "$WORK/good.log")"
-"$STRATA" db info --db-dir "$db" --format json | jq -c '[.record_count, .ecosystems]' > "$WORK/got"
+"$STRATA" db info --verify --db-dir "$db" --format json > "$WORK/info2.json" || fail "verify after 304"
+jq -c '[.record_count, .ecosystems]' "$WORK/info2.json" > "$WORK/got"
 expect_same "records after 304" "$WORK/want" "$WORK/got"
+[[ $(jq -r .built "$WORK/info2.json") > $(jq -r .built "$WORK/info1.json") ]] && pass || fail "build time not refreshed"
+[[ $(stat -c %i "$db/strata.db") != "$ino_before" ]] && pass || fail "refresh must replace the file (rename)"
+# Same blocks: the size differs only by the meta's length change (a few bytes of timestamps).
+size_after=$(stat -c %s "$db/strata.db")
+(( size_after - size_before < 64 && size_before - size_after < 64 )) && pass || fail "refresh size $size_before -> $size_after"
+
+# A damaged database is rebuilt from the cached zips even when every export is unchanged.
+python3 - "$db/strata.db" << 'PY'
+import sys
+with open(sys.argv[1], "r+b") as f:
+    f.seek(300); b = f.read(1); f.seek(300); f.write(bytes([b[0] ^ 0xff]))
+PY
+expect_rc 3 "$STRATA" db info --verify --db-dir "$db"
+expect_one_line_error "info --verify on a damaged database"
+grep -q "corrupt vulnerability database (body block 0: checksum mismatch): run \`strata db update\`" "$WORK/err" \
+  && pass || fail "damage message: $(cat "$WORK/err")"
+expect_rc 0 "$STRATA" db update --db-dir "$db" --source "$url_good" --ecosystems "$ecos"
+grep -q "rebuilding it from the cached exports" "$WORK/err" && pass || fail "rebuild warning: $(cat "$WORK/err")"
+expect_rc 0 "$STRATA" db info --verify --db-dir "$db"
 
 # A changed export is downloaded again, the others stay 304.
 cp "$srv/PyPI/all.zip" "$WORK/pypi.orig.zip"
