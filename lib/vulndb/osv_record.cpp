@@ -108,7 +108,7 @@ util::Result<OsvRecord> from_json(const json& doc) {
   }
 
   model::Severity named = model::Severity::unknown;
-  std::string v4_vector;
+  std::string unscored_v4;  // a CVSS v4 vector that could not be scored
   if (auto sev = doc.find("severity"); sev != doc.end() && sev->is_array()) {
     for (const auto& s : *sev) {
       if (!s.is_object()) {
@@ -116,14 +116,14 @@ util::Result<OsvRecord> from_json(const json& doc) {
       }
       std::string type = get_string(s, "type");
       std::string score = get_string(s, "score");
-      if (type == "CVSS_V3") {
-        auto base = cvss3_base_score(score);
+      if (type == "CVSS_V3" || type == "CVSS_V4") {
+        auto base = type == "CVSS_V3" ? cvss3_base_score(score) : cvss4_base_score(score);
         if (base && (!rec.cvss_score || *base > *rec.cvss_score)) {
           rec.cvss_score = *base;
           rec.cvss_vector = score;
+        } else if (!base && type == "CVSS_V4" && unscored_v4.empty()) {
+          unscored_v4 = score;
         }
-      } else if (type == "CVSS_V4") {
-        v4_vector = score;
       } else if (type != "CVSS_V2") {
         // Ecosystem severities ("Ubuntu": "medium", ...).
         auto parsed = model::parse_severity(score);
@@ -180,7 +180,7 @@ util::Result<OsvRecord> from_json(const json& doc) {
     rec.severity = model::severity_from_score(*rec.cvss_score);
   } else {
     rec.severity = named;
-    rec.cvss_vector = v4_vector;
+    rec.cvss_vector = unscored_v4;
   }
   return rec;
 }
