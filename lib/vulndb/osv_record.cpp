@@ -120,7 +120,7 @@ util::Result<OsvRecord> from_json(element value) {
   }
 
   model::Severity named = model::Severity::unknown;
-  std::string v4_vector;
+  std::string unscored_v4;  // a CVSS v4 vector that could not be scored
   if (array sev; doc["severity"].get_array().get(sev) == simdjson::SUCCESS) {
     for (element item : sev) {
       object s;
@@ -129,14 +129,14 @@ util::Result<OsvRecord> from_json(element value) {
       }
       std::string type = get_string(s, "type");
       std::string score = get_string(s, "score");
-      if (type == "CVSS_V3") {
-        auto base = cvss3_base_score(score);
+      if (type == "CVSS_V3" || type == "CVSS_V4") {
+        auto base = type == "CVSS_V3" ? cvss3_base_score(score) : cvss4_base_score(score);
         if (base && (!rec.cvss_score || *base > *rec.cvss_score)) {
           rec.cvss_score = *base;
           rec.cvss_vector = score;
+        } else if (!base && type == "CVSS_V4" && unscored_v4.empty()) {
+          unscored_v4 = score;
         }
-      } else if (type == "CVSS_V4") {
-        v4_vector = score;
       } else if (type != "CVSS_V2") {
         // Ecosystem severities ("Ubuntu": "medium", ...).
         auto parsed = model::parse_severity(score);
@@ -188,7 +188,7 @@ util::Result<OsvRecord> from_json(element value) {
     rec.severity = model::severity_from_score(*rec.cvss_score);
   } else {
     rec.severity = named;
-    rec.cvss_vector = v4_vector;
+    rec.cvss_vector = unscored_v4;
   }
   return rec;
 }

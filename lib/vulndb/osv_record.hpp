@@ -15,7 +15,7 @@ namespace strata::vulndb {
 
 struct OsvRecord {
   std::string id;
-  std::string modified;   // RFC 3339 as written in the record
+  std::string modified;  // RFC 3339 as written in the record
   std::string published;
   std::string withdrawn;  // non-empty: the record was withdrawn (dropped on import)
   std::string summary;
@@ -23,11 +23,15 @@ struct OsvRecord {
   std::vector<std::string> aliases;
   std::vector<std::string> upstream;
   std::vector<std::string> related;
-  // Severity, highest first: a CVSS v3.x vector's base score; else the ecosystem's own severity
+  // Severity, highest first: the highest score of the record's CVSS_V3 (v3.0/v3.1 base score)
+  // and CVSS_V4 (v4.0 score, see cvss4_base_score) vectors; else the ecosystem's own severity
   // (`database_specific.severity`, `affected[].ecosystem_specific.severity` /
   // `database_specific.severity`, a `severity` entry of another type such as "Ubuntu");
-  // else UNKNOWN. A CVSS v4 vector is kept in `cvss_vector` but not scored (yet).
+  // else UNKNOWN. CVSS_V2 entries are ignored.
   model::Severity severity = model::Severity::unknown;
+  // That highest score and its vector (the first in record order on a tie). A vector that does
+  // not parse is skipped; when none could be scored, `cvss_vector` keeps the first unscorable v4
+  // vector (for display) and `cvss_score` is empty.
   std::optional<double> cvss_score;
   std::string cvss_vector;
   std::vector<std::string> links;  // references[].url, in record order
