@@ -27,8 +27,11 @@ bool is_cve(std::string_view id) {
   return true;
 }
 
-std::string finding_id(const vulndb::Advisory& a) {
-  for (const auto* list : {&a.aliases, &a.upstream}) {
+std::string finding_id(const vulndb::Advisory& a, bool related_cves) {
+  for (const auto* list : {&a.aliases, &a.upstream, &a.related}) {
+    if (list == &a.related && !related_cves) {
+      break;
+    }
     for (const auto& id : *list) {
       if (is_cve(id)) {
         return id;

@@ -126,7 +126,7 @@ class Matcher {
           }
         }
         if (affected) {
-          add(make_finding(pkg, lookup.name, adv, fixed), ecosystem, scheme);
+          add(make_finding(pkg, lookup.name, adv, fixed, scheme), ecosystem, scheme);
         }
       }
     }
@@ -195,9 +195,12 @@ class Matcher {
   }
 
   static model::Finding make_finding(const model::Package& pkg, const std::string& name,
-                                     const vulndb::Advisory& adv, const std::string& fixed) {
+                                     const vulndb::Advisory& adv, const std::string& fixed,
+                                     vercmp::SchemeId scheme) {
+    // rpm errata list the CVEs they fix under `related` (see finding_id()).
+    const bool related_cves = scheme == vercmp::SchemeId::rpm;
     model::Finding f;
-    f.id = finding_id(adv);
+    f.id = finding_id(adv, related_cves);
     f.advisory_id = adv.id;
     if (f.id != adv.id) {
       f.aliases.push_back(adv.id);
@@ -205,6 +208,13 @@ class Matcher {
     for (const auto* list : {&adv.aliases, &adv.upstream}) {
       for (const auto& a : *list) {
         if (a != f.id) {
+          add_unique(f.aliases, a);
+        }
+      }
+    }
+    if (related_cves) {
+      for (const auto& a : adv.related) {
+        if (a != f.id && is_cve(a)) {
           add_unique(f.aliases, a);
         }
       }
