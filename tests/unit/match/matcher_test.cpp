@@ -1,54 +1,20 @@
 #include <catch2/catch.hpp>
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include "match/matcher.hpp"
+#include "match_support.hpp"
 #include "util/log.hpp"
 #include "vulndb/database.hpp"
 
 using namespace strata;
-namespace fs = std::filesystem;
+using match_test::summarize;
+using match_test::database;
 
 namespace {
-
-const std::string k_testdata = STRATA_TESTDATA_DIR;
-
-struct TempDir {
-  std::string path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "strata-match-XXXXXX").string();
-    std::vector<char> buf(tmpl.begin(), tmpl.end());
-    buf.push_back('\0');
-    REQUIRE(::mkdtemp(buf.data()) != nullptr);
-    path = buf.data();
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-
-// Real records: the demo database (every ALPINE-CVE record with an Alpine:v3.10 entry) and the
-// Debian 10/11 slice, imported once per test run.
-const vulndb::Database& database() {
-  static TempDir dir;
-  static vulndb::Database db = [] {
-    auto stats = vulndb::import_records(
-        {k_testdata + "/demo/osv-alpine-v3.10/all.zip", k_testdata + "/osv/debian-10-11",
-         k_testdata + "/osv/debian-real", k_testdata + "/osv/ubuntu-real"},
-        dir.path);
-    REQUIRE(stats.ok());
-    auto opened = vulndb::Database::open(dir.path);
-    REQUIRE(opened.ok());
-    return std::move(opened).value();
-  }();
-  return db;
-}
 
 model::OsInfo alpine310() { return {"alpine", "3.10.2", "Alpine:v3.10", "Alpine Linux v3.10"}; }
 model::OsInfo debian10() { return {"debian", "10", "Debian:10", "Debian GNU/Linux 10 (buster)"}; }
@@ -74,16 +40,6 @@ model::Package deb(const char* name, const char* version, const char* source,
   p.source_name = source;
   p.source_version = source_version;
   return p;
-}
-
-// "package id advisory fixed" per finding, in output order.
-std::vector<std::string> summarize(const match::MatchOutput& out) {
-  std::vector<std::string> rows;
-  for (const auto& f : out.findings) {
-    rows.push_back(f.package + " " + f.id + " " + f.advisory_id + " " +
-                   (f.fixed_version.empty() ? "-" : f.fixed_version));
-  }
-  return rows;
 }
 
 }  // namespace
