@@ -112,8 +112,8 @@ class Matcher {
         for (const auto& entry : adv.affected) {
           auto verdict = vercmp::evaluate(entry, scheme, lookup.version, &m_range_stats);
           if (!verdict) {
-            m_out.warnings.push_back(fmt::format("{} {}: not matched: {}", pkg.name,
-                                                 lookup.version, verdict.error().message));
+            m_out.warnings.push_back(fmt::format("{} {}: not matched: {}", pkg.name, lookup.version,
+                                                 verdict.error().message));
             return;
           }
           if (verdict->affected) {
@@ -300,10 +300,10 @@ MatchOutput match_packages(const std::vector<model::Package>& packages, const mo
 
   for (const auto& [ecosystem, members] : language_packages) {
     if (!db.has_ecosystem(ecosystem)) {
-      out.warnings.push_back(no_data_warning(
-          db, ecosystem,
-          fmt::format("findings for {} {} package{} are not reported", members.size(), ecosystem,
-                      members.size() == 1 ? "" : "s")));
+      out.warnings.push_back(
+          no_data_warning(db, ecosystem,
+                          fmt::format("findings for {} {} package{} are not reported",
+                                      members.size(), ecosystem, members.size() == 1 ? "" : "s")));
       out.unsupported_ecosystems.push_back(ecosystem);
       continue;
     }

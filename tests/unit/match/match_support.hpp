@@ -40,13 +40,13 @@ inline const vulndb::Database& database() {
   static TempDir dir;
   static vulndb::Database db = [] {
     const std::string testdata = STRATA_TESTDATA_DIR;
-    auto stats = vulndb::import_records(
-        {testdata + "/demo/osv-alpine-v3.10/all.zip", testdata + "/osv/debian-10-11",
-         testdata + "/osv/debian-real", testdata + "/osv/ubuntu-real",
-         testdata + "/osv-match/almalinux", testdata + "/osv-match/go",
-         testdata + "/osv-match/pypi", testdata + "/osv-match/ubuntu",
-         testdata + "/osv-match/linked"},
-        dir.path);
+    auto stats =
+        vulndb::import_records({testdata + "/demo/osv-alpine-v3.10/all.zip",
+                                testdata + "/osv/debian-10-11", testdata + "/osv/debian-real",
+                                testdata + "/osv/ubuntu-real", testdata + "/osv-match/almalinux",
+                                testdata + "/osv-match/go", testdata + "/osv-match/pypi",
+                                testdata + "/osv-match/ubuntu", testdata + "/osv-match/linked"},
+                               dir.path);
     REQUIRE(stats.ok());
     REQUIRE(stats->failed == 0);
     auto opened = vulndb::Database::open(dir.path);

@@ -61,8 +61,8 @@ TEST_CASE("AlmaLinux:9 (rpm): binary names, epochs, CVEs from `related`") {
   CHECK(match_one(rpm("openssl-libs", "3.5.5-4.el9_8"), k_alma9).size() == 15);
 
   // microcode_ctl (epoch 4): at ALSA-2024:9401's fix only ALSA-2025:7043 (4:20250211-1.el9_6).
-  auto microcode = match::match_packages({rpm("microcode_ctl", "4:20240910-1.el9_5")}, k_alma9,
-                                         database());
+  auto microcode =
+      match::match_packages({rpm("microcode_ctl", "4:20240910-1.el9_5")}, k_alma9, database());
   REQUIRE(summarize(microcode) ==
           Rows{"microcode_ctl CVE-2024-28047 ALSA-2025:7043 4:20250211-1.el9_6"});
   // Every CVE of `related` travels with the erratum id.
@@ -71,18 +71,17 @@ TEST_CASE("AlmaLinux:9 (rpm): binary names, epochs, CVEs from `related`") {
 
   // sqlite-libs 3.34.1-7.el9_3 = ALSA-2024:0465's fix; ALSA-2025:11992 (3.34.1-8.el9_6) and
   // ALSA-2025:20936 (3.34.1-9.el9_7) both fix CVE-2025-6965: one finding, the lower fix.
-  auto sqlite = match::match_packages({rpm("sqlite-libs", "3.34.1-7.el9_3", "sqlite")}, k_alma9,
-                                      database());
-  REQUIRE(summarize(sqlite) ==
-          Rows{"sqlite-libs CVE-2025-6965 ALSA-2025:11992 3.34.1-8.el9_6"});
+  auto sqlite =
+      match::match_packages({rpm("sqlite-libs", "3.34.1-7.el9_3", "sqlite")}, k_alma9, database());
+  REQUIRE(summarize(sqlite) == Rows{"sqlite-libs CVE-2025-6965 ALSA-2025:11992 3.34.1-8.el9_6"});
   CHECK(sqlite.findings[0].aliases ==
         std::vector<std::string>{"ALSA-2025:11992", "ALSA-2025:20936"});
   CHECK(sqlite.findings[0].source_name == "sqlite-libs");  // the binary name matched
 
   // "lemon" (built from the sqlite source rpm) is in no erratum: found through its source rpm
   // name, 3.34.1-6.el9_1 being ALSA-2023:0339's fix.
-  auto lemon = match::match_packages({rpm("lemon", "3.34.1-6.el9_1", "sqlite")}, k_alma9,
-                                     database());
+  auto lemon =
+      match::match_packages({rpm("lemon", "3.34.1-6.el9_1", "sqlite")}, k_alma9, database());
   REQUIRE(summarize(lemon) == Rows{"lemon CVE-2023-7104 ALSA-2024:0465 3.34.1-7.el9_3",
                                    "lemon CVE-2025-6965 ALSA-2025:11992 3.34.1-8.el9_6"});
   CHECK(lemon.findings[0].source_name == "sqlite");
@@ -136,8 +135,7 @@ TEST_CASE("Debian:11: source packages, DSA ids become their first CVE") {
   // Just fixed for DSA-5330-1.
   auto u5 = match::match_packages({deb("curl", "7.74.0-1.3+deb11u5")}, k_debian11, database());
   REQUIRE(summarize(u5) == Rows{"curl CVE-2023-23916 DSA-5365-1 7.74.0-1.3+deb11u7"});
-  CHECK(u5.findings[0].aliases ==
-        std::vector<std::string>{"DSA-5365-1", "DEBIAN-CVE-2023-23916"});
+  CHECK(u5.findings[0].aliases == std::vector<std::string>{"DSA-5365-1", "DEBIAN-CVE-2023-23916"});
   // Just fixed for the newest.
   CHECK(match_one(deb("curl", "7.74.0-1.3+deb11u7"), k_debian11).empty());
 }
@@ -157,7 +155,7 @@ TEST_CASE("Ubuntu:18.04:LTS: fixed and unfixed UBUNTU-CVE records of the source 
            "libssl1.1 CVE-2018-5407 UBUNTU-CVE-2018-5407 1.1.0g-2ubuntu4.3"};
   all.insert(all.begin() + 3, unfixed.begin(), unfixed.end());
   CHECK(match_one(deb("1.1.0g-2ubuntu4"), k_bionic) == all);
-  CHECK(match_one(deb("1.1.0g-2ubuntu4.1"), k_bionic) == all);  // still below 4.3
+  CHECK(match_one(deb("1.1.0g-2ubuntu4.1"), k_bionic) == all);      // still below 4.3
   CHECK(match_one(deb("1.1.0g-2ubuntu4.3"), k_bionic) == unfixed);  // just fixed: unfixed remain
   match::MatchOptions opts;
   opts.ignore_unfixed = true;
@@ -205,9 +203,9 @@ TEST_CASE("PyPI: PEP 503 names, introduced bounds, several ranges") {
   CHECK(yaml.findings[0].aliases ==
         std::vector<std::string>{"PYSEC-2020-176", "GHSA-3pqx-4fqf-j49f"});
   // 5.0 is below 5.1: only the two "introduced 0" records.
-  CHECK(match_one(py("PyYAML", "5.0"), k_no_os) ==
-        Rows{"PyYAML CVE-2017-18342 PYSEC-2018-49 5.1",
-             "PyYAML CVE-2020-14343 PYSEC-2021-142 5.4"});
+  CHECK(
+      match_one(py("PyYAML", "5.0"), k_no_os) ==
+      Rows{"PyYAML CVE-2017-18342 PYSEC-2018-49 5.1", "PyYAML CVE-2020-14343 PYSEC-2021-142 5.4"});
   // "Jinja2" -> "jinja2"; 2.10.1 is 2019-217's fix, below 2021-66's 2.11.3.
   CHECK(match_one(py("Jinja2", "2.10.1"), k_no_os) ==
         Rows{"Jinja2 CVE-2020-28493 PYSEC-2021-66 2.11.3"});
@@ -226,11 +224,10 @@ TEST_CASE("Go: module paths, pseudo-versions, stdlib toolchain versions") {
         Rows{"github.com/gin-gonic/gin CVE-2020-28483 GO-2021-0052 1.7.7",
              "github.com/gin-gonic/gin CVE-2020-36567 GO-2020-0001 1.6.0"});
   // v1.9.0 is inside GO-2023-1737 only; v1.9.1 is its fix.
-  auto gin = match::match_packages({mod("github.com/gin-gonic/gin", "v1.9.0")}, k_no_os,
-                                   database());
+  auto gin =
+      match::match_packages({mod("github.com/gin-gonic/gin", "v1.9.0")}, k_no_os, database());
   REQUIRE(summarize(gin) == Rows{"github.com/gin-gonic/gin CVE-2023-29401 GO-2023-1737 1.9.1"});
-  CHECK(gin.findings[0].aliases ==
-        std::vector<std::string>{"GO-2023-1737", "GHSA-2c4m-59x9-fr2g"});
+  CHECK(gin.findings[0].aliases == std::vector<std::string>{"GO-2023-1737", "GHSA-2c4m-59x9-fr2g"});
   CHECK(match_one(mod("github.com/gin-gonic/gin", "v1.9.1"), k_no_os).empty());
   // x/net v0.50.0: GO-2026-4559 [0.50.0, 0.51.0), GO-2026-4918 (<0.53.0), GO-2026-5025..5030
   // (<0.55.0), GO-2026-5942 (<0.56.0).
@@ -257,15 +254,14 @@ TEST_CASE("Go: module paths, pseudo-versions, stdlib toolchain versions") {
   // stdlib as Go writes its version ("go1.20.3" -> "1.20.3"): GO-2023-1702 fixed 1.20.3; inside
   // 1751 [1.20.0-0, 1.20.4), 2041 / 2102 / 2185 (<1.20.8 / 1.20.10 / 1.20.11), 2687, 3503, 4918,
   // 5026 (introduced 0, fixes in 1.21-1.25); 5942 starts at 1.26.0-0; 2375 fixed 1.20.0.
-  CHECK(match_one(mod("stdlib", "go1.20.3"), k_no_os) ==
-        Rows{"stdlib CVE-2023-24539 GO-2023-1751 1.20.4",
-             "stdlib CVE-2023-39318 GO-2023-2041 1.20.8",
-             "stdlib CVE-2023-39325 GO-2023-2102 1.20.10",
-             "stdlib CVE-2023-45283 GO-2023-2185 1.20.11",
-             "stdlib CVE-2023-45288 GO-2024-2687 1.21.9",
-             "stdlib CVE-2025-22870 GO-2025-3503 1.23.7",
-             "stdlib CVE-2026-33814 GO-2026-4918 1.25.10",
-             "stdlib CVE-2026-39821 GO-2026-5026 1.25.13"});
+  CHECK(
+      match_one(mod("stdlib", "go1.20.3"), k_no_os) ==
+      Rows{"stdlib CVE-2023-24539 GO-2023-1751 1.20.4", "stdlib CVE-2023-39318 GO-2023-2041 1.20.8",
+           "stdlib CVE-2023-39325 GO-2023-2102 1.20.10",
+           "stdlib CVE-2023-45283 GO-2023-2185 1.20.11",
+           "stdlib CVE-2023-45288 GO-2024-2687 1.21.9", "stdlib CVE-2025-22870 GO-2025-3503 1.23.7",
+           "stdlib CVE-2026-33814 GO-2026-4918 1.25.10",
+           "stdlib CVE-2026-39821 GO-2026-5026 1.25.13"});
   // go1.20.11 is GO-2023-2185's first entry's fix but inside its second entry [1.20.11, 1.20.12).
   CHECK(match_one(mod("stdlib", "go1.20.11"), k_no_os) ==
         Rows{"stdlib CVE-2023-45283 GO-2023-2185 1.20.12",
@@ -279,8 +275,8 @@ TEST_CASE("Language packages: their own ecosystem, whatever the OS; no data is u
   const auto& db = database();
   // An Alpine image with a PyPI and an npm package: PyPI is matched, npm is not in the database.
   auto out = match::match_packages(
-      {package("musl", "1.1.22-r3", "Alpine:v3.10", "musl"),
-       package("urllib3", "1.26.17", "PyPI"), package("left-pad", "1.0.0", "npm")},
+      {package("musl", "1.1.22-r3", "Alpine:v3.10", "musl"), package("urllib3", "1.26.17", "PyPI"),
+       package("left-pad", "1.0.0", "npm")},
       k_alpine310, db);
   CHECK(out.os_data);
   CHECK(summarize(out) == Rows{"urllib3 CVE-2023-45803 PYSEC-2023-212 1.26.18"});
@@ -298,8 +294,8 @@ TEST_CASE("Language packages: their own ecosystem, whatever the OS; no data is u
   CHECK(bare.unsupported_ecosystems.empty());
 
   // An OS package of another distribution is not matched, and is not "unsupported" either.
-  auto other = match::match_packages({package("xz-libs", "5.2.5-7.el9", "AlmaLinux:9")},
-                                     k_alpine310, db);
+  auto other =
+      match::match_packages({package("xz-libs", "5.2.5-7.el9", "AlmaLinux:9")}, k_alpine310, db);
   CHECK(other.findings.empty());
   CHECK(other.unsupported_ecosystems.empty());
 }
