@@ -5,6 +5,8 @@
 #include <set>
 #include <tuple>
 
+#include "match/ids.hpp"
+#include "match/rules.hpp"
 #include "util/log.hpp"
 #include "vercmp/osv_range.hpp"
 #include "vercmp/vercmp.hpp"
@@ -12,63 +14,6 @@
 namespace strata::match {
 
 namespace {
-
-bool is_cve(std::string_view id) {
-  if (id.rfind("CVE-", 0) != 0 || id.size() < 13 || id[8] != '-') {
-    return false;
-  }
-  for (std::size_t i = 4; i < id.size(); ++i) {
-    if (i != 8 && (id[i] < '0' || id[i] > '9')) {
-      return false;
-    }
-  }
-  return true;
-}
-
-// "UBUNTU-CVE-2021-3782", "DEBIAN-CVE-...", "ALPINE-CVE-..." name the CVE they track.
-std::string embedded_cve(std::string_view id) {
-  auto pos = id.find("-CVE-");
-  if (pos != std::string_view::npos && is_cve(id.substr(pos + 1))) {
-    return std::string(id.substr(pos + 1));
-  }
-  return {};
-}
-
-std::string finding_id(const vulndb::Advisory& a) {
-  for (const auto* list : {&a.aliases, &a.upstream}) {
-    for (const auto& id : *list) {
-      if (is_cve(id)) {
-        return id;
-      }
-    }
-  }
-  if (auto cve = embedded_cve(a.id); !cve.empty()) {
-    return cve;
-  }
-  for (const auto* list : {&a.aliases, &a.upstream}) {
-    for (const auto& id : *list) {
-      if (auto cve = embedded_cve(id); !cve.empty()) {
-        return cve;
-      }
-    }
-  }
-  return a.id;
-}
-
-bool debian_like(std::string_view ecosystem) {
-  return ecosystem.rfind("Debian:", 0) == 0 || ecosystem.rfind("Ubuntu:", 0) == 0;
-}
-
-std::string lookup_name(const model::Package& p) {
-  return p.source_name.empty() ? p.name : p.source_name;
-}
-
-std::string compare_version(const model::Package& p, std::string_view ecosystem) {
-  if (debian_like(ecosystem) && !p.source_version.empty()) {
-    return p.source_version;
-  }
-  return p.version;
-}
 
 void add_unique(std::vector<std::string>& list, const std::string& item) {
   if (!item.empty() && std::find(list.begin(), list.end(), item) == list.end()) {
@@ -100,7 +45,9 @@ void merge_fixed(std::string& current, const std::string& candidate, vercmp::Sch
 }
 
 void merge_into(model::Finding& f, const model::Finding& other, vercmp::SchemeId scheme) {
-  add_unique(f.aliases, other.advisory_id);
+  if (other.advisory_id != f.id && other.advisory_id != f.advisory_id) {
+    add_unique(f.aliases, other.advisory_id);
+  }
   for (const auto& a : other.aliases) {
     if (a != f.id && a != f.advisory_id) {
       add_unique(f.aliases, a);
@@ -130,135 +77,254 @@ void merge_into(model::Finding& f, const model::Finding& other, vercmp::SchemeId
   }
 }
 
+bool contains(const std::vector<std::string>& list, const std::string& item) {
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+// Whether two findings of one package are the same vulnerability although their ids differ: one
+// has no CVE and its id is an advisory id or alias of the other.
+bool linked(const model::Finding& a, const model::Finding& b) {
+  auto names = [](const model::Finding& f, const std::string& id) {
+    return f.advisory_id == id || contains(f.aliases, id);
+  };
+  return (!is_cve(b.id) && names(a, b.id)) || (!is_cve(a.id) && names(b, a.id));
+}
+
+class Matcher {
+ public:
+  Matcher(const vulndb::Database& db, MatchOutput& out) : m_db(db), m_out(out) {}
+
+  // Matches one package against `ecosystem`'s advisories, adding or merging findings.
+  void match(const model::Package& pkg, const std::string& ecosystem) {
+    const vercmp::SchemeId scheme = vercmp::scheme_for_ecosystem(ecosystem);
+    std::set<std::string> seen;  // advisories found under an earlier lookup of this package
+    for (const auto& lookup : lookups_for(pkg, ecosystem)) {
+      const auto* advisories = query(ecosystem, lookup.name);
+      if (advisories == nullptr) {
+        continue;
+      }
+      for (const auto& adv : *advisories) {
+        if (!seen.insert(adv.id).second) {
+          continue;
+        }
+        bool affected = false;
+        std::string fixed;
+        for (const auto& entry : adv.affected) {
+          auto verdict = vercmp::evaluate(entry, scheme, lookup.version, &m_range_stats);
+          if (!verdict) {
+            m_out.warnings.push_back(fmt::format("{} {}: not matched: {}", pkg.name, lookup.version,
+                                                 verdict.error().message));
+            return;
+          }
+          if (verdict->affected) {
+            if (!affected) {
+              fixed = verdict->fixed_version;
+            } else {
+              merge_fixed(fixed, verdict->fixed_version, scheme);
+            }
+            affected = true;
+          }
+        }
+        if (affected) {
+          add(make_finding(pkg, lookup.name, adv, fixed, scheme), ecosystem, scheme);
+        }
+      }
+    }
+  }
+
+  // Merges findings of one package linked through a non-CVE id (see linked()).
+  void merge_linked() {
+    std::map<std::tuple<std::string, std::string, std::string>, std::vector<std::size_t>> groups;
+    for (std::size_t i = 0; i < m_out.findings.size(); ++i) {
+      const auto& f = m_out.findings[i];
+      groups[{m_meta[i].ecosystem, f.package, f.installed_version}].push_back(i);
+    }
+    std::vector<bool> dropped(m_out.findings.size(), false);
+    for (const auto& [key, members] : groups) {
+      for (bool changed = true; changed;) {
+        changed = false;
+        for (std::size_t a : members) {
+          for (std::size_t b : members) {
+            auto& fa = m_out.findings[a];
+            auto& fb = m_out.findings[b];
+            if (a == b || dropped[a] || dropped[b] || !linked(fa, fb)) {
+              continue;
+            }
+            bool keep_a = is_cve(fa.id) || (!is_cve(fb.id) && fa.id < fb.id);
+            auto& keep = keep_a ? fa : fb;
+            auto& drop = keep_a ? fb : fa;
+            merge_into(keep, drop, m_meta[a].scheme);
+            std::erase(keep.aliases, keep.id);
+            dropped[keep_a ? b : a] = true;
+            changed = true;
+          }
+        }
+      }
+    }
+    std::size_t i = 0;
+    std::erase_if(m_out.findings, [&](const model::Finding&) { return dropped[i++]; });
+  }
+
+  const vercmp::RangeStats& range_stats() const { return m_range_stats; }
+
+ private:
+  struct Meta {
+    std::string ecosystem;
+    vercmp::SchemeId scheme;
+  };
+
+  // The advisories for (ecosystem, name), looked up once; nullptr after a failed lookup (warned
+  // about once).
+  const std::vector<vulndb::Advisory>* query(const std::string& ecosystem,
+                                             const std::string& name) {
+    auto key = std::make_pair(ecosystem, name);
+    if (auto it = m_cache.find(key); it != m_cache.end()) {
+      return &it->second;
+    }
+    if (m_failed.count(key) != 0) {
+      return nullptr;
+    }
+    auto advisories = m_db.query(ecosystem, name);
+    if (!advisories) {
+      m_failed.insert(key);
+      m_out.warnings.push_back(
+          fmt::format("{}: vulnerability lookup failed: {}", name, advisories.error().message));
+      return nullptr;
+    }
+    return &m_cache.emplace(std::move(key), std::move(advisories).value()).first->second;
+  }
+
+  static model::Finding make_finding(const model::Package& pkg, const std::string& name,
+                                     const vulndb::Advisory& adv, const std::string& fixed,
+                                     vercmp::SchemeId scheme) {
+    // rpm errata list the CVEs they fix under `related` (see finding_id()).
+    const bool related_cves = scheme == vercmp::SchemeId::rpm;
+    model::Finding f;
+    f.id = finding_id(adv, related_cves);
+    f.advisory_id = adv.id;
+    if (f.id != adv.id) {
+      f.aliases.push_back(adv.id);
+    }
+    for (const auto* list : {&adv.aliases, &adv.upstream}) {
+      for (const auto& a : *list) {
+        if (a != f.id) {
+          add_unique(f.aliases, a);
+        }
+      }
+    }
+    if (related_cves) {
+      for (const auto& a : adv.related) {
+        if (a != f.id && is_cve(a)) {
+          add_unique(f.aliases, a);
+        }
+      }
+    }
+    f.package = pkg.name;
+    f.source_name = name;
+    f.installed_version = pkg.version;
+    f.fixed_version = fixed;
+    f.status = fixed.empty() ? "affected" : "fixed";
+    f.severity = adv.severity;
+    f.cvss_score = adv.cvss_score;
+    f.cvss_vector = adv.cvss_vector;
+    f.summary = adv.summary;
+    f.description = adv.details;
+    f.published = adv.published;
+    f.modified = adv.modified;
+    f.layer = pkg.layer;
+    f.links = adv.links;
+    return f;
+  }
+
+  void add(model::Finding f, const std::string& ecosystem, vercmp::SchemeId scheme) {
+    auto key = std::make_tuple(ecosystem, f.package, f.installed_version, f.id);
+    if (auto it = m_index.find(key); it != m_index.end()) {
+      merge_into(m_out.findings[it->second], f, scheme);
+      return;
+    }
+    m_index.emplace(std::move(key), m_out.findings.size());
+    m_out.findings.push_back(std::move(f));
+    m_meta.push_back({ecosystem, scheme});
+  }
+
+  const vulndb::Database& m_db;
+  MatchOutput& m_out;
+  // Several binary packages share a source package: one lookup per (ecosystem, name).
+  std::map<std::pair<std::string, std::string>, std::vector<vulndb::Advisory>> m_cache;
+  std::set<std::pair<std::string, std::string>> m_failed;
+  // (ecosystem, package name, package version, finding id) -> index in m_out.findings
+  std::map<std::tuple<std::string, std::string, std::string, std::string>, std::size_t> m_index;
+  std::vector<Meta> m_meta;  // parallel to m_out.findings
+  vercmp::RangeStats m_range_stats;
+};
+
+std::string no_data_warning(const vulndb::Database& db, const std::string& ecosystem,
+                            const std::string& what) {
+  auto have = db.ecosystems();
+  return fmt::format("no vulnerability data for {} in the database (it has: {}): {}", ecosystem,
+                     have.empty() ? std::string("nothing") : join(have), what);
+}
+
 }  // namespace
 
 MatchOutput match_packages(const std::vector<model::Package>& packages, const model::OsInfo& os,
                            const vulndb::Database& db, const MatchOptions& options) {
   MatchOutput out;
-  const std::string& ecosystem = os.ecosystem;
-  if (ecosystem.empty()) {
+  std::vector<const model::Package*> os_packages;
+  std::map<std::string, std::vector<const model::Package*>> language_packages;
+  for (const auto& pkg : packages) {
+    if (pkg.ecosystem.empty() || pkg.ecosystem == os.ecosystem) {
+      os_packages.push_back(&pkg);
+    } else if (is_language_ecosystem(pkg.ecosystem)) {
+      language_packages[pkg.ecosystem].push_back(&pkg);
+    }  // else an OS package of another release or distribution: not matched
+  }
+
+  Matcher matcher(db, out);
+  if (os.ecosystem.empty()) {
     out.warnings.push_back(
         os.family.empty()
             ? std::string("unknown operating system: findings for OS packages are not reported")
             : fmt::format("no vulnerability data source for {} {}: findings for OS packages are "
                           "not reported",
                           os.family, os.version));
-    return out;
-  }
-  if (!db.has_ecosystem(ecosystem)) {
-    auto have = db.ecosystems();
-    out.warnings.push_back(fmt::format(
-        "no vulnerability data for {} in the database (it has: {}): findings for OS packages "
-        "are not reported",
-        ecosystem, have.empty() ? std::string("nothing") : join(have)));
-    return out;
-  }
-  out.os_data = true;
-  const vercmp::SchemeId scheme = vercmp::scheme_for_ecosystem(ecosystem);
-
-  // Several binary packages share a source package: one lookup per name.
-  std::map<std::string, std::vector<vulndb::Advisory>> cache;
-  std::set<std::string> failed_lookups;
-  // (package name, package version, finding id) -> index in out.findings
-  std::map<std::tuple<std::string, std::string, std::string>, std::size_t> index;
-  vercmp::RangeStats range_stats;
-
-  for (const auto& pkg : packages) {
-    if (!pkg.ecosystem.empty() && pkg.ecosystem != ecosystem) {
-      continue;  // not an OS package of this release (a language package, another distro)
-    }
-    const std::string name = lookup_name(pkg);
-    auto cached = cache.find(name);
-    if (cached == cache.end()) {
-      auto advisories = db.query(ecosystem, name);
-      if (!advisories) {
-        if (failed_lookups.insert(name).second) {
-          out.warnings.push_back(
-              fmt::format("{}: vulnerability lookup failed: {}", name, advisories.error().message));
-        }
-        continue;
-      }
-      cached = cache.emplace(name, std::move(advisories).value()).first;
-    }
-    const std::string version = compare_version(pkg, ecosystem);
-    bool version_warned = false;
-    for (const auto& adv : cached->second) {
-      bool affected = false;
-      std::string fixed;
-      for (const auto& entry : adv.affected) {
-        auto verdict = vercmp::evaluate(entry, scheme, version, &range_stats);
-        if (!verdict) {
-          if (!version_warned) {
-            out.warnings.push_back(fmt::format("{} {}: not matched: {}", pkg.name, version,
-                                               verdict.error().message));
-            version_warned = true;
-          }
-          break;
-        }
-        if (verdict->affected) {
-          if (!affected) {
-            fixed = verdict->fixed_version;
-          } else {
-            merge_fixed(fixed, verdict->fixed_version, scheme);
-          }
-          affected = true;
-        }
-      }
-      if (version_warned) {
-        break;
-      }
-      if (!affected) {
-        continue;
-      }
-      model::Finding f;
-      f.id = finding_id(adv);
-      f.advisory_id = adv.id;
-      if (f.id != adv.id) {
-        f.aliases.push_back(adv.id);
-      }
-      for (const auto* list : {&adv.aliases, &adv.upstream}) {
-        for (const auto& a : *list) {
-          if (a != f.id) {
-            add_unique(f.aliases, a);
-          }
-        }
-      }
-      f.package = pkg.name;
-      f.source_name = name;
-      f.installed_version = pkg.version;
-      f.fixed_version = fixed;
-      f.status = fixed.empty() ? "affected" : "fixed";
-      f.severity = adv.severity;
-      f.cvss_score = adv.cvss_score;
-      f.cvss_vector = adv.cvss_vector;
-      f.summary = adv.summary;
-      f.description = adv.details;
-      f.published = adv.published;
-      f.modified = adv.modified;
-      f.layer = pkg.layer;
-      f.links = adv.links;
-
-      auto key = std::make_tuple(pkg.name, pkg.version, f.id);
-      if (auto it = index.find(key); it != index.end()) {
-        merge_into(out.findings[it->second], f, scheme);
-      } else {
-        index.emplace(std::move(key), out.findings.size());
-        out.findings.push_back(std::move(f));
-      }
+  } else if (!db.has_ecosystem(os.ecosystem)) {
+    out.warnings.push_back(
+        no_data_warning(db, os.ecosystem, "findings for OS packages are not reported"));
+  } else {
+    out.os_data = true;
+    for (const auto* pkg : os_packages) {
+      matcher.match(*pkg, os.ecosystem);
     }
   }
-  if (range_stats.invalid_versions > 0) {
-    LOG_DEBUG("matching {}: {} advisory versions could not be parsed and were skipped", ecosystem,
-              range_stats.invalid_versions);
+
+  for (const auto& [ecosystem, members] : language_packages) {
+    if (!db.has_ecosystem(ecosystem)) {
+      out.warnings.push_back(
+          no_data_warning(db, ecosystem,
+                          fmt::format("findings for {} {} package{} are not reported",
+                                      members.size(), ecosystem, members.size() == 1 ? "" : "s")));
+      out.unsupported_ecosystems.push_back(ecosystem);
+      continue;
+    }
+    for (const auto* pkg : members) {
+      matcher.match(*pkg, ecosystem);
+    }
+  }
+  matcher.merge_linked();
+
+  if (matcher.range_stats().invalid_versions > 0) {
+    LOG_DEBUG("matching: {} advisory versions could not be parsed and were skipped",
+              matcher.range_stats().invalid_versions);
   }
   if (options.ignore_unfixed) {
     std::erase_if(out.findings, [](const model::Finding& f) { return f.fixed_version.empty(); });
   }
-  std::sort(out.findings.begin(), out.findings.end(),
-            [](const model::Finding& a, const model::Finding& b) {
-              return std::tie(a.package, a.installed_version, a.id) <
-                     std::tie(b.package, b.installed_version, b.id);
-            });
+  std::stable_sort(out.findings.begin(), out.findings.end(),
+                   [](const model::Finding& a, const model::Finding& b) {
+                     return std::tie(a.package, a.installed_version, a.id) <
+                            std::tie(b.package, b.installed_version, b.id);
+                   });
   return out;
 }
 

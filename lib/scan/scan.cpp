@@ -36,6 +36,15 @@ util::Status match_into(model::ScanResult& result, const vulndb::Database& db, b
         "the vulnerability database has no data for {} {}{} (--fail-on-unsupported)", os.family,
         os.version, os.ecosystem.empty() ? "" : fmt::format(" ({})", os.ecosystem));
   }
+  if (policy.fail_on_unsupported && !matched.unsupported_ecosystems.empty()) {
+    std::string names;
+    for (const auto& e : matched.unsupported_ecosystems) {
+      names += names.empty() ? e : ", " + e;
+    }
+    return util::input_error(
+        "the vulnerability database has no data for the {} packages found (--fail-on-unsupported)",
+        names);
+  }
   return {};
 }
 

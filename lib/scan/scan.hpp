@@ -41,7 +41,8 @@ struct DbPolicy {
   bool fail_on_stale = false;
   // An OS that was detected but that the database has no data for (its ecosystem not imported,
   // or a distribution with no OSV feed) is an input error instead of a warning. An image with no
-  // recognisable OS at all is not failed. Ignored with packages_only.
+  // recognisable OS at all is not failed. Language packages (PyPI, Go, ...) whose ecosystem the
+  // database has no data for are an input error the same way. Ignored with packages_only.
   bool fail_on_unsupported = false;
 };
 

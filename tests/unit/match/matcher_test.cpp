@@ -1,57 +1,27 @@
 #include <catch2/catch.hpp>
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include "match/matcher.hpp"
+#include "match_support.hpp"
 #include "util/log.hpp"
 #include "vulndb/database.hpp"
 
 using namespace strata;
-namespace fs = std::filesystem;
+using match_test::database;
+using match_test::summarize;
 
 namespace {
 
-const std::string k_testdata = STRATA_TESTDATA_DIR;
-
-struct TempDir {
-  std::string path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "strata-match-XXXXXX").string();
-    std::vector<char> buf(tmpl.begin(), tmpl.end());
-    buf.push_back('\0');
-    REQUIRE(::mkdtemp(buf.data()) != nullptr);
-    path = buf.data();
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-
-// Real records: the demo database (every ALPINE-CVE record with an Alpine:v3.10 entry) and the
-// Debian 10/11 slice, imported once per test run.
-const vulndb::Database& database() {
-  static TempDir dir;
-  static vulndb::Database db = [] {
-    auto stats = vulndb::import_records(
-        {k_testdata + "/demo/osv-alpine-v3.10/all.zip", k_testdata + "/osv/debian-10-11",
-         k_testdata + "/osv/debian-real", k_testdata + "/osv/ubuntu-real"},
-        dir.path);
-    REQUIRE(stats.ok());
-    auto opened = vulndb::Database::open(dir.path);
-    REQUIRE(opened.ok());
-    return std::move(opened).value();
-  }();
-  return db;
+model::OsInfo alpine310() {
+  return {"alpine", "3.10.2", "Alpine:v3.10", "Alpine Linux v3.10"};
 }
-
-model::OsInfo alpine310() { return {"alpine", "3.10.2", "Alpine:v3.10", "Alpine Linux v3.10"}; }
-model::OsInfo debian10() { return {"debian", "10", "Debian:10", "Debian GNU/Linux 10 (buster)"}; }
+model::OsInfo debian10() {
+  return {"debian", "10", "Debian:10", "Debian GNU/Linux 10 (buster)"};
+}
 
 model::Package apk(const char* name, const char* version, const char* origin) {
   model::Package p;
@@ -74,16 +44,6 @@ model::Package deb(const char* name, const char* version, const char* source,
   p.source_name = source;
   p.source_version = source_version;
   return p;
-}
-
-// "package id advisory fixed" per finding, in output order.
-std::vector<std::string> summarize(const match::MatchOutput& out) {
-  std::vector<std::string> rows;
-  for (const auto& f : out.findings) {
-    rows.push_back(f.package + " " + f.id + " " + f.advisory_id + " " +
-                   (f.fixed_version.empty() ? "-" : f.fixed_version));
-  }
-  return rows;
 }
 
 }  // namespace
@@ -114,7 +74,8 @@ TEST_CASE("Alpine v3.10: origin names, affected and just-fixed versions") {
     CHECK(f.installed_version == "1.1.1c-r0");
     CHECK(f.status == "fixed");
     CHECK(f.aliases == std::vector<std::string>{"ALPINE-CVE-2019-1547"});
-    CHECK(f.links == std::vector<std::string>{"https://security.alpinelinux.org/vuln/CVE-2019-1547"});
+    CHECK(f.links ==
+          std::vector<std::string>{"https://security.alpinelinux.org/vuln/CVE-2019-1547"});
     CHECK(f.severity == model::Severity::unknown);  // the secdb-derived records carry none
   }
   SECTION("just-fixed versions are not affected") {
@@ -174,8 +135,8 @@ TEST_CASE("Debian 10: binary packages match through their source package and ver
     CHECK(out.findings[0].installed_version == "1.1.1n-0+deb10u9");
   }
   SECTION("the binary name alone finds nothing") {
-    auto out = match::match_packages(
-        {deb("libssl1.1", "1.1.1d-0+deb10u7", "", "1.1.1d-0+deb10u7")}, debian10(), db);
+    auto out = match::match_packages({deb("libssl1.1", "1.1.1d-0+deb10u7", "", "1.1.1d-0+deb10u7")},
+                                     debian10(), db);
     CHECK(out.findings.empty());
   }
   SECTION("just fixed") {
@@ -199,9 +160,9 @@ TEST_CASE("Two advisories for the same CVE and package become one finding") {
       {deb("grub-common", "2.06-3~deb10u1", "grub2", "2.06-3~deb10u1")}, debian10(), db);
   REQUIRE(summarize(out) ==
           std::vector<std::string>{"grub-common CVE-2022-2601 DLA-3190-1 2.06-3~deb10u2"});
-  CHECK(out.findings[0].aliases ==
-        std::vector<std::string>{"DLA-3190-1", "DEBIAN-CVE-2022-2601", "DEBIAN-CVE-2022-3775",
-                                 "CVE-2022-3775", "DLA-3190-2"});
+  CHECK(out.findings[0].aliases == std::vector<std::string>{"DLA-3190-1", "DEBIAN-CVE-2022-2601",
+                                                            "DEBIAN-CVE-2022-3775", "CVE-2022-3775",
+                                                            "DLA-3190-2"});
 
   auto later = match::match_packages(
       {deb("grub-common", "2.06-3~deb10u2", "grub2", "2.06-3~deb10u2")}, debian10(), db);
@@ -248,10 +209,11 @@ TEST_CASE("Ubuntu: a UBUNTU-CVE and a USN record merge; unfixed entries are stat
   auto libc = deb("libc6", "2.35-0ubuntu3", "glibc", "2.35-0ubuntu3", "Ubuntu:22.04:LTS");
   auto out = match::match_packages({wayland, libc}, jammy, db);
   CHECK(out.warnings.empty());
-  REQUIRE(summarize(out) == std::vector<std::string>{
-                                "libc6 CVE-2016-20013 UBUNTU-CVE-2016-20013 -",
-                                "libwayland-client0 CVE-2021-3782 UBUNTU-CVE-2021-3782 1.20.0-1ubuntu0.1",
-                            });
+  REQUIRE(summarize(out) ==
+          std::vector<std::string>{
+              "libc6 CVE-2016-20013 UBUNTU-CVE-2016-20013 -",
+              "libwayland-client0 CVE-2021-3782 UBUNTU-CVE-2021-3782 1.20.0-1ubuntu0.1",
+          });
   CHECK(out.findings[0].status == "affected");
   CHECK(out.findings[1].status == "fixed");
   const auto& aliases = out.findings[1].aliases;
