@@ -125,9 +125,20 @@ class Matcher {
             affected = true;
           }
         }
-        if (affected) {
-          add(make_finding(pkg, lookup.name, adv, fixed, scheme), ecosystem, scheme);
+        if (!affected) {
+          continue;
         }
+        // The advisory's text is read only now, for a finding (see vulndb::Database::query),
+        // into a copy that the finding takes over: the cached lookups stay small.
+        vulndb::Advisory text;
+        text.id = adv.id;
+        text.body = adv.body;
+        if (auto st = m_db.load_details(text); !st) {
+          m_out.warnings.push_back(
+              fmt::format("{}: vulnerability lookup failed: {}", pkg.name, st.error().message));
+          continue;
+        }
+        add(make_finding(pkg, lookup.name, std::move(text), fixed, scheme), ecosystem, scheme);
       }
     }
   }
@@ -140,14 +151,21 @@ class Matcher {
       groups[{m_meta[i].ecosystem, f.package, f.installed_version}].push_back(i);
     }
     std::vector<bool> dropped(m_out.findings.size(), false);
+    std::vector<bool> cve(m_out.findings.size());
+    for (std::size_t i = 0; i < m_out.findings.size(); ++i) {
+      cve[i] = is_cve(m_out.findings[i].id);
+    }
     for (const auto& [key, members] : groups) {
+      if (std::all_of(members.begin(), members.end(), [&](std::size_t i) { return cve[i]; })) {
+        continue;  // linked() needs a finding without a CVE id
+      }
       for (bool changed = true; changed;) {
         changed = false;
         for (std::size_t a : members) {
           for (std::size_t b : members) {
             auto& fa = m_out.findings[a];
             auto& fb = m_out.findings[b];
-            if (a == b || dropped[a] || dropped[b] || !linked(fa, fb)) {
+            if (a == b || dropped[a] || dropped[b] || (cve[a] && cve[b]) || !linked(fa, fb)) {
               continue;
             }
             bool keep_a = is_cve(fa.id) || (!is_cve(fb.id) && fa.id < fb.id);
@@ -155,6 +173,8 @@ class Matcher {
             auto& drop = keep_a ? fb : fa;
             merge_into(keep, drop, m_meta[a].scheme);
             std::erase(keep.aliases, keep.id);
+            cve[a] = is_cve(fa.id);
+            cve[b] = is_cve(fb.id);
             dropped[keep_a ? b : a] = true;
             changed = true;
           }
@@ -173,8 +193,8 @@ class Matcher {
     vercmp::SchemeId scheme;
   };
 
-  // The advisories for (ecosystem, name), looked up once; nullptr after a failed lookup (warned
-  // about once).
+  // The advisories for (ecosystem, name), looked up once, without their text; nullptr after a
+  // failed lookup (warned about once).
   const std::vector<vulndb::Advisory>* query(const std::string& ecosystem,
                                              const std::string& name) {
     auto key = std::make_pair(ecosystem, name);
@@ -184,7 +204,7 @@ class Matcher {
     if (m_failed.count(key) != 0) {
       return nullptr;
     }
-    auto advisories = m_db.query(ecosystem, name);
+    auto advisories = m_db.query(ecosystem, name, vulndb::Database::Details::none);
     if (!advisories) {
       m_failed.insert(key);
       m_out.warnings.push_back(
@@ -195,7 +215,7 @@ class Matcher {
   }
 
   static model::Finding make_finding(const model::Package& pkg, const std::string& name,
-                                     const vulndb::Advisory& adv, const std::string& fixed,
+                                     vulndb::Advisory&& adv, const std::string& fixed,
                                      vercmp::SchemeId scheme) {
     // rpm errata list the CVEs they fix under `related` (see finding_id()).
     const bool related_cves = scheme == vercmp::SchemeId::rpm;
@@ -226,13 +246,13 @@ class Matcher {
     f.status = fixed.empty() ? "affected" : "fixed";
     f.severity = adv.severity;
     f.cvss_score = adv.cvss_score;
-    f.cvss_vector = adv.cvss_vector;
-    f.summary = adv.summary;
-    f.description = adv.details;
-    f.published = adv.published;
-    f.modified = adv.modified;
+    f.cvss_vector = std::move(adv.cvss_vector);
+    f.summary = std::move(adv.summary);
+    f.description = std::move(adv.details);
+    f.published = std::move(adv.published);
+    f.modified = std::move(adv.modified);
     f.layer = pkg.layer;
-    f.links = adv.links;
+    f.links = std::move(adv.links);
     return f;
   }
 

@@ -24,8 +24,13 @@ namespace {
 
 util::Status match_into(model::ScanResult& result, const vulndb::Database& db, bool ignore_unfixed,
                         const DbPolicy& policy) {
+  auto start = std::chrono::steady_clock::now();
   auto matched = match::match_packages(result.packages, result.target.os, db,
                                        match::MatchOptions{ignore_unfixed});
+  LOG_INFO("matched {} packages in {:.1f} ms: {} findings", result.packages.size(),
+           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+               .count(),
+           matched.findings.size());
   result.findings = std::move(matched.findings);
   result.warnings.insert(result.warnings.end(), matched.warnings.begin(), matched.warnings.end());
   result.db_built = db.info().built;
@@ -51,7 +56,12 @@ util::Status match_into(model::ScanResult& result, const vulndb::Database& db, b
 // Opens the database and applies the age policy; a stale-database warning goes to `warnings`.
 util::Result<vulndb::Database> open_db(const std::string& dir, const DbPolicy& policy,
                                        std::vector<std::string>& warnings) {
+  auto start = std::chrono::steady_clock::now();
   TRY_ASSIGN(vulndb::Database db, vulndb::Database::open(dir));
+  LOG_INFO("opened the vulnerability database {} ({} records) in {:.1f} ms", db.info().path,
+           db.info().record_count,
+           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+               .count());
   auto now = std::chrono::duration_cast<std::chrono::seconds>(
                  std::chrono::system_clock::now().time_since_epoch())
                  .count();

@@ -98,7 +98,7 @@ bool decode_body(codec::Reader& r, Advisory& a) {
 
 struct Fence {
   std::uint32_t ecosystem = 0;
-  std::string name;
+  std::string_view name;  // into the mapped file
   std::uint64_t offset = 0;
   std::uint32_t size = 0;
   std::uint32_t raw_size = 0;
@@ -144,7 +144,9 @@ struct Database::Impl {
   const char* map = nullptr;
   std::size_t size = 0;
   std::vector<std::string> ecosystems;  // meta.ecosystems names, sorted
-  std::vector<Fence> fences;
+  std::string_view fence_table;  // fence_count fixed-size entries (store.hpp)
+  std::string_view fence_names;
+  std::uint32_t fence_count = 0;
   std::string_view body_table;
   DbInfo info;
 
@@ -169,8 +171,18 @@ struct Database::Impl {
     if (util::xxh3_64(frame) != ref.xxh3) {
       return corrupt(path, what + ": checksum mismatch");
     }
+    // One decompression context per thread, reused: ZSTD_decompress() would allocate (and
+    // page-fault in) a fresh one for every block.
+    struct DCtx {
+      ZSTD_DCtx* ctx = ZSTD_createDCtx();
+      ~DCtx() { ZSTD_freeDCtx(ctx); }
+    };
+    thread_local DCtx dctx;
     auto raw = std::make_shared<std::string>(ref.raw_size, '\0');
-    std::size_t n = ZSTD_decompress(raw->data(), raw->size(), frame.data(), frame.size());
+    std::size_t n = dctx.ctx == nullptr
+                        ? ZSTD_decompress(raw->data(), raw->size(), frame.data(), frame.size())
+                        : ZSTD_decompressDCtx(dctx.ctx, raw->data(), raw->size(), frame.data(),
+                                              frame.size());
     if (ZSTD_isError(n) != 0 || n != ref.raw_size) {
       return corrupt(path, what + ": does not decompress to its size");
     }
@@ -189,6 +201,22 @@ struct Database::Impl {
 
   static BlockRef fence_ref(const Fence& f) { return {f.offset, f.size, f.raw_size, f.xxh3}; }
 
+  // Fence i, read in place (its bounds were checked on open).
+  Fence fence(std::uint32_t i) const {
+    codec::Reader r(fence_table.substr(std::size_t{i} * k_fence_size, k_fence_size));
+    Fence f;
+    f.ecosystem = r.u32le();
+    std::uint32_t name_offset = r.u32le();
+    std::uint32_t name_size = r.u32le();
+    f.size = r.u32le();
+    f.raw_size = r.u32le();
+    r.u32le();
+    f.offset = r.u64le();
+    f.xxh3 = r.u64le();
+    f.name = fence_names.substr(std::min<std::size_t>(name_offset, fence_names.size()), name_size);
+    return f;
+  }
+
   // kind 0 = package block, 1 = body block.
   util::Result<Block> block(std::uint32_t kind, std::uint32_t index) {
     const std::uint64_t key = (std::uint64_t{kind} << 32) | index;
@@ -200,7 +228,7 @@ struct Database::Impl {
     }
     Block b;
     if (kind == 0) {
-      TRY_ASSIGN(b, read_block(fence_ref(fences[index]), fmt::format("package block {}", index)));
+      TRY_ASSIGN(b, read_block(fence_ref(fence(index)), fmt::format("package block {}", index)));
     } else {
       if (index >= info_body_count()) {
         return corrupt(path, fmt::format("reference to body block {} of {}", index,
@@ -345,23 +373,22 @@ util::Result<Database> Database::open_file(const std::string& path) {
   }
 
   codec::Reader fr(fences);
-  std::uint64_t count = fr.count(22);
-  impl->fences.reserve(count);
-  for (std::uint64_t i = 0; i < count && !fr.failed(); ++i) {
-    Fence f;
-    f.ecosystem = static_cast<std::uint32_t>(fr.varint());
-    f.name = std::string(fr.str());
-    f.offset = fr.u64le();
-    f.size = fr.u32le();
-    f.raw_size = fr.u32le();
-    f.xxh3 = fr.u64le();
-    if (f.ecosystem >= impl->ecosystems.size()) {
-      return corrupt(path, "fence names an unknown ecosystem");
-    }
-    impl->fences.push_back(std::move(f));
-  }
-  if (fr.failed() || !fr.at_end()) {
+  const std::uint32_t count = fr.u32le();
+  if (fr.failed() || count > (fences.size() - 4) / k_fence_size) {
     return corrupt(path, "bad fences");
+  }
+  impl->fence_count = count;
+  impl->fence_table = fences.substr(4, std::size_t{count} * k_fence_size);
+  impl->fence_names = fences.substr(4 + std::size_t{count} * k_fence_size);
+  // Checked once here (no allocation: a few ns per fence) so lookups can trust them.
+  for (std::uint32_t i = 0; i < count; ++i) {
+    codec::Reader r(impl->fence_table.substr(std::size_t{i} * k_fence_size, k_fence_size));
+    std::uint32_t eco = r.u32le();
+    std::uint64_t name_offset = r.u32le();
+    std::uint64_t name_size = r.u32le();
+    if (eco >= impl->ecosystems.size() || name_offset + name_size > impl->fence_names.size()) {
+      return corrupt(path, "bad fences");
+    }
   }
   return Database(std::move(impl));
 }
@@ -379,15 +406,23 @@ util::Result<std::vector<Advisory>> Database::query(std::string_view ecosystem,
   auto less = [](std::uint32_t e1, std::string_view n1, std::uint32_t e2, std::string_view n2) {
     return e1 != e2 ? e1 < e2 : n1 < n2;
   };
-  // The last block whose first package is <= (eco, package).
-  auto fence = std::upper_bound(d.fences.begin(), d.fences.end(), package,
-                                [&](std::string_view name, const Fence& f) {
-                                  return less(eco, name, f.ecosystem, f.name);
-                                });
-  if (fence == d.fences.begin()) {
+  // The last block whose first package is <= (eco, package): a binary search over the fences
+  // in the mapped file.
+  std::uint32_t lo = 0;
+  std::uint32_t hi = d.fence_count;  // first fence > key is in [lo, hi]
+  while (lo < hi) {
+    std::uint32_t mid = lo + (hi - lo) / 2;
+    Fence f = d.fence(mid);
+    if (less(eco, package, f.ecosystem, f.name)) {
+      hi = mid;
+    } else {
+      lo = mid + 1;
+    }
+  }
+  if (lo == 0) {
     return out;
   }
-  const auto index = static_cast<std::uint32_t>(fence - d.fences.begin() - 1);
+  const std::uint32_t index = lo - 1;
   TRY_ASSIGN(Block block, d.block(0, index));
   codec::Reader r(*block);
   const std::string what = fmt::format("package block {}", index);
@@ -462,8 +497,8 @@ std::vector<Database::BlockInfo> Database::blocks() const {
     BlockRef r = m_impl->body_ref(i);
     out.push_back(BlockInfo{false, i, r.offset, r.size, r.raw_size});
   }
-  for (std::uint32_t i = 0; i < m_impl->fences.size(); ++i) {
-    const Fence& f = m_impl->fences[i];
+  for (std::uint32_t i = 0; i < m_impl->fence_count; ++i) {
+    const Fence f = m_impl->fence(i);
     out.push_back(BlockInfo{true, i, f.offset, f.size, f.raw_size});
   }
   return out;
@@ -471,15 +506,16 @@ std::vector<Database::BlockInfo> Database::blocks() const {
 
 util::Status Database::verify() const {
   const Impl& d = *m_impl;
-  for (std::size_t i = 0; i < d.fences.size(); ++i) {
+  for (std::uint32_t i = 0; i < d.fence_count; ++i) {
+    const Fence fence = d.fence(i);
     const std::string what = fmt::format("package block {}", i);
-    TRY_ASSIGN(Block block, d.read_block(Impl::fence_ref(d.fences[i]), what));
+    TRY_ASSIGN(Block block, d.read_block(Impl::fence_ref(fence), what));
     codec::Reader r(*block);
     bool first = true;
     while (!r.at_end() && !r.failed()) {
       auto e = static_cast<std::uint32_t>(r.varint());
       std::string_view name = r.str();
-      if (first && (e != d.fences[i].ecosystem || name != d.fences[i].name)) {
+      if (first && (e != fence.ecosystem || name != fence.name)) {
         return corrupt(d.path, what + ": does not start with its fence");
       }
       first = false;

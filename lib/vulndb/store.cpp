@@ -1,6 +1,7 @@
 #include "vulndb/store.hpp"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zstd.h>
@@ -12,6 +13,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <deque>
+#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -167,73 +170,9 @@ std::string now_rfc3339() {
   return buf;
 }
 
-util::Result<StoreBuilder> StoreBuilder::create(const std::string& dir) {
-  TRY(util::make_dirs(dir));
-  StoreBuilder b;
-  b.m_dir = dir;
-  std::string tmpl = dir + "/" + k_db_file_name + ".tmp.XXXXXX";
-  std::vector<char> name(tmpl.begin(), tmpl.end());
-  name.push_back('\0');
-  int fd = ::mkostemp(name.data(), O_CLOEXEC);
-  if (fd < 0) {
-    return util::input_error("{}: cannot create a temp file: {}", dir, std::strerror(errno));
-  }
-  ::fchmod(fd, 0644);
-  b.m_fd = fd;
-  b.m_tmp_path = name.data();
-  // The header is written last, over these zeros, once every offset is known.
-  TRY(b.write(std::string(k_header_size, '\0')));
-  return b;
-}
-
-StoreBuilder::StoreBuilder(StoreBuilder&& o) noexcept
-    : m_dir(std::move(o.m_dir)),
-      m_tmp_path(std::move(o.m_tmp_path)),
-      m_fd(o.m_fd),
-      m_offset(o.m_offset),
-      m_body_raw(std::move(o.m_body_raw)),
-      m_frame(std::move(o.m_frame)),
-      m_bodies(std::move(o.m_bodies)),
-      m_postings(std::move(o.m_postings)),
-      m_postings_data(std::move(o.m_postings_data)),
-      m_ids(std::move(o.m_ids)),
-      m_records(std::move(o.m_records)),
-      m_by_id(std::move(o.m_by_id)),
-      m_keys(std::move(o.m_keys)),
-      m_key_ids(std::move(o.m_key_ids)),
-      m_counts(o.m_counts),
-      m_committed(o.m_committed) {
-  o.m_fd = -1;
-  o.m_tmp_path.clear();
-}
-
-StoreBuilder::~StoreBuilder() {
-  if (m_fd >= 0) {
-    ::close(m_fd);
-  }
-  if (!m_committed && !m_tmp_path.empty()) {
-    ::unlink(m_tmp_path.c_str());
-  }
-}
-
-util::Status StoreBuilder::write(std::string_view bytes) {
-  while (!bytes.empty()) {
-    ssize_t n = ::write(m_fd, bytes.data(), bytes.size());
-    if (n < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      return util::input_error("{}: cannot write: {}", m_tmp_path, std::strerror(errno));
-    }
-    bytes.remove_prefix(static_cast<std::size_t>(n));
-    m_offset += static_cast<std::uint64_t>(n);
-  }
-  return {};
-}
-
 namespace {
 
-// Compresses `raw` into `frame`; returns the frame's (size, xxh3).
+// Compresses `raw` into `frame`.
 util::Status compress_block(const std::string& raw, std::string& frame) {
   frame.resize(ZSTD_compressBound(raw.size()));
   std::size_t n = ZSTD_compress(frame.data(), frame.size(), raw.data(), raw.size(), k_zstd_level);
@@ -244,65 +183,185 @@ util::Status compress_block(const std::string& raw, std::string& frame) {
   return {};
 }
 
-}  // namespace
-
-util::Status StoreBuilder::flush_body_block() {
-  if (m_body_raw.empty()) {
-    return {};
+util::Status write_fd(int fd, std::string_view bytes, const std::string& path) {
+  while (!bytes.empty()) {
+    ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return util::input_error("{}: cannot write: {}", path, std::strerror(errno));
+    }
+    bytes.remove_prefix(static_cast<std::size_t>(n));
   }
-  TRY(compress_block(m_body_raw, m_frame));
-  m_bodies.push_back(BodyEntry{m_offset, static_cast<std::uint32_t>(m_frame.size()),
-                               static_cast<std::uint32_t>(m_body_raw.size()),
-                               util::xxh3_64(m_frame)});
-  TRY(write(m_frame));
-  m_body_raw.clear();
   return {};
 }
 
-std::uint32_t StoreBuilder::key_id(std::string_view ecosystem, std::string_view name) {
-  std::string key;
-  key.reserve(ecosystem.size() + 1 + name.size());
-  key.append(ecosystem);
-  key.push_back('\0');
-  key.append(name);
-  auto [it, inserted] = m_key_ids.try_emplace(key, static_cast<std::uint32_t>(m_keys.size()));
-  if (inserted) {
-    m_keys.push_back(std::move(key));
-  }
-  return it->second;
-}
+constexpr std::uint32_t k_no_cluster = UINT32_MAX;
 
-util::Status StoreBuilder::add(const OsvRecord& rec) {
-  if (!rec.withdrawn.empty()) {
-    ++m_counts.withdrawn;
+}  // namespace
+
+struct StoreBuilder::State {
+  struct Posting {
+    std::uint32_t key;
+    std::uint32_t record;
+    std::uint64_t data_offset;  // into postings_data: count affected{count}
+    std::uint32_t data_size;
+  };
+  struct Record {
+    std::string_view id;  // into ids
+    std::string modified;
+    std::uint64_t spill_offset = 0;  // its encoded body in the spill file
+    std::uint32_t spill_size = 0;
+    bool live = true;
+  };
+  struct BodyEntry {
+    std::uint64_t offset;
+    std::uint32_t size;
+    std::uint32_t raw_size;
+    std::uint64_t xxh3;
+  };
+
+  std::string dir;
+  std::string tmp_path;
+  util::UniqueFd fd;
+  std::uint64_t offset = 0;  // bytes written to fd
+  util::UniqueFd spill;      // unlinked: nothing is left behind, whatever happens
+  std::uint64_t spill_size = 0;
+  std::string spill_buf;
+  std::string frame;  // compression scratch
+  std::vector<Posting> postings;
+  std::string postings_data;
+  std::deque<std::string> ids;  // stable storage for Record::id
+  std::vector<Record> records;
+  std::unordered_map<std::string_view, std::uint32_t> by_id;
+  std::vector<std::string> keys;  // ecosystem '\0' name
+  std::unordered_map<std::string, std::uint32_t> key_ids;
+  BuildCounts counts;
+  bool committed = false;
+
+  ~State() {
+    fd.reset();
+    if (!committed && !tmp_path.empty()) {
+      ::unlink(tmp_path.c_str());
+    }
+  }
+
+  util::Status write(std::string_view bytes) {
+    TRY(write_fd(fd.get(), bytes, tmp_path));
+    offset += bytes.size();
     return {};
   }
-  if (auto seen = m_by_id.find(rec.id); seen != m_by_id.end()) {
-    ++m_counts.duplicates;
-    Record& old = m_records[seen->second];
+
+  util::Status flush_spill() {
+    TRY(write_fd(spill.get(), spill_buf, tmp_path + " (spill)"));
+    spill_buf.clear();
+    return {};
+  }
+
+  std::uint32_t key_id(std::string_view ecosystem, std::string_view name) {
+    std::string key;
+    key.reserve(ecosystem.size() + 1 + name.size());
+    key.append(ecosystem);
+    key.push_back('\0');
+    key.append(name);
+    auto [it, inserted] = key_ids.try_emplace(key, static_cast<std::uint32_t>(keys.size()));
+    if (inserted) {
+      keys.push_back(std::move(key));
+    }
+    return it->second;
+  }
+
+  // Writes the header at offset 0, syncs, and renames the file into place.
+  util::Status finish(const std::string& header) {
+    if (::pwrite(fd.get(), header.data(), header.size(), 0) !=
+        static_cast<ssize_t>(header.size())) {
+      return util::input_error("{}: cannot write: {}", tmp_path, std::strerror(errno));
+    }
+    if (::fsync(fd.get()) != 0) {
+      return util::input_error("{}: fsync failed: {}", tmp_path, std::strerror(errno));
+    }
+    fd.reset();
+    std::string final_path = dir + "/" + k_db_file_name;
+    if (::rename(tmp_path.c_str(), final_path.c_str()) != 0) {
+      return util::input_error("{}: cannot rename into place: {}", final_path,
+                               std::strerror(errno));
+    }
+    committed = true;
+    if (auto st = sync_path(dir); !st) {
+      LOG_DEBUG("{}", st.error().message);  // the rename happened; a failed dir sync is not fatal
+    }
+    return {};
+  }
+};
+
+util::Result<StoreBuilder> StoreBuilder::create(const std::string& dir) {
+  TRY(util::make_dirs(dir));
+  auto st = std::make_unique<State>();
+  st->dir = dir;
+  std::string tmpl = dir + "/" + k_db_file_name + ".tmp.XXXXXX";
+  std::vector<char> name(tmpl.begin(), tmpl.end());
+  name.push_back('\0');
+  int fd = ::mkostemp(name.data(), O_CLOEXEC);
+  if (fd < 0) {
+    return util::input_error("{}: cannot create a temp file: {}", dir, std::strerror(errno));
+  }
+  ::fchmod(fd, 0644);
+  st->fd = util::UniqueFd(fd);
+  st->tmp_path = name.data();
+  std::vector<char> spill_name(tmpl.begin(), tmpl.end());
+  spill_name.push_back('\0');
+  int spill = ::mkostemp(spill_name.data(), O_CLOEXEC);
+  if (spill < 0) {
+    return util::input_error("{}: cannot create a temp file: {}", dir, std::strerror(errno));
+  }
+  ::unlink(spill_name.data());
+  st->spill = util::UniqueFd(spill);
+  // The header is written last, over these zeros, once every offset is known.
+  TRY(st->write(std::string(k_header_size, '\0')));
+  return StoreBuilder(std::move(st));
+}
+
+StoreBuilder::StoreBuilder(std::unique_ptr<State> state) : m(std::move(state)) {}
+StoreBuilder::StoreBuilder(StoreBuilder&&) noexcept = default;
+StoreBuilder::~StoreBuilder() = default;
+void StoreBuilder::count_failed() { ++m->counts.failed; }
+const BuildCounts& StoreBuilder::counts() const { return m->counts; }
+
+util::Status StoreBuilder::add(const OsvRecord& rec) {
+  State& s = *m;
+  if (!rec.withdrawn.empty()) {
+    ++s.counts.withdrawn;
+    return {};
+  }
+  if (auto seen = s.by_id.find(rec.id); seen != s.by_id.end()) {
+    ++s.counts.duplicates;
+    State::Record& old = s.records[seen->second];
     // RFC 3339 UTC strings of the same shape order lexicographically.
     if (rec.modified <= old.modified) {
       return {};
     }
     old.live = false;
-    --m_counts.records;
-    m_by_id.erase(seen);
+    --s.counts.records;
+    s.by_id.erase(seen);
   }
-  if (m_records.size() >= UINT32_MAX - 1) {
+  if (s.records.size() >= UINT32_MAX - 1) {
     return util::input_error("too many records for one database");
   }
-  const auto record = static_cast<std::uint32_t>(m_records.size());
-  m_ids.emplace_back(rec.id);
-  m_records.push_back(Record{m_ids.back(), rec.modified, true});
-  m_by_id.emplace(m_ids.back(), record);
-  ++m_counts.records;
-
-  if (m_body_raw.size() >= k_body_block_target) {
-    TRY(flush_body_block());
+  const auto record = static_cast<std::uint32_t>(s.records.size());
+  s.ids.emplace_back(rec.id);
+  State::Record r{s.ids.back(), rec.modified};
+  r.spill_offset = s.spill_size + s.spill_buf.size();
+  const std::size_t before = s.spill_buf.size();
+  encode_body(rec, s.spill_buf);
+  r.spill_size = static_cast<std::uint32_t>(s.spill_buf.size() - before);
+  s.records.push_back(std::move(r));
+  s.by_id.emplace(s.ids.back(), record);
+  ++s.counts.records;
+  if (s.spill_buf.size() >= (1u << 20)) {
+    s.spill_size += s.spill_buf.size();
+    TRY(s.flush_spill());
   }
-  const auto body_block = static_cast<std::uint32_t>(m_bodies.size());
-  const auto body_offset = static_cast<std::uint32_t>(m_body_raw.size());
-  encode_body(rec, m_body_raw);
 
   // One posting per (ecosystem, name) the record names, holding all its entries for it.
   std::vector<bool> done(rec.affected.size(), false);
@@ -311,7 +370,7 @@ util::Status StoreBuilder::add(const OsvRecord& rec) {
       continue;
     }
     const auto& a = rec.affected[i];
-    const std::uint32_t key = key_id(a.ecosystem, a.name);
+    const std::uint32_t key = s.key_id(a.ecosystem, a.name);
     std::uint32_t n = 0;
     std::string entries;
     for (std::size_t j = i; j < rec.affected.size(); ++j) {
@@ -320,52 +379,130 @@ util::Status StoreBuilder::add(const OsvRecord& rec) {
         done[j] = true;
         encode_affected(b, entries);
         ++n;
-        ++m_counts.affected;
+        ++s.counts.affected;
       }
     }
-    Posting p{key, record, body_block, body_offset, m_postings_data.size(), 0};
-    codec::Writer w(m_postings_data);
+    State::Posting p{key, record, s.postings_data.size(), 0};
+    codec::Writer w(s.postings_data);
     w.varint(n);
-    m_postings_data += entries;
-    p.data_size = static_cast<std::uint32_t>(m_postings_data.size() - p.data_offset);
-    m_postings.push_back(p);
+    s.postings_data += entries;
+    p.data_size = static_cast<std::uint32_t>(s.postings_data.size() - p.data_offset);
+    s.postings.push_back(p);
   }
   return {};
 }
 
 util::Status StoreBuilder::commit(const std::vector<std::string>& sources,
                                   const std::string& exports_json) {
-  TRY(flush_body_block());
-  // Superseded duplicates lose their postings (their bodies stay, unreferenced).
-  std::erase_if(m_postings, [&](const Posting& p) { return !m_records[p.record].live; });
+  State& s = *m;
+  s.spill_size += s.spill_buf.size();
+  TRY(s.flush_spill());
+  // Superseded duplicates lose their postings (and their bodies are not written).
+  std::erase_if(s.postings, [&](const State::Posting& p) { return !s.records[p.record].live; });
 
-  // Ecosystems sorted by name; keys ranked by (ecosystem, name).
-  std::vector<std::uint32_t> order(m_keys.size());
-  for (std::uint32_t i = 0; i < order.size(); ++i) {
+  // Packages ranked by (ecosystem, name) for the index, and by (name, ecosystem) for the order of
+  // the bodies. '\0' sorts before every other byte, so sorting "eco\0name" sorts by (eco, name).
+  const auto nkeys = static_cast<std::uint32_t>(s.keys.size());
+  std::vector<std::uint32_t> order(nkeys);
+  for (std::uint32_t i = 0; i < nkeys; ++i) {
     order[i] = i;
   }
+  std::vector<std::uint32_t> by_name = order;
   std::sort(order.begin(), order.end(),
-            [&](std::uint32_t a, std::uint32_t b) { return m_keys[a] < m_keys[b]; });
-  std::vector<std::uint32_t> rank(m_keys.size());
-  for (std::uint32_t i = 0; i < order.size(); ++i) {
+            [&](std::uint32_t a, std::uint32_t b) { return s.keys[a] < s.keys[b]; });
+  auto name_of = [&](std::uint32_t k) {
+    return std::string_view(s.keys[k]).substr(s.keys[k].find('\0') + 1);
+  };
+  std::sort(by_name.begin(), by_name.end(), [&](std::uint32_t a, std::uint32_t b) {
+    auto na = name_of(a);
+    auto nb = name_of(b);
+    return na != nb ? na < nb : s.keys[a] < s.keys[b];
+  });
+  std::vector<std::uint32_t> rank(nkeys);
+  std::vector<std::uint32_t> name_rank(nkeys);
+  for (std::uint32_t i = 0; i < nkeys; ++i) {
     rank[order[i]] = i;
+    name_rank[by_name[i]] = i;
   }
-  // '\0' sorts before every other byte, so sorting "eco\0name" sorts by (eco, name).
   std::vector<std::string> ecosystems;
-  std::vector<std::uint32_t> key_eco(m_keys.size());
+  std::vector<std::uint32_t> key_eco(nkeys);
   for (std::uint32_t k : order) {
-    std::string_view eco(m_keys[k].data(), m_keys[k].find('\0'));
+    std::string_view eco(s.keys[k].data(), s.keys[k].find('\0'));
     if (ecosystems.empty() || ecosystems.back() != eco) {
       ecosystems.emplace_back(eco);
     }
     key_eco[k] = static_cast<std::uint32_t>(ecosystems.size() - 1);
   }
-  std::sort(m_postings.begin(), m_postings.end(), [&](const Posting& a, const Posting& b) {
-    if (a.key != b.key) {
-      return rank[a.key] < rank[b.key];
+
+  // Bodies, clustered by package: a record goes with the first package (by name) it names. A
+  // record that names no package cannot be found by a lookup and is not written.
+  std::vector<std::uint32_t> cluster(s.records.size(), k_no_cluster);
+  for (const auto& p : s.postings) {
+    cluster[p.record] = std::min(cluster[p.record], name_rank[p.key]);
+  }
+  std::vector<std::uint32_t> body_order;
+  for (std::uint32_t r = 0; r < s.records.size(); ++r) {
+    if (cluster[r] != k_no_cluster) {
+      body_order.push_back(r);
     }
-    return m_records[a.record].id < m_records[b.record].id;
+  }
+  std::sort(body_order.begin(), body_order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return cluster[a] != cluster[b] ? cluster[a] < cluster[b]
+                                    : s.records[a].id < s.records[b].id;
   });
+  const char* spill_map = nullptr;
+  if (s.spill_size > 0) {
+    void* p = ::mmap(nullptr, s.spill_size, PROT_READ, MAP_PRIVATE, s.spill.get(), 0);
+    if (p == MAP_FAILED) {
+      return util::input_error("{}: cannot map the spill file: {}", s.dir, std::strerror(errno));
+    }
+    spill_map = static_cast<const char*>(p);
+  }
+  struct Unmap {
+    const char* p;
+    std::size_t n;
+    ~Unmap() {
+      if (p != nullptr) {
+        ::munmap(const_cast<char*>(p), n);
+      }
+    }
+  } unmap{spill_map, s.spill_size};
+  struct BodyRef {
+    std::uint32_t block = 0;
+    std::uint32_t offset = 0;
+  };
+  std::vector<BodyRef> body_ref(s.records.size());
+  std::vector<State::BodyEntry> bodies;
+  std::string raw;
+  auto flush_body_block = [&]() -> util::Status {
+    if (raw.empty()) {
+      return {};
+    }
+    TRY(compress_block(raw, s.frame));
+    bodies.push_back(State::BodyEntry{s.offset, static_cast<std::uint32_t>(s.frame.size()),
+                                      static_cast<std::uint32_t>(raw.size()),
+                                      util::xxh3_64(s.frame)});
+    TRY(s.write(s.frame));
+    raw.clear();
+    return {};
+  };
+  for (std::uint32_t r : body_order) {
+    if (raw.size() >= k_body_block_target) {
+      TRY(flush_body_block());
+    }
+    body_ref[r] = BodyRef{static_cast<std::uint32_t>(bodies.size()),
+                          static_cast<std::uint32_t>(raw.size())};
+    raw.append(spill_map + s.records[r].spill_offset, s.records[r].spill_size);
+  }
+  TRY(flush_body_block());
+
+  std::sort(s.postings.begin(), s.postings.end(),
+            [&](const State::Posting& a, const State::Posting& b) {
+              if (a.key != b.key) {
+                return rank[a.key] < rank[b.key];
+              }
+              return s.records[a.record].id < s.records[b.record].id;
+            });
 
   struct EcoCount {
     std::uint64_t advisories = 0, packages = 0, entries = 0;
@@ -374,56 +511,56 @@ util::Status StoreBuilder::commit(const std::vector<std::string>& sources,
   std::vector<EcoCount> eco_counts(ecosystems.size());
 
   // Package blocks, each ending at a package boundary once past the target size.
-  std::string fences;
-  codec::Writer fw(fences);
-  std::uint64_t fence_count = 0;
-  std::string fence_list;
-  codec::Writer flw(fence_list);
-  std::string raw;
+  std::string fence_table;
+  codec::Writer fw(fence_table);
+  std::string fence_names;
+  std::uint32_t fence_count = 0;
   codec::Writer w(raw);
   std::string items;
   codec::Writer iw(items);
-  std::string first_key_bytes;  // fence key of the block being filled
+  std::uint32_t first_eco = 0;
+  std::string_view first_name;
   auto flush_package_block = [&]() -> util::Status {
     if (raw.empty()) {
       return {};
     }
-    TRY(compress_block(raw, m_frame));
-    fence_list += first_key_bytes;
-    flw.u64le(m_offset);
-    flw.u32le(static_cast<std::uint32_t>(m_frame.size()));
-    flw.u32le(static_cast<std::uint32_t>(raw.size()));
-    flw.u64le(util::xxh3_64(m_frame));
+    TRY(compress_block(raw, s.frame));
+    fw.u32le(first_eco);
+    fw.u32le(static_cast<std::uint32_t>(fence_names.size()));
+    fw.u32le(static_cast<std::uint32_t>(first_name.size()));
+    fence_names.append(first_name);
+    fw.u32le(static_cast<std::uint32_t>(s.frame.size()));
+    fw.u32le(static_cast<std::uint32_t>(raw.size()));
+    fw.u32le(0);
+    fw.u64le(s.offset);
+    fw.u64le(util::xxh3_64(s.frame));
     ++fence_count;
-    TRY(write(m_frame));
+    TRY(s.write(s.frame));
     raw.clear();
     return {};
   };
-  for (std::size_t i = 0; i < m_postings.size();) {
+  for (std::size_t i = 0; i < s.postings.size();) {
     std::size_t end = i;
-    while (end < m_postings.size() && m_postings[end].key == m_postings[i].key) {
+    while (end < s.postings.size() && s.postings[end].key == s.postings[i].key) {
       ++end;
     }
-    const std::string& key = m_keys[m_postings[i].key];
-    std::string_view name = std::string_view(key).substr(key.find('\0') + 1);
-    const std::uint32_t eco = key_eco[m_postings[i].key];
+    const std::string_view name = name_of(s.postings[i].key);
+    const std::uint32_t eco = key_eco[s.postings[i].key];
     if (raw.empty()) {
-      first_key_bytes.clear();
-      codec::Writer kw(first_key_bytes);
-      kw.varint(eco);
-      kw.str(name);
+      first_eco = eco;
+      first_name = name;
     }
     items.clear();
     iw.varint(end - i);
     EcoCount& ec = eco_counts[eco];
     ++ec.packages;
     for (std::size_t j = i; j < end; ++j) {
-      const Posting& p = m_postings[j];
-      iw.str(m_records[p.record].id);
-      iw.varint(p.body_block);
-      iw.varint(p.body_offset);
-      items.append(m_postings_data, p.data_offset, p.data_size);
-      codec::Reader cr(std::string_view(m_postings_data).substr(p.data_offset, p.data_size));
+      const State::Posting& p = s.postings[j];
+      iw.str(s.records[p.record].id);
+      iw.varint(body_ref[p.record].block);
+      iw.varint(body_ref[p.record].offset);
+      items.append(s.postings_data, p.data_offset, p.data_size);
+      codec::Reader cr(std::string_view(s.postings_data).substr(p.data_offset, p.data_size));
       ec.entries += cr.varint();
       ec.records.push_back(p.record);
     }
@@ -437,10 +574,12 @@ util::Status StoreBuilder::commit(const std::vector<std::string>& sources,
     }
   }
   TRY(flush_package_block());
-  fw.varint(fence_count);
-  fences += fence_list;
+  std::string fences;
+  codec::Writer(fences).u32le(fence_count);
+  fences += fence_table;
+  fences += fence_names;
 
-  json eco_json = json::array();
+  nlohmann::json eco_json = nlohmann::json::array();
   for (std::size_t e = 0; e < ecosystems.size(); ++e) {
     auto& recs = eco_counts[e].records;
     std::sort(recs.begin(), recs.end());
@@ -454,65 +593,43 @@ util::Status StoreBuilder::commit(const std::vector<std::string>& sources,
 
   DbHeader h;
   h.version = k_format_version;
-  h.fences_offset = m_offset;
+  h.fences_offset = s.offset;
   h.fences_size = fences.size();
   h.fences_xxh3 = util::xxh3_64(fences);
-  TRY(write(fences));
+  TRY(s.write(fences));
 
   std::string table;
   codec::Writer tw(table);
-  for (const auto& b : m_bodies) {
+  for (const auto& b : bodies) {
     tw.u64le(b.offset);
     tw.u32le(b.size);
     tw.u32le(b.raw_size);
     tw.u64le(b.xxh3);
   }
-  h.body_table_offset = m_offset;
-  h.body_count = m_bodies.size();
+  h.body_table_offset = s.offset;
+  h.body_count = bodies.size();
   h.body_table_xxh3 = util::xxh3_64(table);
-  TRY(write(table));
+  TRY(s.write(table));
 
-  json meta{{"format_version", k_format_version},
-            {"built", now_rfc3339()},
-            {"generator", std::string("strata ") + STRATA_VERSION},
-            {"sources", sources},
-            {"record_count", m_counts.records},
-            {"withdrawn", m_counts.withdrawn},
-            {"failed", m_counts.failed},
-            {"duplicates", m_counts.duplicates},
-            {"ecosystems", std::move(eco_json)}};
+  nlohmann::json meta{{"format_version", k_format_version},
+                      {"built", now_rfc3339()},
+                      {"generator", std::string("strata ") + STRATA_VERSION},
+                      {"sources", sources},
+                      {"record_count", s.counts.records},
+                      {"withdrawn", s.counts.withdrawn},
+                      {"failed", s.counts.failed},
+                      {"duplicates", s.counts.duplicates},
+                      {"ecosystems", std::move(eco_json)}};
   if (!exports_json.empty()) {
-    meta["exports"] = json::parse(exports_json);
+    meta["exports"] = nlohmann::json::parse(exports_json);
   }
   std::string meta_text = meta.dump();
-  h.meta_offset = m_offset;
+  h.meta_offset = s.offset;
   h.meta_size = meta_text.size();
   h.meta_xxh3 = util::xxh3_64(meta_text);
-  TRY(write(meta_text));
-  h.file_size = m_offset;
-
-  return finish(encode_header(h));
-}
-
-util::Status StoreBuilder::finish(const std::string& header) {
-  if (::pwrite(m_fd, header.data(), header.size(), 0) != static_cast<ssize_t>(header.size())) {
-    return util::input_error("{}: cannot write: {}", m_tmp_path, std::strerror(errno));
-  }
-  if (::fsync(m_fd) != 0) {
-    return util::input_error("{}: fsync failed: {}", m_tmp_path, std::strerror(errno));
-  }
-  ::close(m_fd);
-  m_fd = -1;
-  std::string final_path = m_dir + "/" + k_db_file_name;
-  if (::rename(m_tmp_path.c_str(), final_path.c_str()) != 0) {
-    return util::input_error("{}: cannot rename into place: {}", final_path,
-                             std::strerror(errno));
-  }
-  m_committed = true;
-  if (auto st = sync_path(m_dir); !st) {
-    LOG_DEBUG("{}", st.error().message);  // the rename happened; a failed dir sync is not fatal
-  }
-  return {};
+  TRY(s.write(meta_text));
+  h.file_size = s.offset;
+  return s.finish(encode_header(h));
 }
 
 std::string exports_json(const std::vector<ExportInfo>& exports) {
@@ -561,32 +678,33 @@ util::Status refresh_store(const std::string& dir, const std::string& exports_js
   meta["generator"] = std::string("strata ") + STRATA_VERSION;
   meta["exports"] = json::parse(exports_json);
 
-  TRY_ASSIGN(StoreBuilder b, StoreBuilder::create(dir));
+  TRY_ASSIGN(StoreBuilder builder, StoreBuilder::create(dir));
+  StoreBuilder::State& b = *builder.m;
   // Everything between the header and the meta (blocks, fences, body table) is copied as is.
   loff_t from = static_cast<loff_t>(k_header_size);
   loff_t to = static_cast<loff_t>(k_header_size);
   std::uint64_t left = h.meta_offset - k_header_size;
   while (left > 0) {
-    ssize_t n = ::copy_file_range(in.get(), &from, b.m_fd, &to, left, 0);
+    ssize_t n = ::copy_file_range(in.get(), &from, b.fd.get(), &to, left, 0);
     if (n < 0 && errno == EINTR) {
       continue;
     }
     if (n <= 0) {
-      return util::input_error("{}: cannot copy: {}", b.m_tmp_path,
+      return util::input_error("{}: cannot copy: {}", b.tmp_path,
                                n == 0 ? "unexpected end of file" : std::strerror(errno));
     }
     left -= static_cast<std::uint64_t>(n);
   }
-  if (::lseek(b.m_fd, to, SEEK_SET) < 0) {
-    return util::input_error("{}: {}", b.m_tmp_path, std::strerror(errno));
+  if (::lseek(b.fd.get(), to, SEEK_SET) < 0) {
+    return util::input_error("{}: {}", b.tmp_path, std::strerror(errno));
   }
-  b.m_offset = static_cast<std::uint64_t>(to);
+  b.offset = static_cast<std::uint64_t>(to);
   std::string text = meta.dump();
-  h.meta_offset = b.m_offset;
+  h.meta_offset = b.offset;
   h.meta_size = text.size();
   h.meta_xxh3 = util::xxh3_64(text);
   TRY(b.write(text));
-  h.file_size = b.m_offset;
+  h.file_size = b.offset;
   return b.finish(encode_header(h));
 }
 

@@ -15,7 +15,9 @@
 //                 meta-offset:u64 meta-size:u64 meta-xxh3:u64
 //                 file-size:u64 header-xxh3:u64                ; xxh3 of the 96 bytes before it
 //
-//   body-block    = zstd-frame  ; decompresses to body*, at most 64 KiB
+//   body-block    = zstd-frame  ; decompresses to body*, about 16 KiB; bodies are ordered by
+//                               ; the smallest (name, ecosystem) their record names, so the
+//                               ; advisories of one package share a block or two
 //   body          = modified:str published:str summary:str details:str
 //                   aliases:strs upstream:strs related:strs
 //                   severity:u8                                 ; 0 UNKNOWN 1 LOW 2 MEDIUM 3 HIGH
@@ -25,8 +27,8 @@
 //   body-table    = body-entry{body-count}
 //   body-entry    = offset:u64 size:u32 raw-size:u32 xxh3:u64   ; 24 bytes, xxh3 of the frame
 //
-//   package-block = zstd-frame  ; decompresses to package*, sorted by (ecosystem, name); a
-//                               ; package never spans two blocks
+//   package-block = zstd-frame  ; decompresses to package*, sorted by (ecosystem, name), about
+//                               ; 8 KiB; a package never spans two blocks
 //   package       = ecosystem:varint name:str size:varint items  ; size = bytes of items
 //                   ; ecosystem = index into meta.ecosystems (which is sorted by name)
 //   items         = count:varint item{count}
@@ -37,9 +39,13 @@
 //   range         = type:str count:varint event{count}
 //   event         = kind:u8 version:str   ; 0 introduced 1 fixed 2 last_affected 3 limit
 //
-//   fences        = varint(count) fence{count}                 ; one per package block, in order
-//   fence         = ecosystem:varint name:str                   ; the block's first package
-//                   offset:u64 size:u32 raw-size:u32 xxh3:u64    ; of the block's frame
+//   fences        = count:u32 fence{count} names       ; fence i describes package block i;
+//                                                      ; binary-searched in place (fixed size)
+//   fence         = ecosystem:u32 name-offset:u32 name-size:u32  ; the block's first package,
+//                                                                ; its name in `names`
+//                   size:u32 raw-size:u32 reserved:u32 offset:u64 xxh3:u64  ; of the block's
+//                                                                ; frame; 40 bytes
+//   names         = the bytes the fences' names point into
 //
 //   meta          = a JSON object (UTF-8):
 //     format_version  2
@@ -64,10 +70,9 @@
 // mapping (the old inode) until it is done.
 
 #include <cstdint>
-#include <deque>
+#include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "util/result.hpp"
@@ -82,8 +87,10 @@ inline constexpr const char* k_db_file_name = "strata.db";
 inline constexpr std::string_view k_db_magic = "STRATADB";
 inline constexpr std::size_t k_header_size = 104;
 inline constexpr std::size_t k_body_entry_size = 24;
-inline constexpr std::size_t k_body_block_target = 64u << 10;
-inline constexpr std::size_t k_package_block_target = 32u << 10;
+// Small blocks: a lookup decompresses one package block, a finding one body block.
+inline constexpr std::size_t k_body_block_target = 4u << 10;
+inline constexpr std::size_t k_package_block_target = 4u << 10;
+inline constexpr std::size_t k_fence_size = 40;
 
 struct DbHeader {
   std::uint32_t version = 0;
@@ -125,9 +132,10 @@ struct BuildCounts {
 };
 
 // Builds a new strata.db in `dir`. Nothing is visible until commit(); destroying an uncommitted
-// builder removes its temp file. Body blocks are compressed and written as records arrive;
-// the package index (a few dozen bytes per affected entry) is kept in memory and written, sorted,
-// by commit().
+// builder removes its temp file. Advisory texts are encoded as records arrive into an unlinked
+// spill file; commit() orders them by package (so the advisories of one package share a block or
+// two), compresses them, and writes the sorted package index (kept in memory, a few dozen bytes
+// per affected entry).
 class StoreBuilder {
  public:
   static util::Result<StoreBuilder> create(const std::string& dir);
@@ -136,63 +144,22 @@ class StoreBuilder {
   ~StoreBuilder();
 
   // Adds one parsed record: withdrawn ones are counted and dropped; a record whose id was added
-  // before replaces it only when its `modified` is later (the earlier copy's body stays in its
-  // block, unreferenced).
+  // before replaces it only when its `modified` is later.
   util::Status add(const OsvRecord& record);
-  void count_failed() { ++m_counts.failed; }
-  const BuildCounts& counts() const { return m_counts; }
+  void count_failed();
+  const BuildCounts& counts() const;
 
-  // Writes the package blocks, fences, body table, meta and header, syncs, and renames the file
-  // over DIR/strata.db. `exports_json`, when not empty, is stored as meta "exports" (a JSON
-  // array).
+  // Writes the body blocks, package blocks, fences, body table, meta and header, syncs, and
+  // renames the file over DIR/strata.db. `exports_json`, when not empty, is stored as meta
+  // "exports" (a JSON array).
   util::Status commit(const std::vector<std::string>& sources,
                       const std::string& exports_json = {});
 
  private:
   friend util::Status refresh_store(const std::string& dir, const std::string& exports_json);
-  StoreBuilder() = default;
-  util::Status write(std::string_view bytes);
-  // Writes `header` at offset 0, syncs, and renames the file into place.
-  util::Status finish(const std::string& header);
-  util::Status flush_body_block();
-  std::uint32_t key_id(std::string_view ecosystem, std::string_view name);
-
-  struct Posting {
-    std::uint32_t key;
-    std::uint32_t record;
-    std::uint32_t body_block;
-    std::uint32_t body_offset;
-    std::uint64_t data_offset;  // into m_postings_data: count affected{count}
-    std::uint32_t data_size;
-  };
-  struct Record {
-    std::string_view id;  // into m_ids
-    std::string modified;
-    bool live = true;
-  };
-  struct BodyEntry {
-    std::uint64_t offset;
-    std::uint32_t size;
-    std::uint32_t raw_size;
-    std::uint64_t xxh3;
-  };
-
-  std::string m_dir;
-  std::string m_tmp_path;
-  int m_fd = -1;
-  std::uint64_t m_offset = 0;  // bytes written to m_fd
-  std::string m_body_raw;      // the body block being filled
-  std::string m_frame;         // compression scratch
-  std::vector<BodyEntry> m_bodies;
-  std::vector<Posting> m_postings;
-  std::string m_postings_data;
-  std::deque<std::string> m_ids;  // stable storage for Record::id
-  std::vector<Record> m_records;
-  std::unordered_map<std::string_view, std::uint32_t> m_by_id;
-  std::vector<std::string> m_keys;  // ecosystem '\0' name
-  std::unordered_map<std::string, std::uint32_t> m_key_ids;
-  BuildCounts m_counts;
-  bool m_committed = false;
+  struct State;
+  explicit StoreBuilder(std::unique_ptr<State> state);
+  std::unique_ptr<State> m;
 };
 
 // The meta "exports" array for `exports` (see the grammar above).
