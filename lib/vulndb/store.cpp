@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <thread>
 #include <deque>
 #include <unordered_map>
 #include <vector>
@@ -174,8 +175,18 @@ namespace {
 
 // Compresses `raw` into `frame`.
 util::Status compress_block(const std::string& raw, std::string& frame) {
+  // One context per thread, reused: ZSTD_compress() would set up a fresh one for every block.
+  struct CCtx {
+    ZSTD_CCtx* ctx = ZSTD_createCCtx();
+    ~CCtx() { ZSTD_freeCCtx(ctx); }
+  };
+  thread_local CCtx cctx;
   frame.resize(ZSTD_compressBound(raw.size()));
-  std::size_t n = ZSTD_compress(frame.data(), frame.size(), raw.data(), raw.size(), k_zstd_level);
+  std::size_t n =
+      cctx.ctx == nullptr
+          ? ZSTD_compress(frame.data(), frame.size(), raw.data(), raw.size(), k_zstd_level)
+          : ZSTD_compressCCtx(cctx.ctx, frame.data(), frame.size(), raw.data(), raw.size(),
+                              k_zstd_level);
   if (ZSTD_isError(n) != 0) {
     return util::make_error(util::ErrorCategory::internal, "zstd: {}", ZSTD_getErrorName(n));
   }
@@ -198,6 +209,40 @@ util::Status write_fd(int fd, std::string_view bytes, const std::string& path) {
 }
 
 constexpr std::uint32_t k_no_cluster = UINT32_MAX;
+
+// Blocks are compressed in batches on all cores and written in order.
+struct PendingBlock {
+  std::string raw;
+  std::string frame;
+  std::uint32_t ecosystem = 0;  // package blocks: the fence key
+  std::string_view name;
+};
+constexpr std::size_t k_compress_batch = 512;
+
+util::Status compress_all(std::vector<PendingBlock>& batch) {
+  const unsigned n = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
+  std::vector<util::Status> status(n);
+  auto work = [&](unsigned t) {
+    for (std::size_t i = t; i < batch.size(); i += n) {
+      if (auto st = compress_block(batch[i].raw, batch[i].frame); !st) {
+        status[t] = std::move(st);
+        return;
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (unsigned t = 1; t < n && t < batch.size(); ++t) {
+    threads.emplace_back(work, t);
+  }
+  work(0);
+  for (auto& th : threads) {
+    th.join();
+  }
+  for (auto& st : status) {
+    TRY(std::move(st));
+  }
+  return {};
+}
 
 }  // namespace
 
@@ -235,8 +280,12 @@ struct StoreBuilder::State {
   std::deque<std::string> ids;  // stable storage for Record::id
   std::vector<Record> records;
   std::unordered_map<std::string_view, std::uint32_t> by_id;
-  std::vector<std::string> keys;  // ecosystem '\0' name
-  std::unordered_map<std::string, std::uint32_t> key_ids;
+  std::deque<std::string> keys;  // ecosystem '\0' name; a deque: key_ids points into it
+  std::unordered_map<std::string_view, std::uint32_t> key_ids;
+  std::vector<std::uint32_t> key_eco;      // key -> index into ecos
+  std::vector<std::string_view> key_name;  // key -> its name, in keys
+  std::vector<std::string> ecos;           // in order of appearance
+  std::unordered_map<std::string, std::uint32_t> eco_ids;
   BuildCounts counts;
   bool committed = false;
 
@@ -265,11 +314,20 @@ struct StoreBuilder::State {
     key.append(ecosystem);
     key.push_back('\0');
     key.append(name);
-    auto [it, inserted] = key_ids.try_emplace(key, static_cast<std::uint32_t>(keys.size()));
-    if (inserted) {
-      keys.push_back(std::move(key));
+    if (auto it = key_ids.find(key); it != key_ids.end()) {
+      return it->second;
     }
-    return it->second;
+    const auto id = static_cast<std::uint32_t>(keys.size());
+    keys.push_back(std::move(key));
+    key_ids.emplace(keys.back(), id);
+    key_name.push_back(std::string_view(keys.back()).substr(ecosystem.size() + 1));
+    auto [eco, inserted] =
+        eco_ids.try_emplace(std::string(ecosystem), static_cast<std::uint32_t>(ecos.size()));
+    if (inserted) {
+      ecos.emplace_back(ecosystem);
+    }
+    key_eco.push_back(eco->second);
+    return id;
   }
 
   // Writes the header at offset 0, syncs, and renames the file into place.
@@ -395,43 +453,53 @@ util::Status StoreBuilder::add(const OsvRecord& rec) {
 util::Status StoreBuilder::commit(const std::vector<std::string>& sources,
                                   const std::string& exports_json) {
   State& s = *m;
+  const auto t0 = std::chrono::steady_clock::now();
+  auto ms = [&] {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  };
   s.spill_size += s.spill_buf.size();
   TRY(s.flush_spill());
   // Superseded duplicates lose their postings (and their bodies are not written).
   std::erase_if(s.postings, [&](const State::Posting& p) { return !s.records[p.record].live; });
 
   // Packages ranked by (ecosystem, name) for the index, and by (name, ecosystem) for the order of
-  // the bodies. '\0' sorts before every other byte, so sorting "eco\0name" sorts by (eco, name).
+  // the bodies; ecosystems compared by their rank, so names are compared only within one.
   const auto nkeys = static_cast<std::uint32_t>(s.keys.size());
+  std::vector<std::uint32_t> eco_order(s.ecos.size());
+  for (std::uint32_t i = 0; i < eco_order.size(); ++i) {
+    eco_order[i] = i;
+  }
+  std::sort(eco_order.begin(), eco_order.end(),
+            [&](std::uint32_t a, std::uint32_t b) { return s.ecos[a] < s.ecos[b]; });
+  std::vector<std::string> ecosystems;
+  std::vector<std::uint32_t> eco_rank(s.ecos.size());
+  for (std::uint32_t i = 0; i < eco_order.size(); ++i) {
+    eco_rank[eco_order[i]] = i;
+    ecosystems.push_back(s.ecos[eco_order[i]]);
+  }
+  std::vector<std::uint32_t> key_eco(nkeys);  // key -> index into `ecosystems`
+  for (std::uint32_t k = 0; k < nkeys; ++k) {
+    key_eco[k] = eco_rank[s.key_eco[k]];
+  }
+  auto name_of = [&](std::uint32_t k) { return s.key_name[k]; };
   std::vector<std::uint32_t> order(nkeys);
   for (std::uint32_t i = 0; i < nkeys; ++i) {
     order[i] = i;
   }
   std::vector<std::uint32_t> by_name = order;
-  std::sort(order.begin(), order.end(),
-            [&](std::uint32_t a, std::uint32_t b) { return s.keys[a] < s.keys[b]; });
-  auto name_of = [&](std::uint32_t k) {
-    return std::string_view(s.keys[k]).substr(s.keys[k].find('\0') + 1);
-  };
-  std::sort(by_name.begin(), by_name.end(), [&](std::uint32_t a, std::uint32_t b) {
-    auto na = name_of(a);
-    auto nb = name_of(b);
-    return na != nb ? na < nb : s.keys[a] < s.keys[b];
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return key_eco[a] != key_eco[b] ? key_eco[a] < key_eco[b] : name_of(a) < name_of(b);
   });
+  std::sort(by_name.begin(), by_name.end(), [&](std::uint32_t a, std::uint32_t b) {
+    int c = name_of(a).compare(name_of(b));
+    return c != 0 ? c < 0 : key_eco[a] < key_eco[b];
+  });
+  LOG_DEBUG("database build: {} packages sorted at {:.0f} ms", nkeys, ms());
   std::vector<std::uint32_t> rank(nkeys);
   std::vector<std::uint32_t> name_rank(nkeys);
   for (std::uint32_t i = 0; i < nkeys; ++i) {
     rank[order[i]] = i;
     name_rank[by_name[i]] = i;
-  }
-  std::vector<std::string> ecosystems;
-  std::vector<std::uint32_t> key_eco(nkeys);
-  for (std::uint32_t k : order) {
-    std::string_view eco(s.keys[k].data(), s.keys[k].find('\0'));
-    if (ecosystems.empty() || ecosystems.back() != eco) {
-      ecosystems.emplace_back(eco);
-    }
-    key_eco[k] = static_cast<std::uint32_t>(ecosystems.size() - 1);
   }
 
   // Bodies, clustered by package: a record goes with the first package (by name) it names. A
@@ -450,51 +518,63 @@ util::Status StoreBuilder::commit(const std::vector<std::string>& sources,
     return cluster[a] != cluster[b] ? cluster[a] < cluster[b]
                                     : s.records[a].id < s.records[b].id;
   });
-  const char* spill_map = nullptr;
-  if (s.spill_size > 0) {
-    void* p = ::mmap(nullptr, s.spill_size, PROT_READ, MAP_PRIVATE, s.spill.get(), 0);
-    if (p == MAP_FAILED) {
-      return util::input_error("{}: cannot map the spill file: {}", s.dir, std::strerror(errno));
-    }
-    spill_map = static_cast<const char*>(p);
-  }
-  struct Unmap {
-    const char* p;
-    std::size_t n;
-    ~Unmap() {
-      if (p != nullptr) {
-        ::munmap(const_cast<char*>(p), n);
-      }
-    }
-  } unmap{spill_map, s.spill_size};
+  LOG_DEBUG("database build: {} bodies ordered at {:.0f} ms", body_order.size(), ms());
   struct BodyRef {
     std::uint32_t block = 0;
     std::uint32_t offset = 0;
   };
   std::vector<BodyRef> body_ref(s.records.size());
   std::vector<State::BodyEntry> bodies;
+  std::vector<PendingBlock> batch;
+  std::uint32_t body_blocks = 0;
   std::string raw;
+  auto write_batch = [&](auto&& on_written) -> util::Status {
+    TRY(compress_all(batch));
+    for (auto& b : batch) {
+      on_written(b);
+      TRY(s.write(b.frame));
+    }
+    batch.clear();
+    return {};
+  };
+  auto write_bodies = [&]() {
+    return write_batch([&](const PendingBlock& b) {
+      bodies.push_back(State::BodyEntry{s.offset, static_cast<std::uint32_t>(b.frame.size()),
+                                        static_cast<std::uint32_t>(b.raw.size()),
+                                        util::xxh3_64(b.frame)});
+    });
+  };
   auto flush_body_block = [&]() -> util::Status {
     if (raw.empty()) {
       return {};
     }
-    TRY(compress_block(raw, s.frame));
-    bodies.push_back(State::BodyEntry{s.offset, static_cast<std::uint32_t>(s.frame.size()),
-                                      static_cast<std::uint32_t>(raw.size()),
-                                      util::xxh3_64(s.frame)});
-    TRY(s.write(s.frame));
-    raw.clear();
+    batch.push_back(PendingBlock{std::move(raw), {}, 0, {}});
+    raw = std::string();
+    ++body_blocks;
+    if (batch.size() >= k_compress_batch) {
+      TRY(write_bodies());
+    }
     return {};
   };
   for (std::uint32_t r : body_order) {
     if (raw.size() >= k_body_block_target) {
       TRY(flush_body_block());
     }
-    body_ref[r] = BodyRef{static_cast<std::uint32_t>(bodies.size()),
-                          static_cast<std::uint32_t>(raw.size())};
-    raw.append(spill_map + s.records[r].spill_offset, s.records[r].spill_size);
+    body_ref[r] = BodyRef{body_blocks, static_cast<std::uint32_t>(raw.size())};
+    // pread, not a mapping: the records are read in package order, i.e. at random, and mapped
+    // pages of the spill file would stay in the resident set.
+    const std::size_t at = raw.size();
+    raw.resize(at + s.records[r].spill_size);
+    if (::pread(s.spill.get(), raw.data() + at, s.records[r].spill_size,
+                static_cast<off_t>(s.records[r].spill_offset)) !=
+        static_cast<ssize_t>(s.records[r].spill_size)) {
+      return util::input_error("{}: cannot read the spill file: {}", s.dir,
+                               errno != 0 ? std::strerror(errno) : "short read");
+    }
   }
   TRY(flush_body_block());
+  TRY(write_bodies());
+  LOG_DEBUG("database build: {} body blocks written at {:.0f} ms", bodies.size(), ms());
 
   std::sort(s.postings.begin(), s.postings.end(),
             [&](const State::Posting& a, const State::Posting& b) {
@@ -520,23 +600,29 @@ util::Status StoreBuilder::commit(const std::vector<std::string>& sources,
   codec::Writer iw(items);
   std::uint32_t first_eco = 0;
   std::string_view first_name;
+  auto write_packages = [&]() {
+    return write_batch([&](const PendingBlock& b) {
+      fw.u32le(b.ecosystem);
+      fw.u32le(static_cast<std::uint32_t>(fence_names.size()));
+      fw.u32le(static_cast<std::uint32_t>(b.name.size()));
+      fence_names.append(b.name);
+      fw.u32le(static_cast<std::uint32_t>(b.frame.size()));
+      fw.u32le(static_cast<std::uint32_t>(b.raw.size()));
+      fw.u32le(0);
+      fw.u64le(s.offset);
+      fw.u64le(util::xxh3_64(b.frame));
+      ++fence_count;
+    });
+  };
   auto flush_package_block = [&]() -> util::Status {
     if (raw.empty()) {
       return {};
     }
-    TRY(compress_block(raw, s.frame));
-    fw.u32le(first_eco);
-    fw.u32le(static_cast<std::uint32_t>(fence_names.size()));
-    fw.u32le(static_cast<std::uint32_t>(first_name.size()));
-    fence_names.append(first_name);
-    fw.u32le(static_cast<std::uint32_t>(s.frame.size()));
-    fw.u32le(static_cast<std::uint32_t>(raw.size()));
-    fw.u32le(0);
-    fw.u64le(s.offset);
-    fw.u64le(util::xxh3_64(s.frame));
-    ++fence_count;
-    TRY(s.write(s.frame));
-    raw.clear();
+    batch.push_back(PendingBlock{std::move(raw), {}, first_eco, first_name});
+    raw = std::string();
+    if (batch.size() >= k_compress_batch) {
+      TRY(write_packages());
+    }
     return {};
   };
   for (std::size_t i = 0; i < s.postings.size();) {
@@ -574,6 +660,8 @@ util::Status StoreBuilder::commit(const std::vector<std::string>& sources,
     }
   }
   TRY(flush_package_block());
+  TRY(write_packages());
+  LOG_DEBUG("database build: {} package blocks written at {:.0f} ms", fence_count, ms());
   std::string fences;
   codec::Writer(fences).u32le(fence_count);
   fences += fence_table;
