@@ -1,8 +1,11 @@
 #include "match/matcher.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <map>
+#include <memory>
 #include <set>
+#include <thread>
 #include <tuple>
 
 #include "match/ids.hpp"
@@ -90,16 +93,23 @@ bool linked(const model::Finding& a, const model::Finding& b) {
   return (!is_cve(b.id) && names(a, b.id)) || (!is_cve(a.id) && names(b, a.id));
 }
 
+// What matching one package gave: its findings (not merged yet) and warnings.
+struct PackageResult {
+  std::vector<model::Finding> findings;
+  std::vector<std::string> warnings;
+};
+
 class Matcher {
  public:
   Matcher(const vulndb::Database& db, MatchOutput& out) : m_db(db), m_out(out) {}
 
-  // Matches one package against `ecosystem`'s advisories, adding or merging findings.
-  void match(const model::Package& pkg, const std::string& ecosystem) {
+  // Matches one package against `ecosystem`'s advisories into `result`. Touches only this
+  // matcher's lookup cache: several matchers run this on threads of their own.
+  void match(const model::Package& pkg, const std::string& ecosystem, PackageResult& result) {
     const vercmp::SchemeId scheme = vercmp::scheme_for_ecosystem(ecosystem);
     std::set<std::string> seen;  // advisories found under an earlier lookup of this package
     for (const auto& lookup : lookups_for(pkg, ecosystem)) {
-      const auto* advisories = query(ecosystem, lookup.name);
+      const auto* advisories = query(ecosystem, lookup.name, result.warnings);
       if (advisories == nullptr) {
         continue;
       }
@@ -112,8 +122,8 @@ class Matcher {
         for (const auto& entry : adv.affected) {
           auto verdict = vercmp::evaluate(entry, scheme, lookup.version, &m_range_stats);
           if (!verdict) {
-            m_out.warnings.push_back(fmt::format("{} {}: not matched: {}", pkg.name, lookup.version,
-                                                 verdict.error().message));
+            result.warnings.push_back(fmt::format("{} {}: not matched: {}", pkg.name,
+                                                  lookup.version, verdict.error().message));
             return;
           }
           if (verdict->affected) {
@@ -134,11 +144,11 @@ class Matcher {
         text.id = adv.id;
         text.body = adv.body;
         if (auto st = m_db.load_details(text); !st) {
-          m_out.warnings.push_back(
+          result.warnings.push_back(
               fmt::format("{}: vulnerability lookup failed: {}", pkg.name, st.error().message));
           continue;
         }
-        add(make_finding(pkg, lookup.name, std::move(text), fixed, scheme), ecosystem, scheme);
+        result.findings.push_back(make_finding(pkg, lookup.name, std::move(text), fixed, scheme));
       }
     }
   }
@@ -187,6 +197,17 @@ class Matcher {
 
   const vercmp::RangeStats& range_stats() const { return m_range_stats; }
 
+  void add(model::Finding f, const std::string& ecosystem, vercmp::SchemeId scheme) {
+    auto key = std::make_tuple(ecosystem, f.package, f.installed_version, f.id);
+    if (auto it = m_index.find(key); it != m_index.end()) {
+      merge_into(m_out.findings[it->second], f, scheme);
+      return;
+    }
+    m_index.emplace(std::move(key), m_out.findings.size());
+    m_out.findings.push_back(std::move(f));
+    m_meta.push_back({ecosystem, scheme});
+  }
+
  private:
   struct Meta {
     std::string ecosystem;
@@ -196,7 +217,8 @@ class Matcher {
   // The advisories for (ecosystem, name), looked up once, without their text; nullptr after a
   // failed lookup (warned about once).
   const std::vector<vulndb::Advisory>* query(const std::string& ecosystem,
-                                             const std::string& name) {
+                                             const std::string& name,
+                                             std::vector<std::string>& warnings) {
     auto key = std::make_pair(ecosystem, name);
     if (auto it = m_cache.find(key); it != m_cache.end()) {
       return &it->second;
@@ -207,7 +229,7 @@ class Matcher {
     auto advisories = m_db.query(ecosystem, name, vulndb::Database::Details::none);
     if (!advisories) {
       m_failed.insert(key);
-      m_out.warnings.push_back(
+      warnings.push_back(
           fmt::format("{}: vulnerability lookup failed: {}", name, advisories.error().message));
       return nullptr;
     }
@@ -256,17 +278,6 @@ class Matcher {
     return f;
   }
 
-  void add(model::Finding f, const std::string& ecosystem, vercmp::SchemeId scheme) {
-    auto key = std::make_tuple(ecosystem, f.package, f.installed_version, f.id);
-    if (auto it = m_index.find(key); it != m_index.end()) {
-      merge_into(m_out.findings[it->second], f, scheme);
-      return;
-    }
-    m_index.emplace(std::move(key), m_out.findings.size());
-    m_out.findings.push_back(std::move(f));
-    m_meta.push_back({ecosystem, scheme});
-  }
-
   const vulndb::Database& m_db;
   MatchOutput& m_out;
   // Several binary packages share a source package: one lookup per (ecosystem, name).
@@ -300,6 +311,11 @@ MatchOutput match_packages(const std::vector<model::Package>& packages, const mo
     }  // else an OS package of another release or distribution: not matched
   }
 
+  struct Job {
+    const model::Package* pkg;
+    const std::string* ecosystem;
+  };
+  std::vector<Job> jobs;
   Matcher matcher(db, out);
   if (os.ecosystem.empty()) {
     out.warnings.push_back(
@@ -314,7 +330,7 @@ MatchOutput match_packages(const std::vector<model::Package>& packages, const mo
   } else {
     out.os_data = true;
     for (const auto* pkg : os_packages) {
-      matcher.match(*pkg, os.ecosystem);
+      jobs.push_back(Job{pkg, &os.ecosystem});
     }
   }
 
@@ -328,14 +344,60 @@ MatchOutput match_packages(const std::vector<model::Package>& packages, const mo
       continue;
     }
     for (const auto* pkg : members) {
-      matcher.match(*pkg, ecosystem);
+      jobs.push_back(Job{pkg, &ecosystem});
     }
   }
+
+  // Lookups, version comparisons and advisory texts on every core (each worker with its own
+  // lookup cache); the findings are then merged here in package order, so the result does not
+  // depend on the threads.
+  std::vector<PackageResult> results(jobs.size());
+  const unsigned threads =
+      jobs.size() < 64 ? 1u : std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+  std::vector<std::unique_ptr<Matcher>> workers;
+  std::atomic<std::size_t> next{0};
+  constexpr std::size_t k_chunk = 16;
+  auto work = [&](Matcher& w) {
+    for (std::size_t i; (i = next.fetch_add(k_chunk)) < jobs.size();) {
+      for (std::size_t j = i; j < std::min(i + k_chunk, jobs.size()); ++j) {
+        w.match(*jobs[j].pkg, *jobs[j].ecosystem, results[j]);
+      }
+    }
+  };
+  for (unsigned t = 1; t < threads; ++t) {
+    workers.push_back(std::make_unique<Matcher>(db, out));
+  }
+  {
+    std::vector<std::thread> pool;
+    for (auto& w : workers) {
+      pool.emplace_back(work, std::ref(*w));
+    }
+    work(matcher);
+    for (auto& t : pool) {
+      t.join();
+    }
+  }
+  std::set<std::string> warned;
+  for (std::size_t j = 0; j < jobs.size(); ++j) {
+    for (auto& w : results[j].warnings) {
+      if (warned.insert(w).second) {
+        out.warnings.push_back(std::move(w));
+      }
+    }
+    const vercmp::SchemeId scheme = vercmp::scheme_for_ecosystem(*jobs[j].ecosystem);
+    for (auto& f : results[j].findings) {
+      matcher.add(std::move(f), *jobs[j].ecosystem, scheme);
+    }
+  }
+  results.clear();
   matcher.merge_linked();
 
-  if (matcher.range_stats().invalid_versions > 0) {
-    LOG_DEBUG("matching: {} advisory versions could not be parsed and were skipped",
-              matcher.range_stats().invalid_versions);
+  std::uint64_t invalid = matcher.range_stats().invalid_versions;
+  for (const auto& w : workers) {
+    invalid += w->range_stats().invalid_versions;
+  }
+  if (invalid > 0) {
+    LOG_DEBUG("matching: {} advisory versions could not be parsed and were skipped", invalid);
   }
   if (options.ignore_unfixed) {
     std::erase_if(out.findings, [](const model::Finding& f) { return f.fixed_version.empty(); });

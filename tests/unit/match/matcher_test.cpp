@@ -229,3 +229,48 @@ TEST_CASE("Ubuntu: a UBUNTU-CVE and a USN record merge; unfixed entries are stat
   auto fixed_only = match::match_packages({libc}, jammy, db, opts);
   CHECK(fixed_only.findings.empty());
 }
+
+// Many packages are matched on several threads; the result must be exactly what matching each
+// package on its own gives, in the same order.
+TEST_CASE("Matching on several threads gives the same findings as one package at a time") {
+  const auto& db = database();
+  std::vector<model::Package> packages;
+  for (const char* source : {"openssl", "curl", "nginx", "tiff", "imagemagick", "linux", "xen",
+                             "qemu", "php7.3", "firefox-esr", "thunderbird", "chromium"}) {
+    for (const char* version : {"0.1", "1.0-1", "2.0-1", "99:1"}) {
+      for (int copy = 0; copy < 3; ++copy) {
+        std::string name = fmt::format("{}-bin{}", source, copy);
+        packages.push_back(deb(name.c_str(), version, source, version));
+      }
+    }
+  }
+  REQUIRE(packages.size() >= 64);  // the threaded path
+  model::OsInfo os = debian10();
+  auto all = match::match_packages(packages, os, db);
+  std::vector<model::Finding> one_by_one;
+  for (const auto& p : packages) {
+    auto single = match::match_packages({p}, os, db);
+    one_by_one.insert(one_by_one.end(), single.findings.begin(), single.findings.end());
+  }
+  std::stable_sort(one_by_one.begin(), one_by_one.end(),
+                   [](const model::Finding& a, const model::Finding& b) {
+                     return std::tie(a.package, a.installed_version, a.id) <
+                            std::tie(b.package, b.installed_version, b.id);
+                   });
+  REQUIRE(all.findings.size() == one_by_one.size());
+  CHECK(all.findings.size() > 100);
+  for (std::size_t i = 0; i < all.findings.size(); ++i) {
+    INFO(i);
+    CHECK(all.findings[i].package == one_by_one[i].package);
+    CHECK(all.findings[i].id == one_by_one[i].id);
+    CHECK(all.findings[i].aliases == one_by_one[i].aliases);
+    CHECK(all.findings[i].fixed_version == one_by_one[i].fixed_version);
+    CHECK(all.findings[i].description == one_by_one[i].description);
+  }
+  // And the same again (the threads' order differs from run to run).
+  auto again = match::match_packages(packages, os, db);
+  REQUIRE(again.findings.size() == all.findings.size());
+  for (std::size_t i = 0; i < all.findings.size(); ++i) {
+    CHECK(again.findings[i].id == all.findings[i].id);
+  }
+}
