@@ -40,22 +40,7 @@ bool is_language_ecosystem(std::string_view ecosystem) {
 }
 
 std::string normalize_name(std::string_view ecosystem, std::string_view name) {
-  if (ecosystem != "PyPI") {
-    return std::string(name);
-  }
-  // PEP 503: re.sub(r"[-_.]+", "-", name).lower()
-  std::string out;
-  out.reserve(name.size());
-  for (char c : name) {
-    if (c == '-' || c == '_' || c == '.') {
-      if (out.empty() || out.back() != '-') {
-        out += '-';
-      }
-    } else {
-      out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    }
-  }
-  return out;
+  return vercmp::normalize_package_name(ecosystem, name);
 }
 
 std::vector<Lookup> lookups_for(const model::Package& p, std::string_view ecosystem) {

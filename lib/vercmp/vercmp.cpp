@@ -98,4 +98,23 @@ util::Status validate(SchemeId scheme, std::string_view version) {
   return entry(scheme).validate(version);
 }
 
+std::string normalize_package_name(std::string_view ecosystem, std::string_view name) {
+  if (ecosystem != "PyPI") {
+    return std::string(name);
+  }
+  // PEP 503: re.sub(r"[-_.]+", "-", name).lower()
+  std::string out;
+  out.reserve(name.size());
+  for (char c : name) {
+    if (c == '-' || c == '_' || c == '.') {
+      if (out.empty() || out.back() != '-') {
+        out += '-';
+      }
+    } else {
+      out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+  }
+  return out;
+}
+
 }  // namespace strata::vercmp

@@ -34,6 +34,11 @@ const char* scheme_name(SchemeId id);
 // Unknown ecosystems map to `exact`.
 SchemeId scheme_for_ecosystem(std::string_view ecosystem);
 
+// A package name as OSV compares it in `ecosystem`: PyPI names PEP 503-normalised (lower case,
+// every run of "-", "_", "." one "-"), every other ecosystem's as it is. The database stores PyPI
+// names this way and lookups use it, so "Django", "django" and "DJANGO" are one package.
+std::string normalize_package_name(std::string_view ecosystem, std::string_view name);
+
 // Compares two versions: <0, 0, >0. An invalid side is an input error whose message names it
 // ("invalid dpkg version 'a:b' (left): ..."). For `exact`, unequal strings compare by bytes,
 // which is an ordering with no meaning beyond equality.

@@ -19,6 +19,7 @@
 #include "util/fd.hpp"
 #include "util/file.hpp"
 #include "util/hash.hpp"
+#include "vercmp/vercmp.hpp"
 #include "vulndb/codec.hpp"
 #include "vulndb/store.hpp"
 
@@ -398,6 +399,9 @@ util::Result<std::vector<Advisory>> Database::query(std::string_view ecosystem,
                                                     Details details) const {
   std::vector<Advisory> out;
   Impl& d = *m_impl;
+  const std::string asked(package);  // entries carry the name as the caller asked for it
+  const std::string normalized = vercmp::normalize_package_name(ecosystem, package);
+  package = normalized;
   auto eco_it = std::lower_bound(d.ecosystems.begin(), d.ecosystems.end(), ecosystem);
   if (eco_it == d.ecosystems.end() || *eco_it != ecosystem) {
     return out;
@@ -453,7 +457,7 @@ util::Result<std::vector<Advisory>> Database::query(std::string_view ecosystem,
           return corrupt(d.path, what + ": bad affected entry");
         }
         aff.ecosystem = std::string(ecosystem);
-        aff.name = std::string(package);
+        aff.name = asked;
         a.affected.push_back(std::move(aff));
       }
       out.push_back(std::move(a));

@@ -96,7 +96,8 @@ class Database {
   Database& operator=(Database&&) noexcept;
   ~Database();
 
-  // Advisories with an `affected` entry for exactly (ecosystem, package), sorted by id. An empty
+  // Advisories with an `affected` entry for exactly (ecosystem, package), sorted by id (PyPI
+  // names compared PEP 503-normalised, see vercmp::normalize_package_name). An empty
   // vector when there are none. Errors only on a corrupt database (a block whose checksum, size
   // or encoding is wrong). With Details::none only id, affected and body are filled: the
   // package block alone is read. Thread-safe; decompressed blocks are kept in a small

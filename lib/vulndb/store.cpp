@@ -25,6 +25,7 @@
 #include "util/file.hpp"
 #include "util/hash.hpp"
 #include "util/log.hpp"
+#include "vercmp/vercmp.hpp"
 #include "vulndb/codec.hpp"
 
 namespace strata::vulndb {
@@ -428,12 +429,14 @@ util::Status StoreBuilder::add(const OsvRecord& rec) {
       continue;
     }
     const auto& a = rec.affected[i];
-    const std::uint32_t key = s.key_id(a.ecosystem, a.name);
+    const std::uint32_t key = s.key_id(a.ecosystem, vercmp::normalize_package_name(a.ecosystem, a.name));
     std::uint32_t n = 0;
     std::string entries;
     for (std::size_t j = i; j < rec.affected.size(); ++j) {
       const auto& b = rec.affected[j];
-      if (!done[j] && b.ecosystem == a.ecosystem && b.name == a.name) {
+      if (!done[j] && b.ecosystem == a.ecosystem &&
+          vercmp::normalize_package_name(b.ecosystem, b.name) ==
+              vercmp::normalize_package_name(a.ecosystem, a.name)) {
         done[j] = true;
         encode_affected(b, entries);
         ++n;

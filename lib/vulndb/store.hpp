@@ -29,7 +29,9 @@
 //
 //   package-block = zstd-frame  ; decompresses to package*, sorted by (ecosystem, name), about
 //                               ; 8 KiB; a package never spans two blocks
-//   package       = ecosystem:varint name:str size:varint items  ; size = bytes of items
+//   package       = ecosystem:varint name:str size:varint items  ; size = bytes of items;
+//                   ; name as the advisory writes it, PyPI names PEP 503-normalised
+//                   ; (vercmp::normalize_package_name)
 //                   ; ecosystem = index into meta.ecosystems (which is sorted by name)
 //   items         = count:varint item{count}
 //   item          = id:str body-block:varint body-offset:varint  ; offset into the raw block

@@ -321,3 +321,28 @@ TEST_CASE("A reader that opened the database before an update keeps reading the 
   CHECK(new_db->query("Debian:10", "openssl")->empty());
   CHECK_FALSE(new_db->query("PyPI", "django")->empty());
 }
+
+TEST_CASE("PyPI names are stored and looked up PEP 503-normalised") {
+  TempDir tmp;
+  write(tmp.sub("in/a.json"),
+        R"({"id": "GHSA-aaaa-bbbb-cccc", "modified": "2024-01-01T00:00:00Z", "affected": [
+             {"package": {"ecosystem": "PyPI", "name": "Django"},
+              "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "4.2"}]}]}]})");
+  write(tmp.sub("in/b.json"),
+        R"({"id": "PYSEC-2024-1", "modified": "2024-01-01T00:00:00Z", "affected": [
+             {"package": {"ecosystem": "PyPI", "name": "django"},
+              "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "4.1"}]}]},
+             {"package": {"ecosystem": "PyPI", "name": "Zope.Interface"}, "versions": ["1.0"]}]})");
+  REQUIRE(vulndb::import_records({tmp.sub("in")}, tmp.sub("db")).ok());
+  auto db = vulndb::Database::open(tmp.sub("db"));
+  REQUIRE(db.ok());
+  for (const char* name : {"django", "Django", "DJANGO"}) {
+    auto r = db->query("PyPI", name);
+    REQUIRE(r.ok());
+    CHECK(r->size() == 2);
+  }
+  CHECK(db->query("PyPI", "zope-interface")->size() == 1);
+  CHECK(db->query("PyPI", "zope_interface")->size() == 1);
+  CHECK(db->query("PyPI", "zopeinterface")->empty());
+  CHECK(db->info().ecosystems.at(0).packages == 2);
+}
