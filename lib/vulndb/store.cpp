@@ -331,8 +331,16 @@ struct StoreBuilder::State {
     return id;
   }
 
-  // Writes the header at offset 0, syncs, and renames the file into place.
-  util::Status finish(const std::string& header) {
+  // Appends `meta`, writes the header (`h` with the meta and file size filled in) at offset 0,
+  // syncs, and renames the file into place.
+  util::Status finish(DbHeader h, const nlohmann::json& meta) {
+    std::string text = meta.dump();
+    h.meta_offset = offset;
+    h.meta_size = text.size();
+    h.meta_xxh3 = util::xxh3_64(text);
+    TRY(write(text));
+    h.file_size = offset;
+    const std::string header = encode_header(h);
     if (::pwrite(fd.get(), header.data(), header.size(), 0) !=
         static_cast<ssize_t>(header.size())) {
       return util::input_error("{}: cannot write: {}", tmp_path, std::strerror(errno));
@@ -714,13 +722,7 @@ util::Status StoreBuilder::commit(const std::vector<std::string>& sources,
   if (!exports_json.empty()) {
     meta["exports"] = nlohmann::json::parse(exports_json);
   }
-  std::string meta_text = meta.dump();
-  h.meta_offset = s.offset;
-  h.meta_size = meta_text.size();
-  h.meta_xxh3 = util::xxh3_64(meta_text);
-  TRY(s.write(meta_text));
-  h.file_size = s.offset;
-  return s.finish(encode_header(h));
+  return s.finish(h, meta);
 }
 
 std::string exports_json(const std::vector<ExportInfo>& exports) {
@@ -790,13 +792,7 @@ util::Status refresh_store(const std::string& dir, const std::string& exports_js
     return util::input_error("{}: {}", b.tmp_path, std::strerror(errno));
   }
   b.offset = static_cast<std::uint64_t>(to);
-  std::string text = meta.dump();
-  h.meta_offset = b.offset;
-  h.meta_size = text.size();
-  h.meta_xxh3 = util::xxh3_64(text);
-  TRY(b.write(text));
-  h.file_size = b.offset;
-  return b.finish(encode_header(h));
+  return b.finish(h, meta);
 }
 
 }  // namespace strata::vulndb

@@ -107,21 +107,7 @@ std::string encode_header(const DbHeader& h);
 // or a version other than k_format_version (an older strata's SQLite database says so).
 util::Result<DbHeader> decode_header(std::string_view bytes, const std::string& path);
 
-// The text of one advisory (the `body` production).
-struct AdvisoryBody {
-  std::string modified;
-  std::string published;
-  std::string summary;
-  std::string details;
-  std::vector<std::string> aliases;
-  std::vector<std::string> upstream;
-  std::vector<std::string> related;
-  model::Severity severity = model::Severity::unknown;
-  std::optional<double> cvss_score;
-  std::string cvss_vector;
-  std::vector<std::string> links;
-};
-
+// The `body` and `affected` productions.
 void encode_body(const OsvRecord& rec, std::string& out);
 void encode_affected(const vercmp::OsvAffected& a, std::string& out);
 

@@ -15,21 +15,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/temp_dir.hpp"
+
 namespace strata::cache::testing {
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    std::string tmpl =
-        (std::filesystem::temp_directory_path() / "strata-cache-test.XXXXXX").string();
-    path = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
+struct TempDir : test_support::TempDir {
+  TempDir() : test_support::TempDir("strata-cache-test") {}
 };
 
 // A clock the test moves by hand: starts at 2026-01-01T00:00:00Z.

@@ -12,25 +12,12 @@
 #include "match/matcher.hpp"
 #include "model/types.hpp"
 #include "vulndb/database.hpp"
+#include "support/temp_dir.hpp"
 
 namespace strata::match_test {
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    namespace fs = std::filesystem;
-    std::string tmpl = (fs::temp_directory_path() / "strata-match-XXXXXX").string();
-    std::vector<char> buf(tmpl.begin(), tmpl.end());
-    buf.push_back('\0');
-    REQUIRE(::mkdtemp(buf.data()) != nullptr);
-    path = buf.data();
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
+struct TempDir : test_support::TempDir {
+  TempDir() : test_support::TempDir("strata-match") {}
 };
 
 // Real records, imported once per test run: the demo database (every ALPINE-CVE record with an

@@ -13,6 +13,7 @@
 #include "util/file.hpp"
 #include "util/log.hpp"
 #include "vulndb/database.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace strata;
 namespace fs = std::filesystem;
@@ -21,20 +22,8 @@ namespace {
 
 const std::string k_osv = std::string(STRATA_TESTDATA_DIR) + "/osv";
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "strata-vulndb-XXXXXX").string();
-    std::vector<char> buf(tmpl.begin(), tmpl.end());
-    buf.push_back('\0');
-    REQUIRE(::mkdtemp(buf.data()) != nullptr);
-    path = buf.data();
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string sub(const std::string& name) const { return path + "/" + name; }
+struct TempDir : test_support::TempDir {
+  TempDir() : test_support::TempDir("strata-vulndb") {}
 };
 
 std::vector<std::string> ids(const std::vector<vulndb::Advisory>& advisories) {

@@ -14,6 +14,7 @@
 #include "vulndb/bundle.hpp"
 #include "vulndb/database.hpp"
 #include "vulndb/update.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace strata;
 namespace fs = std::filesystem;
@@ -23,20 +24,8 @@ namespace {
 const std::string k_alpine_zip =
     std::string(STRATA_TESTDATA_DIR) + "/demo/osv-alpine-v3.10/all.zip";
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "strata-update-XXXXXX").string();
-    std::vector<char> buf(tmpl.begin(), tmpl.end());
-    buf.push_back('\0');
-    REQUIRE(::mkdtemp(buf.data()) != nullptr);
-    path = buf.data();
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string sub(const std::string& name) const { return path + "/" + name; }
+struct TempDir : test_support::TempDir {
+  TempDir() : test_support::TempDir("strata-update") {}
 };
 
 std::string read_all(const std::string& path) {
