@@ -25,6 +25,7 @@
 #include "util/file.hpp"
 #include "util/hash.hpp"
 #include "util/log.hpp"
+#include "util/time.hpp"
 #include "vercmp/vercmp.hpp"
 #include "vulndb/codec.hpp"
 
@@ -210,6 +211,7 @@ util::Status write_fd(int fd, std::string_view bytes, const std::string& path) {
 }
 
 constexpr std::uint32_t k_no_cluster = UINT32_MAX;
+constexpr std::size_t k_postings_chunk = 16u << 20;
 
 // Blocks are compressed in batches on all cores and written in order.
 struct PendingBlock {
@@ -251,12 +253,13 @@ struct StoreBuilder::State {
   struct Posting {
     std::uint32_t key;
     std::uint32_t record;
-    std::uint64_t data_offset;  // into postings_data: count affected{count}
+    std::uint32_t data_chunk;  // postings_data[data_chunk] at data_offset: count affected{count}
+    std::uint32_t data_offset;
     std::uint32_t data_size;
   };
   struct Record {
     std::string_view id;  // into ids
-    std::string modified;
+    std::int64_t modified = INT64_MIN;  // seconds; INT64_MIN when absent or unparseable
     std::uint64_t spill_offset = 0;  // its encoded body in the spill file
     std::uint32_t spill_size = 0;
     bool live = true;
@@ -277,7 +280,9 @@ struct StoreBuilder::State {
   std::string spill_buf;
   std::string frame;  // compression scratch
   std::vector<Posting> postings;
-  std::string postings_data;
+  // Encoded `affected` entries, in chunks that are never reallocated (one string growing by
+  // doubling would, for a million records, briefly hold three times its size).
+  std::vector<std::string> postings_data;
   std::deque<std::string> ids;  // stable storage for Record::id
   std::vector<Record> records;
   std::unordered_map<std::string_view, std::uint32_t> by_id;
@@ -404,8 +409,8 @@ util::Status StoreBuilder::add(const OsvRecord& rec) {
   if (auto seen = s.by_id.find(rec.id); seen != s.by_id.end()) {
     ++s.counts.duplicates;
     State::Record& old = s.records[seen->second];
-    // RFC 3339 UTC strings of the same shape order lexicographically.
-    if (rec.modified <= old.modified) {
+    // The later `modified` (to the second) wins; on a tie, the copy read first.
+    if (util::parse_rfc3339(rec.modified).value_or(INT64_MIN) <= old.modified) {
       return {};
     }
     old.live = false;
@@ -417,7 +422,7 @@ util::Status StoreBuilder::add(const OsvRecord& rec) {
   }
   const auto record = static_cast<std::uint32_t>(s.records.size());
   s.ids.emplace_back(rec.id);
-  State::Record r{s.ids.back(), rec.modified};
+  State::Record r{s.ids.back(), util::parse_rfc3339(rec.modified).value_or(INT64_MIN)};
   r.spill_offset = s.spill_size + s.spill_buf.size();
   const std::size_t before = s.spill_buf.size();
   encode_body(rec, s.spill_buf);
@@ -451,12 +456,19 @@ util::Status StoreBuilder::add(const OsvRecord& rec) {
         ++s.counts.affected;
       }
     }
-    State::Posting p{key, record, s.postings_data.size(), 0};
-    codec::Writer w(s.postings_data);
-    w.varint(n);
-    s.postings_data += entries;
-    p.data_size = static_cast<std::uint32_t>(s.postings_data.size() - p.data_offset);
-    s.postings.push_back(p);
+    std::string data;
+    codec::Writer(data).varint(n);
+    data += entries;
+    if (s.postings_data.empty() ||
+        s.postings_data.back().size() + data.size() > s.postings_data.back().capacity()) {
+      s.postings_data.emplace_back().reserve(std::max<std::size_t>(k_postings_chunk, data.size()));
+    }
+    std::string& chunk = s.postings_data.back();
+    s.postings.push_back(State::Posting{key, record,
+                                        static_cast<std::uint32_t>(s.postings_data.size() - 1),
+                                        static_cast<std::uint32_t>(chunk.size()),
+                                        static_cast<std::uint32_t>(data.size())});
+    chunk += data;
   }
   return {};
 }
@@ -656,8 +668,10 @@ util::Status StoreBuilder::commit(const std::vector<std::string>& sources,
       iw.str(s.records[p.record].id);
       iw.varint(body_ref[p.record].block);
       iw.varint(body_ref[p.record].offset);
-      items.append(s.postings_data, p.data_offset, p.data_size);
-      codec::Reader cr(std::string_view(s.postings_data).substr(p.data_offset, p.data_size));
+      const std::string_view data =
+          std::string_view(s.postings_data[p.data_chunk]).substr(p.data_offset, p.data_size);
+      items.append(data);
+      codec::Reader cr(data);
       ec.entries += cr.varint();
       ec.records.push_back(p.record);
     }
