@@ -7,6 +7,7 @@
 #include <set>
 #include <thread>
 #include <tuple>
+#include <unordered_map>
 
 #include "match/ids.hpp"
 #include "match/rules.hpp"
@@ -198,12 +199,19 @@ class Matcher {
   const vercmp::RangeStats& range_stats() const { return m_range_stats; }
 
   void add(model::Finding f, const std::string& ecosystem, vercmp::SchemeId scheme) {
-    auto key = std::make_tuple(ecosystem, f.package, f.installed_version, f.id);
-    if (auto it = m_index.find(key); it != m_index.end()) {
+    std::string key;
+    key.reserve(ecosystem.size() + f.package.size() + f.installed_version.size() + f.id.size() +
+                3);
+    for (std::string_view part : {std::string_view(ecosystem), std::string_view(f.package),
+                                  std::string_view(f.installed_version), std::string_view(f.id)}) {
+      key += part;
+      key += '\0';
+    }
+    auto [it, inserted] = m_index.try_emplace(std::move(key), m_out.findings.size());
+    if (!inserted) {
       merge_into(m_out.findings[it->second], f, scheme);
       return;
     }
-    m_index.emplace(std::move(key), m_out.findings.size());
     m_out.findings.push_back(std::move(f));
     m_meta.push_back({ecosystem, scheme});
   }
@@ -283,8 +291,8 @@ class Matcher {
   // Several binary packages share a source package: one lookup per (ecosystem, name).
   std::map<std::pair<std::string, std::string>, std::vector<vulndb::Advisory>> m_cache;
   std::set<std::pair<std::string, std::string>> m_failed;
-  // (ecosystem, package name, package version, finding id) -> index in m_out.findings
-  std::map<std::tuple<std::string, std::string, std::string, std::string>, std::size_t> m_index;
+  // "ecosystem\0package\0version\0finding id\0" -> index in m_out.findings
+  std::unordered_map<std::string, std::size_t> m_index;
   std::vector<Meta> m_meta;  // parallel to m_out.findings
   vercmp::RangeStats m_range_stats;
 };
@@ -402,11 +410,23 @@ MatchOutput match_packages(const std::vector<model::Package>& packages, const mo
   if (options.ignore_unfixed) {
     std::erase_if(out.findings, [](const model::Finding& f) { return f.fixed_version.empty(); });
   }
-  std::stable_sort(out.findings.begin(), out.findings.end(),
-                   [](const model::Finding& a, const model::Finding& b) {
-                     return std::tie(a.package, a.installed_version, a.id) <
-                            std::tie(b.package, b.installed_version, b.id);
-                   });
+  // Sorted through an index (findings are large: each is moved once, not log n times).
+  std::vector<std::size_t> order(out.findings.size());
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    order[i] = i;
+  }
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    const auto& fa = out.findings[a];
+    const auto& fb = out.findings[b];
+    return std::tie(fa.package, fa.installed_version, fa.id) <
+           std::tie(fb.package, fb.installed_version, fb.id);
+  });
+  std::vector<model::Finding> sorted;
+  sorted.reserve(order.size());
+  for (std::size_t i : order) {
+    sorted.push_back(std::move(out.findings[i]));
+  }
+  out.findings = std::move(sorted);
   return out;
 }
 
