@@ -204,8 +204,9 @@ void print_info_table(const vulndb::DbInfo& info) {
   for (std::size_t i = 0; i < info.sources.size(); ++i) {
     fmt::print("{}{}\n", i == 0 ? "sources:    " : "            ", info.sources[i]);
   }
-  fmt::print("records:    {} (dropped on import: {} withdrawn, {} failed to parse, {} duplicates)\n",
-             info.record_count, info.withdrawn, info.failed, info.duplicates);
+  fmt::print(
+      "records:    {} (dropped on import: {} withdrawn, {} failed to parse, {} duplicates)\n",
+      info.record_count, info.withdrawn, info.failed, info.duplicates);
   fmt::print("size:       {} ({} bytes)\n", human_size(info.size_bytes), info.size_bytes);
   std::size_t width = 9;
   for (const auto& e : info.ecosystems) {
@@ -293,8 +294,9 @@ Command add_db_command(CLI::App& app, const GlobalOptions& globals) {
       "OSV all.zip exports. Replaces the existing database with exactly the records given.");
   import->add_option("paths", import_opts->paths, "OSV JSON files, directories or all.zip exports")
       ->required();
-  import->add_option("--db-dir", import_opts->db_dir,
-                     "Database directory (default: $XDG_CACHE_HOME/strata/db)")
+  import
+      ->add_option("--db-dir", import_opts->db_dir,
+                   "Database directory (default: $XDG_CACHE_HOME/strata/db)")
       ->envname("STRATA_DB_DIR");
 
   import->description(

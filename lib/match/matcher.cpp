@@ -200,8 +200,7 @@ class Matcher {
 
   void add(model::Finding f, const std::string& ecosystem, vercmp::SchemeId scheme) {
     std::string key;
-    key.reserve(ecosystem.size() + f.package.size() + f.installed_version.size() + f.id.size() +
-                3);
+    key.reserve(ecosystem.size() + f.package.size() + f.installed_version.size() + f.id.size() + 3);
     for (std::string_view part : {std::string_view(ecosystem), std::string_view(f.package),
                                   std::string_view(f.installed_version), std::string_view(f.id)}) {
       key += part;
@@ -224,8 +223,7 @@ class Matcher {
 
   // The advisories for (ecosystem, name), looked up once, without their text; nullptr after a
   // failed lookup (warned about once).
-  const std::vector<vulndb::Advisory>* query(const std::string& ecosystem,
-                                             const std::string& name,
+  const std::vector<vulndb::Advisory>* query(const std::string& ecosystem, const std::string& name,
                                              std::vector<std::string>& warnings) {
     auto key = std::make_pair(ecosystem, name);
     if (auto it = m_cache.find(key); it != m_cache.end()) {

@@ -27,10 +27,10 @@ util::Status match_into(model::ScanResult& result, const vulndb::Database& db, b
   auto start = std::chrono::steady_clock::now();
   auto matched = match::match_packages(result.packages, result.target.os, db,
                                        match::MatchOptions{ignore_unfixed});
-  LOG_INFO("matched {} packages in {:.1f} ms: {} findings", result.packages.size(),
-           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-               .count(),
-           matched.findings.size());
+  LOG_INFO(
+      "matched {} packages in {:.1f} ms: {} findings", result.packages.size(),
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count(),
+      matched.findings.size());
   result.findings = std::move(matched.findings);
   result.warnings.insert(result.warnings.end(), matched.warnings.begin(), matched.warnings.end());
   result.db_built = db.info().built;
@@ -58,10 +58,10 @@ util::Result<vulndb::Database> open_db(const std::string& dir, const DbPolicy& p
                                        std::vector<std::string>& warnings) {
   auto start = std::chrono::steady_clock::now();
   TRY_ASSIGN(vulndb::Database db, vulndb::Database::open(dir));
-  LOG_INFO("opened the vulnerability database {} ({} records) in {:.1f} ms", db.info().path,
-           db.info().record_count,
-           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-               .count());
+  LOG_INFO(
+      "opened the vulnerability database {} ({} records) in {:.1f} ms", db.info().path,
+      db.info().record_count,
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
   auto now = std::chrono::duration_cast<std::chrono::seconds>(
                  std::chrono::system_clock::now().time_since_epoch())
                  .count();

@@ -9,8 +9,8 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <deque>
+#include <filesystem>
 #include <mutex>
 #include <unordered_map>
 
@@ -41,11 +41,16 @@ util::Error corrupt(const std::string& path, const std::string& what) {
 
 model::Severity severity_from_code(std::uint8_t code) {
   switch (code) {
-    case 1: return model::Severity::low;
-    case 2: return model::Severity::medium;
-    case 3: return model::Severity::high;
-    case 4: return model::Severity::critical;
-    default: return model::Severity::unknown;
+    case 1:
+      return model::Severity::low;
+    case 2:
+      return model::Severity::medium;
+    case 3:
+      return model::Severity::high;
+    case 4:
+      return model::Severity::critical;
+    default:
+      return model::Severity::unknown;
   }
 }
 
@@ -59,11 +64,20 @@ bool decode_affected(codec::Reader& r, vercmp::OsvAffected& a) {
     for (std::uint64_t e = 0; e < events && !r.failed(); ++e) {
       vercmp::OsvEvent ev;
       switch (r.u8()) {
-        case 0: ev.kind = vercmp::OsvEvent::Kind::introduced; break;
-        case 1: ev.kind = vercmp::OsvEvent::Kind::fixed; break;
-        case 2: ev.kind = vercmp::OsvEvent::Kind::last_affected; break;
-        case 3: ev.kind = vercmp::OsvEvent::Kind::limit; break;
-        default: return false;
+        case 0:
+          ev.kind = vercmp::OsvEvent::Kind::introduced;
+          break;
+        case 1:
+          ev.kind = vercmp::OsvEvent::Kind::fixed;
+          break;
+        case 2:
+          ev.kind = vercmp::OsvEvent::Kind::last_affected;
+          break;
+        case 3:
+          ev.kind = vercmp::OsvEvent::Kind::limit;
+          break;
+        default:
+          return false;
       }
       ev.version = std::string(r.str());
       range.events.push_back(std::move(ev));
@@ -145,7 +159,7 @@ struct Database::Impl {
   const char* map = nullptr;
   std::size_t size = 0;
   std::vector<std::string> ecosystems;  // meta.ecosystems names, sorted
-  std::string_view fence_table;  // fence_count fixed-size entries (store.hpp)
+  std::string_view fence_table;         // fence_count fixed-size entries (store.hpp)
   std::string_view fence_names;
   std::uint32_t fence_count = 0;
   std::string_view body_table;
@@ -180,10 +194,10 @@ struct Database::Impl {
     };
     thread_local DCtx dctx;
     auto raw = std::make_shared<std::string>(ref.raw_size, '\0');
-    std::size_t n = dctx.ctx == nullptr
-                        ? ZSTD_decompress(raw->data(), raw->size(), frame.data(), frame.size())
-                        : ZSTD_decompressDCtx(dctx.ctx, raw->data(), raw->size(), frame.data(),
-                                              frame.size());
+    std::size_t n =
+        dctx.ctx == nullptr
+            ? ZSTD_decompress(raw->data(), raw->size(), frame.data(), frame.size())
+            : ZSTD_decompressDCtx(dctx.ctx, raw->data(), raw->size(), frame.data(), frame.size());
     if (ZSTD_isError(n) != 0 || n != ref.raw_size) {
       return corrupt(path, what + ": does not decompress to its size");
     }
@@ -232,8 +246,8 @@ struct Database::Impl {
       TRY_ASSIGN(b, read_block(fence_ref(fence(index)), fmt::format("package block {}", index)));
     } else {
       if (index >= info_body_count()) {
-        return corrupt(path, fmt::format("reference to body block {} of {}", index,
-                                         info_body_count()));
+        return corrupt(path,
+                       fmt::format("reference to body block {} of {}", index, info_body_count()));
       }
       TRY_ASSIGN(b, read_block(body_ref(index), fmt::format("body block {}", index)));
     }
@@ -287,7 +301,8 @@ util::Result<Database> Database::open_file(const std::string& path) {
   if (got < 0) {
     return util::input_error("{}: {}", path, std::strerror(errno));
   }
-  TRY_ASSIGN(DbHeader h, decode_header(std::string_view(head, static_cast<std::size_t>(got)), path));
+  TRY_ASSIGN(DbHeader h,
+             decode_header(std::string_view(head, static_cast<std::size_t>(got)), path));
   const auto size = static_cast<std::uint64_t>(st.st_size);
   if (size != h.file_size) {
     return corrupt(path, fmt::format("{} bytes where the header says {}: truncated or extended",
@@ -484,12 +499,13 @@ util::Status Database::load_details(Advisory& a) const {
   }
   TRY_ASSIGN(Block block, m_impl->block(1, a.body.block));
   if (a.body.offset >= block->size()) {
-    return corrupt(m_impl->path, fmt::format("advisory {} points outside body block {}", a.id,
-                                             a.body.block));
+    return corrupt(m_impl->path,
+                   fmt::format("advisory {} points outside body block {}", a.id, a.body.block));
   }
   codec::Reader r(std::string_view(*block).substr(a.body.offset));
   if (!decode_body(r, a)) {
-    return corrupt(m_impl->path, fmt::format("body block {}: bad entry for {}", a.body.block, a.id));
+    return corrupt(m_impl->path,
+                   fmt::format("body block {}: bad entry for {}", a.body.block, a.id));
   }
   a.has_details = true;
   return {};
@@ -579,7 +595,9 @@ std::vector<std::string> Database::ecosystems() const {
   return out;
 }
 
-DbInfo Database::info() const { return m_impl->info; }
+DbInfo Database::info() const {
+  return m_impl->info;
+}
 
 util::Result<util::FileLock> lock_database_dir(const std::string& dir, bool wait) {
   TRY(util::make_dirs(dir));

@@ -133,7 +133,7 @@ class Database {
 // --- Import -------------------------------------------------------------------------------------
 
 struct ImportFailure {
-  std::string name;    // "dir/file.json" or "all.zip!GHSA-xxxx.json"
+  std::string name;  // "dir/file.json" or "all.zip!GHSA-xxxx.json"
   std::string reason;
 };
 
@@ -143,9 +143,9 @@ struct ImportStats {
   std::uint64_t affected = 0;   // `affected` rows stored
   std::uint64_t withdrawn = 0;  // dropped
   std::uint64_t duplicates = 0;
-  std::uint64_t failed = 0;     // records that failed to parse (skipped)
+  std::uint64_t failed = 0;             // records that failed to parse (skipped)
   std::vector<ImportFailure> failures;  // the first k_max_listed_failures of them
-  std::uint64_t bytes = 0;      // JSON bytes parsed
+  std::uint64_t bytes = 0;              // JSON bytes parsed
   double seconds = 0;
   std::string db_path;
 };

@@ -4,10 +4,10 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstring>
-#include <filesystem>
 #include <condition_variable>
+#include <cstring>
 #include <deque>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -38,7 +38,7 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 
 // One JSON document read from an input, on its way to a parse worker.
 struct Doc {
-  std::string label;   // "dir/file.json" or "all.zip!GHSA-xxxx.json"
+  std::string label;  // "dir/file.json" or "all.zip!GHSA-xxxx.json"
   std::string text;
   std::string error;   // set by the reader for an entry it refused (too large): counted as failed
   std::string source;  // set on the first document of each input, for ImportProgress::on_source
@@ -270,7 +270,8 @@ class Reader {
       if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
         return util::input_error("{}: corrupt zip: {}", display, archive_error_string(ar.get()));
       }
-      std::string name = archive_entry_pathname(entry) != nullptr ? archive_entry_pathname(entry) : "";
+      std::string name =
+          archive_entry_pathname(entry) != nullptr ? archive_entry_pathname(entry) : "";
       if (archive_entry_filetype(entry) != AE_IFREG || !ends_with(name, ".json")) {
         continue;
       }
@@ -441,8 +442,7 @@ util::Result<ImportStats> build_database(const std::vector<BuildInput>& inputs,
   stats.duplicates = c.duplicates;
   stats.failed = c.failed;
   stats.db_path = db_dir + "/" + k_db_file_name;
-  stats.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (stats.failed > 0) {
     std::string names;
     for (std::size_t i = 0; i < stats.failures.size() && i < 10; ++i) {

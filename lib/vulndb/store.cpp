@@ -13,8 +13,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
-#include <thread>
 #include <deque>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -40,20 +40,29 @@ constexpr int k_zstd_level = 3;
 
 std::uint8_t severity_code(model::Severity s) {
   switch (s) {
-    case model::Severity::low: return 1;
-    case model::Severity::medium: return 2;
-    case model::Severity::high: return 3;
-    case model::Severity::critical: return 4;
-    default: return 0;
+    case model::Severity::low:
+      return 1;
+    case model::Severity::medium:
+      return 2;
+    case model::Severity::high:
+      return 3;
+    case model::Severity::critical:
+      return 4;
+    default:
+      return 0;
   }
 }
 
 std::uint8_t event_code(vercmp::OsvEvent::Kind k) {
   switch (k) {
-    case vercmp::OsvEvent::Kind::introduced: return 0;
-    case vercmp::OsvEvent::Kind::fixed: return 1;
-    case vercmp::OsvEvent::Kind::last_affected: return 2;
-    case vercmp::OsvEvent::Kind::limit: return 3;
+    case vercmp::OsvEvent::Kind::introduced:
+      return 0;
+    case vercmp::OsvEvent::Kind::fixed:
+      return 1;
+    case vercmp::OsvEvent::Kind::last_affected:
+      return 2;
+    case vercmp::OsvEvent::Kind::limit:
+      return 3;
   }
   return 0;
 }
@@ -80,9 +89,9 @@ std::string encode_header(const DbHeader& h) {
   out.append(k_db_magic);
   w.u32le(h.version);
   w.u32le(static_cast<std::uint32_t>(k_header_size));
-  for (std::uint64_t v : {h.fences_offset, h.fences_size, h.fences_xxh3, h.body_table_offset,
-                          h.body_count, h.body_table_xxh3, h.meta_offset, h.meta_size,
-                          h.meta_xxh3, h.file_size}) {
+  for (std::uint64_t v :
+       {h.fences_offset, h.fences_size, h.fences_xxh3, h.body_table_offset, h.body_count,
+        h.body_table_xxh3, h.meta_offset, h.meta_size, h.meta_xxh3, h.file_size}) {
     w.u64le(v);
   }
   w.u64le(util::xxh3_64(out));
@@ -105,9 +114,9 @@ util::Result<DbHeader> decode_header(std::string_view bytes, const std::string& 
   DbHeader h;
   h.version = r.u32le();
   std::uint32_t header_size = r.u32le();
-  for (std::uint64_t* v : {&h.fences_offset, &h.fences_size, &h.fences_xxh3,
-                           &h.body_table_offset, &h.body_count, &h.body_table_xxh3,
-                           &h.meta_offset, &h.meta_size, &h.meta_xxh3, &h.file_size}) {
+  for (std::uint64_t* v :
+       {&h.fences_offset, &h.fences_size, &h.fences_xxh3, &h.body_table_offset, &h.body_count,
+        &h.body_table_xxh3, &h.meta_offset, &h.meta_size, &h.meta_xxh3, &h.file_size}) {
     *v = r.u64le();
   }
   std::uint64_t sum = r.u64le();
@@ -135,8 +144,7 @@ void encode_body(const OsvRecord& rec, std::string& out) {
   w.strs(rec.upstream);
   w.strs(rec.related);
   w.u8(severity_code(rec.severity));
-  w.varint(rec.cvss_score ? static_cast<std::uint64_t>(std::lround(*rec.cvss_score * 10)) + 1
-                          : 0);
+  w.varint(rec.cvss_score ? static_cast<std::uint64_t>(std::lround(*rec.cvss_score * 10)) + 1 : 0);
   w.str(rec.cvss_vector);
   w.strs(rec.links);
 }
@@ -184,11 +192,10 @@ util::Status compress_block(const std::string& raw, std::string& frame) {
   };
   thread_local CCtx cctx;
   frame.resize(ZSTD_compressBound(raw.size()));
-  std::size_t n =
-      cctx.ctx == nullptr
-          ? ZSTD_compress(frame.data(), frame.size(), raw.data(), raw.size(), k_zstd_level)
-          : ZSTD_compressCCtx(cctx.ctx, frame.data(), frame.size(), raw.data(), raw.size(),
-                              k_zstd_level);
+  std::size_t n = cctx.ctx == nullptr ? ZSTD_compress(frame.data(), frame.size(), raw.data(),
+                                                      raw.size(), k_zstd_level)
+                                      : ZSTD_compressCCtx(cctx.ctx, frame.data(), frame.size(),
+                                                          raw.data(), raw.size(), k_zstd_level);
   if (ZSTD_isError(n) != 0) {
     return util::make_error(util::ErrorCategory::internal, "zstd: {}", ZSTD_getErrorName(n));
   }
@@ -258,9 +265,9 @@ struct StoreBuilder::State {
     std::uint32_t data_size;
   };
   struct Record {
-    std::string_view id;  // into ids
+    std::string_view id;                // into ids
     std::int64_t modified = INT64_MIN;  // seconds; INT64_MIN when absent or unparseable
-    std::uint64_t spill_offset = 0;  // its encoded body in the spill file
+    std::uint64_t spill_offset = 0;     // its encoded body in the spill file
     std::uint32_t spill_size = 0;
     bool live = true;
   };
@@ -397,8 +404,12 @@ util::Result<StoreBuilder> StoreBuilder::create(const std::string& dir) {
 StoreBuilder::StoreBuilder(std::unique_ptr<State> state) : m(std::move(state)) {}
 StoreBuilder::StoreBuilder(StoreBuilder&&) noexcept = default;
 StoreBuilder::~StoreBuilder() = default;
-void StoreBuilder::count_failed() { ++m->counts.failed; }
-const BuildCounts& StoreBuilder::counts() const { return m->counts; }
+void StoreBuilder::count_failed() {
+  ++m->counts.failed;
+}
+const BuildCounts& StoreBuilder::counts() const {
+  return m->counts;
+}
 
 util::Status StoreBuilder::add(const OsvRecord& rec) {
   State& s = *m;
@@ -442,7 +453,8 @@ util::Status StoreBuilder::add(const OsvRecord& rec) {
       continue;
     }
     const auto& a = rec.affected[i];
-    const std::uint32_t key = s.key_id(a.ecosystem, vercmp::normalize_package_name(a.ecosystem, a.name));
+    const std::uint32_t key =
+        s.key_id(a.ecosystem, vercmp::normalize_package_name(a.ecosystem, a.name));
     std::uint32_t n = 0;
     std::string entries;
     for (std::size_t j = i; j < rec.affected.size(); ++j) {
@@ -464,10 +476,9 @@ util::Status StoreBuilder::add(const OsvRecord& rec) {
       s.postings_data.emplace_back().reserve(std::max<std::size_t>(k_postings_chunk, data.size()));
     }
     std::string& chunk = s.postings_data.back();
-    s.postings.push_back(State::Posting{key, record,
-                                        static_cast<std::uint32_t>(s.postings_data.size() - 1),
-                                        static_cast<std::uint32_t>(chunk.size()),
-                                        static_cast<std::uint32_t>(data.size())});
+    s.postings.push_back(State::Posting{
+        key, record, static_cast<std::uint32_t>(s.postings_data.size() - 1),
+        static_cast<std::uint32_t>(chunk.size()), static_cast<std::uint32_t>(data.size())});
     chunk += data;
   }
   return {};
@@ -538,8 +549,7 @@ util::Status StoreBuilder::commit(const std::vector<std::string>& sources,
     }
   }
   std::sort(body_order.begin(), body_order.end(), [&](std::uint32_t a, std::uint32_t b) {
-    return cluster[a] != cluster[b] ? cluster[a] < cluster[b]
-                                    : s.records[a].id < s.records[b].id;
+    return cluster[a] != cluster[b] ? cluster[a] < cluster[b] : s.records[a].id < s.records[b].id;
   });
   LOG_DEBUG("database build: {} bodies ordered at {:.0f} ms", body_order.size(), ms());
   struct BodyRef {
@@ -765,21 +775,24 @@ util::Status refresh_store(const std::string& dir, const std::string& exports_js
   if (got < 0) {
     return util::input_error("{}: {}", path, std::strerror(errno));
   }
-  TRY_ASSIGN(DbHeader h, decode_header(std::string_view(head, static_cast<std::size_t>(got)), path));
+  TRY_ASSIGN(DbHeader h,
+             decode_header(std::string_view(head, static_cast<std::size_t>(got)), path));
   std::string meta_text(h.meta_size, '\0');
   if (h.meta_size > (16u << 20) ||
       ::pread(in.get(), meta_text.data(), meta_text.size(), static_cast<off_t>(h.meta_offset)) !=
           static_cast<ssize_t>(meta_text.size()) ||
       util::xxh3_64(meta_text) != h.meta_xxh3) {
-    return util::input_error("{}: corrupt vulnerability database (meta data): run `strata db "
-                             "update`",
-                             path);
+    return util::input_error(
+        "{}: corrupt vulnerability database (meta data): run `strata db "
+        "update`",
+        path);
   }
   json meta = json::parse(meta_text, nullptr, /*allow_exceptions=*/false);
   if (!meta.is_object()) {
-    return util::input_error("{}: corrupt vulnerability database (meta data): run `strata db "
-                             "update`",
-                             path);
+    return util::input_error(
+        "{}: corrupt vulnerability database (meta data): run `strata db "
+        "update`",
+        path);
   }
   meta["built"] = now_rfc3339();
   meta["generator"] = std::string("strata ") + STRATA_VERSION;

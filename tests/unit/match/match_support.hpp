@@ -11,8 +11,8 @@
 
 #include "match/matcher.hpp"
 #include "model/types.hpp"
-#include "vulndb/database.hpp"
 #include "support/temp_dir.hpp"
+#include "vulndb/database.hpp"
 
 namespace strata::match_test {
 

@@ -13,11 +13,11 @@
 #include <string>
 #include <vector>
 
+#include "support/temp_dir.hpp"
 #include "util/file.hpp"
 #include "util/log.hpp"
 #include "vulndb/database.hpp"
 #include "vulndb/store.hpp"
-#include "support/temp_dir.hpp"
 
 using namespace strata;
 namespace fs = std::filesystem;
@@ -194,7 +194,8 @@ TEST_CASE("A flipped byte in any block is detected by the lookup that reads it a
   }
   // And a lookup in a damaged package block fails instead of answering "no advisories".
   auto blocks = db->blocks();
-  auto first_package = std::find_if(blocks.begin(), blocks.end(), [](auto& b) { return b.package; });
+  auto first_package =
+      std::find_if(blocks.begin(), blocks.end(), [](auto& b) { return b.package; });
   REQUIRE(first_package != blocks.end());
   std::string bad = good;
   bad[first_package->offset + first_package->size / 2] ^= 0x10;
@@ -215,10 +216,16 @@ TEST_CASE("A flipped byte in the header, fences, body table or meta fails the op
   REQUIRE(h.ok());
   TempDir tmp;
   const std::string path = tmp.sub("strata.db");
-  std::vector<std::uint64_t> spots = {0, 9, 40, vulndb::k_header_size - 1, h->fences_offset,
-                                      h->fences_offset + h->fences_size - 1, h->body_table_offset,
+  std::vector<std::uint64_t> spots = {0,
+                                      9,
+                                      40,
+                                      vulndb::k_header_size - 1,
+                                      h->fences_offset,
+                                      h->fences_offset + h->fences_size - 1,
+                                      h->body_table_offset,
                                       h->body_table_offset + h->body_count * 24 - 1,
-                                      h->meta_offset, h->meta_offset + h->meta_size - 1};
+                                      h->meta_offset,
+                                      h->meta_offset + h->meta_size - 1};
   for (std::uint64_t spot : spots) {
     INFO("byte " << spot);
     std::string bad = good;
