@@ -8,36 +8,15 @@
 #include <cerrno>
 #include <cstring>
 
+#include "util/file.hpp"
+
 namespace strata::cache {
 
 util::Result<std::string> write_temp(const std::string& dir, std::string_view prefix,
                                      std::string_view content) {
-  std::string name = fmt::format("{}/{}XXXXXX", dir, prefix);
-  int fd = ::mkostemp(name.data(), O_CLOEXEC);
-  if (fd < 0) {
-    return util::input_error("{}: cannot create a file: {}", dir, std::strerror(errno));
-  }
-  std::size_t done = 0;
-  while (done < content.size()) {
-    ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n <= 0) {
-      int err = n < 0 ? errno : ENOSPC;
-      ::close(fd);
-      ::unlink(name.c_str());
-      return util::input_error("{}: write error: {}", dir, std::strerror(err));
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  ::fchmod(fd, 0644);
-  if (::close(fd) != 0) {
-    int err = errno;
-    ::unlink(name.c_str());
-    return util::input_error("{}: write error: {}", dir, std::strerror(err));
-  }
-  return name;
+  TRY_ASSIGN(util::TempFile tmp, util::TempFile::create(fmt::format("{}/{}", dir, prefix)));
+  TRY(tmp.write(content));
+  return tmp.keep();
 }
 
 util::Status replace_file(const std::string& path, std::string_view content) {

@@ -236,17 +236,7 @@ void print_info_json(const vulndb::DbInfo& info) {
                    {"packages", e.packages},
                    {"entries", e.entries}});
   }
-  nlohmann::json exports = nlohmann::json::array();
-  for (const auto& x : info.exports) {
-    exports.push_back({{"ecosystem", x.ecosystem},
-                       {"source", x.source},
-                       {"url", x.url},
-                       {"etag", x.etag},
-                       {"last_modified", x.last_modified},
-                       {"sha256", x.sha256},
-                       {"size", x.size},
-                       {"checked", x.checked}});
-  }
+  nlohmann::json exports = nlohmann::json::parse(vulndb::exports_json(info.exports));
   nlohmann::json j{{"path", info.path},
                    {"format_version", info.format_version},
                    {"built", info.built},

@@ -63,40 +63,72 @@ Status write_all(int fd, const void* data, std::size_t size, const std::string& 
   return {};
 }
 
-Status write_file_atomic(const std::string& path, std::string_view content) {
-  std::string tmpl = path + ".tmp.XXXXXX";
-  std::vector<char> name(tmpl.begin(), tmpl.end());
-  name.push_back('\0');
+Result<TempFile> TempFile::create(const std::string& prefix) {
+  std::string name = prefix + "XXXXXX";
   int fd = ::mkostemp(name.data(), O_CLOEXEC);
   if (fd < 0) {
-    return input_error("{}: cannot create temp file: {}", path, std::strerror(errno));
-  }
-  std::size_t done = 0;
-  while (done < content.size()) {
-    ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n < 0) {
-      int err = errno;
-      ::close(fd);
-      ::unlink(name.data());
-      return input_error("{}: write error: {}", path, std::strerror(err));
-    }
-    done += static_cast<std::size_t>(n);
+    std::size_t slash = prefix.rfind('/');
+    return input_error("{}: cannot create a temp file: {}",
+                       slash == std::string::npos ? "." : prefix.substr(0, slash),
+                       std::strerror(errno));
   }
   ::fchmod(fd, 0644);
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+  return TempFile(fd, std::move(name));
+}
+
+TempFile::TempFile(TempFile&& o) noexcept
+    : m_fd(std::exchange(o.m_fd, -1)), m_path(std::exchange(o.m_path, {})) {}
+
+TempFile::~TempFile() {
+  (void)close();
+  unlink();
+}
+
+Status TempFile::sync_and_close() {
+  if (::fsync(m_fd) != 0) {
     int err = errno;
-    ::unlink(name.data());
-    return input_error("{}: write error: {}", path, std::strerror(err));
+    (void)close();
+    return input_error("{}: fsync failed: {}", m_path, std::strerror(err));
   }
-  if (::rename(name.data(), path.c_str()) != 0) {
-    int err = errno;
-    ::unlink(name.data());
-    return input_error("{}: cannot rename into place: {}", path, std::strerror(err));
+  return close();
+}
+
+Status TempFile::close() {
+  if (m_fd < 0) {
+    return {};
+  }
+  int rc = ::close(std::exchange(m_fd, -1));
+  if (rc != 0) {
+    return input_error("{}: write error: {}", m_path, std::strerror(errno));
   }
   return {};
+}
+
+Result<std::string> TempFile::keep() {
+  TRY(close());
+  return std::exchange(m_path, {});
+}
+
+void TempFile::unlink() {
+  if (!m_path.empty()) {
+    ::unlink(m_path.c_str());
+    m_path.clear();
+  }
+}
+
+Status TempFile::rename_to(const std::string& target) {
+  if (::rename(m_path.c_str(), target.c_str()) != 0) {
+    return input_error("{}: cannot rename into place: {}", target, std::strerror(errno));
+  }
+  m_path.clear();
+  return {};
+}
+
+Status write_file_atomic(const std::string& path, std::string_view content) {
+  TRY_ASSIGN(TempFile tmp, TempFile::create(path + ".tmp."));
+  TRY(tmp.write(content));
+  TRY(tmp.sync_and_close());
+  return tmp.rename_to(path);
 }
 
 Status make_dirs(const std::string& path) {

@@ -22,60 +22,6 @@ namespace {
 constexpr std::size_t k_chunk = 1 << 16;
 constexpr std::size_t k_max_header = 256;
 
-// An open descriptor and, while not committed, a temp file path removed on destruction.
-class OutFile {
- public:
-  static util::Result<OutFile> create_beside(const std::string& path) {
-    std::string tmpl = path + ".tmp.XXXXXX";
-    std::vector<char> name(tmpl.begin(), tmpl.end());
-    name.push_back('\0');
-    int fd = ::mkostemp(name.data(), O_CLOEXEC);
-    if (fd < 0) {
-      return util::input_error("{}: cannot create a temp file: {}", path, std::strerror(errno));
-    }
-    ::fchmod(fd, 0644);
-    return OutFile(fd, name.data());
-  }
-  OutFile(OutFile&& o) noexcept
-      : m_fd(std::exchange(o.m_fd, -1)), m_tmp(std::exchange(o.m_tmp, {})) {}
-  OutFile& operator=(OutFile&&) = delete;
-  ~OutFile() {
-    if (m_fd >= 0) {
-      ::close(m_fd);
-    }
-    if (!m_tmp.empty()) {
-      ::unlink(m_tmp.c_str());
-    }
-  }
-  const std::string& tmp_path() const { return m_tmp; }
-
-  util::Status write(const void* data, std::size_t size) {
-    return util::write_all(m_fd, data, size, m_tmp);
-  }
-  util::Status sync_and_close() {
-    int rc = ::fsync(m_fd);
-    int err = errno;
-    ::close(m_fd);
-    m_fd = -1;
-    if (rc != 0) {
-      return util::input_error("{}: fsync failed: {}", m_tmp, std::strerror(err));
-    }
-    return {};
-  }
-  util::Status rename_to(const std::string& path) {
-    if (::rename(m_tmp.c_str(), path.c_str()) != 0) {
-      return util::input_error("{}: cannot rename into place: {}", path, std::strerror(errno));
-    }
-    m_tmp.clear();
-    return {};
-  }
-
- private:
-  OutFile(int fd, std::string tmp) : m_fd(fd), m_tmp(std::move(tmp)) {}
-  int m_fd;
-  std::string m_tmp;
-};
-
 // Reads up to `size` bytes at `offset` (short only at end of file).
 util::Result<std::size_t> read_at(int fd, char* buf, std::size_t size, std::uint64_t offset,
                                   const std::string& path) {
@@ -195,10 +141,10 @@ util::Result<BundleStats> export_bundle(const std::string& db_dir, const std::st
     size += n;
   }
   BundleStats stats{size, sha.hex_digest()};
-  TRY_ASSIGN(OutFile out, OutFile::create_beside(out_path));
+  TRY_ASSIGN(util::TempFile out, util::TempFile::create(out_path + ".tmp."));
   std::string header =
       fmt::format("STRATA-DB-BUNDLE 1\nsha256 {}\nsize {}\n\n", stats.sha256, size);
-  TRY(out.write(header.data(), header.size()));
+  TRY(out.write(header));
   util::Sha256 check;
   for (std::uint64_t off = 0; off < size;) {
     std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), size - off));
@@ -207,7 +153,7 @@ util::Result<BundleStats> export_bundle(const std::string& db_dir, const std::st
       return util::input_error("{}: file shrank while it was exported", path);
     }
     check.update(buf.data(), n);
-    TRY(out.write(buf.data(), n));
+    TRY(out.write(std::string_view(buf.data(), n)));
     off += n;
   }
   if (check.hex_digest() != stats.sha256) {
@@ -240,7 +186,7 @@ util::Result<BundleStats> import_bundle(const std::string& path, const std::stri
   }
   TRY_ASSIGN(util::FileLock lock, lock_database_dir(db_dir, /*wait=*/true));
   const std::string final_path = db_dir + "/" + k_db_file_name;
-  TRY_ASSIGN(OutFile out, OutFile::create_beside(final_path));
+  TRY_ASSIGN(util::TempFile out, util::TempFile::create(final_path + ".tmp."));
   std::vector<char> buf(k_chunk);
   util::Sha256 sha;
   for (std::uint64_t off = 0; off < h.size;) {
@@ -250,7 +196,7 @@ util::Result<BundleStats> import_bundle(const std::string& path, const std::stri
       return util::input_error("{}: corrupt strata database bundle: truncated", path);
     }
     sha.update(buf.data(), n);
-    TRY(out.write(buf.data(), n));
+    TRY(out.write(std::string_view(buf.data(), n)));
     off += n;
   }
   BundleStats stats{h.size, sha.hex_digest()};
@@ -261,7 +207,7 @@ util::Result<BundleStats> import_bundle(const std::string& path, const std::stri
   }
   TRY(out.sync_and_close());
   {
-    auto db = Database::open_file(out.tmp_path());
+    auto db = Database::open_file(out.path());
     util::Status usable = db ? db->verify() : util::Status(db.error());
     if (!usable) {
       return util::input_error("{}: the bundle does not hold a usable database: {}", path,

@@ -296,13 +296,7 @@ util::Result<Database> Database::open_file(const std::string& path) {
   if (!S_ISREG(st.st_mode)) {
     return util::input_error("{}: not a regular file", path);
   }
-  char head[k_header_size] = {};
-  ssize_t got = ::pread(fd.get(), head, sizeof head, 0);
-  if (got < 0) {
-    return util::input_error("{}: {}", path, std::strerror(errno));
-  }
-  TRY_ASSIGN(DbHeader h,
-             decode_header(std::string_view(head, static_cast<std::size_t>(got)), path));
+  TRY_ASSIGN(DbHeader h, read_header(fd.get(), path));
   const auto size = static_cast<std::uint64_t>(st.st_size);
   if (size != h.file_size) {
     return corrupt(path, fmt::format("{} bytes where the header says {}: truncated or extended",

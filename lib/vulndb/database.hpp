@@ -63,6 +63,10 @@ struct ExportInfo {
   std::string checked;        // RFC 3339 UTC of the last 200 or 304 for it
 };
 
+// `exports` as the JSON array stored in the meta "exports" key (store.hpp) and printed by
+// `strata db info --format json`.
+std::string exports_json(const std::vector<ExportInfo>& exports);
+
 struct DbInfo {
   std::string path;  // DIR/strata.db
   int format_version = 0;

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <ctime>
 #include <deque>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -134,6 +135,15 @@ util::Result<DbHeader> decode_header(std::string_view bytes, const std::string& 
   return h;
 }
 
+util::Result<DbHeader> read_header(int fd, const std::string& path) {
+  char head[k_header_size] = {};
+  ssize_t got = ::pread(fd, head, sizeof head, 0);
+  if (got < 0) {
+    return util::input_error("{}: {}", path, std::strerror(errno));
+  }
+  return decode_header(std::string_view(head, static_cast<std::size_t>(got)), path);
+}
+
 void encode_body(const OsvRecord& rec, std::string& out) {
   codec::Writer w(out);
   w.str(rec.modified);
@@ -203,20 +213,6 @@ util::Status compress_block(const std::string& raw, std::string& frame) {
   return {};
 }
 
-util::Status write_fd(int fd, std::string_view bytes, const std::string& path) {
-  while (!bytes.empty()) {
-    ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      return util::input_error("{}: cannot write: {}", path, std::strerror(errno));
-    }
-    bytes.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return {};
-}
-
 constexpr std::uint32_t k_no_cluster = UINT32_MAX;
 constexpr std::size_t k_postings_chunk = 16u << 20;
 
@@ -279,10 +275,9 @@ struct StoreBuilder::State {
   };
 
   std::string dir;
-  std::string tmp_path;
-  util::UniqueFd fd;
-  std::uint64_t offset = 0;  // bytes written to fd
-  util::UniqueFd spill;      // unlinked: nothing is left behind, whatever happens
+  std::optional<util::TempFile> out;    // becomes DIR/strata.db
+  std::uint64_t offset = 0;             // bytes written to `out`
+  std::optional<util::TempFile> spill;  // unlinked: nothing is left behind, whatever happens
   std::uint64_t spill_size = 0;
   std::string spill_buf;
   std::string frame;  // compression scratch
@@ -300,23 +295,15 @@ struct StoreBuilder::State {
   std::vector<std::string> ecos;           // in order of appearance
   std::unordered_map<std::string, std::uint32_t> eco_ids;
   BuildCounts counts;
-  bool committed = false;
-
-  ~State() {
-    fd.reset();
-    if (!committed && !tmp_path.empty()) {
-      ::unlink(tmp_path.c_str());
-    }
-  }
 
   util::Status write(std::string_view bytes) {
-    TRY(write_fd(fd.get(), bytes, tmp_path));
+    TRY(out->write(bytes));
     offset += bytes.size();
     return {};
   }
 
   util::Status flush_spill() {
-    TRY(write_fd(spill.get(), spill_buf, tmp_path + " (spill)"));
+    TRY(util::write_all(spill->fd(), spill_buf.data(), spill_buf.size(), dir + " (spill file)"));
     spill_buf.clear();
     return {};
   }
@@ -353,20 +340,12 @@ struct StoreBuilder::State {
     TRY(write(text));
     h.file_size = offset;
     const std::string header = encode_header(h);
-    if (::pwrite(fd.get(), header.data(), header.size(), 0) !=
+    if (::pwrite(out->fd(), header.data(), header.size(), 0) !=
         static_cast<ssize_t>(header.size())) {
-      return util::input_error("{}: cannot write: {}", tmp_path, std::strerror(errno));
+      return util::input_error("{}: write error: {}", out->path(), std::strerror(errno));
     }
-    if (::fsync(fd.get()) != 0) {
-      return util::input_error("{}: fsync failed: {}", tmp_path, std::strerror(errno));
-    }
-    fd.reset();
-    std::string final_path = dir + "/" + k_db_file_name;
-    if (::rename(tmp_path.c_str(), final_path.c_str()) != 0) {
-      return util::input_error("{}: cannot rename into place: {}", final_path,
-                               std::strerror(errno));
-    }
-    committed = true;
+    TRY(out->sync_and_close());
+    TRY(out->rename_to(dir + "/" + k_db_file_name));
     if (auto st = sync_path(dir); !st) {
       LOG_DEBUG("{}", st.error().message);  // the rename happened; a failed dir sync is not fatal
     }
@@ -378,24 +357,12 @@ util::Result<StoreBuilder> StoreBuilder::create(const std::string& dir) {
   TRY(util::make_dirs(dir));
   auto st = std::make_unique<State>();
   st->dir = dir;
-  std::string tmpl = dir + "/" + k_db_file_name + ".tmp.XXXXXX";
-  std::vector<char> name(tmpl.begin(), tmpl.end());
-  name.push_back('\0');
-  int fd = ::mkostemp(name.data(), O_CLOEXEC);
-  if (fd < 0) {
-    return util::input_error("{}: cannot create a temp file: {}", dir, std::strerror(errno));
-  }
-  ::fchmod(fd, 0644);
-  st->fd = util::UniqueFd(fd);
-  st->tmp_path = name.data();
-  std::vector<char> spill_name(tmpl.begin(), tmpl.end());
-  spill_name.push_back('\0');
-  int spill = ::mkostemp(spill_name.data(), O_CLOEXEC);
-  if (spill < 0) {
-    return util::input_error("{}: cannot create a temp file: {}", dir, std::strerror(errno));
-  }
-  ::unlink(spill_name.data());
-  st->spill = util::UniqueFd(spill);
+  const std::string prefix = dir + "/" + k_db_file_name + ".tmp.";
+  TRY_ASSIGN(util::TempFile out, util::TempFile::create(prefix));
+  st->out.emplace(std::move(out));
+  TRY_ASSIGN(util::TempFile spill, util::TempFile::create(prefix));
+  spill.unlink();
+  st->spill.emplace(std::move(spill));
   // The header is written last, over these zeros, once every offset is known.
   TRY(st->write(std::string(k_header_size, '\0')));
   return StoreBuilder(std::move(st));
@@ -447,21 +414,23 @@ util::Status StoreBuilder::add(const OsvRecord& rec) {
   }
 
   // One posting per (ecosystem, name) the record names, holding all its entries for it.
+  std::vector<std::string> names;
+  names.reserve(rec.affected.size());
+  for (const auto& a : rec.affected) {
+    names.push_back(vercmp::normalize_package_name(a.ecosystem, a.name));
+  }
   std::vector<bool> done(rec.affected.size(), false);
   for (std::size_t i = 0; i < rec.affected.size(); ++i) {
     if (done[i]) {
       continue;
     }
     const auto& a = rec.affected[i];
-    const std::uint32_t key =
-        s.key_id(a.ecosystem, vercmp::normalize_package_name(a.ecosystem, a.name));
+    const std::uint32_t key = s.key_id(a.ecosystem, names[i]);
     std::uint32_t n = 0;
     std::string entries;
     for (std::size_t j = i; j < rec.affected.size(); ++j) {
       const auto& b = rec.affected[j];
-      if (!done[j] && b.ecosystem == a.ecosystem &&
-          vercmp::normalize_package_name(b.ecosystem, b.name) ==
-              vercmp::normalize_package_name(a.ecosystem, a.name)) {
+      if (!done[j] && b.ecosystem == a.ecosystem && names[j] == names[i]) {
         done[j] = true;
         encode_affected(b, entries);
         ++n;
@@ -552,10 +521,6 @@ util::Status StoreBuilder::commit(const std::vector<std::string>& sources,
     return cluster[a] != cluster[b] ? cluster[a] < cluster[b] : s.records[a].id < s.records[b].id;
   });
   LOG_DEBUG("database build: {} bodies ordered at {:.0f} ms", body_order.size(), ms());
-  struct BodyRef {
-    std::uint32_t block = 0;
-    std::uint32_t offset = 0;
-  };
   std::vector<BodyRef> body_ref(s.records.size());
   std::vector<State::BodyEntry> bodies;
   std::vector<PendingBlock> batch;
@@ -598,7 +563,7 @@ util::Status StoreBuilder::commit(const std::vector<std::string>& sources,
     // pages of the spill file would stay in the resident set.
     const std::size_t at = raw.size();
     raw.resize(at + s.records[r].spill_size);
-    if (::pread(s.spill.get(), raw.data() + at, s.records[r].spill_size,
+    if (::pread(s.spill->fd(), raw.data() + at, s.records[r].spill_size,
                 static_cast<off_t>(s.records[r].spill_offset)) !=
         static_cast<ssize_t>(s.records[r].spill_size)) {
       return util::input_error("{}: cannot read the spill file: {}", s.dir,
@@ -770,13 +735,7 @@ util::Status refresh_store(const std::string& dir, const std::string& exports_js
   if (!in.valid()) {
     return util::input_error("{}: {}", path, std::strerror(errno));
   }
-  char head[k_header_size] = {};
-  ssize_t got = ::pread(in.get(), head, sizeof head, 0);
-  if (got < 0) {
-    return util::input_error("{}: {}", path, std::strerror(errno));
-  }
-  TRY_ASSIGN(DbHeader h,
-             decode_header(std::string_view(head, static_cast<std::size_t>(got)), path));
+  TRY_ASSIGN(DbHeader h, read_header(in.get(), path));
   std::string meta_text(h.meta_size, '\0');
   if (h.meta_size > (16u << 20) ||
       ::pread(in.get(), meta_text.data(), meta_text.size(), static_cast<off_t>(h.meta_offset)) !=
@@ -805,18 +764,18 @@ util::Status refresh_store(const std::string& dir, const std::string& exports_js
   loff_t to = static_cast<loff_t>(k_header_size);
   std::uint64_t left = h.meta_offset - k_header_size;
   while (left > 0) {
-    ssize_t n = ::copy_file_range(in.get(), &from, b.fd.get(), &to, left, 0);
+    ssize_t n = ::copy_file_range(in.get(), &from, b.out->fd(), &to, left, 0);
     if (n < 0 && errno == EINTR) {
       continue;
     }
     if (n <= 0) {
-      return util::input_error("{}: cannot copy: {}", b.tmp_path,
+      return util::input_error("{}: cannot copy: {}", b.out->path(),
                                n == 0 ? "unexpected end of file" : std::strerror(errno));
     }
     left -= static_cast<std::uint64_t>(n);
   }
-  if (::lseek(b.fd.get(), to, SEEK_SET) < 0) {
-    return util::input_error("{}: {}", b.tmp_path, std::strerror(errno));
+  if (::lseek(b.out->fd(), to, SEEK_SET) < 0) {
+    return util::input_error("{}: {}", b.out->path(), std::strerror(errno));
   }
   b.offset = static_cast<std::uint64_t>(to);
   return b.finish(h, meta);

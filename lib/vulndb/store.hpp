@@ -106,6 +106,8 @@ std::string encode_header(const DbHeader& h);
 // Fails (input error naming `path`) on a short header, a bad magic, a header checksum mismatch
 // or a version other than k_format_version (an older strata's SQLite database says so).
 util::Result<DbHeader> decode_header(std::string_view bytes, const std::string& path);
+// Reads the header at the start of the open file `fd` and decodes it (errors as above).
+util::Result<DbHeader> read_header(int fd, const std::string& path);
 
 // The `body` and `affected` productions.
 void encode_body(const OsvRecord& rec, std::string& out);
@@ -149,9 +151,6 @@ class StoreBuilder {
   explicit StoreBuilder(std::unique_ptr<State> state);
   std::unique_ptr<State> m;
 };
-
-// The meta "exports" array for `exports` (see the grammar above).
-std::string exports_json(const std::vector<ExportInfo>& exports);
 
 // Rewrites DIR/strata.db with the same blocks, copied verbatim (copy_file_range: nothing is
 // decompressed or parsed), and a new meta: `built` set to now and `exports` replaced by

@@ -27,51 +27,6 @@ namespace fs = std::filesystem;
 
 constexpr const char* k_cache_dir = "osv";
 
-// A file in DIR that is removed when this goes out of scope, unless it was renamed away.
-class TempFile {
- public:
-  static util::Result<TempFile> create(const std::string& dir) {
-    std::string tmpl = dir + "/.download-XXXXXX";
-    std::vector<char> name(tmpl.begin(), tmpl.end());
-    name.push_back('\0');
-    int fd = ::mkostemp(name.data(), O_CLOEXEC);
-    if (fd < 0) {
-      return util::input_error("{}: cannot create a download file: {}", dir, std::strerror(errno));
-    }
-    ::fchmod(fd, 0644);  // the download becomes DIR/osv/<Ecosystem>.zip
-    return TempFile(fd, name.data());
-  }
-  TempFile(TempFile&& o) noexcept
-      : m_fd(std::exchange(o.m_fd, -1)), m_path(std::exchange(o.m_path, {})) {}
-  TempFile& operator=(TempFile&&) = delete;
-  ~TempFile() {
-    close();
-    if (!m_path.empty()) {
-      ::unlink(m_path.c_str());
-    }
-  }
-  int fd() const { return m_fd; }
-  const std::string& path() const { return m_path; }
-  void close() {
-    if (m_fd >= 0) {
-      ::close(m_fd);
-      m_fd = -1;
-    }
-  }
-  util::Status rename_to(const std::string& target) {
-    if (::rename(m_path.c_str(), target.c_str()) != 0) {
-      return util::input_error("{}: cannot rename into place: {}", target, std::strerror(errno));
-    }
-    m_path.clear();
-    return {};
-  }
-
- private:
-  TempFile(int fd, std::string path) : m_fd(fd), m_path(std::move(path)) {}
-  int m_fd;
-  std::string m_path;
-};
-
 // sha256 of a file, streamed; nullopt when it cannot be read.
 std::optional<std::string> file_sha256(const std::string& path) {
   std::FILE* f = std::fopen(path.c_str(), "rbe");
@@ -129,7 +84,7 @@ util::Status check_options(const std::vector<std::string>& sources,
 // One ecosystem's outcome before the build: the zip to import and what to record.
 struct Fetched {
   ExportInfo info;
-  std::optional<TempFile> download;  // empty: the cached zip is re-imported
+  std::optional<util::TempFile> download;  // empty: the cached zip is re-imported
   EcosystemResult result;
 };
 
@@ -164,7 +119,7 @@ class Updater {
       if (conditional && !prev->last_modified.empty()) {
         req.headers.emplace_back("If-Modified-Since", prev->last_modified);
       }
-      TRY_ASSIGN(TempFile tmp, TempFile::create(m_dir));
+      TRY_ASSIGN(util::TempFile tmp, util::TempFile::create(m_dir + "/.download-"));
       util::Sha256 sha;
       std::uint64_t bytes = 0;
       auto sink = [&](std::span<const std::byte> data) -> util::Status {
@@ -200,10 +155,7 @@ class Updater {
         return util::make_error(util::ErrorCategory::network, "{} ({}): HTTP {}", ecosystem, url,
                                 resp->status);
       }
-      if (::fsync(tmp.fd()) != 0) {
-        return util::input_error("{}: fsync failed: {}", tmp.path(), std::strerror(errno));
-      }
-      tmp.close();
+      TRY(tmp.sync_and_close());
       if (!starts_with_zip_magic(tmp.path())) {
         return util::input_error("{} ({}): the download is not a zip file", ecosystem, url);
       }

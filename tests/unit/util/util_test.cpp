@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "support/temp_dir.hpp"
 #include "util/file.hpp"
 #include "util/hash.hpp"
 #include "util/result.hpp"
@@ -54,6 +55,49 @@ TEST_CASE("atomic write then read") {
   CHECK_FALSE(read_file(std::string(tmpl) + "/missing").ok());
   std::remove(path.c_str());
   rmdir(tmpl);
+}
+
+TEST_CASE("TempFile: removed unless renamed into place or kept") {
+  strata::test_support::TempDir dir("strata-util");
+  auto is_file = [](const std::string& p) { return is_regular_file(p); };
+  std::string dropped;
+  {
+    auto t = TempFile::create(dir.sub("a.tmp."));
+    REQUIRE(t.ok());
+    REQUIRE(t->write("x").ok());
+    dropped = t->path();
+    CHECK(is_file(dropped));
+  }
+  CHECK_FALSE(is_file(dropped));  // destroyed: removed
+  {
+    auto t = TempFile::create(dir.sub("b.tmp."));
+    REQUIRE(t.ok());
+    REQUIRE(t->write("hello").ok());
+    REQUIRE(t->sync_and_close().ok());
+    REQUIRE(t->rename_to(dir.sub("b")).ok());
+  }
+  CHECK(*read_file(dir.sub("b")) == "hello");  // renamed: stays
+  std::string kept;
+  {
+    auto t = TempFile::create(dir.sub("c.tmp."));
+    REQUIRE(t.ok());
+    REQUIRE(t->write("kept").ok());
+    auto k = t->keep();
+    REQUIRE(k.ok());
+    kept = *k;
+  }
+  CHECK(*read_file(kept) == "kept");  // kept: stays under its temp name
+  {
+    auto t = TempFile::create(dir.sub("d.tmp."));
+    REQUIRE(t.ok());
+    std::string name = t->path();
+    t->unlink();
+    CHECK_FALSE(is_file(name));  // unlinked at once, the descriptor still writes
+    CHECK(t->write("scratch").ok());
+  }
+  auto bad = TempFile::create(dir.sub("missing/e.tmp."));
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().message.find(dir.sub("missing") + ": cannot create a temp file") == 0);
 }
 
 TEST_CASE("parse_rfc3339: forms OSV records and image configs use") {
