@@ -8,8 +8,9 @@ build_pkgs=(
   libcli11-dev libcurl4-openssl-dev libarchive-dev libzstd-dev nlohmann-json3-dev libfmt-dev
   libxxhash-dev catch2 libssl-dev libsqlite3-dev libsimdjson-dev
 )
-# Tools the test suite drives for real (images, registries, databases) and reads results with.
-test_pkgs=(jq zstd gzip tar curl openssl python3 skopeo umoci docker-registry apache2-utils podman)
+# Tools the test suite and the benchmarks drive for real (images, registries, databases) and read
+# results with (unzip: the baseline of bench/db).
+test_pkgs=(jq zstd gzip tar curl openssl python3 skopeo umoci docker-registry apache2-utils podman unzip)
 
 want=("${build_pkgs[@]}")
 if [[ "${1:-}" == "--test" ]]; then
