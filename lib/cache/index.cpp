@@ -2,7 +2,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <ctime>
 #include <iterator>
 
 #include "util/hash.hpp"
@@ -48,18 +47,7 @@ std::optional<std::string> diff_id_of_layer_id(std::string_view name) {
 }
 
 std::string format_time(TimePoint t) {
-  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
-  std::int64_t secs = ns / 1'000'000'000;
-  std::int64_t frac = ns % 1'000'000'000;
-  if (frac < 0) {
-    frac += 1'000'000'000;
-    --secs;
-  }
-  std::time_t tt = static_cast<std::time_t>(secs);
-  std::tm tm{};
-  ::gmtime_r(&tt, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:09}Z", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+  return util::format_rfc3339_nanos(t);
 }
 
 std::optional<TimePoint> parse_time(std::string_view text) {

@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include <fmt/chrono.h>
+
 namespace strata::util {
 
 namespace {
@@ -21,36 +23,22 @@ std::optional<int> digits(std::string_view s, std::size_t pos, std::size_t n) {
   return v;
 }
 
-// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2 ? 1 : 0;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-bool leap(int y) {
-  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
 }  // namespace
 
 std::optional<std::int64_t> parse_rfc3339(std::string_view s) {
   auto year = digits(s, 0, 4);
   auto month = digits(s, 5, 2);
   auto day = digits(s, 8, 2);
-  if (!year || !month || !day || s[4] != '-' || s[7] != '-' || *month < 1 || *month > 12) {
+  if (!year || !month || !day || s[4] != '-' || s[7] != '-') {
     return std::nullopt;
   }
-  static constexpr int k_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  int max_day = k_days[*month - 1] + (*month == 2 && leap(*year) ? 1 : 0);
-  if (*day < 1 || *day > max_day) {
+  const std::chrono::year_month_day date{std::chrono::year{*year},
+                                         std::chrono::month{static_cast<unsigned>(*month)},
+                                         std::chrono::day{static_cast<unsigned>(*day)}};
+  if (!date.ok()) {
     return std::nullopt;
   }
-  std::int64_t t =
-      days_from_civil(*year, static_cast<unsigned>(*month), static_cast<unsigned>(*day)) * 86400;
+  std::int64_t t = std::chrono::sys_seconds(std::chrono::sys_days(date)).time_since_epoch().count();
   if (s.size() == 10) {
     return t;
   }
@@ -89,6 +77,18 @@ std::optional<std::int64_t> parse_rfc3339(std::string_view s) {
     return s[pos] == '+' ? t - offset : t + offset;
   }
   return std::nullopt;
+}
+
+std::string format_rfc3339(std::int64_t unix_seconds) {
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", fmt::gmtime(static_cast<std::time_t>(unix_seconds)));
+}
+
+std::string format_rfc3339_nanos(std::chrono::system_clock::time_point t) {
+  const auto ns = std::chrono::floor<std::chrono::nanoseconds>(t);
+  const auto secs = std::chrono::floor<std::chrono::seconds>(ns);
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:09}Z",
+                     fmt::gmtime(static_cast<std::time_t>(secs.time_since_epoch().count())),
+                     (ns - secs).count());
 }
 
 std::optional<std::int64_t> parse_duration(std::string_view text) {

@@ -16,11 +16,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "util/codec.hpp"
 #include "util/fd.hpp"
 #include "util/file.hpp"
 #include "util/hash.hpp"
 #include "vercmp/vercmp.hpp"
-#include "vulndb/codec.hpp"
 #include "vulndb/store.hpp"
 
 namespace strata::vulndb {
@@ -55,7 +55,7 @@ model::Severity severity_from_code(std::uint8_t code) {
 }
 
 // Decodes `affected` (store.hpp); false on a bad event kind (the reader flags the rest).
-bool decode_affected(codec::Reader& r, vercmp::OsvAffected& a) {
+bool decode_affected(util::codec::Reader& r, vercmp::OsvAffected& a) {
   std::uint64_t ranges = r.count(2);
   for (std::uint64_t i = 0; i < ranges && !r.failed(); ++i) {
     vercmp::OsvRange range;
@@ -88,7 +88,7 @@ bool decode_affected(codec::Reader& r, vercmp::OsvAffected& a) {
   return !r.failed();
 }
 
-bool decode_body(codec::Reader& r, Advisory& a) {
+bool decode_body(util::codec::Reader& r, Advisory& a) {
   a.modified = std::string(r.str());
   a.published = std::string(r.str());
   a.summary = std::string(r.str());
@@ -205,7 +205,8 @@ struct Database::Impl {
   }
 
   BlockRef body_ref(std::uint32_t index) const {
-    codec::Reader r(body_table.substr(std::size_t{index} * k_body_entry_size, k_body_entry_size));
+    util::codec::Reader r(
+        body_table.substr(std::size_t{index} * k_body_entry_size, k_body_entry_size));
     BlockRef ref;
     ref.offset = r.u64le();
     ref.size = r.u32le();
@@ -218,7 +219,7 @@ struct Database::Impl {
 
   // Fence i, read in place (its bounds were checked on open).
   Fence fence(std::uint32_t i) const {
-    codec::Reader r(fence_table.substr(std::size_t{i} * k_fence_size, k_fence_size));
+    util::codec::Reader r(fence_table.substr(std::size_t{i} * k_fence_size, k_fence_size));
     Fence f;
     f.ecosystem = r.u32le();
     std::uint32_t name_offset = r.u32le();
@@ -382,7 +383,7 @@ util::Result<Database> Database::open_file(const std::string& path) {
     info.ecosystems.push_back(std::move(c));
   }
 
-  codec::Reader fr(fences);
+  util::codec::Reader fr(fences);
   const std::uint32_t count = fr.u32le();
   if (fr.failed() || count > (fences.size() - 4) / k_fence_size) {
     return corrupt(path, "bad fences");
@@ -392,7 +393,7 @@ util::Result<Database> Database::open_file(const std::string& path) {
   impl->fence_names = fences.substr(4 + std::size_t{count} * k_fence_size);
   // Checked once here (no allocation: a few ns per fence) so lookups can trust them.
   for (std::uint32_t i = 0; i < count; ++i) {
-    codec::Reader r(impl->fence_table.substr(std::size_t{i} * k_fence_size, k_fence_size));
+    util::codec::Reader r(impl->fence_table.substr(std::size_t{i} * k_fence_size, k_fence_size));
     std::uint32_t eco = r.u32le();
     std::uint64_t name_offset = r.u32le();
     std::uint64_t name_size = r.u32le();
@@ -437,7 +438,7 @@ util::Result<std::vector<Advisory>> Database::query(std::string_view ecosystem,
   }
   const std::uint32_t index = lo - 1;
   TRY_ASSIGN(Block block, d.block(0, index));
-  codec::Reader r(*block);
+  util::codec::Reader r(*block);
   const std::string what = fmt::format("package block {}", index);
   while (!r.at_end()) {
     auto e = static_cast<std::uint32_t>(r.varint());
@@ -496,7 +497,7 @@ util::Status Database::load_details(Advisory& a) const {
     return corrupt(m_impl->path,
                    fmt::format("advisory {} points outside body block {}", a.id, a.body.block));
   }
-  codec::Reader r(std::string_view(*block).substr(a.body.offset));
+  util::codec::Reader r(std::string_view(*block).substr(a.body.offset));
   if (!decode_body(r, a)) {
     return corrupt(m_impl->path,
                    fmt::format("body block {}: bad entry for {}", a.body.block, a.id));
@@ -524,7 +525,7 @@ util::Status Database::verify() const {
     const Fence fence = d.fence(i);
     const std::string what = fmt::format("package block {}", i);
     TRY_ASSIGN(Block block, d.read_block(Impl::fence_ref(fence), what));
-    codec::Reader r(*block);
+    util::codec::Reader r(*block);
     bool first = true;
     while (!r.at_end() && !r.failed()) {
       auto e = static_cast<std::uint32_t>(r.varint());
@@ -561,7 +562,7 @@ util::Status Database::verify() const {
   for (std::uint32_t i = 0; i < d.info_body_count(); ++i) {
     const std::string what = fmt::format("body block {}", i);
     TRY_ASSIGN(Block block, d.read_block(d.body_ref(i), what));
-    codec::Reader r(*block);
+    util::codec::Reader r(*block);
     while (!r.at_end()) {
       Advisory a;
       if (!decode_body(r, a)) {

@@ -22,13 +22,13 @@
 #include <nlohmann/json.hpp>
 
 #include "model/types.hpp"
+#include "util/codec.hpp"
 #include "util/fd.hpp"
 #include "util/file.hpp"
 #include "util/hash.hpp"
 #include "util/log.hpp"
 #include "util/time.hpp"
 #include "vercmp/vercmp.hpp"
-#include "vulndb/codec.hpp"
 
 namespace strata::vulndb {
 
@@ -86,7 +86,7 @@ util::Status sync_path(const std::string& path) {
 
 std::string encode_header(const DbHeader& h) {
   std::string out;
-  codec::Writer w(out);
+  util::codec::Writer w(out);
   out.append(k_db_magic);
   w.u32le(h.version);
   w.u32le(static_cast<std::uint32_t>(k_header_size));
@@ -111,7 +111,7 @@ util::Result<DbHeader> decode_header(std::string_view bytes, const std::string& 
         "{}: not a strata vulnerability database: run `strata db update` or `strata db import`",
         path);
   }
-  codec::Reader r(bytes.substr(k_db_magic.size(), k_header_size - k_db_magic.size()));
+  util::codec::Reader r(bytes.substr(k_db_magic.size(), k_header_size - k_db_magic.size()));
   DbHeader h;
   h.version = r.u32le();
   std::uint32_t header_size = r.u32le();
@@ -145,7 +145,7 @@ util::Result<DbHeader> read_header(int fd, const std::string& path) {
 }
 
 void encode_body(const OsvRecord& rec, std::string& out) {
-  codec::Writer w(out);
+  util::codec::Writer w(out);
   w.str(rec.modified);
   w.str(rec.published);
   w.str(rec.summary);
@@ -160,7 +160,7 @@ void encode_body(const OsvRecord& rec, std::string& out) {
 }
 
 void encode_affected(const vercmp::OsvAffected& a, std::string& out) {
-  codec::Writer w(out);
+  util::codec::Writer w(out);
   w.varint(a.ranges.size());
   for (const auto& r : a.ranges) {
     w.str(r.type);
@@ -184,11 +184,7 @@ std::string now_rfc3339() {
       t = static_cast<std::time_t>(v);
     }
   }
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+  return util::format_rfc3339(t);
 }
 
 namespace {
@@ -438,7 +434,7 @@ util::Status StoreBuilder::add(const OsvRecord& rec) {
       }
     }
     std::string data;
-    codec::Writer(data).varint(n);
+    util::codec::Writer(data).varint(n);
     data += entries;
     if (s.postings_data.empty() ||
         s.postings_data.back().size() + data.size() > s.postings_data.back().capacity()) {
@@ -590,12 +586,12 @@ util::Status StoreBuilder::commit(const std::vector<std::string>& sources,
 
   // Package blocks, each ending at a package boundary once past the target size.
   std::string fence_table;
-  codec::Writer fw(fence_table);
+  util::codec::Writer fw(fence_table);
   std::string fence_names;
   std::uint32_t fence_count = 0;
-  codec::Writer w(raw);
+  util::codec::Writer w(raw);
   std::string items;
-  codec::Writer iw(items);
+  util::codec::Writer iw(items);
   std::uint32_t first_eco = 0;
   std::string_view first_name;
   auto write_packages = [&]() {
@@ -646,7 +642,7 @@ util::Status StoreBuilder::commit(const std::vector<std::string>& sources,
       const std::string_view data =
           std::string_view(s.postings_data[p.data_chunk]).substr(p.data_offset, p.data_size);
       items.append(data);
-      codec::Reader cr(data);
+      util::codec::Reader cr(data);
       ec.entries += cr.varint();
       ec.records.push_back(p.record);
     }
@@ -663,7 +659,7 @@ util::Status StoreBuilder::commit(const std::vector<std::string>& sources,
   TRY(write_packages());
   LOG_DEBUG("database build: {} package blocks written at {:.0f} ms", fence_count, ms());
   std::string fences;
-  codec::Writer(fences).u32le(fence_count);
+  util::codec::Writer(fences).u32le(fence_count);
   fences += fence_table;
   fences += fence_names;
 
@@ -687,7 +683,7 @@ util::Status StoreBuilder::commit(const std::vector<std::string>& sources,
   TRY(s.write(fences));
 
   std::string table;
-  codec::Writer tw(table);
+  util::codec::Writer tw(table);
   for (const auto& b : bodies) {
     tw.u64le(b.offset);
     tw.u32le(b.size);

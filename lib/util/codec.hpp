@@ -1,8 +1,10 @@
 #pragma once
-// The primitive encodings of the database file (vulndb/store.hpp): LEB128 varints, fixed
-// little-endian integers and length-prefixed strings. The reader is bounds-checked: reading past
-// the end never touches memory outside the span; it sets a sticky `failed` flag and returns
-// zero / empty values, and the caller reports a corrupt block once at the end.
+// The primitive binary encodings of strata's on-disk formats (the vulnerability database,
+// vulndb/store.hpp; the layer cache records, cache/record.hpp): LEB128 varints, fixed
+// little-endian integers, raw bytes and length-prefixed strings (varint or u32 length). The
+// reader is bounds-checked: reading past the end never touches memory outside the span; it sets
+// a sticky `failed` flag and returns zero / empty values, and the caller reports a corrupt
+// block or record once at the end.
 
 #include <algorithm>
 #include <cstdint>
@@ -11,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-namespace strata::vulndb::codec {
+namespace strata::util::codec {
 
 class Writer {
  public:
@@ -35,8 +37,15 @@ class Writer {
       m_out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
     }
   }
+  void raw(std::string_view s) { m_out.append(s); }
+  // A string with a varint length.
   void str(std::string_view s) {
     varint(s.size());
+    m_out.append(s);
+  }
+  // A string with a u32le length.
+  void str32(std::string_view s) {
+    u32le(static_cast<std::uint32_t>(s.size()));
     m_out.append(s);
   }
   void strs(const std::vector<std::string>& list) {
@@ -57,6 +66,7 @@ class Reader {
   bool failed() const { return m_failed; }
   bool at_end() const { return m_pos >= m_in.size(); }
   std::size_t pos() const { return m_pos; }
+  std::size_t remaining() const { return m_in.size() - std::min(m_pos, m_in.size()); }
 
   std::uint8_t u8() {
     if (!need(1)) {
@@ -81,8 +91,12 @@ class Reader {
   }
   std::uint32_t u32le() { return static_cast<std::uint32_t>(fixed(4)); }
   std::uint64_t u64le() { return fixed(8); }
-  std::string_view str() {
-    std::uint64_t n = varint();
+  // A string with a varint length.
+  std::string_view str() { return raw(varint()); }
+  // A string with a u32le length.
+  std::string_view str32() { return raw(u32le()); }
+  // The next `n` bytes.
+  std::string_view raw(std::uint64_t n) {
     if (!need(n)) {
       return {};
     }
@@ -95,7 +109,7 @@ class Reader {
     std::uint64_t n = varint();
     // Every string takes at least one byte: a count larger than what is left is corrupt (and
     // must not drive a huge reserve()).
-    if (n > m_in.size() - std::min(m_pos, m_in.size())) {
+    if (n > remaining()) {
       m_failed = true;
       return out;
     }
@@ -105,15 +119,11 @@ class Reader {
     }
     return out;
   }
-  // A count of items of at least `min_size` bytes each; 0 (and failed) when it cannot be.
-  std::uint64_t count(std::size_t min_size = 1) {
-    std::uint64_t n = varint();
-    if (n > (m_in.size() - std::min(m_pos, m_in.size())) / std::max<std::size_t>(min_size, 1)) {
-      m_failed = true;
-      return 0;
-    }
-    return n;
-  }
+  // A varint count of items of at least `min_size` bytes each; 0 (and failed) when it cannot be.
+  std::uint64_t count(std::size_t min_size = 1) { return bounded(varint(), min_size); }
+  // The same with a u32le or u64le count.
+  std::uint64_t count32(std::size_t min_size = 1) { return bounded(u32le(), min_size); }
+  std::uint64_t count64(std::size_t min_size = 1) { return bounded(u64le(), min_size); }
   void skip(std::uint64_t n) {
     if (need(n)) {
       m_pos += n;
@@ -121,8 +131,15 @@ class Reader {
   }
 
  private:
+  std::uint64_t bounded(std::uint64_t n, std::size_t min_size) {
+    if (n > remaining() / std::max<std::size_t>(min_size, 1)) {
+      m_failed = true;
+      return 0;
+    }
+    return n;
+  }
   bool need(std::uint64_t n) {
-    if (m_failed || n > m_in.size() - std::min(m_pos, m_in.size())) {
+    if (m_failed || n > remaining()) {
       m_failed = true;
       return false;
     }
@@ -145,4 +162,4 @@ class Reader {
   bool m_failed = false;
 };
 
-}  // namespace strata::vulndb::codec
+}  // namespace strata::util::codec

@@ -1,0 +1,135 @@
+#pragma once
+// Work on several cores, two shapes, used by every fan-out in the library (the database build
+// and import, the matcher, registry layer downloads):
+//   - parallel_for: a known number of independent items, handed out in chunks;
+//   - OrderedQueue: a stream of jobs from one producer, processed on worker threads and handed
+//     back to one consumer in the order they were pushed, with at most `capacity` jobs in flight
+//     (a bounded read-ahead, so memory stays flat whatever the input size).
+// Both turn an exception that escapes a worker into an internal error: nothing escapes a thread.
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "util/result.hpp"
+
+namespace strata::util {
+
+// The number of worker threads to use: the machine's cores, clamped to [1, max_threads].
+unsigned worker_count(unsigned max_threads);
+
+// Calls fn(worker, i) for every i in [0, count), on `threads` threads at most (fewer when there
+// are fewer chunks; the calling thread is worker 0, so a single thread runs inline). Items are
+// handed out in order, `chunk` at a time. The first item whose fn fails (in time) stops the
+// hand-out of further items and its error is returned once every thread has finished; items
+// already started run to the end. `worker` < threads, so fn may keep per-worker state.
+Status parallel_for(std::size_t count, unsigned threads,
+                    const std::function<Status(unsigned worker, std::size_t i)>& fn,
+                    std::size_t chunk = 1);
+
+// One producer pushes jobs; `workers` threads call process(job) on each; one consumer takes them
+// back in push order. push() blocks while `capacity` jobs are pushed but not yet taken.
+// abort() (from any side) wakes everybody: push() returns false and next() returns nothing.
+// The destructor aborts and joins the workers.
+template <typename Job>
+class OrderedQueue {
+ public:
+  using Process = std::function<void(Job&)>;
+
+  OrderedQueue(unsigned workers, std::size_t capacity, Process process)
+      : m_capacity(std::max<std::size_t>(capacity, 1)), m_process(std::move(process)) {
+    for (unsigned i = 0; i < std::max(workers, 1u); ++i) {
+      m_workers.emplace_back([this] { work(); });
+    }
+  }
+  OrderedQueue(const OrderedQueue&) = delete;
+  OrderedQueue& operator=(const OrderedQueue&) = delete;
+  ~OrderedQueue() {
+    abort();
+    for (auto& t : m_workers) {
+      t.join();
+    }
+  }
+
+  // Producer: false once aborted (the job is dropped and the producer should stop).
+  bool push(Job job) {
+    std::unique_lock lock(m_mutex);
+    m_cv.wait(lock, [&] { return m_abort || m_next_seq - m_next_out < m_capacity; });
+    if (m_abort) {
+      return false;
+    }
+    m_todo.emplace_back(m_next_seq++, std::move(job));
+    m_cv.notify_all();
+    return true;
+  }
+  // Producer: no more jobs.
+  void close() {
+    std::lock_guard lock(m_mutex);
+    m_closed = true;
+    m_cv.notify_all();
+  }
+  // Consumer: the next processed job in push order; nothing once closed and drained, or aborted.
+  std::optional<Job> next() {
+    std::unique_lock lock(m_mutex);
+    m_cv.wait(lock, [&] {
+      return m_abort || m_done.count(m_next_out) != 0 || (m_closed && m_next_out == m_next_seq);
+    });
+    auto it = m_done.find(m_next_out);
+    if (m_abort || it == m_done.end()) {
+      return std::nullopt;
+    }
+    std::optional<Job> job(std::move(it->second));
+    m_done.erase(it);
+    ++m_next_out;
+    m_cv.notify_all();  // room for the producer again
+    return job;
+  }
+  void abort() {
+    std::lock_guard lock(m_mutex);
+    m_abort = true;
+    m_cv.notify_all();
+  }
+
+ private:
+  void work() {
+    while (true) {
+      std::pair<std::size_t, Job> item;
+      {
+        std::unique_lock lock(m_mutex);
+        m_cv.wait(lock, [&] { return m_abort || !m_todo.empty(); });
+        if (m_abort) {
+          return;
+        }
+        item = std::move(m_todo.front());
+        m_todo.pop_front();
+      }
+      m_process(item.second);  // must not throw: a job carries its own outcome
+      std::lock_guard lock(m_mutex);
+      m_done.emplace(item.first, std::move(item.second));
+      m_cv.notify_all();
+    }
+  }
+
+  const std::size_t m_capacity;
+  const Process m_process;
+  std::mutex m_mutex;
+  std::condition_variable m_cv;
+  std::deque<std::pair<std::size_t, Job>> m_todo;
+  std::map<std::size_t, Job> m_done;
+  std::size_t m_next_seq = 0;  // given to the next job pushed
+  std::size_t m_next_out = 0;  // the job the consumer waits for
+  bool m_closed = false;
+  bool m_abort = false;
+  std::vector<std::thread> m_workers;  // last: started after every member above exists
+};
+
+}  // namespace strata::util
