@@ -1,7 +1,35 @@
-# Fails when a file in lib/<module>/ includes "other/..." where `other` is not `module` itself
-# and not listed in deps_<module> of cmake/modules.cmake, or when cmd/ includes anything but cli.
-include(${SOURCE_DIR}/cmake/modules.cmake)
+cmake_minimum_required(VERSION 3.20)
+# Fails when the table in cmake/modules.cmake lets a module depend on one that is not on a
+# strictly lower layer, when a file in lib/<module>/ includes "other/..." where `other` is not
+# `module` itself and not listed in deps_<module>, when a folder of lib/ is not in the table, or
+# when cmd/ includes anything but cli.
+# MODULES_FILE overrides the table (tests/layering/same_layer_edge.cmake shows the check fails).
+if(NOT MODULES_FILE)
+  set(MODULES_FILE ${SOURCE_DIR}/cmake/modules.cmake)
+endif()
+include(${MODULES_FILE})
 set(violations "")
+foreach(mod IN LISTS STRATA_MODULES)
+  if(NOT DEFINED layer_${mod})
+    list(APPEND violations "cmake/modules.cmake: module '${mod}' has no layer_${mod}")
+    continue()
+  endif()
+  foreach(dep IN LISTS deps_${mod})
+    if(NOT DEFINED layer_${dep})
+      list(APPEND violations "cmake/modules.cmake: '${mod}' depends on unknown module '${dep}'")
+    elseif(NOT layer_${dep} LESS layer_${mod})
+      list(APPEND violations
+           "cmake/modules.cmake: '${mod}' (L${layer_${mod}}) may not depend on '${dep}' (L${layer_${dep}}): edges point strictly down")
+    endif()
+  endforeach()
+endforeach()
+file(GLOB lib_dirs LIST_DIRECTORIES true ${SOURCE_DIR}/lib/*)
+foreach(dir IN LISTS lib_dirs)
+  get_filename_component(name ${dir} NAME)
+  if(IS_DIRECTORY ${dir} AND NOT name IN_LIST STRATA_MODULES)
+    list(APPEND violations "lib/${name}: a module folder missing from cmake/modules.cmake")
+  endif()
+endforeach()
 foreach(mod IN LISTS STRATA_MODULES)
   file(GLOB_RECURSE files ${SOURCE_DIR}/lib/${mod}/*.hpp ${SOURCE_DIR}/lib/${mod}/*.cpp)
   foreach(f IN LISTS files)
