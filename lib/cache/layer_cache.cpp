@@ -274,6 +274,49 @@ struct LayerCache::Impl {
     return r;
   }
 
+  // Renames the temp record `tmp` into place as `key`'s record and indexes it, unless another
+  // process stored the same key with this analyzer first (then `tmp` is dropped and that record
+  // kept). Under the file lock. True when this call's record was renamed into place.
+  util::Result<bool> place_record(Index& index, const std::string& key, const std::string& tmp,
+                                  std::uint64_t size) {
+    const std::string path = record_path(key);
+    auto existing = index.records.find(key);
+    if (existing != index.records.end() &&
+        existing->second.analyzer_version == opts.analyzer_version && stat_file(path)) {
+      remove_file(tmp);
+      return false;
+    }
+    if (::rename(tmp.c_str(), path.c_str()) != 0) {
+      int err = errno;
+      remove_file(tmp);
+      return util::input_error("layer cache: {}: cannot rename into place: {}", path,
+                               std::strerror(err));
+    }
+    index.records[key] = IndexEntry{size, 0, now(), opts.analyzer_version};
+    return true;
+  }
+
+  // The index is over the cap after storing `key`: evicts unleased records, least recently
+  // referred first, down to the low-water mark; `key` goes last. When records in use by live
+  // scans still fill the cap, `key` itself is dropped (its file removed once unlocked).
+  void evict_for(Index& index, const std::string& key) {
+    LiveLeases live = scan_leases(lease_dir, &*lease);
+    const std::uint64_t low_water = opts.max_bytes / 100 * opts.low_water_percent +
+                                    opts.max_bytes % 100 * opts.low_water_percent / 100;
+    auto order = lru_order(index);
+    std::erase(order, key);
+    order.push_back(key);
+    live.keys.insert(key);
+    remove_unleased(index, order, live.keys, [&](const Index& i, const std::string&) {
+      return i.total_size() <= low_water;
+    });
+    if (index.total_size() > opts.max_bytes) {
+      doomed.push_back(record_path(key));
+      index.erase(key);
+      warn(fmt::format("layer {} not cached: records in use fill the cache cap", key));
+    }
+  }
+
   // Keys sorted least recently referred first (ties by key, so the order is total).
   static std::vector<std::string> lru_order(const Index& index) {
     std::vector<std::string> keys;
@@ -410,6 +453,24 @@ util::Result<std::optional<layer::LayerAnalysis>> LayerCache::lookup(std::string
   return result;
 }
 
+namespace {
+
+// The other names a record is found by: the given alias and the layer's compressed digest, when
+// they are digests other than the diff_id, each once.
+std::vector<std::string> record_aliases(const layer::LayerAnalysis& analysis,
+                                        std::string_view alias) {
+  std::vector<std::string> aliases;
+  for (std::string_view a : {alias, std::string_view(analysis.digest)}) {
+    if (!a.empty() && a != analysis.diff_id && util::parse_digest(a) &&
+        std::find(aliases.begin(), aliases.end(), a) == aliases.end()) {
+      aliases.emplace_back(a);
+    }
+  }
+  return aliases;
+}
+
+}  // namespace
+
 util::Status LayerCache::store(const layer::LayerAnalysis& analysis, std::string_view alias) {
   Impl& m = *m_impl;
   const std::string& key = analysis.diff_id;
@@ -426,13 +487,7 @@ util::Status LayerCache::store(const layer::LayerAnalysis& analysis, std::string
     return util::make_error(util::ErrorCategory::internal,
                             "layer cache: opened without a size cap; not storing");
   }
-  std::vector<std::string> aliases;
-  for (std::string_view a : {alias, std::string_view(analysis.digest)}) {
-    if (!a.empty() && a != key && util::parse_digest(a) &&
-        std::find(aliases.begin(), aliases.end(), a) == aliases.end()) {
-      aliases.emplace_back(a);
-    }
-  }
+  const std::vector<std::string> aliases = record_aliases(analysis, alias);
   TRY_ASSIGN(std::string bytes,
              encode_record(analysis, m.opts.analyzer_version, aliases, m.opts.hmac_key));
   std::lock_guard guard(m.mutex);
@@ -451,49 +506,18 @@ util::Status LayerCache::store(const layer::LayerAnalysis& analysis, std::string
     remove_file(*tmp);
     return index.error();
   }
-  const std::string path = m.record_path(key);
-  auto existing = index->records.find(key);
-  bool renamed = false;
-  if (existing != index->records.end() &&
-      existing->second.analyzer_version == m.opts.analyzer_version && stat_file(path)) {
-    remove_file(*tmp);  // another process stored it first: keep that record
-  } else {
-    if (::rename(tmp->c_str(), path.c_str()) != 0) {
-      int err = errno;
-      remove_file(*tmp);
-      return util::input_error("layer cache: {}: cannot rename into place: {}", path,
-                               std::strerror(err));
-    }
-    renamed = true;
-    index->records[key] = IndexEntry{bytes.size(), 0, m.now(), m.opts.analyzer_version};
-  }
+  TRY_ASSIGN(bool renamed, m.place_record(*index, key, *tmp, bytes.size()));
   for (const auto& a : aliases) {
     index->aliases[a] = key;
   }
   TRY(m.lease->add(key));
   index->max_size = m.opts.max_bytes;
   if (index->total_size() > m.opts.max_bytes) {
-    LiveLeases live = scan_leases(m.lease_dir, &*m.lease);
-    live.keys.erase(key);  // our new record goes last, below
-    const std::uint64_t low_water = m.opts.max_bytes / 100 * m.opts.low_water_percent +
-                                    m.opts.max_bytes % 100 * m.opts.low_water_percent / 100;
-    auto order = Impl::lru_order(*index);
-    std::erase(order, key);
-    order.push_back(key);
-    live.keys.insert(key);
-    m.remove_unleased(*index, order, live.keys, [&](const Index& i, const std::string&) {
-      return i.total_size() <= low_water;
-    });
-    if (index->total_size() > m.opts.max_bytes) {
-      // Records in use by live scans fill the cap: do not store this one.
-      m.doomed.push_back(path);
-      index->erase(key);
-      m.warn(fmt::format("layer {} not cached: records in use fill the cache cap", key));
-    }
+    m.evict_for(*index, key);
   }
   auto saved = m.save(*index);
   if (!saved && renamed) {
-    remove_file(path);
+    remove_file(m.record_path(key));
   }
   return saved;
 }

@@ -154,10 +154,15 @@ TEST_CASE("codec: counts larger than what is left fail") {
   util::codec::Reader r(buf);
   CHECK(r.count64(8) == 0);
   CHECK(r.failed());
-  util::codec::Reader ok(buf);
-  ok.u64le();
-  CHECK(ok.count(1) == 97);  // 'a' as a varint, 3 bytes left
+  std::string three;
+  util::codec::Writer(three).varint(3);
+  three += "xyz";
+  util::codec::Reader ok(three);
+  CHECK(ok.count(1) == 3);  // 3 items of at least a byte each, 3 bytes left
   CHECK_FALSE(ok.failed());
+  util::codec::Reader too_many(three);
+  CHECK(too_many.count(2) == 0);
+  CHECK(too_many.failed());
 }
 
 TEST_CASE("format_rfc3339: UTC seconds and nanoseconds, the inverse of parse_rfc3339") {
