@@ -14,33 +14,31 @@ rm -rf "$db"
 "$strata" db import --db-dir "$db" testdata/demo/osv-ubuntu-18.04/all.zip \
   testdata/demo/osv-alpine-v3.10/all.zip 2> /dev/null
 
+# generate_once LAYOUT CMD...: unless LAYOUT/index.json exists, clears LAYOUT and runs CMD (output
+# to stderr) to generate the OCI layout there; later runs reuse it.
+generate_once() {
+  local layout=$1
+  shift
+  [[ -f $layout/index.json ]] && return 0
+  echo "generating $layout (one-time)..." >&2
+  rm -rf "$layout"
+  "$@" >&2
+}
+
 # ratio A B: A/B with two decimals
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", a/b}'; }
 
+# Servers (registry, Podman service) and waiting for them: tests/support/servers.bash. Every
+# process started there is in $support_pids; the scripts stop them with support_stop_all.
+source tests/support/servers.bash
+
 # bench_registry STORAGE_DIR LOG_DIR: starts a CNCF registry on 127.0.0.1 (any free port) keeping
-# its blobs in STORAGE_DIR; sets $regpid and $reg (host:port). The caller stops it.
+# its blobs in STORAGE_DIR (configuration and log in LOG_DIR); sets $reg (host:port).
 bench_registry() {
-  cat > "$2/config.yml" <<YAML
-version: 0.1
-log:
-  level: info
-  accesslog:
-    disabled: true
-storage:
-  filesystem:
-    rootdirectory: $1
-http:
-  addr: 127.0.0.1:0
-  secret: strata-bench
-YAML
-  docker-registry serve "$2/config.yml" > "$2/registry.log" 2>&1 &
-  regpid=$!
-  local port=""
-  for _ in $(seq 1 250); do
-    port=$(grep -oE 'listening on 127.0.0.1:[0-9]+' "$2/registry.log" | head -1 | sed 's/.*://') || true
-    [[ -n $port ]] && break
-    sleep 0.02
-  done
-  [[ -n $port ]] || { echo "registry did not start: $(head -c 600 "$2/registry.log")" >&2; exit 1; }
-  reg="127.0.0.1:$port"
+  registry_config "$2/config.yml" "$1" strata-bench
+  registry_serve "$2/config.yml" "$2/registry.log" bench || exit 1
+  reg="127.0.0.1:$registry_port"
 }
+
+# bench_push SRC DEST: skopeo_push with its log in $work (the script's temp directory)
+bench_push() { skopeo_push "$1" "$2" "$work/skopeo.log" || exit 1; }

@@ -8,21 +8,16 @@
 # linear on this machine's cores), and the cache's hit/miss counters.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-for tool in docker-registry skopeo umoci jq python3; do
-  command -v "$tool" > /dev/null || { echo "bench/cache: $tool is not installed" >&2; exit 1; }
-done
+source tests/support/servers.bash
+require_tools "bench/cache" docker-registry skopeo umoci jq python3 || exit 1
 source bench/common.bash
 mib=${BENCH_MIB:-300}
 nlayers=${BENCH_LAYERS:-6}
 image="$dir/registry-image-$mib-$nlayers"
-if [[ ! -f $image/index.json ]]; then
-  echo "building $image from the installed Debian packages (one-time)..." >&2
-  python3 bench/registry/make_image.py "$image" --mib "$mib" --layers "$nlayers" >&2
-fi
+generate_once "$image" python3 bench/registry/make_image.py "$image" --mib "$mib" --layers "$nlayers"
 work=$(mktemp -d /tmp/strata-bench-cache.XXXXXX)
-regpid=""
 cleanup() {
-  [[ -n $regpid ]] && { kill "$regpid" 2> /dev/null || true; wait "$regpid" 2> /dev/null || true; }
+  support_stop_all
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -33,9 +28,9 @@ head -c 4000000 /dev/urandom > "$work/extra/opt/app/blob.bin"
 umoci insert --rootless --image "$work/layout:bench" --tag bench2 "$work/extra/opt/app" /opt/app > /dev/null
 bench_registry "$work/storage" "$work"
 for t in bench bench2; do
-  skopeo copy -q --dest-tls-verify=false "oci:$work/layout:$t" "docker://$reg/bench/debian:$t" >&2
+  bench_push "oci:$work/layout:$t" "$reg/bench/debian:$t"
 done
-skopeo copy -q --dest-tls-verify=false "oci:testdata/images/oci-alpine:upgrade" "docker://$reg/bench/alpine:upgrade" >&2
+bench_push "oci:testdata/images/oci-alpine:upgrade" "$reg/bench/alpine:upgrade"
 
 cache="$work/cache"
 scan() { "$strata" image "$1" --insecure --packages-only --format json --cache-dir "$cache" "${@:2}"; }

@@ -7,37 +7,25 @@
 # layer cache, which exports nothing. Wall time is the median of 3, peak RSS the largest.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-for tool in podman skopeo jq python3 curl; do
-  command -v "$tool" > /dev/null || { echo "bench/engine: $tool is not installed" >&2; exit 1; }
-done
+source tests/support/servers.bash
+require_tools "bench/engine" podman skopeo jq python3 curl || exit 1
 source bench/common.bash
 # (the bench/registry image has tar members repeated within a layer, which podman refuses)
 mib=${BENCH_MIB:-750}
 image="$dir/engine-image-$mib"
-if [[ ! -f $image/index.json ]]; then
-  echo "generating $image (one-time)..." >&2
-  python3 bench/scan/make_image.py "$image" --mib "$mib" --files 40000 \
-    --status testdata/pkgdb/dpkg/local-debian12-cpp-image/status >&2
-fi
+generate_once "$image" python3 bench/scan/make_image.py "$image" --mib "$mib" --files 40000 \
+  --status testdata/pkgdb/dpkg/local-debian12-cpp-image/status
 tag=$(jq -r '.manifests[0].annotations["org.opencontainers.image.ref.name"]' "$image/index.json")
 P=$(mktemp -d /tmp/strata-bench-engine.XXXXXX)
-service=""
 cleanup() {
-  [[ -n $service ]] && { kill "$service" 2> /dev/null || true; wait "$service" 2> /dev/null || true; }
+  support_stop_all
   rm -rf "$P" 2> /dev/null || true
 }
 trap cleanup EXIT
-mkdir -p "$P/tmp"
-printf '[storage]\ndriver = "vfs"\ngraphroot = "%s/graph"\nrunroot = "%s/run"\n' "$P" "$P" > "$P/storage.conf"
-printf '[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\nevents_logfile_path = "%s/events.log"\ntmp_dir = "%s/tmp"\n' \
-  "$P" "$P" > "$P/containers.conf"
-printf 'unqualified-search-registries = []\n' > "$P/registries.conf"
-export CONTAINERS_STORAGE_CONF="$P/storage.conf" CONTAINERS_CONF="$P/containers.conf" \
-  CONTAINERS_REGISTRIES_CONF="$P/registries.conf" TMPDIR="$P/tmp"
+podman_private "$P"
 sock="$P/podman.sock"
-podman system service --time=0 "unix://$sock" > "$P/service.log" 2>&1 &
-service=$!
-for _ in $(seq 1 250); do curl -s -o /dev/null --unix-socket "$sock" http://d/_ping && break; sleep 0.04; done
+start_podman_service "$sock" "$P/service.log" \
+  || { echo "bench/engine: podman system service did not start: $(head -c 400 "$P/service.log")" >&2; exit 1; }
 skopeo copy -q "oci:$image:$tag" "docker-archive:$P/image.tar:bench/debian:$mib" >&2
 podman load -q -i "$P/image.tar" > /dev/null
 rm -f "$P/image.tar"

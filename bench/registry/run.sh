@@ -10,33 +10,27 @@
 #   BENCH_REPEAT  runs per measurement (default 3)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-for tool in docker-registry skopeo jq python3 gzip; do
-  command -v "$tool" > /dev/null || { echo "bench/registry: $tool is not installed" >&2; exit 1; }
-done
+source tests/support/servers.bash
+require_tools "bench/registry" docker-registry skopeo jq python3 gzip || exit 1
 source bench/common.bash
 mib=${BENCH_MIB:-300}
 nlayers=${BENCH_LAYERS:-6}
 repeat=${BENCH_REPEAT:-3}
 
 image="$dir/registry-image-$mib-$nlayers"
-if [[ ! -f $image/index.json ]]; then
-  echo "building $image from the installed Debian packages (one-time)..." >&2
-  rm -rf "$image"
-  python3 bench/registry/make_image.py "$image" --mib "$mib" --layers "$nlayers" >&2
-fi
+generate_once "$image" python3 bench/registry/make_image.py "$image" --mib "$mib" --layers "$nlayers"
 
 # the registry keeps its storage between runs, so a rerun pushes nothing new
 work=$(mktemp -d /tmp/strata-bench-registry.XXXXXX)
-regpid=""
 cleanup() {
-  [[ -n $regpid ]] && { kill "$regpid" 2> /dev/null || true; wait "$regpid" 2> /dev/null || true; }
+  support_stop_all
   rm -rf "$work"
 }
 trap cleanup EXIT
 mkdir -p "$dir/registry-storage"
 bench_registry "$dir/registry-storage" "$work"
 ref="$reg/bench/debian:$mib"
-skopeo copy -q --dest-tls-verify=false "oci:$image:bench" "docker://$ref" >&2
+bench_push "oci:$image:bench" "$ref"
 
 layer_bytes=$(jq '[.layers[].size] | add' "$image/blobs/sha256/$(jq -r '.manifests[0].digest' "$image/index.json" | sed 's/sha256://')")
 echo "image: $ref, $nlayers layers, $((layer_bytes >> 20)) MiB gzip (layers)"

@@ -12,12 +12,8 @@ mib=${BENCH_MIB:-1024}
 files=${BENCH_FILES:-100000}
 
 large="$dir/large-$mib-$files"
-if [[ ! -f $large/index.json ]]; then
-  echo "generating $large (one-time)..." >&2
-  rm -rf "$large"
-  python3 bench/scan/make_image.py "$large" --mib "$mib" --files "$files" \
-    --status testdata/pkgdb/dpkg/local-debian12-cpp-image/status >&2
-fi
+generate_once "$large" python3 bench/scan/make_image.py "$large" --mib "$mib" --files "$files" \
+  --status testdata/pkgdb/dpkg/local-debian12-cpp-image/status
 layers=$(jq -r '.manifests[0].digest' "$large/index.json" | sed 's/sha256://')
 layers=$(jq -r '.layers[].digest' "$large/blobs/sha256/$layers" | sed "s#sha256:#$large/blobs/sha256/#")
 

@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "vercmp/scheme_util.hpp"
+
 namespace strata::vercmp::apk {
 namespace {
 
@@ -39,13 +41,17 @@ struct TokenState {
   std::string_view value;
 };
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
-bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f'); }
+using scheme_util::is_digit;
+bool is_lower(char c) {
+  return c >= 'a' && c <= 'z';
+}
+bool is_hex(char c) {
+  return is_digit(c) || (c >= 'a' && c <= 'f');
+}
 
 Suffix suffix_value(std::string_view s) {
-  static constexpr std::string_view k_names[] = {"",   "alpha", "beta", "pre", "rc", "",
-                                                 "cvs", "svn",  "git",  "hg",  "p"};
+  static constexpr std::string_view k_names[] = {"",    "alpha", "beta", "pre", "rc", "",
+                                                 "cvs", "svn",   "git",  "hg",  "p"};
   for (int i = 1; i < 11; ++i) {
     if (i != s_none && s == k_names[i]) {
       return static_cast<Suffix>(i);
@@ -138,10 +144,14 @@ void token_next(TokenState& t, std::string_view& rest) {
   }
 }
 
-int sign(int v) { return v < 0 ? -1 : (v > 0 ? 1 : 0); }
+int sign(int v) {
+  return v < 0 ? -1 : (v > 0 ? 1 : 0);
+}
 
 // memcmp order, then shorter first (apk_blob_sort).
-int string_sort(std::string_view a, std::string_view b) { return sign(a.compare(b)); }
+int string_sort(std::string_view a, std::string_view b) {
+  return sign(a.compare(b));
+}
 
 // Numeric order of two digit strings of any length.
 int numeric(std::string_view a, std::string_view b) {
@@ -257,7 +267,9 @@ bool fuzzy_match(std::string_view version, std::string_view pattern) {
   return compare_fuzzy(version, pattern, true) == 0;
 }
 
-std::string canonical(const Version& version) { return std::string(version.text); }
+std::string canonical(const Version& version) {
+  return std::string(version.text);
+}
 
 util::Result<int> compare_strings(std::string_view left, std::string_view right) {
   std::size_t at = invalid_at(left);

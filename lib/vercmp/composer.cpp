@@ -12,7 +12,7 @@
 namespace strata::vercmp::composer {
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+using scheme_util::is_digit;
 
 int special_weight(std::string_view s) {
   if (s.starts_with("RC")) {
@@ -51,7 +51,8 @@ util::Result<Version> parse_impl(std::string_view text) {
   canon.reserve(s.size() * 2);
   for (std::size_t i = 0; i < s.size(); ++i) {
     char c = (s[i] == '-' || s[i] == '_' || s[i] == '+') ? '.' : s[i];
-    if (!canon.empty() && c != '.' && canon.back() != '.' && is_digit(canon.back()) != is_digit(c)) {
+    if (!canon.empty() && c != '.' && canon.back() != '.' &&
+        is_digit(canon.back()) != is_digit(c)) {
       canon.push_back('.');
     }
     canon.push_back(c);
@@ -60,7 +61,8 @@ util::Result<Version> parse_impl(std::string_view text) {
   std::size_t start = 0;
   while (true) {
     std::size_t dot = canon.find('.', start);
-    std::string_view part = std::string_view(canon).substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    std::string_view part = std::string_view(canon).substr(
+        start, dot == std::string::npos ? std::string::npos : dot - start);
     Component comp;
     comp.numeric = !part.empty() && std::all_of(part.begin(), part.end(), is_digit);
     if (comp.numeric) {

@@ -7,9 +7,11 @@
 namespace strata::vercmp::dpkg {
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_blank(char c) { return c == ' ' || c == '\t'; }
+using scheme_util::is_alpha;
+using scheme_util::is_digit;
+bool is_blank(char c) {
+  return c == ' ' || c == '\t';
+}
 
 // dpkg's order(): digits and the end of string 0, letters their code, '~' -1, others code + 256.
 int order(int c) {
@@ -128,8 +130,7 @@ const char* parse_into(std::string_view text, Version& out) {
     return "version number does not start with digit";
   }
   for (char c : v.upstream) {
-    if (!is_digit(c) && !is_alpha(c) && c != '.' && c != '-' && c != '+' && c != '~' &&
-        c != ':') {
+    if (!is_digit(c) && !is_alpha(c) && c != '.' && c != '-' && c != '+' && c != '~' && c != ':') {
       return "invalid character in version number";
     }
   }

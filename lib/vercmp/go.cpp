@@ -8,18 +8,9 @@
 namespace strata::vercmp::go {
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_ident_char(char c) {
-  return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-';
-}
-bool all_digits(std::string_view s) {
-  for (char c : s) {
-    if (!is_digit(c)) {
-      return false;
-    }
-  }
-  return true;
-}
+using scheme_util::all_digits;
+using scheme_util::is_digit;
+using scheme_util::is_ident_char;
 
 // x/mod parseInt: digits, no leading zeros. Empty on failure.
 std::string_view take_int(std::string_view& s) {
@@ -134,8 +125,9 @@ util::Result<Version> parse_reason(std::string_view text, VPrefix prefix) {
     }
     if (!s.empty()) {
       if (s[0] != '.') {
-        return util::input_error("expected '.' after the minor version (no prerelease or build "
-                                 "on a vMAJOR.MINOR shorthand)");
+        return util::input_error(
+            "expected '.' after the minor version (no prerelease or build "
+            "on a vMAJOR.MINOR shorthand)");
       }
       s.remove_prefix(1);
       patch = take_int(s);
@@ -297,8 +289,8 @@ util::Result<int> compare_strings(std::string_view left, std::string_view right)
 }
 
 util::Status validate(std::string_view version) {
-  return scheme_util::validate_with(
-      [](std::string_view t) { return parse(t, VPrefix::optional); }, version);
+  return scheme_util::validate_with([](std::string_view t) { return parse(t, VPrefix::optional); },
+                                    version);
 }
 
 util::Result<int> compare_toolchain(std::string_view left, std::string_view right) {
@@ -330,8 +322,7 @@ util::Result<int> compare_toolchain(std::string_view left, std::string_view righ
 util::Result<std::string> toolchain_to_semver(std::string_view toolchain) {
   auto t = parse_toolchain(toolchain);
   if (!t) {
-    return util::input_error("invalid go toolchain version '{}': {}", toolchain,
-                             t.error().message);
+    return util::input_error("invalid go toolchain version '{}': {}", toolchain, t.error().message);
   }
   std::string out = fmt::format("{}.{}.{}", t->major, t->minor, t->patch.empty() ? "0" : t->patch);
   if (!t->kind.empty()) {

@@ -5,6 +5,8 @@
 
 #include <regex>
 
+#include "vercmp/scheme_util.hpp"
+
 namespace strata::vercmp::npm_range {
 namespace {
 
@@ -27,11 +29,10 @@ struct Sources {
   std::string gtlt = "((?:<|>)?=?)";
   std::string xrid = numid + "|x|X|\\*";
   std::string xrid_loose = numid_loose + "|x|X|\\*";
-  std::string xrangeplain = "[v=\\s]*(" + xrid + ")(?:\\.(" + xrid + ")(?:\\.(" + xrid + ")(?:" +
-                            prerelease + ")?" + build + "?)?)?";
-  std::string xrangeplain_loose = "[v=\\s]*(" + xrid_loose + ")(?:\\.(" + xrid_loose +
-                                  ")(?:\\.(" + xrid_loose + ")(?:" + prerelease_loose + ")?" +
-                                  build + "?)?)?";
+  std::string xrangeplain = "[v=\\s]*(" + xrid + ")(?:\\.(" + xrid + ")(?:\\.(" + xrid +
+                            ")(?:" + prerelease + ")?" + build + "?)?)?";
+  std::string xrangeplain_loose = "[v=\\s]*(" + xrid_loose + ")(?:\\.(" + xrid_loose + ")(?:\\.(" +
+                                  xrid_loose + ")(?:" + prerelease_loose + ")?" + build + "?)?)?";
 };
 
 struct Regexes {
@@ -51,8 +52,7 @@ const Regexes& regexes(bool loose) {
     r.caret = re("^(?:\\^)" + xr + "$");
     r.comparator = re("^" + s.gtlt + "\\s*(" + (lo ? s.looseplain : s.fullplain) + ")$|^$");
     r.hyphen = re("^\\s*(" + xr + ")\\s+-\\s+(" + xr + ")\\s*$");
-    r.comparator_trim =
-        re("(\\s*)" + s.gtlt + "\\s*(" + s.looseplain + "|" + s.xrangeplain + ")");
+    r.comparator_trim = re("(\\s*)" + s.gtlt + "\\s*(" + s.looseplain + "|" + s.xrangeplain + ")");
     r.tilde_trim = re("(\\s*)(?:~>?)\\s+");
     r.caret_trim = re("(\\s*)(?:\\^)\\s+");
     r.star = re("(<|>)?=?\\s*\\*");
@@ -65,7 +65,8 @@ const Regexes& regexes(bool loose) {
   return loose ? loose_set : strict_set;
 }
 
-bool is_js_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+// JavaScript's \s, ASCII part: the same set as C's isspace.
+constexpr auto is_js_space = scheme_util::is_c_space;
 
 std::string js_trim(std::string_view s) {
   while (!s.empty() && is_js_space(s.front())) {
@@ -128,7 +129,9 @@ std::string group(const std::smatch& m, std::size_t i) {
   return i < m.size() && m[i].matched ? m[i].str() : std::string();
 }
 
-bool is_x(const std::string& id) { return id.empty() || id == "x" || id == "X" || id == "*"; }
+bool is_x(const std::string& id) {
+  return id.empty() || id == "x" || id == "X" || id == "*";
+}
 
 // JavaScript's `${+n + 1}` for a decimal string.
 std::string inc(std::string n) {
@@ -354,8 +357,9 @@ util::Result<Comparator> make_comparator(const std::string& text, const Options&
 util::Result<std::vector<Comparator>> parse_set(std::string part, const Options& o) {
   const Regexes& re = regexes(o.loose);
   part = std::regex_replace(part, re.build, "");
-  part = replace_anchored(part, re.hyphen,
-                          [&](const std::smatch& m) { return hyphen_replace(m, o.include_prerelease); });
+  part = replace_anchored(part, re.hyphen, [&](const std::smatch& m) {
+    return hyphen_replace(m, o.include_prerelease);
+  });
   part = std::regex_replace(part, re.comparator_trim, "$1$2$3");
   part = std::regex_replace(part, re.tilde_trim, "$1~");
   part = std::regex_replace(part, re.caret_trim, "$1^");
@@ -436,8 +440,7 @@ bool test_set(const std::vector<Comparator>& set, const semver::Version& v, cons
   if (!v.prerelease.empty() && !o.include_prerelease) {
     for (const auto& c : set) {
       if (c.op != Comparator::Op::any && !c.version.prerelease.empty() &&
-          c.version.major == v.major && c.version.minor == v.minor &&
-          c.version.patch == v.patch) {
+          c.version.major == v.major && c.version.minor == v.minor && c.version.patch == v.patch) {
         return true;
       }
     }

@@ -10,12 +10,9 @@
 namespace strata::vercmp::nuget {
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_label_char(char c) {
-  return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-';
-}
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
-bool all_digits(std::string_view s) { return !s.empty() && std::all_of(s.begin(), s.end(), is_digit); }
+using scheme_util::all_digits;
+using scheme_util::is_c_space;
+using scheme_util::is_ident_char;
 
 std::string strip_zeros(std::string_view digits) {
   std::size_t nz = digits.find_first_not_of('0');
@@ -31,8 +28,9 @@ util::Status split_labels(std::string_view s, bool allow_leading_zeros, const ch
     if (part.empty()) {
       return util::input_error("empty {} label", what);
     }
-    if (!std::all_of(part.begin(), part.end(), is_label_char)) {
-      return util::input_error("{} label '{}' holds a character other than [0-9A-Za-z-]", what, part);
+    if (!std::all_of(part.begin(), part.end(), is_ident_char)) {
+      return util::input_error("{} label '{}' holds a character other than [0-9A-Za-z-]", what,
+                               part);
     }
     bool numeric = all_digits(part);
     if (numeric && !allow_leading_zeros && part.size() > 1 && part[0] == '0') {
@@ -50,10 +48,10 @@ util::Status split_labels(std::string_view s, bool allow_leading_zeros, const ch
 
 util::Result<Version> parse_impl(std::string_view text) {
   std::string_view s = text;
-  while (!s.empty() && is_blank(s.front())) {
+  while (!s.empty() && is_c_space(s.front())) {
     s.remove_prefix(1);
   }
-  while (!s.empty() && is_blank(s.back())) {
+  while (!s.empty() && is_c_space(s.back())) {
     s.remove_suffix(1);
   }
   if (s.empty()) {
@@ -99,7 +97,9 @@ int compare_digits(const std::string& a, const std::string& b) {
   return c < 0 ? -1 : (c > 0 ? 1 : 0);
 }
 
-char fold(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
+char fold(char c) {
+  return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+}
 
 // StringComparer.OrdinalIgnoreCase on ASCII labels.
 int compare_ignore_case(const std::string& a, const std::string& b) {

@@ -51,12 +51,14 @@ std::string_view strip_spaces(std::string_view s) {
   return s;
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_alnum(char c) {
-  return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+using scheme_util::is_alnum;
+using scheme_util::is_digit;
+char lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-bool is_sep(char c) { return c == '-' || c == '_' || c == '.'; }
+bool is_sep(char c) {
+  return c == '-' || c == '_' || c == '.';
+}
 
 class Cursor {
  public:
@@ -131,7 +133,9 @@ int compare_numbers(const Number& a, const Version& va, const Number& b, const V
   return c < 0 ? -1 : (c > 0 ? 1 : 0);
 }
 
-bool is_zero(const Number& n) { return n.length == 0 && n.small == 0; }
+bool is_zero(const Number& n) {
+  return n.length == 0 && n.small == 0;
+}
 
 void append_number(std::string& out, const Number& n, const Version& v) {
   if (n.length == 0) {

@@ -5,9 +5,9 @@
 namespace strata::vercmp::rpm {
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_alnum(char c) { return is_digit(c) || is_alpha(c); }
+using scheme_util::is_alnum;
+using scheme_util::is_alpha;
+using scheme_util::is_digit;
 
 const char* parse_into(std::string_view text, Version& out) {
   if (text.empty()) {

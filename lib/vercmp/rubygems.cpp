@@ -10,16 +10,16 @@
 namespace strata::vercmp::rubygems {
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_alnum(char c) { return is_digit(c) || is_alpha(c); }
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+using scheme_util::is_alnum;
+using scheme_util::is_alpha;
+using scheme_util::is_c_space;
+using scheme_util::is_digit;
 
 std::string_view trim_blanks(std::string_view s) {
-  while (!s.empty() && is_blank(s.front())) {
+  while (!s.empty() && is_c_space(s.front())) {
     s.remove_prefix(1);
   }
-  while (!s.empty() && is_blank(s.back())) {
+  while (!s.empty() && is_c_space(s.back())) {
     s.remove_suffix(1);
   }
   return s;

@@ -13,6 +13,9 @@
 //                   reason (no scheme, no text).
 //   into parser:    `parse_into(text, out)` -> const char*: nullptr when valid (and `out` filled),
 //                   else the reason as a static string. Used by the allocation-free schemes.
+//
+// It also holds the ASCII character classes the schemes' parsers share (locale-independent,
+// unlike <cctype>).
 
 #include <string_view>
 #include <utility>
@@ -20,6 +23,39 @@
 #include "util/result.hpp"
 
 namespace strata::vercmp::scheme_util {
+
+// [0-9]
+constexpr bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+// [A-Za-z]
+constexpr bool is_alpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+// [0-9A-Za-z]
+constexpr bool is_alnum(char c) {
+  return is_digit(c) || is_alpha(c);
+}
+// [0-9A-Za-z-]: a SemVer identifier character (SemVer, Go, NuGet labels).
+constexpr bool is_ident_char(char c) {
+  return is_alnum(c) || c == '-';
+}
+// C's isspace in the "C" locale: space, \t, \n, \v, \f, \r (also JavaScript's \s, ASCII part).
+constexpr bool is_c_space(char c) {
+  return c == ' ' || (c >= '\t' && c <= '\r');
+}
+// True when `s` is non-empty and every character is [0-9].
+constexpr bool all_digits(std::string_view s) {
+  if (s.empty()) {
+    return false;
+  }
+  for (char c : s) {
+    if (!is_digit(c)) {
+      return false;
+    }
+  }
+  return true;
+}
 
 // Runs a reason parser; on failure prefixes the reason with the scheme and the text.
 template <typename ParseReason>
@@ -39,8 +75,7 @@ util::Result<int> compare_with(std::string_view scheme, ParseReason&& parse_reas
                                Compare&& compare, std::string_view left, std::string_view right) {
   auto l = parse_reason(left);
   if (!l) {
-    return util::input_error("invalid {} version '{}' (left): {}", scheme, left,
-                             l.error().message);
+    return util::input_error("invalid {} version '{}' (left): {}", scheme, left, l.error().message);
   }
   auto r = parse_reason(right);
   if (!r) {

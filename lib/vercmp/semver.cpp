@@ -7,23 +7,14 @@
 namespace strata::vercmp::semver {
 namespace {
 
-constexpr std::size_t k_max_length = 256;                   // node-semver MAX_LENGTH
+constexpr std::size_t k_max_length = 256;                       // node-semver MAX_LENGTH
 constexpr std::uint64_t k_max_safe_integer = 9007199254740991;  // Number.MAX_SAFE_INTEGER
 
-// JavaScript's \s and String.prototype.trim(), ASCII part.
-bool is_js_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_ident_char(char c) {
-  return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-';
-}
-bool all_digits(std::string_view s) {
-  for (char c : s) {
-    if (!is_digit(c)) {
-      return false;
-    }
-  }
-  return !s.empty();
-}
+// JavaScript's \s and String.prototype.trim(), ASCII part: the same set as C's isspace.
+constexpr auto is_js_space = scheme_util::is_c_space;
+using scheme_util::all_digits;
+using scheme_util::is_digit;
+using scheme_util::is_ident_char;
 std::string_view strip_zeros(std::string_view digits) {
   while (digits.size() > 1 && digits.front() == '0') {
     digits.remove_prefix(1);
@@ -76,7 +67,9 @@ bool take_number(std::string_view& s, Mode mode, std::uint64_t& out) {
   return true;
 }
 
-int compare_u64(std::uint64_t a, std::uint64_t b) { return a < b ? -1 : (a > b ? 1 : 0); }
+int compare_u64(std::uint64_t a, std::uint64_t b) {
+  return a < b ? -1 : (a > b ? 1 : 0);
+}
 
 util::Result<Version> parse_reason(std::string_view text, Mode mode) {
   if (text.size() > k_max_length) {
@@ -202,8 +195,8 @@ int compare(const Version& l, const Version& r) {
 }
 
 std::string canonical(const Version& v) {
-  std::string out = std::to_string(v.major) + "." + std::to_string(v.minor) + "." +
-                    std::to_string(v.patch);
+  std::string out =
+      std::to_string(v.major) + "." + std::to_string(v.minor) + "." + std::to_string(v.patch);
   for (std::size_t i = 0; i < v.prerelease.size(); ++i) {
     out += i == 0 ? '-' : '.';
     std::string_view id = v.identifier(v.prerelease[i]);

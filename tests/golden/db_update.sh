@@ -4,10 +4,10 @@
 # scan-side --db-max-age / --fail-on-stale-db / --fail-on-unsupported flags.
 source "$(dirname "$0")/lib.bash"
 : "${SOURCE_DIR:?}"
-command -v python3 > /dev/null || { echo "SKIP: python3 missing (scripts/install-deps.sh --test)"; exit 1; }
-server_pids=()
+source "$(dirname "$0")/../support/servers.bash"
+require_tools "cannot test db update" python3 || exit 1
 cleanup() {
-  for p in "${server_pids[@]}"; do kill "$p" 2> /dev/null || true; done
+  support_stop_all
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -28,13 +28,11 @@ PY
 # start_server NAME MODE ROOT: sets $url_NAME
 start_server() {
   local name=$1 mode=$2 root=$3
-  python3 "$SOURCE_DIR/tests/support/osv_server.py" --root "$root" --mode "$mode" \
-    --port-file "$WORK/$name.port" --log "$WORK/$name.log" &
-  server_pids+=($!)
-  for _ in $(seq 100); do [[ -s "$WORK/$name.port" ]] && break; sleep 0.05; done
-  [[ -s "$WORK/$name.port" ]] || { echo "FAIL: server $name did not start" >&2; exit 1; }
+  start_port_file_server "server $name" "$WORK/$name.port" "$WORK/$name.err" \
+    python3 "$SOURCE_DIR/tests/support/osv_server.py" --root "$root" --mode "$mode" \
+    --port-file "$WORK/$name.port" --log "$WORK/$name.log" || exit 1
   touch "$WORK/$name.log"
-  printf -v "url_$name" 'http://127.0.0.1:%s' "$(cat "$WORK/$name.port")"
+  printf -v "url_$name" 'http://127.0.0.1:%s' "$server_port"
 }
 start_server good ok "$srv"
 start_server flaky fail "$srv"

@@ -7,35 +7,12 @@
 source "$(dirname "$0")/lib.bash"
 command -v podman > /dev/null || { echo "FAIL: podman is not installed (scripts/install-deps.sh --test)" >&2; exit 1; }
 
+source "$(dirname "$0")/../support/servers.bash"
 P="$WORK/podman"
-mkdir -p "$P/tmp"
-cat > "$P/storage.conf" <<CONF
-[storage]
-driver = "vfs"
-graphroot = "$P/graph"
-runroot = "$P/run"
-CONF
-cat > "$P/containers.conf" <<CONF
-[engine]
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-events_logfile_path = "$P/events.log"
-tmp_dir = "$P/tmp"
-[containers]
-log_driver = "k8s-file"
-CONF
-printf 'unqualified-search-registries = []\n' > "$P/registries.conf"
-export CONTAINERS_STORAGE_CONF="$P/storage.conf" CONTAINERS_CONF="$P/containers.conf" \
-  CONTAINERS_REGISTRIES_CONF="$P/registries.conf" TMPDIR="$P/tmp"
+podman_private "$P"
 sock="$P/podman.sock"
-podman system service --time=0 "unix://$sock" > "$P/service.log" 2>&1 &
-service=$!
-trap 'kill $service 2> /dev/null; wait $service 2> /dev/null; rm -rf "$WORK" 2> /dev/null || true' EXIT
-for _ in $(seq 1 250); do
-  curl -s -o /dev/null --unix-socket "$sock" http://d/_ping && break
-  sleep 0.04
-done
-if ! curl -s -o /dev/null --unix-socket "$sock" http://d/_ping; then
+trap 'support_stop_all; rm -rf "$WORK" 2> /dev/null || true' EXIT
+if ! start_podman_service "$sock" "$P/service.log"; then
   echo "SKIP: podman system service did not start here: $(head -c 400 "$P/service.log")" >&2
   echo "0 passed, 0 failed (skipped)"
   exit 0
@@ -85,8 +62,8 @@ expect_rc 3 "$STRATA" image --packages-only --image-src registry --retries 0 "12
 tport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 env -u CONTAINER_HOST -u DOCKER_HOST podman system service --time=0 "tcp://127.0.0.1:$tport" > "$P/service-tcp.log" 2>&1 &
 tcp_service=$!
-for _ in $(seq 1 250); do curl -s -o /dev/null "http://127.0.0.1:$tport/_ping" && break; sleep 0.04; done
-curl -s -o /dev/null "http://127.0.0.1:$tport/_ping" || echo "tcp service: $(cat "$P/service-tcp.log")" >&2
+wait_until 250 0.04 curl -s -o /dev/null "http://127.0.0.1:$tport/_ping" \
+  || echo "tcp service: $(cat "$P/service-tcp.log")" >&2
 DOCKER_HOST="tcp://127.0.0.1:$tport" expect_rc 0 "$STRATA" image --packages-only --format json "docker:$alpine_name"
 packages "$WORK/out" > "$WORK/got.tsv"
 expect_same "tcp:// engine packages" "$WORK/want.tsv" "$WORK/got.tsv"

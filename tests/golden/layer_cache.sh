@@ -6,7 +6,6 @@
 # turns the cache on with MAX_CACHE_RECORD_MB. The counters add up.
 source "$(dirname "$0")/lib.bash"
 source "$(dirname "$0")/registry_lib.bash"
-img="$TESTDATA/images"
 
 REGISTRY_LOG_ACCESSLOG_DISABLED=false start_registry open
 reg="127.0.0.1:$port"

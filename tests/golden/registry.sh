@@ -5,23 +5,8 @@
 # wrong and missing credentials), and a third with TLS from a self-signed CA (--ca-cert, and
 # refusal without it). The package lists must equal the ones read from disk.
 source "$(dirname "$0")/lib.bash"
-img="$TESTDATA/images"
-
 source "$(dirname "$0")/registry_lib.bash"
-for tool in htpasswd openssl; do
-  command -v "$tool" > /dev/null || { echo "FAIL: $tool is not installed (scripts/install-deps.sh --test)" >&2; exit 1; }
-done
-
-push() {  # tag dest [skopeo args...]: an image of testdata/images/oci-alpine
-  local tag=$1 dest=$2; shift 2
-  push_oci "oci:$img/oci-alpine:$tag" "$dest" "$@"
-}
-
-packages() {  # expected.tsv : compares $WORK/out (JSON) with the name/version columns
-  jq -r '.packages[] | [.name, .version] | @tsv' "$WORK/out" | sort -u > "$WORK/got.tsv"
-  tail -n +2 "$1" | cut -f1-2 | sort -u > "$WORK/want.tsv"
-  expect_same "packages ($1)" "$WORK/want.tsv" "$WORK/got.tsv"
-}
+require_tools "cannot test registry scans" htpasswd openssl || exit 1
 
 # 1. No auth, plain HTTP.
 start_registry open

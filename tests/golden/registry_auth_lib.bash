@@ -1,17 +1,11 @@
 # More helpers for golden tests against the real registry, on top of registry_lib.bash (sourced
 # after lib.bash; sources registry_lib.bash itself): registries with any extra configuration
 # (token auth, schema 1) on a chosen storage directory, the test token server
-# (tests/support/token_server.py), pushes of testdata/images/oci-alpine tags, package checks.
-# Every process started here is stopped on exit with the registries.
+# (tests/support/token_server.py). Every process started here is stopped on exit with the
+# registries.
 source "$(dirname "${BASH_SOURCE[0]}")/registry_lib.bash"
-for tool in openssl python3 curl; do
-  if ! command -v "$tool" > /dev/null; then
-    echo "FAIL: $tool is not installed (scripts/install-deps.sh installs it); cannot test registry scans" >&2
-    exit 1
-  fi
-done
+require_tools "cannot test registry scans" openssl python3 curl || exit 1
 
-img="$TESTDATA/images"
 TOKEN_SERVER="$(cd "$(dirname "${BASH_SOURCE[0]}")/../support" && pwd)/token_server.py"
 
 # start_registry_with NAME EXTRA_YAML [DATA_DIR]: a registry with EXTRA_YAML appended to its
@@ -25,18 +19,10 @@ start_registry_with() {
 # $WORK/NAME.tokens); sets $tport.
 start_token_server() {
   local name=$1; shift
-  python3 "$TOKEN_SERVER" --log "$WORK/$name.log" --tokens "$WORK/$name.tokens" \
-    --port-file "$WORK/$name.port" "$@" 2> "$WORK/$name.err" &
-  registry_pids+=($!)
-  for _ in $(seq 1 500); do
-    [[ -s $WORK/$name.port ]] && break
-    sleep 0.02
-  done
-  if [[ ! -s $WORK/$name.port ]]; then
-    echo "FAIL: token server $name did not start: $(head -c 600 "$WORK/$name.err")" >&2
-    exit 1
-  fi
-  tport=$(cat "$WORK/$name.port")
+  start_port_file_server "token server $name" "$WORK/$name.port" "$WORK/$name.err" \
+    python3 "$TOKEN_SERVER" --log "$WORK/$name.log" --tokens "$WORK/$name.tokens" \
+    --port-file "$WORK/$name.port" "$@" || exit 1
+  tport=$server_port
 }
 
 # token_auth_yaml REALM_PORT: the registry's auth section trusting $WORK/signer.crt
@@ -48,17 +34,6 @@ token_auth_yaml() {
 make_signer() {
   openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=strata-token-signer \
     -keyout "$WORK/signer.key" -out "$WORK/signer.crt" > /dev/null 2>&1
-}
-
-push() {  # tag dest [skopeo args...]: a tag of testdata/images/oci-alpine
-  local tag=$1 dest=$2; shift 2
-  push_oci "oci:$img/oci-alpine:$tag" "$dest" "$@"
-}
-
-packages() {  # expected.tsv : compares $WORK/out (JSON) with the name/version columns
-  jq -r '.packages[] | [.name, .version] | @tsv' "$WORK/out" | sort -u > "$WORK/got.tsv"
-  tail -n +2 "$1" | cut -f1-2 | sort -u > "$WORK/want.tsv"
-  expect_same "packages ($1)" "$WORK/want.tsv" "$WORK/got.tsv"
 }
 
 # no_secret_on_stderr WHAT SECRET...: none of the strings appears in $WORK/err

@@ -7,7 +7,6 @@ source "$(dirname "$0")/lib.bash"
 export STRATA_NO_CACHE=1
 source "$(dirname "$0")/registry_lib.bash"
 source "$(dirname "$0")/fault_proxy.bash"
-img="$TESTDATA/images"
 
 start_registry open
 reg="127.0.0.1:$port"

@@ -4,7 +4,6 @@
 # manifest still names zstd layers (skopeo did not recompress them).
 source "$(dirname "$0")/lib.bash"
 source "$(dirname "$0")/registry_lib.bash"
-img="$TESTDATA/images"
 
 start_registry open
 reg="127.0.0.1:$port"

@@ -24,7 +24,6 @@ request wins.
 Body faults apply only to 200/206 answers.
 """
 
-import argparse
 import http.client
 import http.server
 import os
@@ -33,6 +32,11 @@ import struct
 import sys
 import threading
 import time
+
+# test_server_util.py sits next to this script; no __pycache__ is left in the source tree
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import test_server_util  # noqa: E402
 
 HOP_BY_HOP = {
     "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
@@ -67,7 +71,7 @@ class State:
         self.no_range = args.no_range
         self.faults = [Fault(s) for s in args.fault]
         self.lock = threading.Lock()
-        self.log = open(args.log, "a", buffering=1) if args.log else None
+        self.log = args.log
 
     def pick(self, method, path):
         with self.lock:
@@ -78,17 +82,11 @@ class State:
         return None
 
     def record(self, line):
-        if self.log:
-            with self.lock:
-                self.log.write(line + "\n")
+        test_server_util.append_line(self.log, line)
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class Handler(test_server_util.QuietHandler):
     state = None  # set in main()
-
-    def log_message(self, fmt, *args):  # quiet: the request log is --log
-        pass
 
     def do_GET(self):
         self.proxy()
@@ -191,10 +189,8 @@ class Server(http.server.ThreadingHTTPServer):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = test_server_util.arg_parser(description=__doc__.splitlines()[0])
     p.add_argument("--upstream", required=True, help="host:port of the registry")
-    p.add_argument("--port-file", required=True)
-    p.add_argument("--log")
     p.add_argument("--no-range", action="store_true")
     p.add_argument("--fault", action="append", default=[])
     args = p.parse_args()
@@ -202,11 +198,7 @@ def main():
         Handler.state = State(args)
     except ValueError as e:
         p.error(str(e))
-    server = Server(("127.0.0.1", 0), Handler)
-    with open(args.port_file + ".tmp", "w") as f:
-        f.write(str(server.server_address[1]))
-    os.replace(args.port_file + ".tmp", args.port_file)
-    server.serve_forever()
+    test_server_util.serve(Handler, args.port_file, Server)
 
 
 if __name__ == "__main__":

@@ -9,46 +9,35 @@ If-None-Match / If-Modified-Since -> 304) and can misbehave on purpose:
 Every request is appended to --log as "METHOD PATH STATUS IF-NONE-MATCH". The chosen port is
 written to --port-file once the server listens.
 """
-import argparse
 import email.utils
 import hashlib
-import http.server
 import os
+import sys
 import threading
 import urllib.parse
 
+# test_server_util.py sits next to this script; no __pycache__ is left in the source tree
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import test_server_util  # noqa: E402
+
 
 def main():
-    ap = argparse.ArgumentParser()
+    ap = test_server_util.arg_parser(log_required=True)
     ap.add_argument("--root", required=True)
-    ap.add_argument("--port-file", required=True)
-    ap.add_argument("--log", required=True)
     ap.add_argument("--mode", default="ok", choices=["ok", "fail", "cut"])
     args = ap.parse_args()
     lock = threading.Lock()
     state = {"requests": 0}
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, fmt, *a):
-            pass
-
+    class Handler(test_server_util.QuietHandler):
         def record(self, status):
-            with lock:
-                with open(args.log, "a") as f:
-                    f.write("%s %s %d %s\n" % (self.command, self.path, status,
-                                               self.headers.get("If-None-Match", "-")))
+            test_server_util.append_line(args.log, "%s %s %d %s" % (
+                self.command, self.path, status, self.headers.get("If-None-Match", "-")))
 
         def reply(self, status, body=b"", headers=()):
             self.record(status)
-            self.send_response(status)
-            for k, v in headers:
-                self.send_header(k, v)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
+            super().reply(status, body, headers)
 
         def do_GET(self):
             with lock:
@@ -81,12 +70,7 @@ def main():
                 return
             self.reply(200, data, validators + [("Content-Type", "application/zip")])
 
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    srv.daemon_threads = True
-    with open(args.port_file + ".tmp", "w") as f:
-        f.write(str(srv.server_address[1]))
-    os.rename(args.port_file + ".tmp", args.port_file)
-    srv.serve_forever()
+    test_server_util.serve(Handler, args.port_file)
 
 
 if __name__ == "__main__":

@@ -24,32 +24,27 @@ Every request is appended to --log (method, path, who, scopes; never the credent
 issued token to --tokens (so a test can check none of them reaches stderr).
 Prints the port it listens on (127.0.0.1, chosen by the kernel) to --port-file.
 """
-import argparse
 import base64
 import json
 import os
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+# test_server_util.py sits next to this script; no __pycache__ is left in the source tree
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import test_server_util  # noqa: E402
 
 ARGS = None
 X5C = ""
-LOCK = threading.Lock()
 
 
 def b64u(data):
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def log(path, line):
-    if path:
-        with LOCK, open(path, "a") as f:
-            f.write(line + "\n")
 
 
 def make_token(sub, service, access):
@@ -63,7 +58,7 @@ def make_token(sub, service, access):
     sig = subprocess.run(["openssl", "dgst", "-sha256", "-sign", ARGS.key], input=signing_input,
                          check=True, capture_output=True).stdout
     token = signing_input.decode() + "." + b64u(sig)
-    log(ARGS.tokens, token)
+    test_server_util.append_line(ARGS.tokens, token)
     return token
 
 
@@ -84,27 +79,16 @@ def grant(sub, scopes):
     return access
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def reply(self, status, body=b"", headers=()):
-        self.send_response(status)
-        for k, v in headers:
-            self.send_header(k, v)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
+class Handler(test_server_util.QuietHandler):
     def token_reply(self, sub, service, scopes, method):
-        log(ARGS.log, "%s token sub=%s scope=%s" % (method, sub or "-", " ".join(scopes)))
+        test_server_util.append_line(ARGS.log, "%s token sub=%s scope=%s" % (method, sub or "-", " ".join(scopes)))
         token = make_token(sub, service, grant(sub, scopes))
         body = json.dumps({"token": token, "access_token": token, "expires_in": ARGS.lifetime,
                            "issued_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
         self.reply(200, body.encode(), [("Content-Type", "application/json")])
 
     def refuse(self, method, why):
-        log(ARGS.log, "%s token refused: %s" % (method, why))
+        test_server_util.append_line(ARGS.log, "%s token refused: %s" % (method, why))
         self.reply(401, b'{"details":"invalid credentials"}', [("Content-Type", "application/json")])
 
     def do_GET(self):
@@ -129,7 +113,7 @@ class Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length", "0"))
         form = urllib.parse.parse_qs(self.rfile.read(length).decode())
         if url.path != "/token" or ARGS.no_post:
-            log(ARGS.log, "POST %s 404" % url.path)
+            test_server_util.append_line(ARGS.log, "POST %s 404" % url.path)
             return self.reply(404, b"404 page not found\n")
         grant_type = form.get("grant_type", [""])[0]
         if grant_type == "refresh_token":
@@ -163,18 +147,15 @@ class Handler(BaseHTTPRequestHandler):
             status, headers, body = resp.status, resp.getheaders(), resp.read()
         except urllib.error.HTTPError as e:
             status, headers, body = e.code, e.headers.items(), e.read()
-        log(ARGS.log, "proxy %s %s %d" % (self.command, self.path, status))
+        test_server_util.append_line(ARGS.log, "proxy %s %s %d" % (self.command, self.path, status))
         keep = [(k, v) for k, v in headers
                 if k.lower() not in ("content-length", "transfer-encoding", "connection")]
         self.reply(status, body, keep)
 
-    def log_message(self, fmt, *args):
-        pass
-
 
 def main():
     global ARGS, X5C
-    p = argparse.ArgumentParser()
+    p = test_server_util.arg_parser()
     p.add_argument("--key", default="")
     p.add_argument("--cert", default="")
     p.add_argument("--issuer", default="strata-test-issuer")
@@ -186,20 +167,14 @@ def main():
     p.add_argument("--no-post", action="store_true", help="answer POST /token with 404")
     p.add_argument("--proxy", default="")
     p.add_argument("--delay", type=float, default=0.0)
-    p.add_argument("--log", default="")
     p.add_argument("--tokens", default="")
-    p.add_argument("--port-file", required=True)
     ARGS = p.parse_args()
     ARGS.users = dict(u.split(":", 1) for u in ARGS.user)
     ARGS.refresh_tokens = {t.rsplit(":", 1)[0]: t.rsplit(":", 1)[1] for t in ARGS.refresh_token}
     if ARGS.cert:
         X5C = base64.b64encode(subprocess.run(["openssl", "x509", "-in", ARGS.cert, "-outform",
                                                "DER"], check=True, capture_output=True).stdout).decode()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    with open(ARGS.port_file + ".tmp", "w") as f:
-        f.write(str(server.server_address[1]))
-    os.rename(ARGS.port_file + ".tmp", ARGS.port_file)
-    server.serve_forever()
+    test_server_util.serve(Handler, ARGS.port_file)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@
 #include "host/host_fs.hpp"
 #include "host/host_info.hpp"
 #include "host/kernel.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace strata;
 namespace fs = std::filesystem;
@@ -19,15 +20,10 @@ namespace fs = std::filesystem;
 namespace {
 
 struct TempTree {
-  fs::path base;
-  fs::path root;
-  TempTree() {
-    char tmpl[] = "/tmp/strata-hostfs.XXXXXX";
-    base = ::mkdtemp(tmpl);
-    root = base / "root";
-    fs::create_directories(root);
-  }
-  ~TempTree() { fs::remove_all(base); }
+  test_support::TempDir tmp{"strata-hostfs"};
+  fs::path base = tmp.path;
+  fs::path root = base / "root";
+  TempTree() { fs::create_directories(root); }
   void write(const fs::path& rel, const std::string& content) const {
     fs::create_directories((root / rel).parent_path());
     std::ofstream(root / rel) << content;

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "registry/credentials.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace strata;
 
@@ -12,12 +13,9 @@ namespace {
 // A temp dir holding config.json and bin/docker-credential-<name> scripts.
 class DockerHome {
  public:
-  DockerHome() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "strata-cred-XXXXXX").string();
-    m_dir = mkdtemp(tmpl.data());
+  DockerHome() : m_tmp("strata-cred"), m_dir(m_tmp.path) {
     std::filesystem::create_directories(m_dir + "/bin");
   }
-  ~DockerHome() { std::filesystem::remove_all(m_dir); }
   void config(const std::string& json) const { std::ofstream(m_dir + "/config.json") << json; }
   void helper(const std::string& name, const std::string& script) const {
     std::string path = m_dir + "/bin/docker-credential-" + name;
@@ -33,7 +31,8 @@ class DockerHome {
   }
 
  private:
-  std::string m_dir;
+  test_support::TempDir m_tmp;
+  const std::string& m_dir;
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include "registry/client.hpp"
 #include "registry/metadata_cache.hpp"
+#include "support/temp_dir.hpp"
 #include "support/test_http_server.hpp"
 #include "util/hash.hpp"
 
@@ -12,17 +13,8 @@ using namespace strata;
 
 namespace {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "strata-meta-XXXXXX").string();
-    m_path = mkdtemp(tmpl.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(m_path); }
-  const std::string& path() const { return m_path; }
-
- private:
-  std::string m_path;
+struct TempDir : test_support::TempDir {
+  TempDir() : test_support::TempDir("strata-meta") {}
 };
 
 std::string digest_of(std::string_view s) {
@@ -33,12 +25,12 @@ std::string digest_of(std::string_view s) {
 
 TEST_CASE("metadata cache: content-addressed files, verified on every read") {
   TempDir dir;
-  registry::MetadataCache cache(dir.path());
+  registry::MetadataCache cache(dir.path);
   const std::string doc = R"({"schemaVersion":2})";
   const std::string digest = digest_of(doc);
   CHECK_FALSE(cache.get(digest, 1u << 20));
   cache.put(digest, doc);
-  const std::string file = dir.path() + "/sha256/" + digest.substr(7);
+  const std::string file = dir.path + "/sha256/" + digest.substr(7);
   REQUIRE(std::filesystem::is_regular_file(file));
   CHECK(cache.get(digest, 1u << 20) == std::optional<std::string>(doc));
   CHECK_FALSE(cache.get(digest, 3));  // larger than allowed: a miss
@@ -74,7 +66,7 @@ TEST_CASE("metadata cache: a registry without Docker-Content-Digest on HEAD is a
   registry::RegistryOptions o;
   o.plain_http = true;
   o.http.retries = 0;
-  o.metadata_cache_dir = dir.path();
+  o.metadata_cache_dir = dir.path;
   const std::string host = "127.0.0.1:" + std::to_string(server->port());
   auto count = [&](const std::string& method, const std::string& target) {
     std::size_t n = 0;

@@ -3,8 +3,8 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <vector>
 
+#include "support/temp_dir.hpp"
 #include "util/file_lock.hpp"
 #include "util/time.hpp"
 
@@ -26,11 +26,8 @@ TEST_CASE("parse_duration reads NUMBER UNIT pairs") {
 }
 
 TEST_CASE("FileLock is exclusive across open file descriptions and released on destruction") {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "strata-lock-XXXXXX").string();
-  std::vector<char> buf(tmpl.begin(), tmpl.end());
-  buf.push_back('\0');
-  REQUIRE(::mkdtemp(buf.data()) != nullptr);
-  const std::string dir = buf.data();
+  const test_support::TempDir tmp("strata-lock");
+  const std::string& dir = tmp.path;
   const std::string path = dir + "/lock";
   {
     auto first = util::FileLock::acquire(path, false);
@@ -43,5 +40,4 @@ TEST_CASE("FileLock is exclusive across open file descriptions and released on d
   }
   CHECK(util::FileLock::acquire(path, false).ok());
   CHECK_FALSE(util::FileLock::acquire(dir + "/missing/lock", true).ok());
-  std::filesystem::remove_all(dir);
 }

@@ -6,13 +6,14 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "support/temp_dir.hpp"
 #include "util/file_lock.hpp"
 
 using namespace strata::util;
 
 TEST_CASE("FileLock: exclusive between descriptions, released on close and on process death") {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "strata-lock.XXXXXX").string();
-  const std::string dir = ::mkdtemp(tmpl.data());
+  const strata::test_support::TempDir tmp("strata-lock");
+  const std::string& dir = tmp.path;
   const std::string path = dir + "/lock";
 
   auto missing = FileLock::try_acquire_existing(path);
@@ -48,5 +49,4 @@ TEST_CASE("FileLock: exclusive between descriptions, released on close and on pr
   auto bad = FileLock::acquire(dir + "/no/such/dir/lock");
   REQUIRE_FALSE(bad);
   CHECK(bad.error().message.find("cannot open lock file") != std::string::npos);
-  std::filesystem::remove_all(dir);
 }

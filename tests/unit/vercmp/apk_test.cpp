@@ -19,11 +19,7 @@ namespace apk = strata::vercmp::apk;
 
 const std::string k_dir = std::string(STRATA_TESTDATA_DIR) + "/vercmp/apk/";
 
-int cmp(const std::string& a, const std::string& b) {
-  auto r = apk::compare_strings(a, b);
-  REQUIRE(r.ok());
-  return *r;
-}
+const auto cmp = compare_ok(apk::compare_strings);
 
 }  // namespace
 

@@ -2,9 +2,7 @@
 // plus the behaviours the scheme documents.
 #include <catch2/catch.hpp>
 
-#include <iostream>
 #include <string>
-#include <vector>
 
 #include "vercmp/composer.hpp"
 #include "vercmp_testlib.hpp"
@@ -13,41 +11,15 @@ namespace composer = strata::vercmp::composer;
 
 namespace {
 
-using vercmp_testlib::check_both_ways;
-using vercmp_testlib::Malformed;
-using vercmp_testlib::read_rows;
-
-int composer_cmp(const char* a, const char* b) {
-  auto r = composer::compare_strings(a, b);
-  INFO(a << " vs " << b);
-  REQUIRE(r.ok());
-  return *r;
-}
+const auto composer_cmp = vercmp_testlib::compare_ok(composer::compare_strings);
 
 }  // namespace
 
 TEST_CASE("composer: osv-scalibr vectors", "[vercmp][composer]") {
-  const std::string path = std::string(STRATA_TESTDATA_DIR) + "/vercmp/other-ecosystems/osv-scalibr_packagist-versions.tsv";
-  auto rows = read_rows(path, Malformed::skip);
-  REQUIRE(rows.size() == 95);
-  std::size_t pass = 0;
-  for (const auto& row : rows) {
-    auto l = composer::parse(row.left);
-    auto r = composer::parse(row.right);
-    INFO(row.left << " " << row.op << " " << row.right);
-    REQUIRE(l.ok());
-    REQUIRE(r.ok());
-    bool ordered = check_both_ways(row.op, *l, *r, composer::compare);
-    // The canonical form parses back to an equal version.
-    auto again = composer::parse(composer::canonical(*l));
-    REQUIRE(again.ok());
-    CHECK(composer::compare(*again, *l) == 0);
-    if (ordered) {
-      ++pass;
-    }
-  }
-  std::cout << "osv-scalibr_packagist-versions.tsv: " << rows.size() << " rows, " << pass << " pass\n";
-  CHECK(pass == rows.size());
+  vercmp_testlib::check_vector_file(
+      std::string(STRATA_TESTDATA_DIR) +
+          "/vercmp/other-ecosystems/osv-scalibr_packagist-versions.tsv",
+      95, composer::parse, composer::compare, composer::canonical);
 }
 
 TEST_CASE("composer: Packagist ordering", "[vercmp][composer]") {

@@ -19,11 +19,7 @@ namespace dpkg = strata::vercmp::dpkg;
 
 const std::string k_dir = std::string(STRATA_TESTDATA_DIR) + "/vercmp/dpkg/";
 
-int cmp(const std::string& a, const std::string& b) {
-  auto r = dpkg::compare_strings(a, b);
-  REQUIRE(r.ok());
-  return *r;
-}
+const auto cmp = compare_ok(dpkg::compare_strings);
 
 }  // namespace
 
@@ -35,7 +31,8 @@ TEST_CASE("dpkg: every vector row gives exactly its op, and the reverse row the 
     for (const auto& row : rows) {
       INFO(file << ": " << row.left << " " << row.op << " " << row.right);
       check_both_ways(row.op, row.left, row.right, cmp);
-      auto via_dispatch = strata::vercmp::compare(strata::vercmp::SchemeId::dpkg, row.left, row.right);
+      auto via_dispatch =
+          strata::vercmp::compare(strata::vercmp::SchemeId::dpkg, row.left, row.right);
       REQUIRE(via_dispatch.ok());
       CHECK(op_of(*via_dispatch) == row.op);
       ++total;

@@ -16,12 +16,6 @@ using namespace strata::vercmp;
 
 namespace {
 
-struct Row {
-  std::string left;
-  int op;
-  std::string right;
-};
-
 std::string data_path(const char* name) {
   return std::string(STRATA_TESTDATA_DIR) + "/vercmp/go-semver/" + name;
 }
@@ -50,13 +44,8 @@ std::vector<std::vector<std::string>> read_tsv(const std::string& path) {
   return rows;
 }
 
-std::vector<Row> read_rows() {
-  std::vector<Row> rows;
-  for (auto& f : read_tsv(data_path("go_semver.tsv"))) {
-    REQUIRE(f.size() == 3);
-    rows.push_back({f[0], f[1] == "<" ? -1 : (f[1] == "=" ? 0 : 1), f[2]});
-  }
-  return rows;
+std::vector<vercmp_testlib::SignedRow> read_rows() {
+  return vercmp_testlib::read_signed_rows(data_path("go_semver.tsv"));
 }
 
 using vercmp_testlib::sign;
@@ -119,18 +108,7 @@ TEST_CASE("go: strict weak ordering over every version in the files (x/mod Compa
     unique.insert(row.right);
   }
   std::vector<std::string> versions(unique.begin(), unique.end());
-  std::sort(versions.begin(), versions.end(),
-            [](const auto& a, const auto& b) { return go::compare_x_mod(a, b) < 0; });
-  std::size_t bad = 0;
-  for (std::size_t i = 0; i < versions.size(); ++i) {
-    for (std::size_t j = i; j < versions.size(); ++j) {
-      int c = go::compare_x_mod(versions[i], versions[j]);
-      if (c > 0 || sign(go::compare_x_mod(versions[j], versions[i])) != -sign(c) ||
-          (i == j && c != 0)) {
-        ++bad;
-      }
-    }
-  }
+  std::size_t bad = vercmp_testlib::sort_and_count_inconsistent(versions, go::compare_x_mod);
   std::cout << "go ordering: " << versions.size() << " distinct versions, " << bad
             << " inconsistent pairs\n";
   CHECK(bad == 0);
@@ -162,9 +140,10 @@ TEST_CASE("go: +incompatible and pseudo-versions") {
   REQUIRE(v.ok());
   CHECK(v->incompatible());
   CHECK(go::canonical(*v) == "v2.0.0");
-  for (const char* p : {"v0.0.0-20191109021931-daa7c04131f5", "v1.2.4-0.20191109021931-daa7c04131f5",
-                        "v1.2.3-pre.0.20191109021931-daa7c04131f5",
-                        "v1.2.4-0.20191109021931-daa7c04131f5+incompatible"}) {
+  for (const char* p :
+       {"v0.0.0-20191109021931-daa7c04131f5", "v1.2.4-0.20191109021931-daa7c04131f5",
+        "v1.2.3-pre.0.20191109021931-daa7c04131f5",
+        "v1.2.4-0.20191109021931-daa7c04131f5+incompatible"}) {
     auto pv = go::parse(p);
     INFO(p);
     REQUIRE(pv.ok());
@@ -185,6 +164,7 @@ TEST_CASE("go: toolchain versions as go/version.Compare") {
     const char* b;
     int want;
   };
+  // clang-format off
   const Case cases[] = {
       {"go1", "go1.1", -1},          {"go1.5", "go1.6", -1},
       {"go1.5", "go1.10", -1},       {"go1.6", "go1.6.1", -1},
@@ -198,6 +178,7 @@ TEST_CASE("go: toolchain versions as go/version.Compare") {
       {"go1.21.3", "1.21.3", 0},     {"go1.22rc1", "go1.21.10", 1},
       {"go1.20beta1", "go1.20rc1", -1},
   };
+  // clang-format on
   for (const auto& c : cases) {
     INFO(c.a << " ? " << c.b);
     auto r = go::compare_toolchain(c.a, c.b);

@@ -2,9 +2,7 @@
 // (testdata/vercmp/maven/maven.tsv) plus the behaviours the scheme documents.
 #include <catch2/catch.hpp>
 
-#include <iostream>
 #include <string>
-#include <vector>
 
 #include "vercmp/maven.hpp"
 #include "vercmp_testlib.hpp"
@@ -13,43 +11,15 @@ namespace maven = strata::vercmp::maven;
 
 namespace {
 
-using vercmp_testlib::check_both_ways;
-using vercmp_testlib::Malformed;
-using vercmp_testlib::read_rows;
-
-int cmp(const char* a, const char* b) {
-  auto r = maven::compare_strings(a, b);
-  REQUIRE(r.ok());
-  return *r;
-}
+const auto cmp = vercmp_testlib::compare_ok(maven::compare_strings);
 
 }  // namespace
 
 TEST_CASE("maven: ComparableVersionTest vectors", "[vercmp][maven]") {
-  const std::string path = std::string(STRATA_TESTDATA_DIR) + "/vercmp/maven/maven.tsv";
-  auto rows = read_rows(path, Malformed::skip);
-  REQUIRE(rows.size() == 1989);
-  std::size_t pass = 0;
-  for (const auto& row : rows) {
-    auto l = maven::parse(row.left);
-    auto r = maven::parse(row.right);
-    INFO(row.left << " " << row.op << " " << row.right);
-    REQUIRE(l.ok());
-    REQUIRE(r.ok());
-    bool ordered = check_both_ways(row.op, *l, *r, maven::compare);
-    // The canonical form re-parses to itself and to an equal version (as the Java test checks).
-    auto again = maven::parse(maven::canonical(*l));
-    if (!maven::canonical(*l).empty()) {
-      REQUIRE(again.ok());
-      CHECK(maven::canonical(*again) == maven::canonical(*l));
-      CHECK(maven::compare(*again, *l) == 0);
-    }
-    if (ordered) {
-      ++pass;
-    }
-  }
-  std::cout << "maven.tsv: " << rows.size() << " rows, " << pass << " pass\n";
-  CHECK(pass == rows.size());
+  // The canonical form re-parses to itself and to an equal version (as the Java test checks).
+  vercmp_testlib::check_vector_file(std::string(STRATA_TESTDATA_DIR) + "/vercmp/maven/maven.tsv",
+                                    1989, maven::parse, maven::compare, maven::canonical,
+                                    vercmp_testlib::Reparse::idempotent);
 }
 
 TEST_CASE("maven: canonical forms", "[vercmp][maven]") {
@@ -98,7 +68,9 @@ TEST_CASE("maven: invalid input is an error naming the side", "[vercmp][maven]")
   CHECK_FALSE(maven::validate(std::string(257, '1')).ok());
   CHECK(maven::validate(std::string(256, '1')).ok());
   CHECK_FALSE(maven::validate("1.\xff").ok());
-  CHECK_FALSE(maven::validate("a-\xd9\xa8" "b").ok());  // a-<ARABIC-INDIC EIGHT>b: parseInt throws
+  CHECK_FALSE(maven::validate("a-\xd9\xa8"
+                              "b")
+                  .ok());  // a-<ARABIC-INDIC EIGHT>b: parseInt throws
   CHECK(maven::validate("a-\xd9\xa8").ok());
   auto r = maven::compare_strings("1", "");
   REQUIRE_FALSE(r.ok());

@@ -2,9 +2,7 @@
 // plus the behaviours the scheme documents.
 #include <catch2/catch.hpp>
 
-#include <iostream>
 #include <string>
-#include <vector>
 
 #include "vercmp/nuget.hpp"
 #include "vercmp_testlib.hpp"
@@ -13,41 +11,14 @@ namespace nuget = strata::vercmp::nuget;
 
 namespace {
 
-using vercmp_testlib::check_both_ways;
-using vercmp_testlib::Malformed;
-using vercmp_testlib::read_rows;
-
-int nuget_cmp(const char* a, const char* b) {
-  auto r = nuget::compare_strings(a, b);
-  INFO(a << " vs " << b);
-  REQUIRE(r.ok());
-  return *r;
-}
+const auto nuget_cmp = vercmp_testlib::compare_ok(nuget::compare_strings);
 
 }  // namespace
 
 TEST_CASE("nuget: osv-scalibr vectors", "[vercmp][nuget]") {
-  const std::string path = std::string(STRATA_TESTDATA_DIR) + "/vercmp/other-ecosystems/osv-scalibr_nuget-versions.tsv";
-  auto rows = read_rows(path, Malformed::skip);
-  REQUIRE(rows.size() == 35);
-  std::size_t pass = 0;
-  for (const auto& row : rows) {
-    auto l = nuget::parse(row.left);
-    auto r = nuget::parse(row.right);
-    INFO(row.left << " " << row.op << " " << row.right);
-    REQUIRE(l.ok());
-    REQUIRE(r.ok());
-    bool ordered = check_both_ways(row.op, *l, *r, nuget::compare);
-    // The canonical form parses back to an equal version.
-    auto again = nuget::parse(nuget::canonical(*l));
-    REQUIRE(again.ok());
-    CHECK(nuget::compare(*again, *l) == 0);
-    if (ordered) {
-      ++pass;
-    }
-  }
-  std::cout << "osv-scalibr_nuget-versions.tsv: " << rows.size() << " rows, " << pass << " pass\n";
-  CHECK(pass == rows.size());
+  vercmp_testlib::check_vector_file(
+      std::string(STRATA_TESTDATA_DIR) + "/vercmp/other-ecosystems/osv-scalibr_nuget-versions.tsv",
+      35, nuget::parse, nuget::compare, nuget::canonical);
 }
 
 TEST_CASE("nuget: NuGetVersion semantics", "[vercmp][nuget]") {

@@ -18,46 +18,22 @@ using namespace strata::vercmp;
 
 namespace {
 
-struct Row {
-  std::string left;
-  int op;
-  std::string right;
-};
-
 std::string data_path(const char* name) {
   return std::string(STRATA_TESTDATA_DIR) + "/vercmp/pep440/" + name;
 }
 
-std::vector<Row> read_rows(const std::string& path) {
-  std::vector<Row> rows;
-  for (auto& r : vercmp_testlib::read_rows(path, vercmp_testlib::Malformed::require_row)) {
-    rows.push_back({std::move(r.left), vercmp_testlib::op_sign(r.op), std::move(r.right)});
-  }
-  return rows;
-}
-
+using vercmp_testlib::read_signed_rows;
 using vercmp_testlib::sign;
 
 }  // namespace
 
 TEST_CASE("pep440: every packaging comparison row, both directions") {
-  auto rows = read_rows(data_path("pep440.tsv"));
+  auto rows = read_signed_rows(data_path("pep440.tsv"));
   CHECK(rows.size() == 8702);
   std::size_t pass = 0;
   for (const auto& row : rows) {
-    auto l = pep440::parse(row.left);
-    auto r = pep440::parse(row.right);
     INFO(row.left << " ? " << row.right);
-    REQUIRE(l.ok());
-    REQUIRE(r.ok());
-    int forward = sign(pep440::compare(*l, *r));
-    int backward = sign(pep440::compare(*r, *l));
-    CHECK(forward == row.op);
-    CHECK(backward == -row.op);
-    auto via_dispatch = compare(SchemeId::pep440, row.left, row.right);
-    REQUIRE(via_dispatch.ok());
-    CHECK(sign(*via_dispatch) == row.op);
-    if (forward == row.op && backward == -row.op && sign(*via_dispatch) == row.op) {
+    if (vercmp_testlib::check_signed_row(row, SchemeId::pep440, pep440::parse, pep440::compare)) {
       ++pass;
     }
   }
@@ -93,7 +69,7 @@ TEST_CASE("pep440: packaging's invalid versions are rejected") {
 
 TEST_CASE("pep440: strict weak ordering over every version in the files") {
   std::set<std::string> unique;
-  for (const auto& row : read_rows(data_path("pep440.tsv"))) {
+  for (const auto& row : read_signed_rows(data_path("pep440.tsv"))) {
     unique.insert(row.left);
     unique.insert(row.right);
   }
@@ -103,20 +79,7 @@ TEST_CASE("pep440: strict weak ordering over every version in the files") {
     REQUIRE(v.ok());
     versions.push_back(std::move(*v));
   }
-  std::sort(versions.begin(), versions.end(),
-            [](const auto& a, const auto& b) { return pep440::compare(a, b) < 0; });
-  std::size_t bad = 0;
-  for (std::size_t i = 0; i < versions.size(); ++i) {
-    if (pep440::compare(versions[i], versions[i]) != 0) {
-      ++bad;
-    }
-    for (std::size_t j = i + 1; j < versions.size(); ++j) {
-      int c = pep440::compare(versions[i], versions[j]);
-      if (c > 0 || sign(pep440::compare(versions[j], versions[i])) != -sign(c)) {
-        ++bad;
-      }
-    }
-  }
+  std::size_t bad = vercmp_testlib::sort_and_count_inconsistent(versions, pep440::compare);
   std::cout << "pep440 ordering: " << versions.size() << " distinct versions, " << bad
             << " inconsistent pairs\n";
   CHECK(bad == 0);
@@ -124,6 +87,7 @@ TEST_CASE("pep440: strict weak ordering over every version in the files") {
 
 TEST_CASE("pep440: canonical form is packaging's str()") {
   // From packaging tests/test_version.py test_normalized_versions / test_version_str_repr.
+  // clang-format off
   const std::pair<const char*, const char*> cases[] = {
       {"1.0dev", "1.0.dev0"},       {"1.0.DEV1", "1.0.dev1"},      {"1.0-dev", "1.0.dev0"},
       {"1.0.a", "1.0a0"},           {"1.0-ALPHA1", "1.0a1"},       {"1.0.beta", "1.0b0"},
@@ -139,6 +103,7 @@ TEST_CASE("pep440: canonical form is packaging's str()") {
       {"1.0+ubuntu-1_2", "1.0+ubuntu.1.2"}, {"1.0+007", "1.0+7"},
       {"1.123456789012345678901234567890", "1.123456789012345678901234567890"},
   };
+  // clang-format on
   for (const auto& [input, expected] : cases) {
     auto v = pep440::parse(input);
     INFO(input);
@@ -153,11 +118,11 @@ TEST_CASE("pep440: edge cases of the grammar and ordering") {
     REQUIRE(r.ok());
     return sign(*r);
   };
-  CHECK(cmp("1.0.dev0", "1.0a0") < 0);      // dev-only release sorts before pre-releases
+  CHECK(cmp("1.0.dev0", "1.0a0") < 0);  // dev-only release sorts before pre-releases
   CHECK(cmp("1.0a1.dev0", "1.0a1") < 0);
   CHECK(cmp("1.0.post1.dev0", "1.0.post1") < 0);
   CHECK(cmp("1.0.post1.dev0", "1.0") > 0);
-  CHECK(cmp("1.0+abc", "1.0+1") < 0);       // numeric local parts beat alphanumeric ones
+  CHECK(cmp("1.0+abc", "1.0+1") < 0);  // numeric local parts beat alphanumeric ones
   CHECK(cmp("1.0+1", "1.0+1.0") < 0);
   CHECK(cmp("1.0", "1.0+0") < 0);
   CHECK(cmp("1.99999999999999999999", "1.100000000000000000000") < 0);

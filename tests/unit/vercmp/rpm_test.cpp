@@ -18,11 +18,7 @@ namespace rpm = strata::vercmp::rpm;
 
 const std::string k_dir = std::string(STRATA_TESTDATA_DIR) + "/vercmp/rpm/";
 
-int cmp(const std::string& a, const std::string& b) {
-  auto r = rpm::compare_strings(a, b);
-  REQUIRE(r.ok());
-  return *r;
-}
+const auto cmp = compare_ok(rpm::compare_strings);
 
 }  // namespace
 

@@ -2,9 +2,7 @@
 // plus the behaviours the scheme documents.
 #include <catch2/catch.hpp>
 
-#include <iostream>
 #include <string>
-#include <vector>
 
 #include "vercmp/rubygems.hpp"
 #include "vercmp_testlib.hpp"
@@ -13,47 +11,21 @@ namespace rubygems = strata::vercmp::rubygems;
 
 namespace {
 
-using vercmp_testlib::check_both_ways;
-using vercmp_testlib::Malformed;
-using vercmp_testlib::read_rows;
-
-int rubygems_cmp(const char* a, const char* b) {
-  auto r = rubygems::compare_strings(a, b);
-  INFO(a << " vs " << b);
-  REQUIRE(r.ok());
-  return *r;
-}
+const auto rubygems_cmp = vercmp_testlib::compare_ok(rubygems::compare_strings);
 
 }  // namespace
 
 TEST_CASE("rubygems: osv-scalibr vectors", "[vercmp][rubygems]") {
-  const std::string path = std::string(STRATA_TESTDATA_DIR) + "/vercmp/other-ecosystems/osv-scalibr_rubygems-versions.tsv";
-  auto rows = read_rows(path, Malformed::skip);
-  REQUIRE(rows.size() == 25);
-  std::size_t pass = 0;
-  for (const auto& row : rows) {
-    auto l = rubygems::parse(row.left);
-    auto r = rubygems::parse(row.right);
-    INFO(row.left << " " << row.op << " " << row.right);
-    REQUIRE(l.ok());
-    REQUIRE(r.ok());
-    bool ordered = check_both_ways(row.op, *l, *r, rubygems::compare);
-    // The canonical form parses back to an equal version.
-    auto again = rubygems::parse(rubygems::canonical(*l));
-    REQUIRE(again.ok());
-    CHECK(rubygems::compare(*again, *l) == 0);
-    if (ordered) {
-      ++pass;
-    }
-  }
-  std::cout << "osv-scalibr_rubygems-versions.tsv: " << rows.size() << " rows, " << pass << " pass\n";
-  CHECK(pass == rows.size());
+  vercmp_testlib::check_vector_file(
+      std::string(STRATA_TESTDATA_DIR) +
+          "/vercmp/other-ecosystems/osv-scalibr_rubygems-versions.tsv",
+      25, rubygems::parse, rubygems::compare, rubygems::canonical);
 }
 
 TEST_CASE("rubygems: Gem::Version semantics", "[vercmp][rubygems]") {
   CHECK(rubygems_cmp("1.0", "1") == 0);
   CHECK(rubygems_cmp("1.0.0", "1.0") == 0);
-  CHECK(rubygems_cmp("1.0.a", "1.0") < 0);      // prerelease before release
+  CHECK(rubygems_cmp("1.0.a", "1.0") < 0);  // prerelease before release
   CHECK(rubygems_cmp("1.0.a", "1.0.b") < 0);
   CHECK(rubygems_cmp("1.0-rc1", "1.0.pre.rc1") == 0);  // '-' means ".pre."
   CHECK(rubygems_cmp("1.0-rc1", "1.0") < 0);

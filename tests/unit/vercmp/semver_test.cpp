@@ -15,20 +15,9 @@ using namespace strata::vercmp;
 
 namespace {
 
-struct Row {
-  std::string left;
-  int op;
-  std::string right;
-};
-
-std::vector<Row> read_rows(const char* name) {
-  std::vector<Row> rows;
-  for (auto& r : vercmp_testlib::read_rows(
-           std::string(STRATA_TESTDATA_DIR) + "/vercmp/npm-semver/" + name,
-           vercmp_testlib::Malformed::require_row)) {
-    rows.push_back({std::move(r.left), vercmp_testlib::op_sign(r.op), std::move(r.right)});
-  }
-  return rows;
+std::vector<vercmp_testlib::SignedRow> read_rows(const char* name) {
+  return vercmp_testlib::read_signed_rows(std::string(STRATA_TESTDATA_DIR) + "/vercmp/npm-semver/" +
+                                          name);
 }
 
 using vercmp_testlib::sign;
@@ -39,19 +28,9 @@ std::size_t run_rows(const char* name, semver::Mode mode, std::size_t expected_r
   std::size_t pass = 0;
   for (const auto& row : rows) {
     INFO(name << ": '" << row.left << "' ? '" << row.right << "'");
-    auto l = semver::parse(row.left, mode);
-    auto r = semver::parse(row.right, mode);
-    REQUIRE(l.ok());
-    REQUIRE(r.ok());
-    int forward = sign(semver::compare(*l, *r));
-    int backward = sign(semver::compare(*r, *l));
-    CHECK(forward == row.op);
-    CHECK(backward == -row.op);
     // The dispatcher reads loosely; every strict version is also a loose one.
-    auto dispatched = compare(SchemeId::semver, row.left, row.right);
-    REQUIRE(dispatched.ok());
-    CHECK(sign(*dispatched) == row.op);
-    if (forward == row.op && backward == -row.op && sign(*dispatched) == row.op) {
+    auto parse = [mode](std::string_view text) { return semver::parse(text, mode); };
+    if (vercmp_testlib::check_signed_row(row, SchemeId::semver, parse, semver::compare)) {
       ++pass;
     }
   }
@@ -70,13 +49,13 @@ TEST_CASE("semver: node-semver loose comparison fixtures, both directions") {
 }
 
 TEST_CASE("semver: loose-only spellings are rejected in strict mode") {
-  for (const char* v : {"=1.2.3", "v 1.2.3", "= 1.2.3", "1.2.3beta", "01.2.3", "1.2.3-01",
-                        "1.2", "1.2.3.4", "1.2.3-", "1.2.3+", "1.2.3-a..b", "a.b.c", ""}) {
+  for (const char* v : {"=1.2.3", "v 1.2.3", "= 1.2.3", "1.2.3beta", "01.2.3", "1.2.3-01", "1.2",
+                        "1.2.3.4", "1.2.3-", "1.2.3+", "1.2.3-a..b", "a.b.c", ""}) {
     INFO(v);
     CHECK_FALSE(semver::parse(v, semver::Mode::strict).ok());
   }
-  for (const char* v : {"=1.2.3", "v 1.2.3", " = v1.2.3 ", "1.2.3beta", "01.2.3", "1.2.3-01",
-                        "1.2.3-"}) {
+  for (const char* v :
+       {"=1.2.3", "v 1.2.3", " = v1.2.3 ", "1.2.3beta", "01.2.3", "1.2.3-01", "1.2.3-"}) {
     INFO(v);
     CHECK(semver::parse(v, semver::Mode::loose).ok());
   }
@@ -94,9 +73,8 @@ TEST_CASE("semver: loose-only spellings are rejected in strict mode") {
 
 TEST_CASE("semver: canonical form is node-semver's version string") {
   const std::pair<const char*, const char*> cases[] = {
-      {"1.2.3", "1.2.3"},          {" =v1.2.3+build", "1.2.3"}, {"01.02.03", "1.2.3"},
-      {"1.2.3beta", "1.2.3-beta"}, {"1.2.3-beta.01", "1.2.3-beta.1"},
-      {"v1.2.3-r100", "1.2.3-r100"},
+      {"1.2.3", "1.2.3"},          {" =v1.2.3+build", "1.2.3"},       {"01.02.03", "1.2.3"},
+      {"1.2.3beta", "1.2.3-beta"}, {"1.2.3-beta.01", "1.2.3-beta.1"}, {"v1.2.3-r100", "1.2.3-r100"},
   };
   for (const auto& [input, expected] : cases) {
     auto v = semver::parse(input, semver::Mode::loose);
@@ -123,18 +101,7 @@ TEST_CASE("semver: strict weak ordering over every version in the files") {
     REQUIRE(v.ok());
     versions.push_back(std::move(*v));
   }
-  std::sort(versions.begin(), versions.end(),
-            [](const auto& a, const auto& b) { return semver::compare(a, b) < 0; });
-  std::size_t bad = 0;
-  for (std::size_t i = 0; i < versions.size(); ++i) {
-    for (std::size_t j = i; j < versions.size(); ++j) {
-      int c = semver::compare(versions[i], versions[j]);
-      if (c > 0 || sign(semver::compare(versions[j], versions[i])) != -sign(c) ||
-          (i == j && c != 0)) {
-        ++bad;
-      }
-    }
-  }
+  std::size_t bad = vercmp_testlib::sort_and_count_inconsistent(versions, semver::compare);
   std::cout << "semver ordering: " << versions.size() << " distinct versions, " << bad
             << " inconsistent pairs\n";
   CHECK(bad == 0);
