@@ -13,7 +13,8 @@
 #include "util/file.hpp"
 #include "util/hash.hpp"
 #include "vulndb/database.hpp"
-#include "vulndb/store.hpp"
+#include "vulndb/format.hpp"
+#include "vulndb/import.hpp"
 
 namespace strata::vulndb {
 

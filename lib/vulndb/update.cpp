@@ -17,7 +17,9 @@
 #include "util/file.hpp"
 #include "util/hash.hpp"
 #include "util/log.hpp"
-#include "vulndb/store.hpp"
+#include "vulndb/builder.hpp"
+#include "vulndb/format.hpp"
+#include "vulndb/import.hpp"
 
 namespace strata::vulndb {
 
