@@ -10,6 +10,7 @@
 #include "util/strings.hpp"
 #include "vulndb/bundle.hpp"
 #include "vulndb/database.hpp"
+#include "vulndb/import.hpp"
 #include "vulndb/update.hpp"
 
 namespace strata::cli {

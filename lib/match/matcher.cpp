@@ -1,23 +1,27 @@
 #include "match/matcher.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <map>
 #include <memory>
 #include <set>
-#include <thread>
 #include <tuple>
 #include <unordered_map>
 
 #include "match/ids.hpp"
 #include "match/rules.hpp"
 #include "util/log.hpp"
+#include "util/parallel.hpp"
 #include "vercmp/osv_range.hpp"
 #include "vercmp/vercmp.hpp"
 
 namespace strata::match {
 
 namespace {
+
+// Fewer jobs than this are matched on the calling thread alone.
+constexpr std::size_t k_min_parallel_jobs = 64;
+constexpr unsigned k_max_match_threads = 4;
+constexpr std::size_t k_match_chunk = 16;
 
 void add_unique(std::vector<std::string>& list, const std::string& item) {
   if (!item.empty() && std::find(list.begin(), list.end(), item) == list.end()) {
@@ -302,27 +306,15 @@ std::string no_data_warning(const vulndb::Database& db, const std::string& ecosy
                      have.empty() ? std::string("nothing") : join(have), what);
 }
 
-}  // namespace
+// One package to match, against one ecosystem's advisories.
+struct Job {
+  const model::Package* pkg;
+  const std::string* ecosystem;  // os.ecosystem or pkg->ecosystem: outlives the job
+};
 
-MatchOutput match_packages(const std::vector<model::Package>& packages, const model::OsInfo& os,
-                           const vulndb::Database& db, const MatchOptions& options) {
-  MatchOutput out;
-  std::vector<const model::Package*> os_packages;
-  std::map<std::string, std::vector<const model::Package*>> language_packages;
-  for (const auto& pkg : packages) {
-    if (pkg.ecosystem.empty() || pkg.ecosystem == os.ecosystem) {
-      os_packages.push_back(&pkg);
-    } else if (is_language_ecosystem(pkg.ecosystem)) {
-      language_packages[pkg.ecosystem].push_back(&pkg);
-    }  // else an OS package of another release or distribution: not matched
-  }
-
-  struct Job {
-    const model::Package* pkg;
-    const std::string* ecosystem;
-  };
-  std::vector<Job> jobs;
-  Matcher matcher(db, out);
+// OS packages (see matcher.hpp), when the database has data for the OS; else a warning.
+void add_os_jobs(const std::vector<model::Package>& packages, const model::OsInfo& os,
+                 const vulndb::Database& db, std::vector<Job>& jobs, MatchOutput& out) {
   if (os.ecosystem.empty()) {
     out.warnings.push_back(
         os.family.empty()
@@ -330,17 +322,33 @@ MatchOutput match_packages(const std::vector<model::Package>& packages, const mo
             : fmt::format("no vulnerability data source for {} {}: findings for OS packages are "
                           "not reported",
                           os.family, os.version));
-  } else if (!db.has_ecosystem(os.ecosystem)) {
+    return;
+  }
+  if (!db.has_ecosystem(os.ecosystem)) {
     out.warnings.push_back(
         no_data_warning(db, os.ecosystem, "findings for OS packages are not reported"));
-  } else {
-    out.os_data = true;
-    for (const auto* pkg : os_packages) {
-      jobs.push_back(Job{pkg, &os.ecosystem});
+    return;
+  }
+  out.os_data = true;
+  for (const auto& pkg : packages) {
+    if (pkg.ecosystem.empty() || pkg.ecosystem == os.ecosystem) {
+      jobs.push_back(Job{&pkg, &os.ecosystem});
+    }  // else a language package, or an OS package of another release or distribution
+  }
+}
+
+// Language packages by ecosystem (sorted), for the ecosystems the database has data for; a
+// warning for each other one.
+void add_language_jobs(const std::vector<model::Package>& packages, const model::OsInfo& os,
+                       const vulndb::Database& db, std::vector<Job>& jobs, MatchOutput& out) {
+  std::map<std::string, std::vector<const model::Package*>> by_ecosystem;
+  for (const auto& pkg : packages) {
+    if (!pkg.ecosystem.empty() && pkg.ecosystem != os.ecosystem &&
+        is_language_ecosystem(pkg.ecosystem)) {
+      by_ecosystem[pkg.ecosystem].push_back(&pkg);
     }
   }
-
-  for (const auto& [ecosystem, members] : language_packages) {
+  for (const auto& [ecosystem, members] : by_ecosystem) {
     if (!db.has_ecosystem(ecosystem)) {
       out.warnings.push_back(
           no_data_warning(db, ecosystem,
@@ -350,39 +358,71 @@ MatchOutput match_packages(const std::vector<model::Package>& packages, const mo
       continue;
     }
     for (const auto* pkg : members) {
-      jobs.push_back(Job{pkg, &ecosystem});
+      jobs.push_back(Job{pkg, &pkg->ecosystem});
     }
   }
+}
 
-  // Lookups, version comparisons and advisory texts on every core (each worker with its own
-  // lookup cache); the findings are then merged here in package order, so the result does not
-  // depend on the threads.
+// Matches every job on up to k_max_match_threads threads, each with a matcher (and lookup cache)
+// of its own; `matcher` is worker 0's. Results in job order.
+std::vector<PackageResult> run_jobs(const std::vector<Job>& jobs, const vulndb::Database& db,
+                                    Matcher& matcher, MatchOutput& out,
+                                    std::vector<std::unique_ptr<Matcher>>& helpers) {
   std::vector<PackageResult> results(jobs.size());
   const unsigned threads =
-      jobs.size() < 64 ? 1u : std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
-  std::vector<std::unique_ptr<Matcher>> workers;
-  std::atomic<std::size_t> next{0};
-  constexpr std::size_t k_chunk = 16;
-  auto work = [&](Matcher& w) {
-    for (std::size_t i; (i = next.fetch_add(k_chunk)) < jobs.size();) {
-      for (std::size_t j = i; j < std::min(i + k_chunk, jobs.size()); ++j) {
-        w.match(*jobs[j].pkg, *jobs[j].ecosystem, results[j]);
-      }
-    }
-  };
+      jobs.size() < k_min_parallel_jobs ? 1u : util::worker_count(k_max_match_threads);
   for (unsigned t = 1; t < threads; ++t) {
-    workers.push_back(std::make_unique<Matcher>(db, out));
+    helpers.push_back(std::make_unique<Matcher>(db, out));
   }
-  {
-    std::vector<std::thread> pool;
-    for (auto& w : workers) {
-      pool.emplace_back(work, std::ref(*w));
-    }
-    work(matcher);
-    for (auto& t : pool) {
-      t.join();
-    }
+  auto st = util::parallel_for(
+      jobs.size(), threads,
+      [&](unsigned worker, std::size_t i) -> util::Status {
+        Matcher& m = worker == 0 ? matcher : *helpers[worker - 1];
+        m.match(*jobs[i].pkg, *jobs[i].ecosystem, results[i]);
+        return {};
+      },
+      k_match_chunk);
+  if (!st) {  // only an exception gets here: match() reports failures as warnings
+    out.warnings.push_back(fmt::format("matching failed: {}", st.error().message));
   }
+  return results;
+}
+
+// Findings by (package, installed version, id), through an index (findings are large: each is
+// moved once, not log n times).
+void sort_findings(std::vector<model::Finding>& findings) {
+  std::vector<std::size_t> order(findings.size());
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    order[i] = i;
+  }
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    const auto& fa = findings[a];
+    const auto& fb = findings[b];
+    return std::tie(fa.package, fa.installed_version, fa.id) <
+           std::tie(fb.package, fb.installed_version, fb.id);
+  });
+  std::vector<model::Finding> sorted;
+  sorted.reserve(order.size());
+  for (std::size_t i : order) {
+    sorted.push_back(std::move(findings[i]));
+  }
+  findings = std::move(sorted);
+}
+
+}  // namespace
+
+MatchOutput match_packages(const std::vector<model::Package>& packages, const model::OsInfo& os,
+                           const vulndb::Database& db, const MatchOptions& options) {
+  MatchOutput out;
+  std::vector<Job> jobs;
+  add_os_jobs(packages, os, db, jobs, out);
+  add_language_jobs(packages, os, db, jobs, out);
+
+  // Lookups, version comparisons and advisory texts on several cores; the findings are then
+  // merged here in package order, so the result does not depend on the threads.
+  Matcher matcher(db, out);
+  std::vector<std::unique_ptr<Matcher>> helpers;
+  std::vector<PackageResult> results = run_jobs(jobs, db, matcher, out, helpers);
   std::set<std::string> warned;
   for (std::size_t j = 0; j < jobs.size(); ++j) {
     for (auto& w : results[j].warnings) {
@@ -399,8 +439,8 @@ MatchOutput match_packages(const std::vector<model::Package>& packages, const mo
   matcher.merge_linked();
 
   std::uint64_t invalid = matcher.range_stats().invalid_versions;
-  for (const auto& w : workers) {
-    invalid += w->range_stats().invalid_versions;
+  for (const auto& h : helpers) {
+    invalid += h->range_stats().invalid_versions;
   }
   if (invalid > 0) {
     LOG_DEBUG("matching: {} advisory versions could not be parsed and were skipped", invalid);
@@ -408,23 +448,7 @@ MatchOutput match_packages(const std::vector<model::Package>& packages, const mo
   if (options.ignore_unfixed) {
     std::erase_if(out.findings, [](const model::Finding& f) { return f.fixed_version.empty(); });
   }
-  // Sorted through an index (findings are large: each is moved once, not log n times).
-  std::vector<std::size_t> order(out.findings.size());
-  for (std::size_t i = 0; i < order.size(); ++i) {
-    order[i] = i;
-  }
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    const auto& fa = out.findings[a];
-    const auto& fb = out.findings[b];
-    return std::tie(fa.package, fa.installed_version, fa.id) <
-           std::tie(fb.package, fb.installed_version, fb.id);
-  });
-  std::vector<model::Finding> sorted;
-  sorted.reserve(order.size());
-  for (std::size_t i : order) {
-    sorted.push_back(std::move(out.findings[i]));
-  }
-  out.findings = std::move(sorted);
+  sort_findings(out.findings);
   return out;
 }
 

@@ -10,10 +10,12 @@
 #include <utility>
 #include <vector>
 
+#include "util/fd.hpp"
 #include "util/file.hpp"
 #include "util/hash.hpp"
 #include "vulndb/database.hpp"
-#include "vulndb/store.hpp"
+#include "vulndb/format.hpp"
+#include "vulndb/import.hpp"
 
 namespace strata::vulndb {
 
@@ -41,15 +43,6 @@ util::Result<std::size_t> read_at(int fd, char* buf, std::size_t size, std::uint
   }
   return done;
 }
-
-struct Fd {
-  int fd = -1;
-  ~Fd() {
-    if (fd >= 0) {
-      ::close(fd);
-    }
-  }
-};
 
 util::Result<std::uint64_t> parse_decimal(std::string_view s) {
   if (s.empty() || s.size() > 19) {
@@ -125,15 +118,15 @@ util::Result<BundleStats> export_bundle(const std::string& db_dir, const std::st
   const std::string path = db.info().path;
   // One descriptor for both passes: an update renaming a new database in meanwhile does not
   // change what is read.
-  Fd in{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
-  if (in.fd < 0) {
+  util::UniqueFd in(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!in.valid()) {
     return util::input_error("{}: {}", path, std::strerror(errno));
   }
   std::vector<char> buf(k_chunk);
   util::Sha256 sha;
   std::uint64_t size = 0;
   while (true) {
-    TRY_ASSIGN(std::size_t n, read_at(in.fd, buf.data(), buf.size(), size, path));
+    TRY_ASSIGN(std::size_t n, read_at(in.get(), buf.data(), buf.size(), size, path));
     if (n == 0) {
       break;
     }
@@ -148,7 +141,7 @@ util::Result<BundleStats> export_bundle(const std::string& db_dir, const std::st
   util::Sha256 check;
   for (std::uint64_t off = 0; off < size;) {
     std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), size - off));
-    TRY_ASSIGN(std::size_t n, read_at(in.fd, buf.data(), want, off, path));
+    TRY_ASSIGN(std::size_t n, read_at(in.get(), buf.data(), want, off, path));
     if (n != want) {
       return util::input_error("{}: file shrank while it was exported", path);
     }
@@ -165,16 +158,16 @@ util::Result<BundleStats> export_bundle(const std::string& db_dir, const std::st
 }
 
 util::Result<BundleStats> import_bundle(const std::string& path, const std::string& db_dir) {
-  Fd in{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
-  if (in.fd < 0) {
+  util::UniqueFd in(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!in.valid()) {
     return util::input_error("{}: {}", path, std::strerror(errno));
   }
   std::string head(k_max_header, '\0');
-  TRY_ASSIGN(std::size_t got, read_at(in.fd, head.data(), head.size(), 0, path));
+  TRY_ASSIGN(std::size_t got, read_at(in.get(), head.data(), head.size(), 0, path));
   head.resize(got);
   TRY_ASSIGN(Header h, parse_header(head, path));
   struct stat st {};
-  if (::fstat(in.fd, &st) != 0) {
+  if (::fstat(in.get(), &st) != 0) {
     return util::input_error("{}: {}", path, std::strerror(errno));
   }
   const auto file_size = static_cast<std::uint64_t>(st.st_size);
@@ -191,7 +184,7 @@ util::Result<BundleStats> import_bundle(const std::string& path, const std::stri
   util::Sha256 sha;
   for (std::uint64_t off = 0; off < h.size;) {
     std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), h.size - off));
-    TRY_ASSIGN(std::size_t n, read_at(in.fd, buf.data(), want, h.length + off, path));
+    TRY_ASSIGN(std::size_t n, read_at(in.get(), buf.data(), want, h.length + off, path));
     if (n != want) {
       return util::input_error("{}: corrupt strata database bundle: truncated", path);
     }

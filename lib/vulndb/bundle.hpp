@@ -9,7 +9,7 @@
 //             "sha256 " 64*HEXDIG "\n"       ; lower-case sha256 of payload
 //             "size " 1*DIGIT "\n"           ; payload length in bytes, decimal
 //             "\n"
-//   payload = a strata.db file (see vulndb/store.hpp), exactly `size` bytes, nothing after it
+//   payload = a strata.db file (see vulndb/format.hpp), exactly `size` bytes, nothing after it
 //
 // The checksum covers the whole payload; an importer verifies it (and the database's own format
 // version) on a temp file before anything replaces the current database.

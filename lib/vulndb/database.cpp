@@ -6,12 +6,13 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <deque>
-#include <filesystem>
 #include <mutex>
+#include <optional>
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
@@ -21,7 +22,7 @@
 #include "util/file.hpp"
 #include "util/hash.hpp"
 #include "vercmp/vercmp.hpp"
-#include "vulndb/store.hpp"
+#include "vulndb/format.hpp"
 
 namespace strata::vulndb {
 
@@ -29,7 +30,8 @@ namespace {
 
 using nlohmann::json;
 
-// Blocks larger than this are not ours (ours are 32-64 KiB, a single huge package excepted).
+// Blocks larger than this are not ours (ours are about 4 KiB, k_body_block_target and
+// k_package_block_target, a single huge package excepted).
 constexpr std::uint64_t k_max_block_size = 256u << 20;
 // Decompressed blocks kept per database: enough for a whole image's lookups.
 constexpr std::size_t k_block_cache_bytes = 64u << 20;
@@ -39,92 +41,11 @@ util::Error corrupt(const std::string& path, const std::string& what) {
                            what);
 }
 
-model::Severity severity_from_code(std::uint8_t code) {
-  switch (code) {
-    case 1:
-      return model::Severity::low;
-    case 2:
-      return model::Severity::medium;
-    case 3:
-      return model::Severity::high;
-    case 4:
-      return model::Severity::critical;
-    default:
-      return model::Severity::unknown;
-  }
-}
-
-// Decodes `affected` (store.hpp); false on a bad event kind (the reader flags the rest).
-bool decode_affected(util::codec::Reader& r, vercmp::OsvAffected& a) {
-  std::uint64_t ranges = r.count(2);
-  for (std::uint64_t i = 0; i < ranges && !r.failed(); ++i) {
-    vercmp::OsvRange range;
-    range.type = std::string(r.str());
-    std::uint64_t events = r.count(2);
-    for (std::uint64_t e = 0; e < events && !r.failed(); ++e) {
-      vercmp::OsvEvent ev;
-      switch (r.u8()) {
-        case 0:
-          ev.kind = vercmp::OsvEvent::Kind::introduced;
-          break;
-        case 1:
-          ev.kind = vercmp::OsvEvent::Kind::fixed;
-          break;
-        case 2:
-          ev.kind = vercmp::OsvEvent::Kind::last_affected;
-          break;
-        case 3:
-          ev.kind = vercmp::OsvEvent::Kind::limit;
-          break;
-        default:
-          return false;
-      }
-      ev.version = std::string(r.str());
-      range.events.push_back(std::move(ev));
-    }
-    a.ranges.push_back(std::move(range));
-  }
-  a.versions = r.strs();
-  return !r.failed();
-}
-
-bool decode_body(util::codec::Reader& r, Advisory& a) {
-  a.modified = std::string(r.str());
-  a.published = std::string(r.str());
-  a.summary = std::string(r.str());
-  a.details = std::string(r.str());
-  a.aliases = r.strs();
-  a.upstream = r.strs();
-  a.related = r.strs();
-  std::uint8_t sev = r.u8();
-  std::uint64_t cvss = r.varint();
-  a.severity = severity_from_code(sev);
-  if (sev > 4 || cvss > 101) {
-    return false;
-  }
-  a.cvss_score.reset();
-  if (cvss > 0) {
-    a.cvss_score = static_cast<double>(cvss - 1) / 10.0;
-  }
-  a.cvss_vector = std::string(r.str());
-  a.links = r.strs();
-  return !r.failed();
-}
-
+// A fence as the reader uses it: its name resolved into the fences' `names`.
 struct Fence {
   std::uint32_t ecosystem = 0;
   std::string_view name;  // into the mapped file
-  std::uint64_t offset = 0;
-  std::uint32_t size = 0;
-  std::uint32_t raw_size = 0;
-  std::uint64_t xxh3 = 0;
-};
-
-struct BlockRef {
-  std::uint64_t offset = 0;
-  std::uint32_t size = 0;
-  std::uint32_t raw_size = 0;
-  std::uint64_t xxh3 = 0;
+  BlockRef block;
 };
 
 using Block = std::shared_ptr<const std::string>;
@@ -152,14 +73,78 @@ util::Result<std::vector<ExportInfo>> parse_exports(const json& j, const std::st
   return out;
 }
 
+// Fills `info` from the meta object (format.hpp): unknown keys are ignored, missing counts read
+// as 0; the ecosystem list must be there and sorted.
+util::Status parse_meta(const json& meta, const std::string& path, DbInfo& info) {
+  auto str = [&](const char* key) {
+    auto it = meta.find(key);
+    return it != meta.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  auto num = [&](const char* key) {
+    auto it = meta.find(key);
+    return it != meta.end() && it->is_number_unsigned() ? it->get<std::uint64_t>()
+                                                        : std::uint64_t{0};
+  };
+  info.built = str("built");
+  info.generator = str("generator");
+  info.record_count = num("record_count");
+  info.withdrawn = num("withdrawn");
+  info.failed = num("failed");
+  info.duplicates = num("duplicates");
+  if (auto it = meta.find("sources"); it != meta.end() && it->is_array()) {
+    for (const auto& v : *it) {
+      if (v.is_string()) {
+        info.sources.push_back(v.get<std::string>());
+      }
+    }
+  }
+  if (auto it = meta.find("exports"); it != meta.end()) {
+    TRY_ASSIGN(info.exports, parse_exports(*it, path));
+  }
+  auto eco = meta.find("ecosystems");
+  if (eco == meta.end() || !eco->is_array()) {
+    return corrupt(path, "meta data has no ecosystem list");
+  }
+  for (const auto& e : *eco) {
+    if (!e.is_object() || !e.contains("name") || !e["name"].is_string()) {
+      return corrupt(path, "bad ecosystem entry in the meta data");
+    }
+    EcosystemCount c;
+    c.ecosystem = e["name"].get<std::string>();
+    c.advisories = e.value("advisories", std::uint64_t{0});
+    c.packages = e.value("packages", std::uint64_t{0});
+    c.entries = e.value("entries", std::uint64_t{0});
+    if (!info.ecosystems.empty() && c.ecosystem <= info.ecosystems.back().ecosystem) {
+      return corrupt(path, "ecosystem list not sorted");
+    }
+    info.ecosystems.push_back(std::move(c));
+  }
+  return {};
+}
+
 }  // namespace
+
+std::string exports_json(const std::vector<ExportInfo>& exports) {
+  json arr = json::array();
+  for (const auto& e : exports) {
+    arr.push_back({{"ecosystem", e.ecosystem},
+                   {"source", e.source},
+                   {"url", e.url},
+                   {"etag", e.etag},
+                   {"last_modified", e.last_modified},
+                   {"sha256", e.sha256},
+                   {"size", e.size},
+                   {"checked", e.checked}});
+  }
+  return arr.dump();
+}
 
 struct Database::Impl {
   std::string path;
   const char* map = nullptr;
   std::size_t size = 0;
   std::vector<std::string> ecosystems;  // meta.ecosystems names, sorted
-  std::string_view fence_table;         // fence_count fixed-size entries (store.hpp)
+  std::string_view fence_table;         // fence_count fixed-size entries (format.hpp)
   std::string_view fence_names;
   std::uint32_t fence_count = 0;
   std::string_view body_table;
@@ -205,32 +190,18 @@ struct Database::Impl {
   }
 
   BlockRef body_ref(std::uint32_t index) const {
-    util::codec::Reader r(
+    return decode_body_entry(
         body_table.substr(std::size_t{index} * k_body_entry_size, k_body_entry_size));
-    BlockRef ref;
-    ref.offset = r.u64le();
-    ref.size = r.u32le();
-    ref.raw_size = r.u32le();
-    ref.xxh3 = r.u64le();
-    return ref;
   }
-
-  static BlockRef fence_ref(const Fence& f) { return {f.offset, f.size, f.raw_size, f.xxh3}; }
 
   // Fence i, read in place (its bounds were checked on open).
   Fence fence(std::uint32_t i) const {
-    util::codec::Reader r(fence_table.substr(std::size_t{i} * k_fence_size, k_fence_size));
-    Fence f;
-    f.ecosystem = r.u32le();
-    std::uint32_t name_offset = r.u32le();
-    std::uint32_t name_size = r.u32le();
-    f.size = r.u32le();
-    f.raw_size = r.u32le();
-    r.u32le();
-    f.offset = r.u64le();
-    f.xxh3 = r.u64le();
-    f.name = fence_names.substr(std::min<std::size_t>(name_offset, fence_names.size()), name_size);
-    return f;
+    const FenceEntry e =
+        decode_fence(fence_table.substr(std::size_t{i} * k_fence_size, k_fence_size));
+    return Fence{
+        e.ecosystem,
+        fence_names.substr(std::min<std::size_t>(e.name_offset, fence_names.size()), e.name_size),
+        e.block};
   }
 
   // kind 0 = package block, 1 = body block.
@@ -244,11 +215,10 @@ struct Database::Impl {
     }
     Block b;
     if (kind == 0) {
-      TRY_ASSIGN(b, read_block(fence_ref(fence(index)), fmt::format("package block {}", index)));
+      TRY_ASSIGN(b, read_block(fence(index).block, fmt::format("package block {}", index)));
     } else {
-      if (index >= info_body_count()) {
-        return corrupt(path,
-                       fmt::format("reference to body block {} of {}", index, info_body_count()));
+      if (index >= body_count()) {
+        return corrupt(path, fmt::format("reference to body block {} of {}", index, body_count()));
       }
       TRY_ASSIGN(b, read_block(body_ref(index), fmt::format("body block {}", index)));
     }
@@ -266,7 +236,199 @@ struct Database::Impl {
     return b;
   }
 
-  std::uint64_t info_body_count() const { return body_table.size() / k_body_entry_size; }
+  std::uint64_t body_count() const { return body_table.size() / k_body_entry_size; }
+
+  // --- open_file(): the phases ---
+
+  // Opens and maps `path` after checking its header and size; returns the header.
+  util::Result<DbHeader> map_file(const std::string& file) {
+    path = file;
+    util::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd.valid()) {
+      return util::input_error("{}: {}", path, std::strerror(errno));
+    }
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0) {
+      return util::input_error("{}: {}", path, std::strerror(errno));
+    }
+    if (!S_ISREG(st.st_mode)) {
+      return util::input_error("{}: not a regular file", path);
+    }
+    TRY_ASSIGN(DbHeader h, read_header(fd.get(), path));
+    const auto file_size = static_cast<std::uint64_t>(st.st_size);
+    if (file_size != h.file_size) {
+      return corrupt(path, fmt::format("{} bytes where the header says {}: truncated or extended",
+                                       file_size, h.file_size));
+    }
+    void* mapped = ::mmap(nullptr, file_size, PROT_READ, MAP_PRIVATE, fd.get(), 0);
+    if (mapped == MAP_FAILED) {
+      return util::input_error("{}: cannot map: {}", path, std::strerror(errno));
+    }
+    map = static_cast<const char*>(mapped);
+    size = file_size;
+    return h;
+  }
+
+  // The section at [off, off + len) of the mapped file, checked against its xxh3 `sum`.
+  util::Result<std::string_view> section(std::uint64_t off, std::uint64_t len, std::uint64_t sum,
+                                         const char* what) const {
+    if (off < k_header_size || off > size || len > size - off) {
+      return corrupt(path, fmt::format("the {} lie outside the file", what));
+    }
+    std::string_view bytes(map + off, len);
+    if (util::xxh3_64(bytes) != sum) {
+      return corrupt(path, fmt::format("the {}: checksum mismatch", what));
+    }
+    return bytes;
+  }
+
+  util::Status load_meta(std::string_view text, std::uint32_t version) {
+    json meta = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (!meta.is_object()) {
+      return corrupt(path, "meta data is not a JSON object");
+    }
+    info.path = path;
+    info.size_bytes = size;
+    info.format_version = static_cast<int>(version);
+    TRY(parse_meta(meta, path, info));
+    for (const auto& e : info.ecosystems) {
+      ecosystems.push_back(e.ecosystem);
+    }
+    return {};
+  }
+
+  // Checked once here (no allocation: a few ns per fence) so lookups can trust them.
+  util::Status load_fences(std::string_view fences) {
+    util::codec::Reader fr(fences);
+    const std::uint32_t count = fr.u32le();
+    if (fr.failed() || count > (fences.size() - 4) / k_fence_size) {
+      return corrupt(path, "bad fences");
+    }
+    fence_count = count;
+    fence_table = fences.substr(4, std::size_t{count} * k_fence_size);
+    fence_names = fences.substr(4 + std::size_t{count} * k_fence_size);
+    for (std::uint32_t i = 0; i < count; ++i) {
+      const FenceEntry e =
+          decode_fence(fence_table.substr(std::size_t{i} * k_fence_size, k_fence_size));
+      if (e.ecosystem >= ecosystems.size() ||
+          std::uint64_t{e.name_offset} + e.name_size > fence_names.size()) {
+        return corrupt(path, "bad fences");
+      }
+    }
+    return {};
+  }
+
+  // --- query() ---
+
+  // The package block that holds (eco, package) if any block does: the last one whose first
+  // package is <= it, by a binary search over the fences in the mapped file.
+  std::optional<std::uint32_t> find_block(std::uint32_t eco, std::string_view package) const {
+    std::uint32_t lo = 0;
+    std::uint32_t hi = fence_count;  // the first fence > key is in [lo, hi]
+    while (lo < hi) {
+      std::uint32_t mid = lo + (hi - lo) / 2;
+      const Fence f = fence(mid);
+      if (package_less(eco, package, f.ecosystem, f.name)) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    return lo == 0 ? std::nullopt : std::optional<std::uint32_t>(lo - 1);
+  }
+
+  static bool package_less(std::uint32_t e1, std::string_view n1, std::uint32_t e2,
+                           std::string_view n2) {
+    return e1 != e2 ? e1 < e2 : n1 < n2;
+  }
+
+  // Decodes the `items` of one package at `r` into advisories named (ecosystem, asked).
+  util::Status read_items(util::codec::Reader& r, const std::string& what,
+                          std::string_view ecosystem, const std::string& asked,
+                          std::vector<Advisory>& out) const {
+    std::uint64_t items = r.count(4);
+    for (std::uint64_t i = 0; i < items && !r.failed(); ++i) {
+      Advisory a;
+      a.id = std::string(r.str());
+      a.body.block = static_cast<std::uint32_t>(r.varint());
+      a.body.offset = static_cast<std::uint32_t>(r.varint());
+      std::uint64_t entries = r.count(2);
+      for (std::uint64_t k = 0; k < entries && !r.failed(); ++k) {
+        vercmp::OsvAffected aff;
+        if (!decode_affected(r, aff)) {
+          return corrupt(path, what + ": bad affected entry");
+        }
+        aff.ecosystem = std::string(ecosystem);
+        aff.name = asked;
+        a.affected.push_back(std::move(aff));
+      }
+      out.push_back(std::move(a));
+    }
+    if (r.failed()) {
+      return corrupt(path, what + ": bad advisory entry");
+    }
+    return {};
+  }
+
+  // --- verify() ---
+
+  util::Status verify_package_block(std::uint32_t i) const {
+    const Fence fence_i = fence(i);
+    const std::string what = fmt::format("package block {}", i);
+    TRY_ASSIGN(Block block, read_block(fence_i.block, what));
+    util::codec::Reader r(*block);
+    bool first = true;
+    while (!r.at_end() && !r.failed()) {
+      auto e = static_cast<std::uint32_t>(r.varint());
+      std::string_view name = r.str();
+      if (first && (e != fence_i.ecosystem || name != fence_i.name)) {
+        return corrupt(path, what + ": does not start with its fence");
+      }
+      first = false;
+      std::uint64_t package_size = r.varint();
+      std::uint64_t before = r.pos();
+      TRY(verify_items(r, what));
+      if (!r.failed() && r.pos() - before != package_size) {
+        return corrupt(path, what + ": package size mismatch");
+      }
+    }
+    if (r.failed() || first) {
+      return corrupt(path, what + ": bad package entry");
+    }
+    return {};
+  }
+
+  util::Status verify_items(util::codec::Reader& r, const std::string& what) const {
+    std::uint64_t items = r.count(4);
+    for (std::uint64_t k = 0; k < items && !r.failed(); ++k) {
+      r.str();
+      if (r.varint() >= body_count()) {
+        return corrupt(path, what + ": reference to a missing body block");
+      }
+      r.varint();
+      std::uint64_t entries = r.count(2);
+      for (std::uint64_t x = 0; x < entries && !r.failed(); ++x) {
+        vercmp::OsvAffected aff;
+        if (!decode_affected(r, aff)) {
+          return corrupt(path, what + ": bad affected entry");
+        }
+      }
+    }
+    return {};
+  }
+
+  util::Status verify_body_block(std::uint32_t i) const {
+    const std::string what = fmt::format("body block {}", i);
+    TRY_ASSIGN(Block block, read_block(body_ref(i), what));
+    util::codec::Reader r(*block);
+    while (!r.at_end()) {
+      Advisory a;
+      if (!decode_body(r, a)) {
+        return corrupt(path, what + ": bad entry");
+      }
+    }
+    return {};
+  }
 };
 
 Database::Database(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
@@ -286,121 +448,17 @@ util::Result<Database> Database::open(const std::string& dir) {
 }
 
 util::Result<Database> Database::open_file(const std::string& path) {
-  util::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) {
-    return util::input_error("{}: {}", path, std::strerror(errno));
-  }
-  struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) {
-    return util::input_error("{}: {}", path, std::strerror(errno));
-  }
-  if (!S_ISREG(st.st_mode)) {
-    return util::input_error("{}: not a regular file", path);
-  }
-  TRY_ASSIGN(DbHeader h, read_header(fd.get(), path));
-  const auto size = static_cast<std::uint64_t>(st.st_size);
-  if (size != h.file_size) {
-    return corrupt(path, fmt::format("{} bytes where the header says {}: truncated or extended",
-                                     size, h.file_size));
-  }
   auto impl = std::make_unique<Impl>();
-  impl->path = path;
-  void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd.get(), 0);
-  if (map == MAP_FAILED) {
-    return util::input_error("{}: cannot map: {}", path, std::strerror(errno));
-  }
-  impl->map = static_cast<const char*>(map);
-  impl->size = size;
-  auto section = [&](std::uint64_t off, std::uint64_t len, std::uint64_t sum,
-                     const char* what) -> util::Result<std::string_view> {
-    if (off < k_header_size || off > size || len > size - off) {
-      return corrupt(path, fmt::format("the {} lie outside the file", what));
-    }
-    std::string_view bytes(impl->map + off, len);
-    if (util::xxh3_64(bytes) != sum) {
-      return corrupt(path, fmt::format("the {}: checksum mismatch", what));
-    }
-    return bytes;
-  };
-  TRY_ASSIGN(auto meta_text, section(h.meta_offset, h.meta_size, h.meta_xxh3, "meta data"));
-  TRY_ASSIGN(auto fences, section(h.fences_offset, h.fences_size, h.fences_xxh3, "fences"));
-  if (h.body_count > size / k_body_entry_size) {
+  TRY_ASSIGN(const DbHeader h, impl->map_file(path));
+  TRY_ASSIGN(auto meta, impl->section(h.meta_offset, h.meta_size, h.meta_xxh3, "meta data"));
+  TRY_ASSIGN(auto fences, impl->section(h.fences_offset, h.fences_size, h.fences_xxh3, "fences"));
+  if (h.body_count > impl->size / k_body_entry_size) {
     return corrupt(path, "body table larger than the file");
   }
-  TRY_ASSIGN(impl->body_table, section(h.body_table_offset, h.body_count * k_body_entry_size,
-                                       h.body_table_xxh3, "body table"));
-
-  json meta = json::parse(meta_text, nullptr, /*allow_exceptions=*/false);
-  if (!meta.is_object()) {
-    return corrupt(path, "meta data is not a JSON object");
-  }
-  DbInfo& info = impl->info;
-  info.path = path;
-  info.size_bytes = size;
-  info.format_version = static_cast<int>(h.version);
-  auto str = [&](const char* key) {
-    auto it = meta.find(key);
-    return it != meta.end() && it->is_string() ? it->get<std::string>() : std::string();
-  };
-  auto num = [&](const char* key) {
-    auto it = meta.find(key);
-    return it != meta.end() && it->is_number_unsigned() ? it->get<std::uint64_t>()
-                                                        : std::uint64_t{0};
-  };
-  info.built = str("built");
-  info.generator = str("generator");
-  info.record_count = num("record_count");
-  info.withdrawn = num("withdrawn");
-  info.failed = num("failed");
-  info.duplicates = num("duplicates");
-  if (auto it = meta.find("sources"); it != meta.end() && it->is_array()) {
-    for (const auto& v : *it) {
-      if (v.is_string()) {
-        info.sources.push_back(v.get<std::string>());
-      }
-    }
-  }
-  if (auto it = meta.find("exports"); it != meta.end()) {
-    TRY_ASSIGN(info.exports, parse_exports(*it, path));
-  }
-  auto eco = meta.find("ecosystems");
-  if (eco == meta.end() || !eco->is_array()) {
-    return corrupt(path, "meta data has no ecosystem list");
-  }
-  for (const auto& e : *eco) {
-    if (!e.is_object() || !e.contains("name") || !e["name"].is_string()) {
-      return corrupt(path, "bad ecosystem entry in the meta data");
-    }
-    EcosystemCount c;
-    c.ecosystem = e["name"].get<std::string>();
-    c.advisories = e.value("advisories", std::uint64_t{0});
-    c.packages = e.value("packages", std::uint64_t{0});
-    c.entries = e.value("entries", std::uint64_t{0});
-    if (!impl->ecosystems.empty() && c.ecosystem <= impl->ecosystems.back()) {
-      return corrupt(path, "ecosystem list not sorted");
-    }
-    impl->ecosystems.push_back(c.ecosystem);
-    info.ecosystems.push_back(std::move(c));
-  }
-
-  util::codec::Reader fr(fences);
-  const std::uint32_t count = fr.u32le();
-  if (fr.failed() || count > (fences.size() - 4) / k_fence_size) {
-    return corrupt(path, "bad fences");
-  }
-  impl->fence_count = count;
-  impl->fence_table = fences.substr(4, std::size_t{count} * k_fence_size);
-  impl->fence_names = fences.substr(4 + std::size_t{count} * k_fence_size);
-  // Checked once here (no allocation: a few ns per fence) so lookups can trust them.
-  for (std::uint32_t i = 0; i < count; ++i) {
-    util::codec::Reader r(impl->fence_table.substr(std::size_t{i} * k_fence_size, k_fence_size));
-    std::uint32_t eco = r.u32le();
-    std::uint64_t name_offset = r.u32le();
-    std::uint64_t name_size = r.u32le();
-    if (eco >= impl->ecosystems.size() || name_offset + name_size > impl->fence_names.size()) {
-      return corrupt(path, "bad fences");
-    }
-  }
+  TRY_ASSIGN(impl->body_table, impl->section(h.body_table_offset, h.body_count * k_body_entry_size,
+                                             h.body_table_xxh3, "body table"));
+  TRY(impl->load_meta(meta, h.version));
+  TRY(impl->load_fences(fences));
   return Database(std::move(impl));
 }
 
@@ -408,7 +466,7 @@ util::Result<std::vector<Advisory>> Database::query(std::string_view ecosystem,
                                                     std::string_view package,
                                                     Details details) const {
   std::vector<Advisory> out;
-  Impl& d = *m_impl;
+  const Impl& d = *m_impl;
   const std::string asked(package);  // entries carry the name as the caller asked for it
   const std::string normalized = vercmp::normalize_package_name(ecosystem, package);
   package = normalized;
@@ -417,29 +475,13 @@ util::Result<std::vector<Advisory>> Database::query(std::string_view ecosystem,
     return out;
   }
   const auto eco = static_cast<std::uint32_t>(eco_it - d.ecosystems.begin());
-  auto less = [](std::uint32_t e1, std::string_view n1, std::uint32_t e2, std::string_view n2) {
-    return e1 != e2 ? e1 < e2 : n1 < n2;
-  };
-  // The last block whose first package is <= (eco, package): a binary search over the fences
-  // in the mapped file.
-  std::uint32_t lo = 0;
-  std::uint32_t hi = d.fence_count;  // first fence > key is in [lo, hi]
-  while (lo < hi) {
-    std::uint32_t mid = lo + (hi - lo) / 2;
-    Fence f = d.fence(mid);
-    if (less(eco, package, f.ecosystem, f.name)) {
-      hi = mid;
-    } else {
-      lo = mid + 1;
-    }
-  }
-  if (lo == 0) {
+  const std::optional<std::uint32_t> index = d.find_block(eco, package);
+  if (!index) {
     return out;
   }
-  const std::uint32_t index = lo - 1;
-  TRY_ASSIGN(Block block, d.block(0, index));
+  TRY_ASSIGN(Block block, m_impl->block(0, *index));
   util::codec::Reader r(*block);
-  const std::string what = fmt::format("package block {}", index);
+  const std::string what = fmt::format("package block {}", *index);
   while (!r.at_end()) {
     auto e = static_cast<std::uint32_t>(r.varint());
     std::string_view name = r.str();
@@ -447,35 +489,14 @@ util::Result<std::vector<Advisory>> Database::query(std::string_view ecosystem,
     if (r.failed()) {
       return corrupt(d.path, what + ": bad package entry");
     }
-    if (less(e, name, eco, package)) {
+    if (Impl::package_less(e, name, eco, package)) {
       r.skip(size);
       continue;
     }
-    if (e != eco || name != package) {
-      break;  // sorted: it is not in the database
+    if (e == eco && name == package) {
+      TRY(d.read_items(r, what, ecosystem, asked, out));
     }
-    std::uint64_t items = r.count(4);
-    for (std::uint64_t i = 0; i < items && !r.failed(); ++i) {
-      Advisory a;
-      a.id = std::string(r.str());
-      a.body.block = static_cast<std::uint32_t>(r.varint());
-      a.body.offset = static_cast<std::uint32_t>(r.varint());
-      std::uint64_t entries = r.count(2);
-      for (std::uint64_t k = 0; k < entries && !r.failed(); ++k) {
-        vercmp::OsvAffected aff;
-        if (!decode_affected(r, aff)) {
-          return corrupt(d.path, what + ": bad affected entry");
-        }
-        aff.ecosystem = std::string(ecosystem);
-        aff.name = asked;
-        a.affected.push_back(std::move(aff));
-      }
-      out.push_back(std::move(a));
-    }
-    if (r.failed()) {
-      return corrupt(d.path, what + ": bad advisory entry");
-    }
-    break;
+    break;  // found, or sorted past it: it is not in the database
   }
   if (r.failed()) {
     return corrupt(d.path, what + ": bad package entry");
@@ -508,114 +529,37 @@ util::Status Database::load_details(Advisory& a) const {
 
 std::vector<Database::BlockInfo> Database::blocks() const {
   std::vector<BlockInfo> out;
-  for (std::uint32_t i = 0; i < m_impl->info_body_count(); ++i) {
-    BlockRef r = m_impl->body_ref(i);
+  for (std::uint32_t i = 0; i < m_impl->body_count(); ++i) {
+    const BlockRef r = m_impl->body_ref(i);
     out.push_back(BlockInfo{false, i, r.offset, r.size, r.raw_size});
   }
   for (std::uint32_t i = 0; i < m_impl->fence_count; ++i) {
-    const Fence f = m_impl->fence(i);
-    out.push_back(BlockInfo{true, i, f.offset, f.size, f.raw_size});
+    const BlockRef r = m_impl->fence(i).block;
+    out.push_back(BlockInfo{true, i, r.offset, r.size, r.raw_size});
   }
   return out;
 }
 
 util::Status Database::verify() const {
-  const Impl& d = *m_impl;
-  for (std::uint32_t i = 0; i < d.fence_count; ++i) {
-    const Fence fence = d.fence(i);
-    const std::string what = fmt::format("package block {}", i);
-    TRY_ASSIGN(Block block, d.read_block(Impl::fence_ref(fence), what));
-    util::codec::Reader r(*block);
-    bool first = true;
-    while (!r.at_end() && !r.failed()) {
-      auto e = static_cast<std::uint32_t>(r.varint());
-      std::string_view name = r.str();
-      if (first && (e != fence.ecosystem || name != fence.name)) {
-        return corrupt(d.path, what + ": does not start with its fence");
-      }
-      first = false;
-      std::uint64_t size = r.varint();
-      std::uint64_t before = r.pos();
-      std::uint64_t items = r.count(4);
-      for (std::uint64_t k = 0; k < items && !r.failed(); ++k) {
-        r.str();
-        if (r.varint() >= d.info_body_count()) {
-          return corrupt(d.path, what + ": reference to a missing body block");
-        }
-        r.varint();
-        std::uint64_t entries = r.count(2);
-        for (std::uint64_t x = 0; x < entries && !r.failed(); ++x) {
-          vercmp::OsvAffected aff;
-          if (!decode_affected(r, aff)) {
-            return corrupt(d.path, what + ": bad affected entry");
-          }
-        }
-      }
-      if (!r.failed() && r.pos() - before != size) {
-        return corrupt(d.path, what + ": package size mismatch");
-      }
-    }
-    if (r.failed() || first) {
-      return corrupt(d.path, what + ": bad package entry");
-    }
+  for (std::uint32_t i = 0; i < m_impl->fence_count; ++i) {
+    TRY(m_impl->verify_package_block(i));
   }
-  for (std::uint32_t i = 0; i < d.info_body_count(); ++i) {
-    const std::string what = fmt::format("body block {}", i);
-    TRY_ASSIGN(Block block, d.read_block(d.body_ref(i), what));
-    util::codec::Reader r(*block);
-    while (!r.at_end()) {
-      Advisory a;
-      if (!decode_body(r, a)) {
-        return corrupt(d.path, what + ": bad entry");
-      }
-    }
+  for (std::uint32_t i = 0; i < m_impl->body_count(); ++i) {
+    TRY(m_impl->verify_body_block(i));
   }
   return {};
 }
 
 bool Database::has_ecosystem(std::string_view ecosystem) const {
-  for (const auto& e : m_impl->info.ecosystems) {
-    if (e.ecosystem == ecosystem) {
-      return true;
-    }
-  }
-  return false;
+  return std::binary_search(m_impl->ecosystems.begin(), m_impl->ecosystems.end(), ecosystem);
 }
 
 std::vector<std::string> Database::ecosystems() const {
-  std::vector<std::string> out;
-  for (const auto& e : m_impl->info.ecosystems) {
-    out.push_back(e.ecosystem);
-  }
-  return out;
+  return m_impl->ecosystems;
 }
 
 DbInfo Database::info() const {
   return m_impl->info;
-}
-
-util::Result<util::FileLock> lock_database_dir(const std::string& dir, bool wait) {
-  TRY(util::make_dirs(dir));
-  const std::string lock_path = dir + "/lock";
-  auto lock = util::FileLock::acquire(lock_path, wait);
-  if (!lock) {
-    if (lock.error().message.ends_with(util::k_lock_busy)) {
-      return util::input_error(
-          "{}: another `strata db update` or `strata db import` is writing this database; "
-          "try again when it is done (or without --no-wait to wait for it)",
-          dir);
-    }
-    return std::move(lock).error();
-  }
-  // Every writer holds the lock, so temp files present now belong to a writer that died.
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    std::string name = entry.path().filename().string();
-    if (name.starts_with(std::string(k_db_file_name) + ".tmp.") || name.starts_with(".download-")) {
-      std::filesystem::remove(entry.path(), ec);
-    }
-  }
-  return lock;
 }
 
 std::string default_db_dir() {

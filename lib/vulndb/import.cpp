@@ -1,26 +1,24 @@
 // import_records: walks paths, streams zip exports with libarchive, feeds a StoreBuilder.
+#include "vulndb/import.hpp"
+
 #include <archive.h>
 #include <archive_entry.h>
 
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
 #include <cstring>
-#include <deque>
+#include <exception>
 #include <filesystem>
-#include <map>
 #include <memory>
-#include <mutex>
-#include <optional>
 #include <thread>
-
-#include <nlohmann/json.hpp>
+#include <utility>
 
 #include "util/file.hpp"
 #include "util/log.hpp"
-#include "vulndb/database.hpp"
+#include "util/parallel.hpp"
+#include "vulndb/builder.hpp"
+#include "vulndb/format.hpp"
 #include "vulndb/osv_record.hpp"
-#include "vulndb/store.hpp"
 
 namespace strata::vulndb {
 
@@ -44,148 +42,57 @@ struct Doc {
   std::string source;  // set on the first document of each input, for ImportProgress::on_source
 };
 
-struct Parsed {
-  util::Result<std::vector<OsvRecord>> records = std::vector<OsvRecord>{};
-};
+// Documents are read by one thread (zip inflation is sequential) in batches, parsed on up to
+// k_max_parse_workers threads, and handed back to the importing thread in the order they were
+// read (util::OrderedQueue), so a build is deterministic (the first of two equal duplicates wins)
+// whatever the thread timing. At most k_batches_per_worker batches per worker are read ahead.
+constexpr unsigned k_max_parse_workers = 8;
+constexpr std::size_t k_batches_per_worker = 4;
+constexpr std::size_t k_batch_docs = 256;
+constexpr std::size_t k_batch_bytes = 1u << 20;
 
 struct Batch {
-  std::uint64_t seq = 0;
   std::vector<Doc> docs;
-  std::vector<Parsed> parsed;  // filled by a worker, one per doc
+  std::vector<util::Result<std::vector<OsvRecord>>> parsed;  // filled by a worker, one per doc
 };
 
-// Documents are read by one thread (zip inflation is sequential), parsed by `workers` threads, and
-// handed back to the importing thread in the order they were read, so a build is deterministic
-// (the first of two equal duplicates wins) whatever the thread timing.
-class Pipeline {
- public:
-  explicit Pipeline(unsigned workers) {
-    for (unsigned i = 0; i < workers; ++i) {
-      m_workers.emplace_back([this] { work(); });
+using BatchQueue = util::OrderedQueue<Batch>;
+
+// On a worker: parses every document the reader did not refuse.
+void parse_batch(Batch& b) {
+  b.parsed.reserve(b.docs.size());
+  for (const Doc& doc : b.docs) {
+    if (!doc.error.empty()) {
+      b.parsed.emplace_back(std::vector<OsvRecord>{});
+      continue;
+    }
+    try {
+      b.parsed.push_back(parse_osv_document(doc.text));
+    } catch (const std::exception& e) {  // e.g. bad_alloc: must not escape the worker
+      b.parsed.emplace_back(util::make_error(util::ErrorCategory::internal, "{}", e.what()));
     }
   }
-  ~Pipeline() {
-    abort();
-    for (auto& t : m_workers) {
-      t.join();
-    }
-  }
+}
 
-  // Reader side. False once the consumer gave up (the reader stops reading).
-  bool push(Doc doc) {
-    m_bytes += doc.text.size();
-    m_current.docs.push_back(std::move(doc));
-    if (m_current.docs.size() >= k_batch_docs || m_bytes >= k_batch_bytes) {
-      return flush();
-    }
-    return !aborted();
-  }
-  // The reader is done (`status` is its outcome): no more documents.
-  void finish(util::Status status) {
-    flush();
-    std::lock_guard lock(m_mutex);
-    m_reader_status = std::move(status);
-    m_reader_done = true;
-    m_cv.notify_all();
-  }
-
-  // Consumer side: the next batch in reading order, or nothing at the end.
-  std::optional<Batch> next() {
-    std::unique_lock lock(m_mutex);
-    m_cv.wait(lock, [&] {
-      return m_done.count(m_next_out) != 0 || (m_reader_done && m_next_out == m_next_seq) ||
-             m_abort;
-    });
-    auto it = m_done.find(m_next_out);
-    if (it == m_done.end()) {
-      return std::nullopt;
-    }
-    Batch b = std::move(it->second);
-    m_done.erase(it);
-    ++m_next_out;
-    m_cv.notify_all();  // room for the reader again
-    return b;
-  }
-  util::Status reader_status() {
-    std::lock_guard lock(m_mutex);
-    return m_reader_status;
-  }
-  void abort() {
-    std::lock_guard lock(m_mutex);
-    m_abort = true;
-    m_cv.notify_all();
-  }
-
- private:
-  static constexpr std::size_t k_batch_docs = 256;
-  static constexpr std::size_t k_batch_bytes = 1u << 20;
-
-  bool aborted() {
-    std::lock_guard lock(m_mutex);
-    return m_abort;
-  }
-
-  bool flush() {
-    if (m_current.docs.empty()) {
-      return !aborted();
-    }
-    std::unique_lock lock(m_mutex);
-    // Bounded: at most a few batches per worker read ahead of the consumer.
-    m_cv.wait(lock, [&] { return m_abort || m_next_seq - m_next_out < 4 * m_workers.size(); });
-    if (m_abort) {
-      return false;
-    }
-    m_current.seq = m_next_seq++;
-    m_todo.push_back(std::move(m_current));
-    m_current = Batch{};
-    m_bytes = 0;
-    m_cv.notify_all();
-    return true;
-  }
-
-  void work() {
-    while (true) {
-      Batch b;
-      {
-        std::unique_lock lock(m_mutex);
-        m_cv.wait(lock, [&] { return m_abort || !m_todo.empty(); });
-        if (m_abort) {
-          return;
-        }
-        b = std::move(m_todo.front());
-        m_todo.pop_front();
-      }
-      b.parsed.resize(b.docs.size());
-      for (std::size_t i = 0; i < b.docs.size(); ++i) {
-        if (b.docs[i].error.empty()) {
-          b.parsed[i].records = parse_osv_document(b.docs[i].text);
-        }
-      }
-      std::lock_guard lock(m_mutex);
-      m_done.emplace(b.seq, std::move(b));
-      m_cv.notify_all();
-    }
-  }
-
-  std::mutex m_mutex;
-  std::condition_variable m_cv;
-  std::vector<std::thread> m_workers;
-  std::deque<Batch> m_todo;
-  std::map<std::uint64_t, Batch> m_done;
-  std::uint64_t m_next_seq = 0;  // given to the next batch read
-  std::uint64_t m_next_out = 0;  // the batch the consumer waits for
-  bool m_reader_done = false;
-  bool m_abort = false;
-  util::Status m_reader_status;
-  // Reader thread only.
-  Batch m_current;
-  std::size_t m_bytes = 0;
-};
-
-// Walks the inputs and feeds every JSON document to the pipeline (on the reader thread).
+// Walks the inputs and feeds every JSON document to the queue in batches (on the reader thread).
 class Reader {
  public:
-  explicit Reader(Pipeline& pipe) : m_pipe(pipe) {}
+  explicit Reader(BatchQueue& queue) : m_queue(queue) {}
+
+  // Reads every input in order until one fails or the consumer gives up; then pushes the last
+  // batch and closes the queue.
+  util::Status read_all(const std::vector<BuildInput>& inputs) {
+    util::Status st;
+    for (const auto& in : inputs) {
+      st = read_path(in.path, in.label);
+      if (!st || m_stopped) {
+        break;
+      }
+    }
+    flush();
+    m_queue.close();
+    return st;
+  }
 
   // `display` names the input in errors and failures instead of `path` when not empty.
   util::Status read_path(const std::string& path, const std::string& display) {
@@ -199,7 +106,6 @@ class Reader {
     }
     return read_file(path, display.empty() ? path : display);
   }
-  bool stopped() const { return m_stopped; }
 
  private:
   util::Status read_dir(const std::string& dir) {
@@ -309,12 +215,24 @@ class Reader {
       doc.source = std::move(m_source);
       m_source.clear();
     }
-    if (!m_pipe.push(std::move(doc))) {
-      m_stopped = true;
+    m_batch_bytes += doc.text.size();
+    m_batch.docs.push_back(std::move(doc));
+    if (m_batch.docs.size() >= k_batch_docs || m_batch_bytes >= k_batch_bytes) {
+      flush();
     }
   }
 
-  Pipeline& m_pipe;
+  void flush() {
+    if (m_batch.docs.empty() || m_stopped) {
+      return;
+    }
+    m_stopped = !m_queue.push(std::exchange(m_batch, Batch{}));  // false: the consumer gave up
+    m_batch_bytes = 0;
+  }
+
+  BatchQueue& m_queue;
+  Batch m_batch;  // documents not pushed yet
+  std::size_t m_batch_bytes = 0;
   std::string m_source;  // the input being read, until its first document is emitted
   bool m_stopped = false;
 };
@@ -332,11 +250,12 @@ class Consumer {
         m_progress->on_source(doc.source);
       }
       ++m_stats.files;
+      m_stats.bytes += doc.text.size();
       if (!doc.error.empty()) {
         fail(doc.label, doc.error);
         continue;
       }
-      auto& records = batch.parsed[i].records;
+      const auto& records = batch.parsed[i];
       if (!records) {
         fail(doc.label, records.error().message);
       } else {
@@ -365,9 +284,39 @@ class Consumer {
   ImportProgress* m_progress;
 };
 
-unsigned parse_workers() {
-  unsigned n = std::thread::hardware_concurrency();
-  return std::clamp(n, 1u, 8u);
+// Reads `inputs` (on a thread of its own), parses them (on workers) and adds the records to
+// `builder` (on this thread), counting into `stats`.
+util::Status read_into(const std::vector<BuildInput>& inputs, StoreBuilder& builder,
+                       ImportStats& stats, ImportProgress* progress) {
+  const unsigned workers = util::worker_count(k_max_parse_workers);
+  BatchQueue queue(workers, k_batches_per_worker * workers, parse_batch);
+  util::Status read_status;
+  std::thread reader_thread([&] { read_status = Reader(queue).read_all(inputs); });
+  Consumer consumer(builder, stats, progress);
+  util::Status st;
+  while (auto batch = queue.next()) {
+    st = consumer.take(*batch);
+    if (!st) {
+      queue.abort();  // the reader stops at its next batch
+      break;
+    }
+  }
+  reader_thread.join();
+  TRY(std::move(read_status));
+  return st;
+}
+
+// One warning naming the first few records that failed to parse.
+void warn_failures(const ImportStats& stats) {
+  std::string names;
+  for (std::size_t i = 0; i < stats.failures.size() && i < 10; ++i) {
+    names += fmt::format("{}{} ({})", i == 0 ? "" : ", ", stats.failures[i].name,
+                         stats.failures[i].reason);
+  }
+  if (stats.failed > 10) {
+    names += fmt::format(", and {} more", stats.failed - 10);
+  }
+  LOG_WARN("{} OSV record(s) failed to parse and were skipped: {}", stats.failed, names);
 }
 
 }  // namespace
@@ -401,35 +350,7 @@ util::Result<ImportStats> build_database(const std::vector<BuildInput>& inputs,
   auto start = std::chrono::steady_clock::now();
   TRY_ASSIGN(auto builder, StoreBuilder::create(db_dir));
   ImportStats stats;
-  {
-    Pipeline pipe(parse_workers());
-    std::thread reader_thread([&] {
-      Reader reader(pipe);
-      util::Status st;
-      for (const auto& in : inputs) {
-        st = reader.read_path(in.path, in.label);
-        if (!st || reader.stopped()) {
-          break;
-        }
-      }
-      pipe.finish(std::move(st));
-    });
-    Consumer consumer(builder, stats, progress);
-    util::Status st;
-    while (auto batch = pipe.next()) {
-      for (const auto& d : batch->docs) {
-        stats.bytes += d.text.size();
-      }
-      st = consumer.take(*batch);
-      if (!st) {
-        pipe.abort();
-        break;
-      }
-    }
-    reader_thread.join();
-    TRY(pipe.reader_status());
-    TRY(st);
-  }
+  TRY(read_into(inputs, builder, stats, progress));
   if (progress != nullptr) {
     progress->on_documents(stats.files, builder.counts().records);
   }
@@ -444,17 +365,33 @@ util::Result<ImportStats> build_database(const std::vector<BuildInput>& inputs,
   stats.db_path = db_dir + "/" + k_db_file_name;
   stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (stats.failed > 0) {
-    std::string names;
-    for (std::size_t i = 0; i < stats.failures.size() && i < 10; ++i) {
-      names += fmt::format("{}{} ({})", i == 0 ? "" : ", ", stats.failures[i].name,
-                           stats.failures[i].reason);
-    }
-    if (stats.failed > 10) {
-      names += fmt::format(", and {} more", stats.failed - 10);
-    }
-    LOG_WARN("{} OSV record(s) failed to parse and were skipped: {}", stats.failed, names);
+    warn_failures(stats);
   }
   return stats;
+}
+
+util::Result<util::FileLock> lock_database_dir(const std::string& dir, bool wait) {
+  TRY(util::make_dirs(dir));
+  const std::string lock_path = dir + "/lock";
+  auto lock = util::FileLock::acquire(lock_path, wait);
+  if (!lock) {
+    if (lock.error().message.ends_with(util::k_lock_busy)) {
+      return util::input_error(
+          "{}: another `strata db update` or `strata db import` is writing this database; "
+          "try again when it is done (or without --no-wait to wait for it)",
+          dir);
+    }
+    return std::move(lock).error();
+  }
+  // Every writer holds the lock, so temp files present now belong to a writer that died.
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    std::string name = entry.path().filename().string();
+    if (name.starts_with(std::string(k_db_file_name) + ".tmp.") || name.starts_with(".download-")) {
+      fs::remove(entry.path(), ec);
+    }
+  }
+  return lock;
 }
 
 }  // namespace strata::vulndb

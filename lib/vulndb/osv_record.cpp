@@ -37,21 +37,6 @@ std::vector<std::string> get_strings(object obj, std::string_view key) {
   return out;
 }
 
-// `severity` strings found in ecosystem / database specific objects.
-void collect_named_severity(simdjson::simdjson_result<element> value, model::Severity& best) {
-  object obj;
-  if (value.get_object().get(obj) != simdjson::SUCCESS) {
-    return;
-  }
-  std::string_view text;
-  if (obj["severity"].get_string().get(text) == simdjson::SUCCESS) {
-    auto s = model::parse_severity(text);
-    if (s && *s > best) {
-      best = *s;
-    }
-  }
-}
-
 util::Result<vercmp::OsvRange> parse_range(element r) {
   vercmp::OsvRange range;
   object obj;
@@ -89,39 +74,33 @@ util::Result<vercmp::OsvRange> parse_range(element r) {
   return range;
 }
 
-util::Result<OsvRecord> from_json(element value) {
-  object doc;
-  if (value.get_object().get(doc) != simdjson::SUCCESS) {
-    return util::input_error("OSV record is not a JSON object");
-  }
-  OsvRecord rec;
-  rec.id = get_string(doc, "id");
-  if (rec.id.empty()) {
-    return util::input_error("OSV record has no \"id\"");
-  }
-  rec.modified = get_string(doc, "modified");
-  rec.published = get_string(doc, "published");
-  rec.withdrawn = get_string(doc, "withdrawn");
-  rec.summary = get_string(doc, "summary");
-  rec.details = get_string(doc, "details");
-  rec.aliases = get_strings(doc, "aliases");
-  rec.upstream = get_strings(doc, "upstream");
-  rec.related = get_strings(doc, "related");
-
+std::vector<std::string> parse_links(object doc) {
+  std::vector<std::string> links;
   if (array refs; doc["references"].get_array().get(refs) == simdjson::SUCCESS) {
     for (element ref : refs) {
       if (object ref_obj; ref.get_object().get(ref_obj) == simdjson::SUCCESS) {
         std::string url = get_string(ref_obj, "url");
         if (!url.empty()) {
-          rec.links.push_back(std::move(url));
+          links.push_back(std::move(url));
         }
       }
     }
   }
+  return links;
+}
 
+// What a record says about its severity, gathered from `severity` and the ecosystem and database
+// specific objects; resolved by apply() (see OsvRecord::severity).
+struct SeverityScan {
   model::Severity named = model::Severity::unknown;
   std::string unscored_v4;  // a CVSS v4 vector that could not be scored
-  if (array sev; doc["severity"].get_array().get(sev) == simdjson::SUCCESS) {
+
+  // The record's `severity` array: the best CVSS score into `rec`, other named severities here.
+  void scan_entries(object doc, OsvRecord& rec) {
+    array sev;
+    if (doc["severity"].get_array().get(sev) != simdjson::SUCCESS) {
+      return;
+    }
     for (element item : sev) {
       object s;
       if (item.get_object().get(s) != simdjson::SUCCESS) {
@@ -146,50 +125,99 @@ util::Result<OsvRecord> from_json(element value) {
       }
     }
   }
-  collect_named_severity(doc["database_specific"], named);
 
-  if (array aff; doc["affected"].get_array().get(aff) == simdjson::SUCCESS) {
-    for (element item : aff) {
-      object a;
-      if (item.get_object().get(a) != simdjson::SUCCESS) {
-        ++rec.skipped_affected;
-        continue;
+  // `severity` strings found in ecosystem / database specific objects.
+  void scan_specific(simdjson::simdjson_result<element> value) {
+    object obj;
+    if (value.get_object().get(obj) != simdjson::SUCCESS) {
+      return;
+    }
+    std::string_view text;
+    if (obj["severity"].get_string().get(text) == simdjson::SUCCESS) {
+      auto s = model::parse_severity(text);
+      if (s && *s > named) {
+        named = *s;
       }
-      collect_named_severity(a["ecosystem_specific"], named);
-      collect_named_severity(a["database_specific"], named);
-      object pkg;
-      if (a["package"].get_object().get(pkg) != simdjson::SUCCESS) {
-        ++rec.skipped_affected;
-        continue;
-      }
-      vercmp::OsvAffected entry;
-      entry.ecosystem = get_string(pkg, "ecosystem");
-      entry.name = get_string(pkg, "name");
-      if (entry.ecosystem.empty() || entry.name.empty()) {
-        ++rec.skipped_affected;
-        continue;
-      }
-      if (array ranges; a["ranges"].get_array().get(ranges) == simdjson::SUCCESS) {
-        for (element r : ranges) {
-          auto range = parse_range(r);
-          if (!range) {
-            return std::move(range).error().wrap(
-                fmt::format("affected {}/{}", entry.ecosystem, entry.name));
-          }
-          entry.ranges.push_back(std::move(range).value());
-        }
-      }
-      entry.versions = get_strings(a, "versions");
-      rec.affected.push_back(std::move(entry));
     }
   }
 
-  if (rec.cvss_score) {
-    rec.severity = model::severity_from_score(*rec.cvss_score);
-  } else {
-    rec.severity = named;
-    rec.cvss_vector = unscored_v4;
+  void apply(OsvRecord& rec) const {
+    if (rec.cvss_score) {
+      rec.severity = model::severity_from_score(*rec.cvss_score);
+    } else {
+      rec.severity = named;
+      rec.cvss_vector = unscored_v4;
+    }
   }
+};
+
+// The record's `affected` entries into `rec` (entries without a package are counted and
+// skipped); a malformed range fails the record.
+util::Status parse_affected(object doc, OsvRecord& rec, SeverityScan& severity) {
+  array aff;
+  if (doc["affected"].get_array().get(aff) != simdjson::SUCCESS) {
+    return {};
+  }
+  for (element item : aff) {
+    object a;
+    if (item.get_object().get(a) != simdjson::SUCCESS) {
+      ++rec.skipped_affected;
+      continue;
+    }
+    severity.scan_specific(a["ecosystem_specific"]);
+    severity.scan_specific(a["database_specific"]);
+    object pkg;
+    if (a["package"].get_object().get(pkg) != simdjson::SUCCESS) {
+      ++rec.skipped_affected;
+      continue;
+    }
+    vercmp::OsvAffected entry;
+    entry.ecosystem = get_string(pkg, "ecosystem");
+    entry.name = get_string(pkg, "name");
+    if (entry.ecosystem.empty() || entry.name.empty()) {
+      ++rec.skipped_affected;
+      continue;
+    }
+    if (array ranges; a["ranges"].get_array().get(ranges) == simdjson::SUCCESS) {
+      for (element r : ranges) {
+        auto range = parse_range(r);
+        if (!range) {
+          return std::move(range).error().wrap(
+              fmt::format("affected {}/{}", entry.ecosystem, entry.name));
+        }
+        entry.ranges.push_back(std::move(range).value());
+      }
+    }
+    entry.versions = get_strings(a, "versions");
+    rec.affected.push_back(std::move(entry));
+  }
+  return {};
+}
+
+util::Result<OsvRecord> from_json(element value) {
+  object doc;
+  if (value.get_object().get(doc) != simdjson::SUCCESS) {
+    return util::input_error("OSV record is not a JSON object");
+  }
+  OsvRecord rec;
+  rec.id = get_string(doc, "id");
+  if (rec.id.empty()) {
+    return util::input_error("OSV record has no \"id\"");
+  }
+  rec.modified = get_string(doc, "modified");
+  rec.published = get_string(doc, "published");
+  rec.withdrawn = get_string(doc, "withdrawn");
+  rec.summary = get_string(doc, "summary");
+  rec.details = get_string(doc, "details");
+  rec.aliases = get_strings(doc, "aliases");
+  rec.upstream = get_strings(doc, "upstream");
+  rec.related = get_strings(doc, "related");
+  rec.links = parse_links(doc);
+  SeverityScan severity;
+  severity.scan_entries(doc, rec);
+  severity.scan_specific(doc["database_specific"]);
+  TRY(parse_affected(doc, rec, severity));
+  severity.apply(rec);
   return rec;
 }
 

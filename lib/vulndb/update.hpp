@@ -26,7 +26,7 @@
 
 #include "http/client.hpp"
 #include "util/result.hpp"
-#include "vulndb/database.hpp"
+#include "vulndb/import.hpp"
 
 namespace strata::vulndb {
 

@@ -13,6 +13,7 @@
 #include "model/types.hpp"
 #include "support/temp_dir.hpp"
 #include "vulndb/database.hpp"
+#include "vulndb/import.hpp"
 
 namespace strata::match_test {
 

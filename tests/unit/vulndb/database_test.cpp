@@ -10,10 +10,11 @@
 #include <string>
 #include <vector>
 
+#include "support/temp_dir.hpp"
 #include "util/file.hpp"
 #include "util/log.hpp"
 #include "vulndb/database.hpp"
-#include "support/temp_dir.hpp"
+#include "vulndb/import.hpp"
 
 using namespace strata;
 namespace fs = std::filesystem;
@@ -49,7 +50,8 @@ std::size_t count_json_files(const std::string& dir) {
 }
 
 // Writes a zip with libarchive's zip writer: (name, content) entries.
-void write_zip(const std::string& path, const std::vector<std::pair<std::string, std::string>>& entries) {
+void write_zip(const std::string& path,
+               const std::vector<std::pair<std::string, std::string>>& entries) {
   archive* a = archive_write_new();
   REQUIRE(archive_write_set_format_zip(a) == ARCHIVE_OK);
   REQUIRE(archive_write_open_filename(a, path.c_str()) == ARCHIVE_OK);
@@ -109,14 +111,14 @@ TEST_CASE("Import the testdata/osv tree and query it") {
   CHECK(query_ids(*db, "Debian:11", "openssl") ==
         std::vector<std::string>{"DSA-4963-1", "DSA-5103-1", "DSA-5139-1", "DSA-5169-1",
                                  "DSA-5343-1"});
-  CHECK(query_ids(*db, "Debian:10", "curl") ==
-        std::vector<std::string>{"DLA-3085-1", "DLA-3288-1", "DLA-3341-1", "DSA-4633-1",
-                                 "DSA-4881-1"});
+  CHECK(query_ids(*db, "Debian:10", "curl") == std::vector<std::string>{"DLA-3085-1", "DLA-3288-1",
+                                                                        "DLA-3341-1", "DSA-4633-1",
+                                                                        "DSA-4881-1"});
   CHECK(query_ids(*db, "Debian:7", "nginx") == std::vector<std::string>{"DSA-3029-1"});
   CHECK(query_ids(*db, "PyPI", "django") ==
         std::vector<std::string>{"PYSEC-2007-1", "PYSEC-2008-1", "PYSEC-2008-2"});
   CHECK(query_ids(*db, "Debian:12", "openssl").empty());
-  CHECK(query_ids(*db, "debian:10", "openssl").empty());  // ecosystems are exact
+  CHECK(query_ids(*db, "debian:10", "openssl").empty());    // ecosystems are exact
   CHECK(query_ids(*db, "Debian:10", "libssl1.1").empty());  // advisories name source packages
 
   // Only the entries for the queried (ecosystem, name) come back.
@@ -269,10 +271,14 @@ TEST_CASE("The same record twice: one advisory, counted as a duplicate") {
 
 TEST_CASE("A newer duplicate replaces the older one") {
   TempDir tmp;
-  REQUIRE(util::write_file_atomic(tmp.sub("a.json"), R"({"id":"X-1","modified":"2020-01-01T00:00:00Z",
-    "affected":[{"package":{"ecosystem":"PyPI","name":"old"}}]})").ok());
-  REQUIRE(util::write_file_atomic(tmp.sub("b.json"), R"({"id":"X-1","modified":"2021-01-01T00:00:00Z",
-    "affected":[{"package":{"ecosystem":"PyPI","name":"new"}}]})").ok());
+  REQUIRE(
+      util::write_file_atomic(tmp.sub("a.json"), R"({"id":"X-1","modified":"2020-01-01T00:00:00Z",
+    "affected":[{"package":{"ecosystem":"PyPI","name":"old"}}]})")
+          .ok());
+  REQUIRE(
+      util::write_file_atomic(tmp.sub("b.json"), R"({"id":"X-1","modified":"2021-01-01T00:00:00Z",
+    "affected":[{"package":{"ecosystem":"PyPI","name":"new"}}]})")
+          .ok());
   auto stats = vulndb::import_records({tmp.sub("b.json"), tmp.sub("a.json"), tmp.sub("b.json")},
                                       tmp.sub("db"));
   REQUIRE(stats.ok());
@@ -309,7 +315,10 @@ TEST_CASE("default_db_dir honours STRATA_DB_DIR, then XDG_CACHE_HOME, then HOME"
     return v ? std::optional<std::string>(v) : std::nullopt;
   };
   auto restore = [](const char* k, const std::optional<std::string>& v) {
-    if (v) ::setenv(k, v->c_str(), 1); else ::unsetenv(k);
+    if (v)
+      ::setenv(k, v->c_str(), 1);
+    else
+      ::unsetenv(k);
   };
   auto s1 = save("STRATA_DB_DIR"), s2 = save("XDG_CACHE_HOME"), s3 = save("HOME");
   ::setenv("STRATA_DB_DIR", "/x/db", 1);

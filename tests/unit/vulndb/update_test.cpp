@@ -8,13 +8,14 @@
 #include <string>
 #include <vector>
 
+#include "support/temp_dir.hpp"
 #include "support/test_http_server.hpp"
 #include "util/file.hpp"
 #include "util/hash.hpp"
 #include "vulndb/bundle.hpp"
 #include "vulndb/database.hpp"
+#include "vulndb/import.hpp"
 #include "vulndb/update.hpp"
-#include "support/temp_dir.hpp"
 
 using namespace strata;
 namespace fs = std::filesystem;

@@ -1,4 +1,4 @@
-// The database file format (vulndb/store.hpp): every record comes back exactly as imported, and
+// The database file format (vulndb/format.hpp): every record comes back exactly as imported, and
 // every corruption (a flipped byte in any block or section, a truncation at any block boundary)
 // is a clean one-line error that says to run `strata db update`.
 #include <catch2/catch.hpp>
@@ -17,7 +17,8 @@
 #include "util/file.hpp"
 #include "util/log.hpp"
 #include "vulndb/database.hpp"
-#include "vulndb/store.hpp"
+#include "vulndb/format.hpp"
+#include "vulndb/import.hpp"
 
 using namespace strata;
 namespace fs = std::filesystem;

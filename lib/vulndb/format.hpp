@@ -1,4 +1,8 @@
 #pragma once
+// The on-disk vulnerability database format, shared by the reader (vulndb/database.hpp) and the
+// builder (vulndb/builder.hpp): the grammar, its constants, and the codecs of its fixed layouts
+// (header, fence, body entry) and of its variable productions (body, affected).
+//
 // The on-disk vulnerability database: one file, DIR/strata.db, read through mmap with no import
 // or hydration step. A lookup by (ecosystem, package) is a binary search over the fences (kept in
 // memory after open) plus the decompression of ONE package block; the advisory texts live in
@@ -15,9 +19,10 @@
 //                 meta-offset:u64 meta-size:u64 meta-xxh3:u64
 //                 file-size:u64 header-xxh3:u64                ; xxh3 of the 96 bytes before it
 //
-//   body-block    = zstd-frame  ; decompresses to body*, about 16 KiB; bodies are ordered by
-//                               ; the smallest (name, ecosystem) their record names, so the
-//                               ; advisories of one package share a block or two
+//   body-block    = zstd-frame  ; decompresses to body*, about k_body_block_target (4 KiB);
+//                               ; bodies are ordered by the smallest (name, ecosystem) their
+//                               ; record names, so the advisories of one package share a block
+//                               ; or two
 //   body          = modified:str published:str summary:str details:str
 //                   aliases:strs upstream:strs related:strs
 //                   severity:u8                                 ; 0 UNKNOWN 1 LOW 2 MEDIUM 3 HIGH
@@ -28,7 +33,8 @@
 //   body-entry    = offset:u64 size:u32 raw-size:u32 xxh3:u64   ; 24 bytes, xxh3 of the frame
 //
 //   package-block = zstd-frame  ; decompresses to package*, sorted by (ecosystem, name), about
-//                               ; 8 KiB; a package never spans two blocks
+//                               ; k_package_block_target (4 KiB); a package never spans two
+//                               ; blocks
 //   package       = ecosystem:varint name:str size:varint items  ; size = bytes of items;
 //                   ; name as the advisory writes it, PyPI names PEP 503-normalised
 //                   ; (vercmp::normalize_package_name)
@@ -53,7 +59,7 @@
 //     format_version  2
 //     built           build time, RFC 3339 UTC ("2024-05-01T12:00:00Z")
 //     generator       "strata <version>"
-//     sources         [the absolute paths imported]
+//     sources         [the absolute paths imported; for `strata db update`, the export URLs]
 //     record_count, withdrawn, failed, duplicates   numbers (see BuildCounts)
 //     ecosystems      [{"name","advisories","packages","entries"}], sorted by name
 //     exports         (written by `strata db update`) [{"ecosystem","source","url","etag",
@@ -72,11 +78,10 @@
 // mapping (the old inode) until it is done.
 
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <string_view>
-#include <vector>
 
+#include "util/codec.hpp"
 #include "util/result.hpp"
 #include "vercmp/osv_range.hpp"
 #include "vulndb/database.hpp"
@@ -89,10 +94,10 @@ inline constexpr const char* k_db_file_name = "strata.db";
 inline constexpr std::string_view k_db_magic = "STRATADB";
 inline constexpr std::size_t k_header_size = 104;
 inline constexpr std::size_t k_body_entry_size = 24;
+inline constexpr std::size_t k_fence_size = 40;
 // Small blocks: a lookup decompresses one package block, a finding one body block.
 inline constexpr std::size_t k_body_block_target = 4u << 10;
 inline constexpr std::size_t k_package_block_target = 4u << 10;
-inline constexpr std::size_t k_fence_size = 40;
 
 struct DbHeader {
   std::uint32_t version = 0;
@@ -109,57 +114,39 @@ util::Result<DbHeader> decode_header(std::string_view bytes, const std::string& 
 // Reads the header at the start of the open file `fd` and decodes it (errors as above).
 util::Result<DbHeader> read_header(int fd, const std::string& path);
 
-// The `body` and `affected` productions.
+// Where one block's zstd frame is and what it holds: a `body-entry`, or the block half of a
+// `fence`.
+struct BlockRef {
+  std::uint64_t offset = 0;
+  std::uint32_t size = 0;
+  std::uint32_t raw_size = 0;
+  std::uint64_t xxh3 = 0;  // of the frame
+};
+
+// The `body-entry` production (k_body_entry_size bytes).
+void encode_body_entry(const BlockRef& ref, std::string& out);
+// `entry` is k_body_entry_size bytes (shorter: the missing fields read as 0).
+BlockRef decode_body_entry(std::string_view entry);
+
+// The `fence` production (k_fence_size bytes): package block i's first package and its frame.
+struct FenceEntry {
+  std::uint32_t ecosystem = 0;
+  std::uint32_t name_offset = 0;  // into the fences' `names`
+  std::uint32_t name_size = 0;
+  BlockRef block;
+};
+void encode_fence(const FenceEntry& fence, std::string& out);
+// `entry` is k_fence_size bytes (shorter: the missing fields read as 0).
+FenceEntry decode_fence(std::string_view entry);
+
+// The `body` production: encoded from a parsed record, decoded into an advisory's text fields.
 void encode_body(const OsvRecord& rec, std::string& out);
+// False on a bad severity or score, or when `r` runs off its end.
+bool decode_body(util::codec::Reader& r, Advisory& a);
+
+// The `affected` production (without the ecosystem and name: the package names them).
 void encode_affected(const vercmp::OsvAffected& a, std::string& out);
-
-struct BuildCounts {
-  std::uint64_t records = 0;
-  std::uint64_t affected = 0;
-  std::uint64_t withdrawn = 0;
-  std::uint64_t failed = 0;
-  std::uint64_t duplicates = 0;
-};
-
-// Builds a new strata.db in `dir`. Nothing is visible until commit(); destroying an uncommitted
-// builder removes its temp file. Advisory texts are encoded as records arrive into an unlinked
-// spill file; commit() orders them by package (so the advisories of one package share a block or
-// two), compresses them, and writes the sorted package index (kept in memory, a few dozen bytes
-// per affected entry).
-class StoreBuilder {
- public:
-  static util::Result<StoreBuilder> create(const std::string& dir);
-  StoreBuilder(StoreBuilder&&) noexcept;
-  StoreBuilder& operator=(StoreBuilder&&) = delete;
-  ~StoreBuilder();
-
-  // Adds one parsed record: withdrawn ones are counted and dropped; a record whose id was added
-  // before replaces it only when its `modified` is later.
-  util::Status add(const OsvRecord& record);
-  void count_failed();
-  const BuildCounts& counts() const;
-
-  // Writes the body blocks, package blocks, fences, body table, meta and header, syncs, and
-  // renames the file over DIR/strata.db. `exports_json`, when not empty, is stored as meta
-  // "exports" (a JSON array).
-  util::Status commit(const std::vector<std::string>& sources,
-                      const std::string& exports_json = {});
-
- private:
-  friend util::Status refresh_store(const std::string& dir, const std::string& exports_json);
-  struct State;
-  explicit StoreBuilder(std::unique_ptr<State> state);
-  std::unique_ptr<State> m;
-};
-
-// Rewrites DIR/strata.db with the same blocks, copied verbatim (copy_file_range: nothing is
-// decompressed or parsed), and a new meta: `built` set to now and `exports` replaced by
-// `exports_json`. Used by `db update` when every export is unchanged (all 304), after the caller
-// has verified the blocks. Through a temp file and a rename, like a build.
-util::Status refresh_store(const std::string& dir, const std::string& exports_json);
-
-// RFC 3339 UTC of the current time, seconds precision; SOURCE_DATE_EPOCH (seconds since the
-// epoch), when set, is used instead so that a rebuild from the same inputs is byte-identical.
-std::string now_rfc3339();
+// False on a bad event kind or when `r` runs off its end.
+bool decode_affected(util::codec::Reader& r, vercmp::OsvAffected& a);
 
 }  // namespace strata::vulndb
