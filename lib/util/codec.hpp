@@ -1,6 +1,6 @@
 #pragma once
 // The primitive binary encodings of strata's on-disk formats (the vulnerability database,
-// vulndb/store.hpp; the layer cache records, cache/record.hpp): LEB128 varints, fixed
+// vulndb/format.hpp; the layer cache records, cache/record.hpp): LEB128 varints, fixed
 // little-endian integers, raw bytes and length-prefixed strings (varint or u32 length). The
 // reader is bounds-checked: reading past the end never touches memory outside the span; it sets
 // a sticky `failed` flag and returns zero / empty values, and the caller reports a corrupt
