@@ -1,6 +1,10 @@
+#include "source/blob_store.hpp"
+
+#include <optional>
+
 #include "image/media_types.hpp"
 #include "image/platform.hpp"
-#include "source/blob_store.hpp"
+#include "source/attach_layers.hpp"
 #include "util/hash.hpp"
 
 namespace strata::source {
@@ -47,6 +51,66 @@ util::Result<image::Descriptor> choose_in_layout(const image::Index& index, cons
                            index.manifests.size(), list_names(index));
 }
 
+// Follows `desc` through nested indexes (choosing by `platform`) to a manifest: returns its
+// body, with `desc` then naming it.
+util::Result<std::string> resolve_to_manifest(BlobStore& store, image::Descriptor& desc,
+                                              const std::string& platform) {
+  std::optional<image::Platform> wanted;  // parsed at the first index
+  for (int depth = 0;; ++depth) {
+    if (depth > k_max_index_depth) {
+      return util::input_error("{}: image indexes nested too deeply", store.name());
+    }
+    TRY_ASSIGN(std::string body, store.read_json(desc));
+    std::string media_type = desc.media_type;
+    if (!image::is_index_media_type(media_type) && !image::is_manifest_media_type(media_type)) {
+      media_type = image::sniff_media_type(body);
+    }
+    if (image::is_manifest_media_type(media_type)) {
+      return body;
+    }
+    if (!image::is_index_media_type(media_type)) {
+      return util::input_error("{}: blob {} has unsupported media type '{}'", store.name(),
+                               desc.digest, desc.media_type);
+    }
+    if (!wanted) {
+      TRY_ASSIGN(wanted, image::parse_platform(platform));
+    }
+    auto nested = image::parse_index(body);
+    if (!nested) {
+      return nested.error().wrap(fmt::format("{}: index {}", store.name(), desc.digest));
+    }
+    TRY_ASSIGN(desc, image::select_manifest(*nested, *wanted, store.name()));
+  }
+}
+
+// Appends the LayerInfo and analysis of layer `l`: from the cache by `cache_key` when it is
+// not empty and there, else read from the store (and then stored in the cache).
+util::Status read_layer(BlobStore& store, const image::Descriptor& l, const std::string& cache_key,
+                        const LoadOptions& options, std::vector<model::LayerInfo>& infos,
+                        std::vector<layer::LayerAnalysis>& analyses) {
+  model::LayerInfo info;
+  info.digest = l.digest;
+  info.media_type = l.media_type;
+  std::optional<layer::LayerAnalysis> cached;
+  if (!cache_key.empty() && options.cache.lookup) {
+    cached = options.cache.lookup(cache_key);
+  }
+  if (cached) {
+    info.from_cache = true;
+    info.size = l.size > 0 ? static_cast<std::uint64_t>(l.size) : cached->compressed_size;
+    analyses.push_back(std::move(*cached));
+  } else {
+    TRY_ASSIGN(auto analysis, store.read_layer(l));
+    if (options.cache.store) {
+      options.cache.store(analysis, l.digest);
+    }
+    info.size = analysis.compressed_size;
+    analyses.push_back(std::move(analysis));
+  }
+  infos.push_back(std::move(info));
+  return {};
+}
+
 }  // namespace
 
 util::Status verify_blob(std::string_view content, const image::Descriptor& desc,
@@ -59,46 +123,6 @@ util::Status verify_blob(std::string_view content, const image::Descriptor& desc
   if (actual != desc.digest) {
     return util::input_error("{}: blob {} does not match its digest (sha256 is {})", where,
                              desc.digest, actual);
-  }
-  return {};
-}
-
-util::Status attach_layers(const image::ImageConfig& config, std::vector<model::LayerInfo> layers,
-                           std::vector<layer::LayerAnalysis> analyses, const std::string& where,
-                           LoadedImage& out) {
-  if (layers.size() != config.diff_ids.size()) {
-    return util::input_error("{}: the manifest lists {} layers but the config has {} diff_ids",
-                             where, layers.size(), config.diff_ids.size());
-  }
-  auto created_by = config.layer_created_by();
-  bool history_ok = created_by.size() == layers.size();
-  if (!history_ok && !config.history.empty()) {
-    out.warnings.push_back(fmt::format(
-        "{}: config history has {} non-empty entries for {} layers; created_by left empty", where,
-        created_by.size(), layers.size()));
-  }
-  for (std::size_t i = 0; i < layers.size(); ++i) {
-    if (analyses[i].diff_id != config.diff_ids[i]) {
-      return util::input_error("{}: layer {} ({}) has diff_id {} but the config says {}", where,
-                               i + 1, layers[i].digest.empty() ? "docker-save" : layers[i].digest,
-                               analyses[i].diff_id, config.diff_ids[i]);
-    }
-    layers[i].diff_id = analyses[i].diff_id;
-    if (history_ok) {
-      layers[i].created_by = created_by[i];
-    }
-    for (const auto& w : analyses[i].warnings) {
-      out.warnings.push_back(w);
-    }
-  }
-  out.layers = std::move(layers);
-  out.analyses = std::move(analyses);
-  out.target.created = config.created;
-  out.target.author = config.author;
-  out.target.env = config.env;
-  out.target.labels = config.labels;
-  for (const auto& h : config.history) {
-    out.target.history.push_back(model::HistoryStep{h.created_by, h.empty_layer});
   }
   return {};
 }
@@ -117,47 +141,7 @@ util::Result<LoadedImage> resolve_oci(BlobStore& store, std::string_view index_j
   if (!options.tag.empty()) {
     out.target.repo_tags.push_back(options.tag);
   }
-  std::optional<image::Platform> wanted;
-  std::string manifest_body;
-  for (int depth = 0;; ++depth) {
-    if (depth > k_max_index_depth) {
-      return util::input_error("{}: image indexes nested too deeply", where);
-    }
-    TRY_ASSIGN(std::string body, store.read_json(desc));
-    std::string media_type = desc.media_type;
-    if (!image::is_index_media_type(media_type) && !image::is_manifest_media_type(media_type)) {
-      media_type = image::sniff_media_type(body);
-    }
-    if (image::is_manifest_media_type(media_type)) {
-      manifest_body = std::move(body);
-      break;
-    }
-    if (!image::is_index_media_type(media_type)) {
-      return util::input_error("{}: blob {} has unsupported media type '{}'", where, desc.digest,
-                               desc.media_type);
-    }
-    if (!wanted) {
-      TRY_ASSIGN(wanted, image::parse_platform(options.platform));
-    }
-    auto nested = image::parse_index(body);
-    if (!nested) {
-      return nested.error().wrap(fmt::format("{}: index {}", where, desc.digest));
-    }
-    std::vector<image::Platform> platforms;
-    std::string available;
-    for (const auto& d : nested->manifests) {
-      platforms.push_back(d.platform.value_or(image::Platform{}));
-      if (d.platform && !d.platform->empty() && d.platform->os != "unknown") {
-        available += (available.empty() ? "" : ", ") + d.platform->str();
-      }
-    }
-    auto pick = image::select_platform(*wanted, platforms);
-    if (!pick) {
-      return util::input_error("{}: no image for platform {}; available: {}", where, wanted->str(),
-                               available.empty() ? "none" : available);
-    }
-    desc = nested->manifests[*pick];
-  }
+  TRY_ASSIGN(std::string manifest_body, resolve_to_manifest(store, desc, options.platform));
   auto manifest = image::parse_manifest(manifest_body);
   if (!manifest) {
     return manifest.error().wrap(fmt::format("{}: manifest {}", where, desc.digest));
@@ -179,27 +163,8 @@ util::Result<LoadedImage> resolve_oci(BlobStore& store, std::string_view index_j
   // A layout directory can skip a cached blob; an archive was read whole already.
   const bool use_cache = kind == "oci-layout";
   for (std::size_t i = 0; i < manifest->layers.size(); ++i) {
-    const auto& l = manifest->layers[i];
-    model::LayerInfo info;
-    info.digest = l.digest;
-    info.media_type = l.media_type;
-    std::optional<layer::LayerAnalysis> cached;
-    if (use_cache && options.cache.lookup) {
-      cached = options.cache.lookup(config->diff_ids[i]);
-    }
-    if (cached) {
-      info.from_cache = true;
-      info.size = l.size > 0 ? static_cast<std::uint64_t>(l.size) : cached->compressed_size;
-      analyses.push_back(std::move(*cached));
-    } else {
-      TRY_ASSIGN(auto analysis, store.read_layer(l));
-      if (options.cache.store) {
-        options.cache.store(analysis, l.digest);
-      }
-      info.size = analysis.compressed_size;
-      analyses.push_back(std::move(analysis));
-    }
-    infos.push_back(std::move(info));
+    TRY(read_layer(store, manifest->layers[i], use_cache ? config->diff_ids[i] : std::string(),
+                   options, infos, analyses));
   }
   TRY(attach_layers(*config, std::move(infos), std::move(analyses), where, out));
   return out;

@@ -7,7 +7,7 @@
 #include <stop_token>
 #include <thread>
 
-#include "source/blob_store.hpp"
+#include "source/attach_layers.hpp"
 #include "util/log.hpp"
 
 namespace strata::source {
