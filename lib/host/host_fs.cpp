@@ -116,113 +116,148 @@ struct HostFs::Impl {
   // Resolves `raw` inside the root. `follow_last`: a final symlink is followed too.
   util::Result<Resolved> resolve(std::string_view raw, bool follow_last) const {
     ++lookups;
-    // Components still to walk, front first; the stack of directories walked so far.
-    std::deque<std::string> todo;
-    for (auto part : util::split(raw, '/')) {
-      if (!part.empty() && part != ".") {
-        todo.emplace_back(part);
+    Walk walk(root_fd.get());
+    walk.push_front(raw);
+    int hops = 0;
+    while (!walk.todo.empty()) {
+      std::string comp = std::move(walk.todo.front());
+      walk.todo.pop_front();
+      if (comp == "..") {
+        walk.up();
+        continue;
       }
+      const bool last = walk.todo.empty();
+      struct stat st {};
+      if (::fstatat(walk.current(), comp.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        int err = errno;
+        return errno_error(walk.lexical(comp), err);
+      }
+      if (S_ISLNK(st.st_mode) && (!last || follow_last)) {
+        if (++hops > vfs::k_max_symlink_hops) {
+          return util::input_error("{}: too many levels of symbolic links", walk.lexical(comp));
+        }
+        TRY(expand_symlink(walk, comp));
+        continue;
+      }
+      if (last) {
+        return resolve_last(walk, comp, st);
+      }
+      TRY(enter_directory(walk, comp, st));
     }
+    return resolve_root(walk);
+  }
+
+ private:
+  // A resolution in progress: the components still to walk, front first, and the directories
+  // walked so far (descriptors and names).
+  struct Walk {
+    explicit Walk(int root) : root_fd(root) {}
+    int root_fd;
+    std::deque<std::string> todo;
     std::vector<Fd> dirs;
     std::vector<std::string> names;
-    auto current = [&]() -> int { return dirs.empty() ? root_fd.get() : dirs.back().get(); };
-    auto lexical = [&] {
+
+    int current() const { return dirs.empty() ? root_fd : dirs.back().get(); }
+    // The lexical path reached, with `next` appended when given.
+    std::string lexical(std::string_view next = {}) const {
       std::string p;
       for (const auto& n : names) {
         p += '/';
         p += n;
       }
+      if (!next.empty()) {
+        p += '/';
+        p += next;
+      }
       return p.empty() ? std::string("/") : p;
-    };
-    int hops = 0;
-    while (!todo.empty()) {
-      std::string comp = std::move(todo.front());
-      todo.pop_front();
-      if (comp == "..") {
-        if (!dirs.empty()) {
-          dirs.pop_back();
-          names.pop_back();
-        }
-        continue;
-      }
-      const bool last = todo.empty();
-      struct stat st {};
-      if (::fstatat(current(), comp.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
-        int err = errno;
-        names.push_back(comp);
-        return errno_error(lexical(), err);
-      }
-      if (S_ISLNK(st.st_mode) && (!last || follow_last)) {
-        if (++hops > vfs::k_max_symlink_hops) {
-          names.push_back(comp);
-          return util::input_error("{}: too many levels of symbolic links", lexical());
-        }
-        std::array<char, 4096> buf{};
-        ssize_t n = ::readlinkat(current(), comp.c_str(), buf.data(), buf.size());
-        if (n < 0 || static_cast<std::size_t>(n) >= buf.size()) {
-          names.push_back(comp);
-          return util::input_error("{}: unreadable symbolic link", lexical());
-        }
-        std::string_view target(buf.data(), static_cast<std::size_t>(n));
-        std::vector<std::string> parts;
-        for (auto part : util::split(target, '/')) {
-          if (!part.empty() && part != ".") {
-            parts.emplace_back(part);
-          }
-        }
-        todo.insert(todo.begin(), parts.begin(), parts.end());
-        if (!target.empty() && target.front() == '/') {
-          dirs.clear();
-          names.clear();
-        }
-        continue;
-      }
-      if (last) {
-        Resolved r;
-        r.dir = Fd(::fcntl(current(), F_DUPFD_CLOEXEC, 0));
-        if (!r.dir.valid()) {
-          return errno_error(lexical(), errno);
-        }
-        r.name = comp;
-        r.st = st;
-        names.push_back(comp);
-        r.path = lexical();
-        if (S_ISDIR(st.st_mode)) {
-          Fd probe(
-              ::openat(r.dir.get(), comp.c_str(), O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC));
-          if (!probe.valid()) {
-            return errno_error(r.path, errno);
-          }
-          TRY(check_skipped(r.path, probe.get(), st));
-        }
-        return r;
-      }
-      if (!S_ISDIR(st.st_mode)) {
-        names.push_back(comp);
-        return util::input_error("{}: not a directory", lexical());
-      }
-      Fd next(::openat(current(), comp.c_str(), O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC));
-      names.push_back(comp);
-      if (!next.valid()) {
-        return errno_error(lexical(), errno);
-      }
-      struct stat dst {};
-      if (::fstat(next.get(), &dst) != 0) {
-        return errno_error(lexical(), errno);
-      }
-      TRY(check_skipped(lexical(), next.get(), dst));
-      dirs.push_back(std::move(next));
     }
-    // The root itself.
+    // Puts the components of `path` in front of what is left to walk.
+    void push_front(std::string_view path) {
+      std::vector<std::string> parts;
+      for (auto part : util::split(path, '/')) {
+        if (!part.empty() && part != ".") {
+          parts.emplace_back(part);
+        }
+      }
+      todo.insert(todo.begin(), parts.begin(), parts.end());
+    }
+    void up() {
+      if (!dirs.empty()) {
+        dirs.pop_back();
+        names.pop_back();
+      }
+    }
+  };
+
+  // Replaces the symlink `comp` in the current directory by its target's components; an
+  // absolute target starts again from the root.
+  static util::Status expand_symlink(Walk& walk, const std::string& comp) {
+    std::array<char, 4096> buf{};
+    ssize_t n = ::readlinkat(walk.current(), comp.c_str(), buf.data(), buf.size());
+    if (n < 0 || static_cast<std::size_t>(n) >= buf.size()) {
+      return util::input_error("{}: unreadable symbolic link", walk.lexical(comp));
+    }
+    std::string_view target(buf.data(), static_cast<std::size_t>(n));
+    walk.push_front(target);
+    if (!target.empty() && target.front() == '/') {
+      walk.dirs.clear();
+      walk.names.clear();
+    }
+    return {};
+  }
+
+  // The final component `comp` (lstat `st`) of the current directory; a directory is checked
+  // against the skip lists.
+  util::Result<Resolved> resolve_last(Walk& walk, const std::string& comp,
+                                      const struct stat& st) const {
     Resolved r;
-    r.dir = Fd(::fcntl(current(), F_DUPFD_CLOEXEC, 0));
+    r.dir = Fd(::fcntl(walk.current(), F_DUPFD_CLOEXEC, 0));
+    if (!r.dir.valid()) {
+      return errno_error(walk.lexical(), errno);
+    }
+    r.name = comp;
+    r.st = st;
+    r.path = walk.lexical(comp);
+    if (S_ISDIR(st.st_mode)) {
+      Fd probe(::openat(r.dir.get(), comp.c_str(), O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC));
+      if (!probe.valid()) {
+        return errno_error(r.path, errno);
+      }
+      TRY(check_skipped(r.path, probe.get(), st));
+    }
+    return r;
+  }
+
+  // Steps into the directory `comp` (lstat `st`) of the current directory, unless skipped.
+  util::Status enter_directory(Walk& walk, const std::string& comp, const struct stat& st) const {
+    if (!S_ISDIR(st.st_mode)) {
+      return util::input_error("{}: not a directory", walk.lexical(comp));
+    }
+    Fd next(::openat(walk.current(), comp.c_str(), O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC));
+    walk.names.push_back(comp);
+    if (!next.valid()) {
+      return errno_error(walk.lexical(), errno);
+    }
+    struct stat dst {};
+    if (::fstat(next.get(), &dst) != 0) {
+      return errno_error(walk.lexical(), errno);
+    }
+    TRY(check_skipped(walk.lexical(), next.get(), dst));
+    walk.dirs.push_back(std::move(next));
+    return {};
+  }
+
+  // Every component walked and none left: the root itself.
+  static util::Result<Resolved> resolve_root(Walk& walk) {
+    Resolved r;
+    r.dir = Fd(::fcntl(walk.current(), F_DUPFD_CLOEXEC, 0));
     if (!r.dir.valid()) {
       return errno_error("/", errno);
     }
     if (::fstat(r.dir.get(), &r.st) != 0) {
       return errno_error("/", errno);
     }
-    r.path = lexical();
+    r.path = walk.lexical();
     return r;
   }
 };

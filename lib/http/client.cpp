@@ -232,6 +232,40 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
   return len;
 }
 
+// One call of fetch() or stream(): what carries over from one attempt to the next (the hop's
+// method, URL and headers, the retry and redirect counts, the body bytes the sink holds).
+struct Call {
+  explicit Call(const Request& r)
+      : request(r),
+        method(r.method.empty() ? "GET" : r.method),
+        url(r.url),
+        body(r.body),
+        headers(r.headers) {}
+
+  const Request& request;
+  std::string method;
+  std::string url;
+  std::string origin;  // of `url`
+  std::string body;
+  Headers headers;
+  std::string via;  // " (unix socket ...)" or empty, for messages
+  int max_retries = 0;
+  int retries = 0;
+  int hops = 0;
+  // Body bytes the sink holds (stream()): an attempt after a cut asks only for the rest.
+  std::uint64_t have = 0;
+
+  // "GET https://host/path (unix socket ...)", for messages; no userinfo or query.
+  std::string what() const { return fmt::format("{} {}{}", method, redact_url(url), via); }
+  util::Error cancelled() const {
+    return util::make_error(util::ErrorCategory::network, "{}: cancelled", what());
+  }
+};
+
+bool is_http_origin(std::string_view origin) {
+  return origin.starts_with("http://") || origin.starts_with("https://");
+}
+
 }  // namespace
 
 struct Client::Impl {
@@ -265,9 +299,28 @@ struct Client::Impl {
     cv.wait_for(lock, stop, d, [] { return false; });
   }
 
+  std::chrono::milliseconds backoff(int retries) {
+    return backoff_delay(retries, options.backoff_base, options.backoff_cap,
+                         std::uniform_real_distribution<double>(0.0, 1.0)(rng));
+  }
+
+  util::Result<Response> run(const Request& request, const Transfer& prototype);
+
+ private:
+  // The phases of run(), in the order they happen.
+  util::Result<Call> start_call(const Request& request, bool streaming) const;
+  CURLcode attempt(Call& call, Transfer& t);
+  util::Status retry_transport_failure(Call& call, const Transfer& t, CURLcode code,
+                                       std::chrono::milliseconds elapsed);
+  util::Result<bool> follow_redirect(Call& call, const Response& response);
+  bool retry_status(Call& call, const Response& response);
+
+  // The pieces of one request on the wire.
   CURLcode perform(const std::string& method, const std::string& url, const Headers& headers,
                    const std::string& body, Transfer& t);
-  util::Result<Response> run(const Request& request, Transfer prototype);
+  void set_connection_options(const std::string& url, Transfer& t);
+  bool set_method_and_headers(const std::string& method, const Headers& headers,
+                              const std::string& body, Slist& list);
 };
 
 CURLcode Client::Impl::perform(const std::string& method, const std::string& url,
@@ -275,6 +328,19 @@ CURLcode Client::Impl::perform(const std::string& method, const std::string& url
   // Reset clears every option of the previous request but keeps the connection cache, so
   // keep-alive connections are reused across calls.
   curl_easy_reset(curl);
+  set_connection_options(url, t);
+  Slist list;
+  if (!set_method_and_headers(method, headers, body, list)) {
+    return CURLE_OUT_OF_MEMORY;
+  }
+  LOG_TRACE("http: {} {}{}", method, redact_url(url), describe_headers(headers));
+  CURLcode code = curl_easy_perform(curl);
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
+  return code;
+}
+
+// Everything but the method and the headers: URL, protocols, timeouts, callbacks, TLS, socket.
+void Client::Impl::set_connection_options(const std::string& url, Transfer& t) {
   error_buffer[0] = '\0';
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
@@ -314,8 +380,12 @@ CURLcode Client::Impl::perform(const std::string& method, const std::string& url
   if (!options.unix_socket.empty()) {
     curl_easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, options.unix_socket.c_str());
   }
+}
 
-  Slist list;
+// Sets the method, the body and the header lines (kept alive in `list`); false when out of
+// memory.
+bool Client::Impl::set_method_and_headers(const std::string& method, const Headers& headers,
+                                          const std::string& body, Slist& list) {
   bool out_of_memory = false;
   auto append = [&](const std::string& line) {
     // curl_slist_append returns the (possibly new) head, or null leaving the list untouched.
@@ -347,162 +417,182 @@ CURLcode Client::Impl::perform(const std::string& method, const std::string& url
     }
   }
   if (out_of_memory) {
-    return CURLE_OUT_OF_MEMORY;
+    return false;
   }
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list.get());
-  LOG_TRACE("http: {} {}{}", method, redact_url(url), describe_headers(headers));
-  CURLcode code = curl_easy_perform(curl);
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
-  return code;
+  return true;
 }
 
-util::Result<Response> Client::Impl::run(const Request& request, Transfer prototype) {
+util::Result<Response> Client::Impl::run(const Request& request, const Transfer& prototype) {
   if (curl == nullptr) {
     return util::make_error(util::ErrorCategory::internal, "http: curl_easy_init failed");
   }
-  std::string method = request.method.empty() ? "GET" : request.method;
-  std::string url = request.url;
-  std::string body = request.body;
-  Headers headers = request.headers;
-  TRY_ASSIGN(std::string origin, origin_of(url));
-  if (!origin.starts_with("http://") && !origin.starts_with("https://")) {
-    return util::input_error("unsupported URL scheme in '{}'", redact_url(url));
-  }
-  const std::string via =
-      options.unix_socket.empty() ? "" : fmt::format(" (unix socket {})", options.unix_socket);
-  const int max_retries = request.retryable ? std::max(0, options.retries) : 0;
-  int retries = 0;
-  int hops = 0;
-  // Body bytes the sink holds (stream()): an attempt after a cut asks only for the rest.
-  std::uint64_t have = prototype.streaming ? request.offset : 0;
-  auto cancelled = [&] {
-    return util::make_error(util::ErrorCategory::network, "{} {}{}: cancelled", method,
-                            redact_url(url), via);
-  };
-
+  TRY_ASSIGN(Call call, start_call(request, prototype.streaming));
   while (true) {
     if (request.stop.stop_requested()) {
-      return cancelled();
+      return call.cancelled();
     }
     Transfer t = prototype;
-    t.stop = request.stop;
-    t.offset = have;
-    Headers attempt_headers = headers;
-    if (have > 0) {
-      remove_headers(attempt_headers, {"range"});
-      attempt_headers.emplace_back("Range", fmt::format("bytes={}-", have));
-    }
     const auto started = std::chrono::steady_clock::now();
-    const CURLcode code = perform(method, url, attempt_headers, body, t);
-    have += t.delivered;
+    const CURLcode code = attempt(call, t);
     if (t.cancelled) {
-      return cancelled();
+      return call.cancelled();
     }
     const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - started);
     if (t.aborted) {  // the sink's own error, or the body limit: never retried
       if (t.aborted->category == util::ErrorCategory::network) {
-        return t.aborted->wrap(fmt::format("{} {}{}", method, redact_url(url), via));
+        return t.aborted->wrap(call.what());
       }
       return std::move(*t.aborted);
     }
     if (code != CURLE_OK) {
-      std::string what = curl_easy_strerror(code);
-      if (t.stalled) {
-        what = fmt::format("transfer stalled: no data for {} ms", options.stall_timeout.count());
-      } else if (error_buffer[0] != '\0') {
-        what += fmt::format(" ({})", error_buffer);
-      }
-      LOG_DEBUG("http: {} {}{} failed after {} ms: {}", method, redact_url(url), via,
-                elapsed.count(), what);
-      if (t.delivered > 0 && !request.resumable) {
-        return util::make_error(util::ErrorCategory::network,
-                                "{} {}{}: {} after {} body bytes (not retried)", method,
-                                redact_url(url), via, what, t.delivered);
-      }
-      if ((t.stalled || is_retryable_code(code)) && retries < max_retries) {
-        auto delay = backoff_delay(retries, options.backoff_base, options.backoff_cap,
-                                   std::uniform_real_distribution<double>(0.0, 1.0)(rng));
-        LOG_WARN("http: {} {}: {}; retry {}/{} in {} ms{}", method, redact_url(url), what,
-                 retries + 1, max_retries, delay.count(),
-                 have > 0 ? fmt::format(", resuming at byte {}", have) : "");
-        ++retries;
-        sleep(delay, request.stop);
-        continue;
-      }
-      return util::make_error(util::ErrorCategory::network, "{} {}{}: {}{}{}", method,
-                              redact_url(url), via, what,
-                              have > 0 ? fmt::format(" after {} body bytes", have) : "",
-                              retries > 0 ? fmt::format(" (after {} attempts)", retries + 1) : "");
+      TRY(retry_transport_failure(call, t, code, elapsed));
+      continue;
     }
-    LOG_DEBUG("http: {} {}{} -> {} ({} ms, {} body bytes)", method, redact_url(url), via, t.status,
-              elapsed.count(), t.delivered + t.body.size());
-
+    LOG_DEBUG("http: {} -> {} ({} ms, {} body bytes)", call.what(), t.status, elapsed.count(),
+              t.delivered + t.body.size());
     Response response;
     response.status = t.status;
     response.headers = std::move(t.headers);
     response.body = std::move(t.body);
-    response.effective_url = url;
-
-    if (request.follow_redirects && is_redirect_status(t.status)) {
-      if (auto location = response.header("location")) {
-        if (++hops > k_max_redirects) {
-          return util::make_error(util::ErrorCategory::network, "{} {}{}: more than {} redirects",
-                                  method, redact_url(request.url), via, k_max_redirects);
-        }
-        auto next = resolve_url(url, *location);
-        if (!next) {
-          return util::make_error(util::ErrorCategory::network, "{} {}: {}", method,
-                                  redact_url(url), next.error().message);
-        }
-        auto next_origin = origin_of(*next);
-        if (!next_origin ||
-            (!next_origin->starts_with("http://") && !next_origin->starts_with("https://"))) {
-          return util::make_error(util::ErrorCategory::network,
-                                  "{} {}: redirect to unsupported URL '{}'", method,
-                                  redact_url(url), redact_url(*next));
-        }
-        if (*next_origin != origin) {
-          remove_headers(headers, {"authorization", "cookie"});
-        }
-        const bool to_get = (t.status == 303 && method != "HEAD") ||
-                            ((t.status == 301 || t.status == 302) && method == "POST");
-        if (to_get) {
-          method = "GET";
-          body.clear();
-          remove_headers(headers, {"content-type", "content-length"});
-        }
-        LOG_DEBUG("http: redirect {} -> {}", redact_url(url), redact_url(*next));
-        url = std::move(*next);
-        origin = std::move(*next_origin);
+    response.effective_url = call.url;
+    if (request.follow_redirects && is_redirect_status(response.status)) {
+      TRY_ASSIGN(bool followed, follow_redirect(call, response));
+      if (followed) {
         continue;
       }
     }
-
-    if (is_retryable_status(t.status) && retries < max_retries) {
-      std::optional<std::chrono::milliseconds> delay;
-      if (t.status == 429 || t.status == 503) {
-        if (auto value = response.header("retry-after")) {
-          delay = parse_retry_after(*value, std::time(nullptr));
-          if (delay && *delay > options.max_retry_after) {
-            LOG_WARN("http: {} {}: {} with Retry-After {} (longer than {} ms): not retried", method,
-                     redact_url(url), t.status, *value, options.max_retry_after.count());
-            return response;
-          }
-        }
-      }
-      if (!delay) {
-        delay = backoff_delay(retries, options.backoff_base, options.backoff_cap,
-                              std::uniform_real_distribution<double>(0.0, 1.0)(rng));
-      }
-      LOG_WARN("http: {} {}: status {}; retry {}/{} in {} ms", method, redact_url(url), t.status,
-               retries + 1, max_retries, delay->count());
-      ++retries;
-      sleep(*delay, request.stop);
-      continue;
+    if (!retry_status(call, response)) {
+      return response;
     }
-    return response;
   }
+}
+
+// Checks the URL and sets up the first hop.
+util::Result<Call> Client::Impl::start_call(const Request& request, bool streaming) const {
+  Call call(request);
+  TRY_ASSIGN(call.origin, origin_of(call.url));
+  if (!is_http_origin(call.origin)) {
+    return util::input_error("unsupported URL scheme in '{}'", redact_url(call.url));
+  }
+  if (!options.unix_socket.empty()) {
+    call.via = fmt::format(" (unix socket {})", options.unix_socket);
+  }
+  call.max_retries = request.retryable ? std::max(0, options.retries) : 0;
+  call.have = streaming ? request.offset : 0;
+  return call;
+}
+
+// One request on the wire, asking only for the bytes the sink lacks; counts what it delivered.
+CURLcode Client::Impl::attempt(Call& call, Transfer& t) {
+  t.stop = call.request.stop;
+  t.offset = call.have;
+  Headers headers = call.headers;
+  if (call.have > 0) {
+    remove_headers(headers, {"range"});
+    headers.emplace_back("Range", fmt::format("bytes={}-", call.have));
+  }
+  const CURLcode code = perform(call.method, call.url, headers, call.body, t);
+  call.have += t.delivered;
+  return code;
+}
+
+// After a failed transfer: waits and returns success when another attempt is due, else the
+// error that ends the call.
+util::Status Client::Impl::retry_transport_failure(Call& call, const Transfer& t, CURLcode code,
+                                                   std::chrono::milliseconds elapsed) {
+  std::string what = curl_easy_strerror(code);
+  if (t.stalled) {
+    what = fmt::format("transfer stalled: no data for {} ms", options.stall_timeout.count());
+  } else if (error_buffer[0] != '\0') {
+    what += fmt::format(" ({})", error_buffer);
+  }
+  LOG_DEBUG("http: {} failed after {} ms: {}", call.what(), elapsed.count(), what);
+  if (t.delivered > 0 && !call.request.resumable) {
+    return util::make_error(util::ErrorCategory::network,
+                            "{}: {} after {} body bytes (not retried)", call.what(), what,
+                            t.delivered);
+  }
+  if ((t.stalled || is_retryable_code(code)) && call.retries < call.max_retries) {
+    const auto delay = backoff(call.retries);
+    LOG_WARN("http: {} {}: {}; retry {}/{} in {} ms{}", call.method, redact_url(call.url), what,
+             call.retries + 1, call.max_retries, delay.count(),
+             call.have > 0 ? fmt::format(", resuming at byte {}", call.have) : "");
+    ++call.retries;
+    sleep(delay, call.request.stop);
+    return {};
+  }
+  return util::make_error(
+      util::ErrorCategory::network, "{}: {}{}{}", call.what(), what,
+      call.have > 0 ? fmt::format(" after {} body bytes", call.have) : "",
+      call.retries > 0 ? fmt::format(" (after {} attempts)", call.retries + 1) : "");
+}
+
+// Moves the call to the redirect's target; false when the response has no Location (it is then
+// the answer). Drops credentials when the origin changes and switches to GET where HTTP says so.
+util::Result<bool> Client::Impl::follow_redirect(Call& call, const Response& response) {
+  auto location = response.header("location");
+  if (!location) {
+    return false;
+  }
+  if (++call.hops > k_max_redirects) {
+    return util::make_error(util::ErrorCategory::network, "{} {}{}: more than {} redirects",
+                            call.method, redact_url(call.request.url), call.via, k_max_redirects);
+  }
+  auto next = resolve_url(call.url, *location);
+  if (!next) {
+    return util::make_error(util::ErrorCategory::network, "{} {}: {}", call.method,
+                            redact_url(call.url), next.error().message);
+  }
+  auto next_origin = origin_of(*next);
+  if (!next_origin || !is_http_origin(*next_origin)) {
+    return util::make_error(util::ErrorCategory::network, "{} {}: redirect to unsupported URL '{}'",
+                            call.method, redact_url(call.url), redact_url(*next));
+  }
+  if (*next_origin != call.origin) {
+    remove_headers(call.headers, {"authorization", "cookie"});
+  }
+  const long status = response.status;
+  const bool to_get = (status == 303 && call.method != "HEAD") ||
+                      ((status == 301 || status == 302) && call.method == "POST");
+  if (to_get) {
+    call.method = "GET";
+    call.body.clear();
+    remove_headers(call.headers, {"content-type", "content-length"});
+  }
+  LOG_DEBUG("http: redirect {} -> {}", redact_url(call.url), redact_url(*next));
+  call.url = std::move(*next);
+  call.origin = std::move(*next_origin);
+  return true;
+}
+
+// True (after the wait) when the response's status is worth another attempt and retries are
+// left; false when the response is the answer.
+bool Client::Impl::retry_status(Call& call, const Response& response) {
+  if (!is_retryable_status(response.status) || call.retries >= call.max_retries) {
+    return false;
+  }
+  std::optional<std::chrono::milliseconds> delay;
+  if (response.status == 429 || response.status == 503) {
+    if (auto value = response.header("retry-after")) {
+      delay = parse_retry_after(*value, std::time(nullptr));
+      if (delay && *delay > options.max_retry_after) {
+        LOG_WARN("http: {} {}: {} with Retry-After {} (longer than {} ms): not retried",
+                 call.method, redact_url(call.url), response.status, *value,
+                 options.max_retry_after.count());
+        return false;
+      }
+    }
+  }
+  if (!delay) {
+    delay = backoff(call.retries);
+  }
+  LOG_WARN("http: {} {}: status {}; retry {}/{} in {} ms", call.method, redact_url(call.url),
+           response.status, call.retries + 1, call.max_retries, delay->count());
+  ++call.retries;
+  sleep(*delay, call.request.stop);
+  return true;
 }
 
 Client::Client(ClientOptions options) : m_impl(std::make_unique<Impl>(std::move(options))) {}
@@ -513,14 +603,14 @@ Client& Client::operator=(Client&&) noexcept = default;
 util::Result<Response> Client::fetch(const Request& request, std::uint64_t max_body) {
   Transfer t;
   t.max_body = max_body;
-  return m_impl->run(request, std::move(t));
+  return m_impl->run(request, t);
 }
 
 util::Result<Response> Client::stream(const Request& request, const BodySink& sink) {
   Transfer t;
   t.streaming = true;
   t.sink = &sink;
-  return m_impl->run(request, std::move(t));
+  return m_impl->run(request, t);
 }
 
 }  // namespace strata::http

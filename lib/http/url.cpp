@@ -1,6 +1,9 @@
 #include "http/url.hpp"
 
+#include <climits>
 #include <memory>
+#include <new>
+#include <stdexcept>
 
 #include <curl/curl.h>
 
@@ -88,6 +91,21 @@ std::string redact_url(std::string_view url) {
     return "<unparseable url>";
   }
   return out;
+}
+
+std::string url_escape(std::string_view text) {
+  if (text.empty()) {
+    return {};
+  }
+  if (text.size() > static_cast<std::size_t>(INT_MAX)) {
+    throw std::length_error("url_escape: input too long");
+  }
+  // The handle argument is unused since libcurl 7.82; null is accepted.
+  CurlString s{curl_easy_escape(nullptr, text.data(), static_cast<int>(text.size()))};
+  if (s.p == nullptr) {
+    throw std::bad_alloc();
+  }
+  return s.p;
 }
 
 }  // namespace strata::http

@@ -1,6 +1,7 @@
 #pragma once
 // URL helpers for the HTTP client: relative resolution (redirects), origins (whether a redirect
-// leaves the host that an Authorization header was meant for) and redaction for messages.
+// leaves the host that an Authorization header was meant for), redaction for messages, and
+// percent-encoding for the callers that build query strings and form bodies.
 
 #include <string>
 #include <string_view>
@@ -21,5 +22,9 @@ util::Result<std::string> origin_of(std::string_view url);
 // The URL with userinfo, query and fragment removed: safe for logs and error messages (a signed
 // blob URL carries its secret in the query). "<unparseable url>" when it does not parse.
 std::string redact_url(std::string_view url);
+
+// Percent-encodes every byte except the RFC 3986 unreserved characters (A-Z a-z 0-9 - . _ ~),
+// with upper-case hex digits: a query parameter or application/x-www-form-urlencoded value.
+std::string url_escape(std::string_view text);
 
 }  // namespace strata::http

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "util/base64.hpp"
 #include "util/strings.hpp"
 
 namespace strata::image {
@@ -65,7 +66,7 @@ util::Result<Credential> read_auth_entry(const Json& entry, std::string_view ori
   TRY(read_string(entry, "identitytoken", cred.identity_token, origin, where));
   TRY(read_string(entry, "registrytoken", cred.registry_token, origin, where));
   if (!auth.empty()) {
-    auto decoded = decode_base64(auth);
+    auto decoded = util::base64_decode(auth);
     if (!decoded) return util::input_error("{}: {}.auth is not valid base64", origin, where);
     auto colon = decoded->find(':');
     if (colon == std::string::npos) {
@@ -82,40 +83,6 @@ util::Result<Credential> read_auth_entry(const Json& entry, std::string_view ori
 }
 
 }  // namespace
-
-std::optional<std::string> decode_base64(std::string_view text) {
-  auto value = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-  };
-  std::size_t end = text.size();
-  std::size_t pads = 0;
-  while (end > 0 && text[end - 1] == '=' && pads < 2) {
-    --end;
-    ++pads;
-  }
-  if (pads > 0 && (end + pads) % 4 != 0) return std::nullopt;
-  if (end % 4 == 1) return std::nullopt;  // no whole byte in a lone sextet
-  std::string out;
-  out.reserve(end / 4 * 3 + 2);
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (std::size_t i = 0; i < end; ++i) {
-    int v = value(text[i]);
-    if (v < 0) return std::nullopt;
-    acc = (acc << 6) | static_cast<std::uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((acc >> bits) & 0xFF));
-    }
-  }
-  return out;
-}
 
 std::string normalize_registry_key(std::string_view key_or_url) {
   std::string_view s = util::trim(key_or_url);

@@ -104,7 +104,4 @@ util::Result<Credential> parse_helper_output(std::string_view output, std::strin
 // ("credentials not found in native keychain"): the registry is then used anonymously.
 bool is_helper_not_found(std::string_view output);
 
-// Standard base64 (RFC 4648 §4), padding optional; nullopt on any other character.
-std::optional<std::string> decode_base64(std::string_view text);
-
 }  // namespace strata::image

@@ -181,8 +181,7 @@ util::Result<ImageConfig> parse_config(std::string_view text) {
   return c;
 }
 
-util::Result<std::vector<DockerArchiveEntry>> parse_docker_archive_manifest(
-    std::string_view text) {
+util::Result<std::vector<DockerArchiveEntry>> parse_docker_archive_manifest(std::string_view text) {
   TRY_ASSIGN(json doc, parse_json(text));
   if (!doc.is_array()) {
     return util::input_error("manifest.json is not a JSON array");
@@ -242,6 +241,24 @@ std::string sniff_media_type(std::string_view text) {
     return std::string(k_oci_manifest);
   }
   return {};
+}
+
+util::Result<Descriptor> select_manifest(const Index& index, const Platform& wanted,
+                                         std::string_view where) {
+  std::vector<Platform> platforms;
+  std::string available;
+  for (const auto& d : index.manifests) {
+    platforms.push_back(d.platform.value_or(Platform{}));
+    if (d.platform && !d.platform->empty() && d.platform->os != "unknown") {
+      available += (available.empty() ? "" : ", ") + d.platform->str();
+    }
+  }
+  auto pick = select_platform(wanted, platforms);
+  if (!pick) {
+    return util::input_error("{}: no image for platform {}; available: {}", where, wanted.str(),
+                             available.empty() ? "none" : available);
+  }
+  return index.manifests[*pick];
 }
 
 }  // namespace strata::image

@@ -21,7 +21,7 @@ inline constexpr std::string_view k_ref_name_annotation = "org.opencontainers.im
 
 struct Descriptor {
   std::string media_type;
-  std::string digest;  // "sha256:<hex>", validated by util::parse_digest
+  std::string digest;      // "sha256:<hex>", validated by util::parse_digest
   std::int64_t size = -1;  // -1 when absent (docker-save has none)
   std::optional<Platform> platform;
   std::map<std::string, std::string> annotations;
@@ -49,7 +49,7 @@ struct ImageConfig {
   std::vector<HistoryEntry> history;
   std::string created;  // RFC 3339, "" when absent
   std::string author;
-  std::vector<std::string> env;                              // config.Env
+  std::vector<std::string> env;                             // config.Env
   std::vector<std::pair<std::string, std::string>> labels;  // config.Labels, sorted by name
 
   // created_by of each non-empty history entry, in order (one per layer when consistent).
@@ -70,6 +70,11 @@ util::Result<Manifest> parse_manifest(std::string_view json);
 util::Result<Index> parse_index(std::string_view json);
 util::Result<ImageConfig> parse_config(std::string_view json);
 util::Result<std::vector<DockerArchiveEntry>> parse_docker_archive_manifest(std::string_view json);
+
+// The entry of `index` for `wanted` (rule in platform.hpp). An input error "<where>: no image
+// for platform P; available: ..." listing the platforms on offer when none matches.
+util::Result<Descriptor> select_manifest(const Index& index, const Platform& wanted,
+                                         std::string_view where);
 
 // What a JSON document is, from its mediaType field or, when absent, its shape
 // ("manifests" -> index, "layers"/"config" -> manifest, schemaVersion 1 -> Docker schema 1,

@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "image/docker_config.hpp"
+#include "util/base64.hpp"
 #include "util/hash.hpp"
 
 namespace strata::image {
@@ -20,7 +20,7 @@ std::optional<std::string> decode_base64url(std::string_view text) {
       c = '/';
     }
   }
-  return decode_base64(std_alphabet);
+  return util::base64_decode(std_alphabet);
 }
 
 std::string string_member(const json& obj, const char* key) {

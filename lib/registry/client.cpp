@@ -2,7 +2,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <cctype>
 #include <mutex>
 
 #include "http/pull_stream.hpp"
@@ -10,6 +9,7 @@
 #include "image/auth_challenge.hpp"
 #include "image/media_types.hpp"
 #include "registry/metadata_cache.hpp"
+#include "util/base64.hpp"
 #include "util/hash.hpp"
 #include "util/log.hpp"
 
@@ -18,49 +18,6 @@ namespace strata::registry {
 namespace {
 
 constexpr int k_max_index_depth = 4;
-
-std::string base64_encode(std::string_view in) {
-  static constexpr char k_alphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    unsigned v = (static_cast<unsigned char>(in[i]) << 16) |
-                 (static_cast<unsigned char>(in[i + 1]) << 8) |
-                 static_cast<unsigned char>(in[i + 2]);
-    out += k_alphabet[(v >> 18) & 63];
-    out += k_alphabet[(v >> 12) & 63];
-    out += k_alphabet[(v >> 6) & 63];
-    out += k_alphabet[v & 63];
-  }
-  if (i + 1 == in.size()) {
-    unsigned v = static_cast<unsigned char>(in[i]) << 16;
-    out += k_alphabet[(v >> 18) & 63];
-    out += k_alphabet[(v >> 12) & 63];
-    out += "==";
-  } else if (i + 2 == in.size()) {
-    unsigned v =
-        (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8);
-    out += k_alphabet[(v >> 18) & 63];
-    out += k_alphabet[(v >> 12) & 63];
-    out += k_alphabet[(v >> 6) & 63];
-    out += '=';
-  }
-  return out;
-}
-
-std::string url_encode(std::string_view in) {
-  std::string out;
-  for (char c : in) {
-    auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += c;
-    } else {
-      out += fmt::format("%{:02X}", u);
-    }
-  }
-  return out;
-}
 
 std::string strip_params(std::string value) {
   auto semi = value.find(';');
@@ -71,6 +28,19 @@ std::string strip_params(std::string value) {
     value.pop_back();
   }
   return value;
+}
+
+// Checks a blob's size and digest as read against its descriptor; the error names `what`.
+util::Status check_blob(const image::Descriptor& desc, std::uint64_t size,
+                        const std::string& digest, const std::string& what) {
+  if (desc.size >= 0 && static_cast<std::uint64_t>(desc.size) != size) {
+    return util::input_error("{}: blob has {} bytes, its descriptor says {}", what, size,
+                             desc.size);
+  }
+  if (digest != desc.digest) {
+    return util::input_error("{}: blob does not match its digest (sha256 is {})", what, digest);
+  }
+  return {};
 }
 
 util::Error status_error(long status, const std::string& what) {
@@ -86,6 +56,63 @@ util::Error status_error(long status, const std::string& what) {
       return util::make_error(util::ErrorCategory::network, "{}: registry answered HTTP {}", what,
                               status);
   }
+}
+
+std::string basic_authorization(const RegistryOptions& options) {
+  return "Basic " + util::base64_encode(options.username + ":" + options.password);
+}
+
+// The token in a token server's JSON answer ("token", or OAuth2's "access_token"); empty when
+// there is none.
+std::string token_of(const std::string& body) {
+  auto json = nlohmann::json::parse(body, nullptr, false);
+  if (json.is_object()) {
+    for (const char* key : {"token", "access_token"}) {
+      if (json.contains(key) && json[key].is_string() && !json[key].get<std::string>().empty()) {
+        return json[key].get<std::string>();
+      }
+    }
+  }
+  return {};
+}
+
+// Asks the token server at `realm` for a pull token for `repository`: with an identity token
+// the OAuth2 refresh-token grant (a POST, as the Docker client does), else, or when the server
+// answers that POST with 404, a GET carrying Basic credentials when there are any. Returns the
+// token server's answer as it is.
+util::Result<http::Response> request_token(http::Client& client, const std::string& realm,
+                                           const std::string& service,
+                                           const std::string& repository,
+                                           const RegistryOptions& options) {
+  const std::string scope = "repository:" + repository + ":pull";
+  if (!options.identity_token.empty()) {
+    http::Request post;
+    post.method = "POST";
+    post.url = realm;
+    post.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+    post.body = "grant_type=refresh_token&service=" + http::url_escape(service) +
+                "&scope=" + http::url_escape(scope) +
+                "&client_id=strata&refresh_token=" + http::url_escape(options.identity_token);
+    LOG_DEBUG("registry: exchanging the identity token for {} at {}", repository,
+              http::redact_url(realm));
+    TRY_ASSIGN(http::Response resp, client.fetch(post, 1u << 20));
+    if (resp.status != 404) {
+      return resp;
+    }
+    LOG_DEBUG("registry: {} does not take POST (404); asking with GET", http::redact_url(realm));
+  }
+  std::string url = realm + (realm.find('?') == std::string::npos ? "?" : "&");
+  if (!service.empty()) {
+    url += "service=" + http::url_escape(service) + "&";
+  }
+  url += "scope=" + http::url_escape(scope);
+  http::Request req;
+  req.url = url;
+  if (!options.username.empty()) {
+    req.headers.emplace_back("Authorization", basic_authorization(options));
+  }
+  LOG_DEBUG("registry: fetching a token for {} from {}", repository, http::redact_url(realm));
+  return client.fetch(req, 1u << 20);
 }
 
 // The Authorization value that answers the 401 `challenge_response` (see the header comment):
@@ -109,54 +136,12 @@ util::Result<std::string> answer_challenge(http::Client& client,
       return util::make_error(util::ErrorCategory::network, "{}: Bearer challenge without a realm",
                               what);
     }
-    std::string service = bearer->param_or_empty("service");
-    const std::string scope = "repository:" + repository + ":pull";
-    http::Response resp;
-    if (!options.identity_token.empty()) {
-      // OAuth2 refresh-token grant, as the Docker client does with an identity token.
-      http::Request post;
-      post.method = "POST";
-      post.url = realm;
-      post.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
-      post.body = "grant_type=refresh_token&service=" + url_encode(service) +
-                  "&scope=" + url_encode(scope) +
-                  "&client_id=strata&refresh_token=" + url_encode(options.identity_token);
-      LOG_DEBUG("registry: exchanging the identity token for {} at {}", repository,
-                http::redact_url(realm));
-      TRY_ASSIGN(resp, client.fetch(post, 1u << 20));
-      if (resp.status == 404) {
-        LOG_DEBUG("registry: {} does not take POST (404); asking with GET",
-                  http::redact_url(realm));
-      }
-    }
-    if (options.identity_token.empty() || resp.status == 404) {
-      std::string url = realm + (realm.find('?') == std::string::npos ? "?" : "&");
-      if (!service.empty()) {
-        url += "service=" + url_encode(service) + "&";
-      }
-      url += "scope=" + url_encode(scope);
-      http::Request req;
-      req.url = url;
-      if (!options.username.empty()) {
-        req.headers.emplace_back(
-            "Authorization", "Basic " + base64_encode(options.username + ":" + options.password));
-      }
-      LOG_DEBUG("registry: fetching a token for {} from {}", repository, http::redact_url(realm));
-      TRY_ASSIGN(resp, client.fetch(req, 1u << 20));
-    }
+    TRY_ASSIGN(http::Response resp, request_token(client, realm, bearer->param_or_empty("service"),
+                                                  repository, options));
     if (resp.status != 200) {
       return status_error(resp.status == 404 ? 401 : resp.status, what);
     }
-    auto json = nlohmann::json::parse(resp.body, nullptr, false);
-    std::string token;
-    if (json.is_object()) {
-      for (const char* key : {"token", "access_token"}) {
-        if (json.contains(key) && json[key].is_string() && !json[key].get<std::string>().empty()) {
-          token = json[key].get<std::string>();
-          break;
-        }
-      }
-    }
+    std::string token = token_of(resp.body);
     if (token.empty()) {
       return util::make_error(util::ErrorCategory::network,
                               "{}: the token server's answer holds no token", what);
@@ -164,7 +149,7 @@ util::Result<std::string> answer_challenge(http::Client& client,
     return "Bearer " + token;
   }
   if (image::find_challenge(*challenges, "basic") && !options.username.empty()) {
-    return "Basic " + base64_encode(options.username + ":" + options.password);
+    return basic_authorization(options);
   }
   return status_error(401, what);
 }
@@ -383,20 +368,8 @@ util::Result<ResolvedManifest> RegistryClient::resolve(const std::string& refere
     if (out.index_digest.empty()) {
       out.index_digest = digest;
     }
-    std::vector<image::Platform> platforms;
-    std::string available;
-    for (const auto& d : index->manifests) {
-      platforms.push_back(d.platform.value_or(image::Platform{}));
-      if (d.platform && !d.platform->empty() && d.platform->os != "unknown") {
-        available += (available.empty() ? "" : ", ") + d.platform->str();
-      }
-    }
-    auto pick = image::select_platform(platform, platforms);
-    if (!pick) {
-      return util::input_error("{}: no image for platform {}; available: {}", where, platform.str(),
-                               available.empty() ? "none" : available);
-    }
-    ref = index->manifests[*pick].digest;
+    TRY_ASSIGN(image::Descriptor pick, image::select_manifest(*index, platform, where));
+    ref = pick.digest;
   }
 }
 
@@ -412,14 +385,7 @@ util::Result<std::string> RegistryClient::fetch_blob(const image::Descriptor& de
   if (resp.status != 200) {
     return status_error(resp.status, what);
   }
-  if (desc.size >= 0 && static_cast<std::uint64_t>(desc.size) != resp.body.size()) {
-    return util::input_error("{}: blob has {} bytes, its descriptor says {}", what,
-                             resp.body.size(), desc.size);
-  }
-  std::string actual = "sha256:" + util::sha256_hex(resp.body);
-  if (actual != desc.digest) {
-    return util::input_error("{}: blob does not match its digest (sha256 is {})", what, actual);
-  }
+  TRY(check_blob(desc, resp.body.size(), "sha256:" + util::sha256_hex(resp.body), what));
   m_impl->cache.put(desc.digest, resp.body);
   return std::move(resp.body);
 }
@@ -442,8 +408,8 @@ util::Result<std::unique_ptr<util::InputStream>> RegistryClient::open_blob(
   req.resumable = true;  // content-addressed: a cut transfer goes on with a Range request
   http::Producer producer = [req, what, desc, repository = m_impl->repository,
                              options = m_impl->options, shared = m_impl->authorization](
-                                const http::PushSink& sink, std::stop_token token) mutable
-      -> util::Status {
+                                const http::PushSink& sink,
+                                std::stop_token token) mutable -> util::Status {
     http::Client client(options.http);
     util::Sha256 hash;
     std::uint64_t size = 0;
@@ -480,15 +446,7 @@ util::Result<std::unique_ptr<util::InputStream>> RegistryClient::open_blob(
     if (resp->status < 200 || resp->status > 299) {
       return status_error(resp->status, what);
     }
-    if (desc.size >= 0 && static_cast<std::uint64_t>(desc.size) != size) {
-      return util::input_error("{}: blob has {} bytes, its descriptor says {}", what, size,
-                               desc.size);
-    }
-    std::string actual = "sha256:" + hash.hex_digest();
-    if (actual != desc.digest) {
-      return util::input_error("{}: blob does not match its digest (sha256 is {})", what, actual);
-    }
-    return {};
+    return check_blob(desc, size, "sha256:" + hash.hex_digest(), what);
   };
   return std::unique_ptr<util::InputStream>(std::make_unique<http::PullStream>(
       what, std::move(producer), m_impl->options.stream_buffer, std::move(stop)));

@@ -16,13 +16,7 @@ Json strings(const std::vector<std::string>& items) {
   return arr;
 }
 
-}  // namespace
-
-void write_json(const model::ScanResult& result, std::ostream& out, bool layer_details) {
-  Json doc;
-  doc["schema_version"] = 1;
-
-  const auto& t = result.target;
+Json target_json(const model::Target& t) {
   Json target;
   target["kind"] = t.kind;
   target["name"] = t.name;
@@ -31,10 +25,12 @@ void write_json(const model::ScanResult& result, std::ostream& out, bool layer_d
   target["os"] =
       Json{{"family", t.os.family}, {"version", t.os.version}, {"ecosystem", t.os.ecosystem}};
   target["kernel"] = t.kernel;
-  doc["target"] = std::move(target);
+  return target;
+}
 
-  const auto sorted_pkgs = sorted_packages(result.packages);
-  const auto sorted_vulns = sorted_findings(result.findings);
+// One entry per layer; with `layer_details`, the packages and findings each layer brought.
+Json layers_json(const model::ScanResult& result, const std::vector<model::Package>& sorted_pkgs,
+                 const std::vector<model::Finding>& sorted_vulns, bool layer_details) {
   Json layers = Json::array();
   for (const auto& l : result.layers) {
     Json layer{{"digest", l.digest},
@@ -59,47 +55,61 @@ void write_json(const model::ScanResult& result, std::ostream& out, bool layer_d
     }
     layers.push_back(std::move(layer));
   }
-  doc["layers"] = std::move(layers);
+  return layers;
+}
 
+Json package_json(const model::Package& p) {
+  return Json{{"name", p.name},
+              {"version", p.version},
+              {"type", p.type},
+              {"ecosystem", p.ecosystem},
+              {"source_name", p.source_name},
+              {"source_version", p.source_version},
+              {"purl", p.purl},
+              {"layer", p.layer}};
+}
+
+Json finding_json(const model::Finding& f) {
+  Json v;
+  v["id"] = f.id;
+  v["advisory_id"] = f.advisory_id;
+  v["aliases"] = strings(f.aliases);
+  v["package"] = f.package;
+  v["installed_version"] = f.installed_version;
+  v["fixed_version"] = f.fixed_version;
+  v["status"] = !f.status.empty() ? f.status : (f.fixed_version.empty() ? "affected" : "fixed");
+  v["severity"] = model::severity_name(f.severity);
+  v["cvss_score"] = f.cvss_score ? Json(*f.cvss_score) : Json(nullptr);
+  v["layer"] = f.layer;
+  v["links"] = strings(f.links);
+  return v;
+}
+
+}  // namespace
+
+void write_json(const model::ScanResult& result, std::ostream& out, bool layer_details) {
+  Json doc;
+  doc["schema_version"] = 1;
+  doc["target"] = target_json(result.target);
+  const auto sorted_pkgs = sorted_packages(result.packages);
+  const auto sorted_vulns = sorted_findings(result.findings);
+  doc["layers"] = layers_json(result, sorted_pkgs, sorted_vulns, layer_details);
   Json packages = Json::array();
   for (const auto& p : sorted_pkgs) {
-    packages.push_back(Json{{"name", p.name},
-                            {"version", p.version},
-                            {"type", p.type},
-                            {"ecosystem", p.ecosystem},
-                            {"source_name", p.source_name},
-                            {"source_version", p.source_version},
-                            {"purl", p.purl},
-                            {"layer", p.layer}});
+    packages.push_back(package_json(p));
   }
   doc["packages"] = std::move(packages);
-
   Json vulns = Json::array();
   for (const auto& f : sorted_vulns) {
-    Json v;
-    v["id"] = f.id;
-    v["advisory_id"] = f.advisory_id;
-    v["aliases"] = strings(f.aliases);
-    v["package"] = f.package;
-    v["installed_version"] = f.installed_version;
-    v["fixed_version"] = f.fixed_version;
-    v["status"] = !f.status.empty() ? f.status : (f.fixed_version.empty() ? "affected" : "fixed");
-    v["severity"] = model::severity_name(f.severity);
-    v["cvss_score"] = f.cvss_score ? Json(*f.cvss_score) : Json(nullptr);
-    v["layer"] = f.layer;
-    v["links"] = strings(f.links);
-    vulns.push_back(std::move(v));
+    vulns.push_back(finding_json(f));
   }
   doc["vulnerabilities"] = std::move(vulns);
-
   doc["warnings"] = strings(result.warnings);
   doc["db"] = Json{{"built", result.db_built}};
-
   auto counts = count_by_severity(result);
   doc["summary"] =
       Json{{"critical", counts.critical}, {"high", counts.high},       {"medium", counts.medium},
            {"low", counts.low},           {"unknown", counts.unknown}, {"total", counts.total}};
-
   out << doc.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
 }
 

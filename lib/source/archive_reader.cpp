@@ -165,32 +165,120 @@ util::Result<ArchiveContents> read_image_archive(util::InputStream& in,
 
 namespace {
 
-util::Result<ArchiveContents> read_members(archive* arc, const std::string& path,
+// An error of the stream under the archive (`source`, null when reading a file) is the real
+// cause of any archive error.
+util::Error outer_error(const StreamSource* source, util::Error archive_error) {
+  return source != nullptr && source->error ? *source->error : std::move(archive_error);
+}
+
+util::Error data_error(archive* a, const std::string& path, const std::string& name,
+                       const StreamSource* source) {
+  const char* msg = archive_error_string(a);
+  return outer_error(source, util::input_error("{}: corrupt or truncated archive at '{}': {}", path,
+                                               name, msg != nullptr ? msg : "read error"));
+}
+
+// The member for a hard or symbolic link entry, its target normalised inside the archive;
+// nullopt when `entry` is not a link. An error when the target escapes the archive.
+util::Result<std::optional<ArchiveMember>> link_member(archive_entry* entry,
+                                                       const std::string& name,
+                                                       const std::string& path) {
+  ArchiveMember member;
+  member.is_link = true;
+  if (const char* hard = archive_entry_hardlink(entry); hard != nullptr) {
+    auto target = normalize_member_path(hard);
+    if (!target) {
+      return util::input_error("{}: member '{}' links outside the archive", path, name);
+    }
+    member.link_target = *target;
+    return std::optional(std::move(member));
+  }
+  if (archive_entry_filetype(entry) != AE_IFLNK) {
+    return std::optional<ArchiveMember>();
+  }
+  const char* target = archive_entry_symlink(entry);
+  std::string joined = parent_of(name) + "/" + (target != nullptr ? target : "");
+  auto norm = normalize_member_path(joined);
+  if (!norm || (target != nullptr && target[0] == '/')) {
+    return util::input_error("{}: member '{}' links outside the archive", path, name);
+  }
+  member.link_target = *norm;
+  return std::optional(std::move(member));
+}
+
+// Reads into `buffer` until it is full or the member ends; the number of bytes read.
+util::Result<std::size_t> read_block(archive* a, std::span<std::byte> buffer,
+                                     const std::string& path, const std::string& name,
+                                     const StreamSource* source) {
+  std::size_t filled = 0;
+  while (filled < buffer.size()) {
+    la_ssize_t n = archive_read_data(a, buffer.data() + filled, buffer.size() - filled);
+    if (n < 0) {
+      return data_error(a, path, name, source);
+    }
+    if (n == 0) {
+      break;
+    }
+    filled += static_cast<std::size_t>(n);
+  }
+  return filled;
+}
+
+// A regular file member: kept whole when small or JSON (classified by its first block), else
+// streamed through the layer reader.
+util::Result<ArchiveMember> regular_member(archive* a, const std::string& name, std::uint64_t size,
+                                           const std::string& path,
+                                           const layer::ReadOptions& options,
+                                           const StreamSource* source,
+                                           std::vector<std::byte>& buffer) {
+  ArchiveMember member;
+  member.size = size;
+  TRY_ASSIGN(std::size_t peeked, read_block(a, buffer, path, name, source));
+  std::span<const std::byte> head(buffer.data(), peeked);
+  bool keep = member.size < 1024 || (member.size <= k_max_json && looks_like_json(head));
+  if (keep) {
+    std::string content(reinterpret_cast<const char*>(head.data()), head.size());
+    for (;;) {
+      la_ssize_t n = archive_read_data(a, buffer.data(), buffer.size());
+      if (n < 0) {
+        return data_error(a, path, name, source);
+      }
+      if (n == 0) {
+        break;
+      }
+      content.append(reinterpret_cast<const char*>(buffer.data()), static_cast<std::size_t>(n));
+    }
+    member.content = std::move(content);
+    return member;
+  }
+  MemberStream stream(a, path + ":" + name, std::vector<std::byte>(head.begin(), head.end()));
+  member.analysis = layer::analyze_layer(stream, options);
+  if (!stream.outer_error().empty()) {
+    // The outer archive itself broke while reading the member: that is fatal.
+    return outer_error(source, util::input_error("{}: corrupt or truncated archive at '{}': {}",
+                                                 path, name, stream.outer_error()));
+  }
+  return member;
+}
+
+util::Result<ArchiveContents> read_members(archive* a, const std::string& path,
                                            const layer::ReadOptions& options,
                                            const StreamSource* source) {
-  struct NoDelete {
-    void operator()(archive*) const {}
-  };
-  std::unique_ptr<archive, NoDelete> a(arc);
-  // An error of the stream under the archive is the real cause of any archive error.
-  auto outer = [&](util::Error archive_error) -> util::Error {
-    return source != nullptr && source->error ? *source->error : std::move(archive_error);
-  };
   ArchiveContents out;
-  std::vector<std::byte> peek(k_block);
+  std::vector<std::byte> buffer(k_block);
   for (;;) {
     archive_entry* entry = nullptr;
-    int r = archive_read_next_header(a.get(), &entry);
+    int r = archive_read_next_header(a, &entry);
     if (r == ARCHIVE_EOF) {
       break;
     }
     if (r < ARCHIVE_WARN) {
-      const char* msg = archive_error_string(a.get());
+      const char* msg = archive_error_string(a);
       if (out.members.empty() && msg != nullptr && std::strstr(msg, "empty") != nullptr) {
         return util::input_error("{}: empty archive", path);
       }
-      return outer(util::input_error("{}: corrupt or truncated archive: {}", path,
-                                     msg != nullptr ? msg : "read error"));
+      return outer_error(source, util::input_error("{}: corrupt or truncated archive: {}", path,
+                                                   msg != nullptr ? msg : "read error"));
     }
     const char* raw = archive_entry_pathname(entry);
     auto name = normalize_member_path(raw != nullptr ? raw : "");
@@ -201,76 +289,17 @@ util::Result<ArchiveContents> read_members(archive* arc, const std::string& path
     if (name->empty()) {
       continue;
     }
-    ArchiveMember member;
-    if (const char* hard = archive_entry_hardlink(entry); hard != nullptr) {
-      auto target = normalize_member_path(hard);
-      if (!target) {
-        return util::input_error("{}: member '{}' links outside the archive", path, *name);
-      }
-      member.is_link = true;
-      member.link_target = *target;
-      out.members[*name] = std::move(member);
+    TRY_ASSIGN(std::optional<ArchiveMember> link, link_member(entry, *name, path));
+    if (link) {
+      out.members[*name] = std::move(*link);
       continue;
     }
-    auto type = archive_entry_filetype(entry);
-    if (type == AE_IFLNK) {
-      const char* target = archive_entry_symlink(entry);
-      std::string joined = parent_of(*name) + "/" + (target != nullptr ? target : "");
-      auto norm = normalize_member_path(joined);
-      if (!norm || (target != nullptr && target[0] == '/')) {
-        return util::input_error("{}: member '{}' links outside the archive", path, *name);
-      }
-      member.is_link = true;
-      member.link_target = *norm;
-      out.members[*name] = std::move(member);
+    if (archive_entry_filetype(entry) != AE_IFREG) {
       continue;
     }
-    if (type != AE_IFREG) {
-      continue;
-    }
-    member.size = static_cast<std::uint64_t>(std::max<la_int64_t>(0, archive_entry_size(entry)));
-    // Peek at the first block to classify the member.
-    std::size_t peeked = 0;
-    while (peeked < peek.size()) {
-      la_ssize_t n = archive_read_data(a.get(), peek.data() + peeked, peek.size() - peeked);
-      if (n < 0) {
-        const char* msg = archive_error_string(a.get());
-        return outer(util::input_error("{}: corrupt or truncated archive at '{}': {}", path, *name,
-                                       msg != nullptr ? msg : "read error"));
-      }
-      if (n == 0) {
-        break;
-      }
-      peeked += static_cast<std::size_t>(n);
-    }
-    std::span<const std::byte> head(peek.data(), peeked);
-    bool keep = member.size < 1024 || (member.size <= k_max_json && looks_like_json(head));
-    if (keep) {
-      std::string content(reinterpret_cast<const char*>(head.data()), head.size());
-      for (;;) {
-        la_ssize_t n = archive_read_data(a.get(), peek.data(), peek.size());
-        if (n < 0) {
-          const char* msg = archive_error_string(a.get());
-          return outer(util::input_error("{}: corrupt or truncated archive at '{}': {}", path,
-                                         *name, msg != nullptr ? msg : "read error"));
-        }
-        if (n == 0) {
-          break;
-        }
-        content.append(reinterpret_cast<const char*>(peek.data()), static_cast<std::size_t>(n));
-      }
-      member.content = std::move(content);
-    } else {
-      MemberStream stream(a.get(), path + ":" + *name,
-                          std::vector<std::byte>(head.begin(), head.end()));
-      member.analysis = layer::analyze_layer(stream, options);
-      if (!stream.outer_error().empty()) {
-        // The outer archive itself broke while reading the member: that is fatal.
-        return outer(util::input_error("{}: corrupt or truncated archive at '{}': {}", path, *name,
-                                       stream.outer_error()));
-      }
-    }
-    out.members[*name] = std::move(member);
+    const auto size =
+        static_cast<std::uint64_t>(std::max<la_int64_t>(0, archive_entry_size(entry)));
+    TRY_ASSIGN(out.members[*name], regular_member(a, *name, size, path, options, source, buffer));
   }
   if (out.members.empty()) {
     return util::input_error("{}: empty archive", path);

@@ -26,7 +26,7 @@ struct ArchiveMember {
   bool is_link = false;
   std::string link_target;  // normalised member path (symlink resolved against its directory)
   std::uint64_t size = 0;
-  std::optional<std::string> content;                         // kept in memory
+  std::optional<std::string> content;                          // kept in memory
   std::optional<util::Result<layer::LayerAnalysis>> analysis;  // analysed as a layer
 };
 

@@ -1,7 +1,7 @@
 #pragma once
 // Where the blobs of an OCI layout live (a directory or the members of an OCI archive), and the
 // resolution shared by both: index -> (platform) -> manifest -> config -> layers, every digest
-// verified.
+// verified. The two stores are in image_source.cpp.
 
 #include <string>
 
@@ -31,11 +31,5 @@ util::Status verify_blob(std::string_view content, const image::Descriptor& desc
 // `kind` is "oci-layout" or "oci-archive".
 util::Result<LoadedImage> resolve_oci(BlobStore& store, std::string_view index_json,
                                       const std::string& kind, const LoadOptions& options);
-
-// Checks that analyses match the config's diff_ids and fills layers / analyses / warnings.
-// `layers` holds one LayerInfo per manifest layer, filled except diff_id and created_by.
-util::Status attach_layers(const image::ImageConfig& config, std::vector<model::LayerInfo> layers,
-                           std::vector<layer::LayerAnalysis> analyses, const std::string& where,
-                           LoadedImage& out);
 
 }  // namespace strata::source

@@ -2,7 +2,7 @@
 
 #include "image/manifest.hpp"
 #include "image/media_types.hpp"
-#include "source/blob_store.hpp"
+#include "source/attach_layers.hpp"
 #include "util/hash.hpp"
 #include "util/stream.hpp"
 
@@ -61,8 +61,8 @@ util::Result<const image::DockerArchiveEntry*> choose_entry(
     if (entries.size() == 1) {
       return &entries.front();
     }
-    return util::input_error("{}: holds {} images; choose one with --tag: {}", path,
-                             entries.size(), list_tags(entries));
+    return util::input_error("{}: holds {} images; choose one with --tag: {}", path, entries.size(),
+                             list_tags(entries));
   }
   std::vector<const image::DockerArchiveEntry*> exact, by_tag_only;
   for (const auto& e : entries) {
@@ -116,6 +116,76 @@ bool repo_tag_matches(std::string_view wanted, std::string_view repo_tag) {
   return wanted == repo_tag || normalize_ref(wanted) == normalize_ref(repo_tag);
 }
 
+namespace {
+
+// The config `entry` names, checked against the digest in its member name (an error for a
+// content-addressed `blobs/sha256/<hex>`, a warning appended to `warnings` for a legacy
+// `<hex>.json`), and its digest.
+util::Result<std::pair<image::ImageConfig, std::string>> read_config(
+    const ArchiveContents& contents, const image::DockerArchiveEntry& entry,
+    const std::string& path, std::vector<std::string>& warnings) {
+  auto config_name = normalize_member_path(entry.config);
+  const ArchiveMember* config_member = config_name ? contents.find(*config_name) : nullptr;
+  if (config_member == nullptr || !config_member->content) {
+    return util::input_error("{}: manifest.json names config '{}', which is missing", path,
+                             entry.config);
+  }
+  std::string config_digest = "sha256:" + util::sha256_hex(*config_member->content);
+  std::string named = digest_in_name(*config_name, ".json");
+  if (named.empty()) {
+    named = digest_in_name(*config_name, "");
+  }
+  if (!named.empty() && named != config_digest) {
+    // blobs/sha256/<hex> (Docker 25+) is content-addressed: a mismatch is an error. A legacy
+    // "<hex>.json" name is only the image ID by convention (nothing else references the config;
+    // the layers are still verified against its diff_ids): a warning.
+    if (config_name->rfind("blobs/", 0) == 0) {
+      return util::input_error("{}: config '{}' does not match its digest (sha256 is {})", path,
+                               entry.config, config_digest);
+    }
+    warnings.push_back(
+        fmt::format("{}: config '{}' does not match the digest in its name "
+                    "(sha256 is {})",
+                    path, entry.config, config_digest));
+  }
+  auto config = image::parse_config(*config_member->content);
+  if (!config) {
+    return config.error().wrap(fmt::format("{}: config '{}'", path, entry.config));
+  }
+  return std::pair(std::move(*config), std::move(config_digest));
+}
+
+// Reads the layer member `layer_path` and appends its LayerInfo and analysis; a
+// `blobs/sha256/<hex>` member (Docker 25+) is named by its digest, which is verified.
+util::Status read_docker_layer(const ArchiveContents& contents, const std::string& layer_path,
+                               const std::string& path, const layer::ReadOptions& read,
+                               std::vector<model::LayerInfo>& infos,
+                               std::vector<layer::LayerAnalysis>& analyses) {
+  auto name = normalize_member_path(layer_path);
+  const ArchiveMember* member = name ? contents.find(*name) : nullptr;
+  if (member == nullptr) {
+    return util::input_error("{}: manifest.json names layer '{}', which is missing", path,
+                             layer_path);
+  }
+  TRY_ASSIGN(auto analysis, member_layer(path + ":" + *name, *member, read));
+  model::LayerInfo info;
+  std::string blob_digest = digest_in_name(*name, "");
+  if (!blob_digest.empty() && name->rfind("blobs/", 0) == 0) {
+    if (analysis.digest != blob_digest) {
+      return util::input_error("{}: layer '{}' does not match its digest (sha256 is {})", path,
+                               layer_path, analysis.digest);
+    }
+    info.digest = blob_digest;
+  }
+  info.media_type = std::string(image::k_docker_layer_tar);
+  info.size = analysis.compressed_size;
+  infos.push_back(std::move(info));
+  analyses.push_back(std::move(analysis));
+  return {};
+}
+
+}  // namespace
+
 util::Result<LoadedImage> resolve_docker_archive(const std::string& path,
                                                  const ArchiveContents& contents,
                                                  const LoadOptions& options) {
@@ -128,73 +198,24 @@ util::Result<LoadedImage> resolve_docker_archive(const std::string& path,
     return entries.error().wrap(path + ": manifest.json");
   }
   TRY_ASSIGN(const image::DockerArchiveEntry* entry, choose_entry(*entries, options.tag, path));
-
-  auto config_name = normalize_member_path(entry->config);
-  const ArchiveMember* config_member = config_name ? contents.find(*config_name) : nullptr;
-  if (config_member == nullptr || !config_member->content) {
-    return util::input_error("{}: manifest.json names config '{}', which is missing", path,
-                             entry->config);
-  }
-  std::string config_digest = "sha256:" + util::sha256_hex(*config_member->content);
-  std::string named = digest_in_name(*config_name, ".json");
-  if (named.empty()) {
-    named = digest_in_name(*config_name, "");
-  }
-  std::vector<std::string> warnings;
-  if (!named.empty() && named != config_digest) {
-    // blobs/sha256/<hex> (Docker 25+) is content-addressed: a mismatch is an error. A legacy
-    // "<hex>.json" name is only the image ID by convention (nothing else references the config;
-    // the layers are still verified against its diff_ids): a warning.
-    if (config_name->rfind("blobs/", 0) == 0) {
-      return util::input_error("{}: config '{}' does not match its digest (sha256 is {})", path,
-                               entry->config, config_digest);
-    }
-    warnings.push_back(fmt::format("{}: config '{}' does not match the digest in its name "
-                                   "(sha256 is {})",
-                                   path, entry->config, config_digest));
-  }
-  auto config = image::parse_config(*config_member->content);
-  if (!config) {
-    return config.error().wrap(fmt::format("{}: config '{}'", path, entry->config));
-  }
-
   LoadedImage out;
-  out.warnings = std::move(warnings);
+  TRY_ASSIGN(auto config_and_digest, read_config(contents, *entry, path, out.warnings));
+  auto& [config, config_digest] = config_and_digest;
   out.target.kind = "docker-archive";
   out.target.name = path;
   out.target.config_digest = config_digest;
-  out.target.platform = config->platform.str();
+  out.target.platform = config.platform.str();
   out.target.repo_tags = entry->repo_tags;
-  if (entry->layers.size() != config->diff_ids.size()) {
+  if (entry->layers.size() != config.diff_ids.size()) {
     return util::input_error("{}: manifest.json lists {} layers but the config has {} diff_ids",
-                             path, entry->layers.size(), config->diff_ids.size());
+                             path, entry->layers.size(), config.diff_ids.size());
   }
   std::vector<model::LayerInfo> infos;
   std::vector<layer::LayerAnalysis> analyses;
   for (const auto& layer_path : entry->layers) {
-    auto name = normalize_member_path(layer_path);
-    const ArchiveMember* member = name ? contents.find(*name) : nullptr;
-    if (member == nullptr) {
-      return util::input_error("{}: manifest.json names layer '{}', which is missing", path,
-                               layer_path);
-    }
-    TRY_ASSIGN(auto analysis, member_layer(path + ":" + *name, *member, options.read));
-    model::LayerInfo info;
-    // A `blobs/sha256/<hex>` member (Docker 25+) is named by its digest: verify it.
-    std::string blob_digest = digest_in_name(*name, "");
-    if (!blob_digest.empty() && name->rfind("blobs/", 0) == 0) {
-      if (analysis.digest != blob_digest) {
-        return util::input_error("{}: layer '{}' does not match its digest (sha256 is {})", path,
-                                 layer_path, analysis.digest);
-      }
-      info.digest = blob_digest;
-    }
-    info.media_type = std::string(image::k_docker_layer_tar);
-    info.size = analysis.compressed_size;
-    infos.push_back(std::move(info));
-    analyses.push_back(std::move(analysis));
+    TRY(read_docker_layer(contents, layer_path, path, options.read, infos, analyses));
   }
-  TRY(attach_layers(*config, std::move(infos), std::move(analyses), path, out));
+  TRY(attach_layers(config, std::move(infos), std::move(analyses), path, out));
   if (options.cache.store) {  // read whole anyway: the cache only saves the next reader
     for (const auto& a : out.analyses) {
       options.cache.store(a, "");

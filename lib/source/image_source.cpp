@@ -80,8 +80,8 @@ class DirStore final : public BlobStore {
     }
     std::string actual = "sha256:" + hash.hex_digest();
     if (actual != desc.digest) {
-      return util::input_error("{}: layer blob {} does not match its digest (sha256 is {})",
-                               m_dir, desc.digest, actual);
+      return util::input_error("{}: layer blob {} does not match its digest (sha256 is {})", m_dir,
+                               desc.digest, actual);
     }
     return {};
   }

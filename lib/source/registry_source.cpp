@@ -5,10 +5,10 @@
 #include <mutex>
 #include <optional>
 #include <stop_token>
-#include <thread>
 
-#include "source/blob_store.hpp"
+#include "source/attach_layers.hpp"
 #include "util/log.hpp"
+#include "util/parallel.hpp"
 
 namespace strata::source {
 namespace {
@@ -47,9 +47,30 @@ util::Result<layer::LayerAnalysis> read_layer(registry::RegistryClient& client,
   return analysis;
 }
 
-// Reads every layer with up to `parallel` workers (the calling thread is one of them), each
-// taking the next unread layer; results land in layer order. The first failure requests a stop
-// that aborts the other transfers and makes their reads fail, and is the error returned.
+// Layer i from the cache when it is there (by `key`), else from the registry (then stored in
+// the cache once its digest checked out); `from_cache` says which.
+util::Result<layer::LayerAnalysis> cached_or_read_layer(
+    registry::RegistryClient& client, std::mutex& client_mutex, const image::Descriptor& l,
+    const std::string& key, const LoadOptions& options, const std::string& where,
+    std::stop_token stop, bool& from_cache) {
+  if (options.cache.lookup) {
+    if (std::optional<layer::LayerAnalysis> cached = options.cache.lookup(key)) {
+      LOG_DEBUG("registry: layer {} from the cache", l.digest);
+      from_cache = true;
+      return std::move(*cached);
+    }
+  }
+  TRY_ASSIGN(layer::LayerAnalysis analysis,
+             read_layer(client, client_mutex, l, options, where, std::move(stop)));
+  if (options.cache.store) {
+    options.cache.store(analysis, l.digest);
+  }
+  return analysis;
+}
+
+// Reads every layer with up to `parallel` workers (util::parallel_for; the calling thread is one
+// of them); results land in layer order. The first failure requests a stop that aborts the
+// other transfers and makes their reads fail, and is the error returned.
 // A layer found in the cache (by `keys[i]`: the diff_id from the config, or the blob digest
 // when there is no config) is not downloaded; `from_cache[i]` says so. A layer read from the
 // network is stored in the cache once its digest checked out.
@@ -57,67 +78,44 @@ util::Result<std::vector<layer::LayerAnalysis>> read_layers(
     registry::RegistryClient& client, const std::vector<image::Descriptor>& layers,
     const std::vector<std::string>& keys, const LoadOptions& options, const std::string& where,
     int parallel, std::vector<bool>& from_cache) {
-  std::vector<std::optional<util::Result<layer::LayerAnalysis>>> results(layers.size());
-  from_cache.assign(layers.size(), false);
-  std::mutex mutex;  // guards `client`, `next` and `first_error`
-  std::size_t next = 0;
-  std::optional<std::size_t> first_error;
+  std::vector<std::optional<layer::LayerAnalysis>> results(layers.size());
+  // A vector<bool> packs bits: neighbours would share a byte across threads.
+  std::vector<char> cached(layers.size(), 0);
+  std::mutex client_mutex;  // RegistryClient is not thread-safe
   std::stop_source stop;
-  auto worker = [&] {
-    for (;;) {
-      std::size_t i = 0;
-      {
-        std::lock_guard lock(mutex);
-        if (stop.stop_requested() || next == layers.size()) {
-          return;
-        }
-        i = next++;
-      }
-      util::Result<layer::LayerAnalysis> r = util::make_error(util::ErrorCategory::internal, "");
-      try {
-        std::optional<layer::LayerAnalysis> cached;
-        if (options.cache.lookup) {
-          cached = options.cache.lookup(keys[i]);
-        }
-        if (cached) {
-          LOG_DEBUG("registry: layer {} from the cache", layers[i].digest);
-          from_cache[i] = true;  // each worker writes only its own index
-          r = std::move(*cached);
-        } else {
-          r = read_layer(client, mutex, layers[i], options, where, stop.get_token());
-          if (r && options.cache.store) {
-            options.cache.store(*r, layers[i].digest);
-          }
-        }
-      } catch (const std::exception& e) {  // e.g. bad_alloc: must not escape a thread
-        r = util::make_error(util::ErrorCategory::internal, "layer {}: {}", layers[i].digest,
-                             e.what());
-      }
-      const bool failed = !r;
-      results[i] = std::move(r);
-      if (failed && stop.request_stop()) {  // true only for the first failure
-        std::lock_guard lock(mutex);
-        first_error = i;
-        return;
-      }
+  std::mutex error_mutex;
+  std::optional<util::Error> first_error;  // the failure that requested the stop
+  const auto threads = static_cast<unsigned>(std::max(parallel, 1));
+  auto status = util::parallel_for(layers.size(), threads, [&](unsigned, std::size_t i) {
+    bool hit = false;
+    util::Result<layer::LayerAnalysis> r = util::make_error(util::ErrorCategory::internal, "");
+    try {
+      r = cached_or_read_layer(client, client_mutex, layers[i], keys[i], options, where,
+                               stop.get_token(), hit);
+    } catch (const std::exception& e) {  // e.g. bad_alloc: stops the others like any failure
+      r = util::make_error(util::ErrorCategory::internal, "layer {}: {}", layers[i].digest,
+                           e.what());
     }
-  };
-  const std::size_t threads =
-      std::min<std::size_t>(static_cast<std::size_t>(std::max(parallel, 1)), layers.size());
-  {
-    std::vector<std::jthread> helpers;
-    for (std::size_t t = 1; t < threads; ++t) {
-      helpers.emplace_back(worker);
+    if (!r) {
+      if (stop.request_stop()) {  // true only for the first failure; the others follow from it
+        std::lock_guard lock(error_mutex);
+        first_error = r.error();
+      }
+      return util::Status(std::move(r).error());
     }
-    worker();
-  }  // joined here
+    cached[i] = hit ? 1 : 0;
+    results[i] = std::move(*r);
+    return util::Status();
+  });
   if (first_error) {
-    return std::move(*results[*first_error]).error();
+    return std::move(*first_error);
   }
+  TRY(status);  // an exception that escaped a worker
+  from_cache.assign(cached.begin(), cached.end());
   std::vector<layer::LayerAnalysis> out;
   out.reserve(layers.size());
   for (auto& r : results) {
-    out.push_back(std::move(**r));
+    out.push_back(std::move(*r));
   }
   return out;
 }

@@ -66,3 +66,12 @@ TEST_CASE("parse_retry_after reads seconds and HTTP dates", "[http][retry]") {
   CHECK_FALSE(is_retryable_status(404));
   CHECK_FALSE(is_retryable_status(200));
 }
+
+TEST_CASE("url_escape keeps unreserved characters and percent-encodes the rest", "[http][url]") {
+  CHECK(url_escape("") == "");
+  CHECK(url_escape("AZaz09-._~") == "AZaz09-._~");
+  CHECK(url_escape("repository:library/alpine:pull") == "repository%3Alibrary%2Falpine%3Apull");
+  CHECK(url_escape("a b+c&d=e?f#g%") == "a%20b%2Bc%26d%3De%3Ff%23g%25");
+  CHECK(url_escape(std::string("\0\xff\x80", 3)) == "%00%FF%80");
+  CHECK(url_escape("é") == "%C3%A9");
+}

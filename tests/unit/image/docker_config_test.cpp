@@ -19,22 +19,6 @@ DockerConfig parse_ok(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("docker config: base64 decoding", "[image][docker_config]") {
-  CHECK(image::decode_base64("dGVzdHVzZXI6dGVzdHBhc3M=") == "testuser:testpass");
-  CHECK(image::decode_base64("dGVzdHVzZXI6dGVzdHBhc3M") == "testuser:testpass");  // no padding
-  CHECK(image::decode_base64("") == "");
-  CHECK(image::decode_base64("YQ==") == "a");
-  CHECK(image::decode_base64("YWI=") == "ab");
-  CHECK(image::decode_base64("YWJj") == "abc");
-  CHECK(image::decode_base64("+/+/") == std::string("\xfb\xff\xbf", 3));
-  CHECK_FALSE(image::decode_base64("YQ=").has_value());   // wrong padding
-  CHECK_FALSE(image::decode_base64("Y").has_value());     // lone sextet
-  CHECK_FALSE(image::decode_base64("YW*j").has_value());  // bad character
-  CHECK_FALSE(image::decode_base64("Y=Q=").has_value());  // padding inside
-  CHECK_FALSE(image::decode_base64("YWJj\n").has_value());
-  CHECK_FALSE(image::decode_base64("YW-j").has_value());  // URL-safe alphabet is not Docker's
-}
-
 TEST_CASE("docker config: registry key normalisation", "[image][docker_config]") {
   CHECK(image::normalize_registry_key("https://index.docker.io/v1/") == "docker.io");
   CHECK(image::normalize_registry_key("index.docker.io") == "docker.io");
