@@ -87,7 +87,7 @@ util::Result<std::uint64_t> max_cache_record_mb(const Environment& env) {
   if (*end != '\0' || errno != 0 || max_mb[0] == '-' || v > (1ull << 40)) {
     return usage(fmt::format("MAX_CACHE_RECORD_MB={}: not a size in MB", max_mb));
   }
-  return std::uint64_t{v};
+  return static_cast<std::uint64_t>(v);
 }
 
 }  // namespace
