@@ -627,7 +627,8 @@ std::uint64_t LayerCache::discarded_records() const {
   return m_impl->discarded;
 }
 
-util::Result<std::optional<std::string>> resolve_cache_key(const std::string& key_file) {
+util::Result<std::optional<std::string>> resolve_cache_key(
+    const std::string& key_file, const std::optional<std::string>& env_key) {
   if (!key_file.empty()) {
     auto key = util::read_file(key_file, 1u << 20);
     if (!key) {
@@ -641,14 +642,10 @@ util::Result<std::optional<std::string>> resolve_cache_key(const std::string& ke
     }
     return std::optional<std::string>(std::move(*key));
   }
-  if (const char* k = std::getenv("STRATA_CACHE_KEY"); k != nullptr && *k != '\0') {
-    return std::optional<std::string>(k);
+  if (env_key && !env_key->empty()) {
+    return env_key;
   }
   return std::optional<std::string>();
-}
-
-std::string layer_cache_dir(const std::string& cache_base, bool on_demand) {
-  return on_demand ? std::string("/tmp/images/caches") : cache_base + "/layers";
 }
 
 }  // namespace strata::cache

@@ -143,14 +143,10 @@ class LayerCache {
 };
 
 // The HMAC key for CacheOptions::hmac_key: the content of `key_file` if given (one trailing
-// newline dropped), else $STRATA_CACHE_KEY if set and non-empty, else nullopt (unsigned
-// records). An unreadable or empty key file is an input error naming the file, never the key.
-util::Result<std::optional<std::string>> resolve_cache_key(const std::string& key_file);
-
-// The layer cache directory: "<cache_base>/layers", where cache_base is strata's cache directory
-// (`--cache-dir` / STRATA_CACHE_DIR, else $XDG_CACHE_HOME/strata: cli::cache_dir), which also
-// holds manifests/; or NeuVector's /tmp/images/caches in SCANNER_ON_DEMAND mode (`on_demand`),
-// so a hostPath volume shared by several scanner pods on a node works as it does for NeuVector.
-std::string layer_cache_dir(const std::string& cache_base, bool on_demand = false);
+// newline dropped), else `env_key` (STRATA_CACHE_KEY: config::cache_key) if set and non-empty,
+// else nullopt (unsigned records). An unreadable or empty key file is an input error naming the
+// file, never the key. The cache's directory is config::layer_cache_dir.
+util::Result<std::optional<std::string>> resolve_cache_key(
+    const std::string& key_file, const std::optional<std::string>& env_key);
 
 }  // namespace strata::cache

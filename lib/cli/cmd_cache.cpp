@@ -8,8 +8,8 @@
 #include <optional>
 
 #include "cache/layer_cache.hpp"
-#include "cli/cache_dir.hpp"
 #include "cli/commands.hpp"
+#include "config/settings.hpp"
 #include "util/file.hpp"
 #include "util/log.hpp"
 #include "util/time.hpp"
@@ -21,6 +21,7 @@ struct CacheCommandOptions {
   std::string cache_dir;
   std::optional<std::uint64_t> max_mb;
   std::string older_than;
+  std::string layer_dir;  // resolved from cache_dir before the subcommand runs
 };
 
 // "9.1 KiB"; with_bytes adds " (9288 bytes)".
@@ -46,8 +47,8 @@ util::Result<std::chrono::seconds> parse_duration(std::string_view text) {
   return std::chrono::seconds(*seconds);
 }
 
-std::string cache_dir_of(const CacheCommandOptions& opts) {
-  return cache::layer_cache_dir(cache_dir(opts.cache_dir));
+const std::string& cache_dir_of(const CacheCommandOptions& opts) {
+  return opts.layer_dir;
 }
 
 // Opens an existing cache (never creates one); nullopt if the directory does not exist.
@@ -182,7 +183,7 @@ void add_cache_dir_option(CLI::App* sub, CacheCommandOptions& opts) {
 
 }  // namespace
 
-Command add_cache_command(CLI::App& app, const GlobalOptions&) {
+Command add_cache_command(CLI::App& app, const GlobalOptions& globals) {
   auto* cache = app.add_subcommand("cache", "Show or trim the layer cache");
   cache->require_subcommand(1);
   // One options struct per subcommand: CLI11 applies STRATA_CACHE_DIR to every subcommand's
@@ -208,7 +209,10 @@ Command add_cache_command(CLI::App& app, const GlobalOptions&) {
       "clear", "Remove every record not used by a running scan and reset the counters");
   add_cache_dir_option(clear, *clear_opts);
 
-  return {cache, [=] {
+  return {cache, [=, &globals] {
+            for (const auto& o : {stats_opts, data_opts, prune_opts, clear_opts}) {
+              o->layer_dir = config::layer_cache_dir(o->cache_dir, false, globals.env).value;
+            }
             if (stats->parsed()) {
               return run_stats(*stats_opts);
             }

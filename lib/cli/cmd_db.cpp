@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "cli/commands.hpp"
+#include "config/settings.hpp"
 #include "util/strings.hpp"
 #include "vulndb/bundle.hpp"
 #include "vulndb/database.hpp"
@@ -98,7 +99,7 @@ int run_import_bundle(const std::string& path, const std::string& dir,
 }
 
 int run_import(const DbImportOptions& opts, const GlobalOptions& globals) {
-  const std::string dir = opts.db_dir.empty() ? vulndb::default_db_dir() : opts.db_dir;
+  const std::string dir = config::db_dir(opts.db_dir, globals.env).value;
   for (const auto& p : opts.paths) {
     if (vulndb::is_bundle(p)) {
       if (opts.paths.size() != 1) {
@@ -128,17 +129,8 @@ int run_import(const DbImportOptions& opts, const GlobalOptions& globals) {
 
 int run_update(const DbUpdateOptions& opts, const GlobalOptions& globals) {
   vulndb::UpdateOptions u;
-  u.db_dir = opts.db_dir.empty() ? vulndb::default_db_dir() : opts.db_dir;
-  u.sources = opts.sources;
-  if (u.sources.empty()) {
-    if (const char* env = std::getenv("STRATA_DB_SOURCE"); env != nullptr) {
-      for (auto part : util::split(env, ',')) {
-        if (auto s = util::trim(part); !s.empty()) {
-          u.sources.emplace_back(s);
-        }
-      }
-    }
-  }
+  u.db_dir = config::db_dir(opts.db_dir, globals.env).value;
+  u.sources = config::db_sources(opts.sources, globals.env);
   for (auto part : util::split(opts.ecosystems, ',')) {
     if (auto e = util::trim(part); !e.empty()) {
       u.ecosystems.emplace_back(e);
@@ -185,7 +177,7 @@ int run_update(const DbUpdateOptions& opts, const GlobalOptions& globals) {
 }
 
 int run_export(const DbExportOptions& opts, const GlobalOptions& globals) {
-  const std::string dir = opts.db_dir.empty() ? vulndb::default_db_dir() : opts.db_dir;
+  const std::string dir = config::db_dir(opts.db_dir, globals.env).value;
   auto stats = vulndb::export_bundle(dir, opts.file);
   if (!stats) {
     return report_error(stats.error());
@@ -253,8 +245,8 @@ void print_info_json(const vulndb::DbInfo& info) {
   fmt::print("{}\n", j.dump(2));
 }
 
-int run_info(const DbInfoOptions& opts) {
-  const std::string dir = opts.db_dir.empty() ? vulndb::default_db_dir() : opts.db_dir;
+int run_info(const DbInfoOptions& opts, const GlobalOptions& globals) {
+  const std::string dir = config::db_dir(opts.db_dir, globals.env).value;
   auto db = vulndb::Database::open(dir);
   if (!db) {
     return report_error(db.error());
@@ -272,78 +264,88 @@ int run_info(const DbInfoOptions& opts) {
   return k_exit_ok;
 }
 
-}  // namespace
-
-Command add_db_command(CLI::App& app, const GlobalOptions& globals) {
-  auto* db = app.add_subcommand("db", "Manage the local vulnerability database");
-  db->require_subcommand(1);
-
-  auto import_opts = std::make_shared<DbImportOptions>();
-  auto* import = db->add_subcommand(
+CLI::App* add_import_command(CLI::App& db, DbImportOptions& o) {
+  auto* import = db.add_subcommand(
       "import",
       "Build the database from OSV records: directories of .json files, single .json files or "
       "OSV all.zip exports. Replaces the existing database with exactly the records given.");
-  import->add_option("paths", import_opts->paths, "OSV JSON files, directories or all.zip exports")
+  import->add_option("paths", o.paths, "OSV JSON files, directories or all.zip exports")
       ->required();
   import
-      ->add_option("--db-dir", import_opts->db_dir,
-                   "Database directory (default: $XDG_CACHE_HOME/strata/db)")
+      ->add_option("--db-dir", o.db_dir, "Database directory (default: $XDG_CACHE_HOME/strata/db)")
       ->envname("STRATA_DB_DIR");
-
   import->description(
       "Build the database from OSV records: directories of .json files, single .json files or "
       "OSV all.zip exports; or install a bundle written by `strata db export`. Replaces the "
       "existing database with exactly the records given.");
+  return import;
+}
 
-  auto update_opts = std::make_shared<DbUpdateOptions>();
-  auto* update = db->add_subcommand(
+CLI::App* add_update_command(CLI::App& db, DbUpdateOptions& o) {
+  auto* update = db.add_subcommand(
       "update",
       "Download OSV's per-ecosystem exports and rebuild the database from them (all or "
       "nothing; unchanged exports are not downloaded again)");
   update
-      ->add_option("--db-dir", update_opts->db_dir,
-                   "Database directory (default: $XDG_CACHE_HOME/strata/db)")
+      ->add_option("--db-dir", o.db_dir, "Database directory (default: $XDG_CACHE_HOME/strata/db)")
       ->envname("STRATA_DB_DIR");
   update
-      ->add_option("--source", update_opts->sources,
+      ->add_option("--source", o.sources,
                    "Base URL serving <Ecosystem>/all.zip; repeat for fallbacks tried in order "
                    "(default: $STRATA_DB_SOURCE, comma-separated, else "
                    "https://osv-vulnerabilities.storage.googleapis.com)")
       ->allow_extra_args(false);
   update
-      ->add_option("--ecosystems", update_opts->ecosystems,
+      ->add_option("--ecosystems", o.ecosystems,
                    "Comma-separated OSV ecosystem names to fetch (default: Debian, Ubuntu, "
                    "Alpine, AlmaLinux, Rocky Linux, Red Hat, SUSE, Wolfi, Chainguard, PyPI, npm, "
                    "Go, Maven, crates.io, RubyGems, NuGet, Packagist)")
       ->envname("STRATA_DB_ECOSYSTEMS");
   update
-      ->add_option("--retries", update_opts->retries,
+      ->add_option("--retries", o.retries,
                    "Retries per download on connection errors, 5xx and 429 before the next "
                    "source is tried")
       ->capture_default_str();
-  update->add_flag("--no-wait", update_opts->no_wait,
+  update->add_flag("--no-wait", o.no_wait,
                    "Fail at once when another update or import holds the database lock");
+  return update;
+}
 
-  auto export_opts = std::make_shared<DbExportOptions>();
-  auto* exp = db->add_subcommand(
+CLI::App* add_export_command(CLI::App& db, DbExportOptions& o) {
+  auto* exp = db.add_subcommand(
       "export", "Write the database as one bundle file (with a sha256) for `strata db import`");
-  exp->add_option("file", export_opts->file, "The bundle file to write")->required();
-  exp->add_option("--db-dir", export_opts->db_dir,
-                  "Database directory (default: $XDG_CACHE_HOME/strata/db)")
+  exp->add_option("file", o.file, "The bundle file to write")->required();
+  exp->add_option("--db-dir", o.db_dir, "Database directory (default: $XDG_CACHE_HOME/strata/db)")
       ->envname("STRATA_DB_DIR");
+  return exp;
+}
 
-  auto info_opts = std::make_shared<DbInfoOptions>();
-  auto* info = db->add_subcommand("info", "Show the database's build time, sources and counts");
-  info->add_option("--db-dir", info_opts->db_dir,
-                   "Database directory (default: $XDG_CACHE_HOME/strata/db)")
+CLI::App* add_info_command(CLI::App& db, DbInfoOptions& o) {
+  auto* info = db.add_subcommand("info", "Show the database's build time, sources and counts");
+  info->add_option("--db-dir", o.db_dir, "Database directory (default: $XDG_CACHE_HOME/strata/db)")
       ->envname("STRATA_DB_DIR");
-  info->add_option("--format", info_opts->format, "Output format: table or json")
+  info->add_option("--format", o.format, "Output format: table or json")
       ->check(CLI::IsMember({"table", "json"}))
       ->capture_default_str();
-  info->add_flag("--verify", info_opts->verify,
+  info->add_flag("--verify", o.verify,
                  "Read and check every block first (checksums, sizes, encoding); exit 3 on the "
                  "first damaged one");
+  return info;
+}
 
+}  // namespace
+
+Command add_db_command(CLI::App& app, const GlobalOptions& globals) {
+  auto* db = app.add_subcommand("db", "Manage the local vulnerability database");
+  db->require_subcommand(1);
+  auto import_opts = std::make_shared<DbImportOptions>();
+  auto update_opts = std::make_shared<DbUpdateOptions>();
+  auto export_opts = std::make_shared<DbExportOptions>();
+  auto info_opts = std::make_shared<DbInfoOptions>();
+  auto* import = add_import_command(*db, *import_opts);
+  auto* update = add_update_command(*db, *update_opts);
+  auto* exp = add_export_command(*db, *export_opts);
+  auto* info = add_info_command(*db, *info_opts);
   return {db,
           [import, info, update, exp, import_opts, info_opts, update_opts, export_opts, &globals] {
             if (import->parsed()) {
@@ -356,7 +358,7 @@ Command add_db_command(CLI::App& app, const GlobalOptions& globals) {
               return run_export(*export_opts, globals);
             }
             if (info->parsed()) {
-              return run_info(*info_opts);
+              return run_info(*info_opts, globals);
             }
             return k_exit_usage;
           }};

@@ -8,13 +8,13 @@
 #include <optional>
 
 #include "cli/commands.hpp"
-#include "cli/db_policy.hpp"
 #include "cli/on_demand.hpp"
+#include "cli/options.hpp"
 #include "cli/output.hpp"
+#include "config/on_demand.hpp"
 #include "host/host_info.hpp"
 #include "scan/scan.hpp"
 #include "util/log.hpp"
-#include "vulndb/database.hpp"
 
 namespace strata::cli {
 namespace {
@@ -22,10 +22,7 @@ namespace {
 struct RootfsCliOptions {
   std::string root;
   OutputOptions output;
-  std::string db_dir;
-  bool packages_only = false;
-  bool ignore_unfixed = false;
-  DbPolicyFlags db_policy;
+  MatchFlags match;
   bool include_mounts = false;
   bool include_container_storage = false;
   bool on_demand = false;
@@ -34,7 +31,7 @@ struct RootfsCliOptions {
 int run_rootfs(const RootfsCliOptions& o, bool host, const GlobalOptions& globals) {
   std::optional<OnDemandOutput> on_demand;
   if (o.on_demand) {
-    on_demand.emplace();
+    on_demand.emplace(config::result_dir(globals.env));
     if (auto st = on_demand->prepare(); !st) {
       return report_error(st.error());
     }
@@ -44,14 +41,9 @@ int run_rootfs(const RootfsCliOptions& o, bool host, const GlobalOptions& global
   opts.root = !o.root.empty() ? o.root : host::default_host_root();
   opts.fs.include_mounts = o.include_mounts;
   opts.fs.include_container_storage = o.include_container_storage;
-  opts.db_dir = o.db_dir.empty() ? vulndb::default_db_dir() : o.db_dir;
-  opts.packages_only = o.packages_only;
-  opts.ignore_unfixed = o.ignore_unfixed;
-  auto policy = make_db_policy(o.db_policy);
-  if (!policy) {
-    return on_demand ? on_demand->fail(policy.error()) : report_error(policy.error());
+  if (auto st = apply_match_flags(o.match, globals.env, opts); !st) {
+    return on_demand ? on_demand->fail(st.error()) : report_error(st.error());
   }
-  opts.db_policy = *policy;
   if (host) {
     LOG_INFO("scanning the host through {}", opts.root);
   }
@@ -73,16 +65,7 @@ int run_rootfs(const RootfsCliOptions& o, bool host, const GlobalOptions& global
 }
 
 void add_rootfs_options(CLI::App& sub, RootfsCliOptions& o) {
-  sub.add_option("--db-dir", o.db_dir,
-                 "Vulnerability database directory (default: $XDG_CACHE_HOME/strata/db)")
-      ->envname("STRATA_DB_DIR");
-  sub.add_flag("--packages-only", o.packages_only,
-               "List packages without matching vulnerabilities (no database needed)")
-      ->envname("STRATA_PACKAGES_ONLY");
-  sub.add_flag("--ignore-unfixed", o.ignore_unfixed,
-               "Do not report vulnerabilities that have no fixed version yet")
-      ->envname("STRATA_IGNORE_UNFIXED");
-  add_db_policy_options(sub, o.db_policy);
+  add_match_options(sub, o.match);
   sub.add_flag("--include-mounts", o.include_mounts,
                "Also read /proc, /sys, /dev, /run and mounted non-disk filesystems");
   sub.add_flag("--include-container-storage", o.include_container_storage,

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "config/environment.hpp"
 #include "util/result.hpp"
 
 namespace CLI {
@@ -24,6 +25,9 @@ struct GlobalOptions {
   std::string log_level = "warn";
   std::string log_file;
   bool quiet = false;
+  // The environment, read once at start (config::Environment::from_process); subcommands resolve
+  // their settings from it through lib/config.
+  config::Environment env;
 };
 
 struct Command {

@@ -5,7 +5,7 @@
 #include <exception>
 
 #include "cli/commands.hpp"
-#include "cli/on_demand.hpp"
+#include "cli/neuvector_args.hpp"
 #include "util/log.hpp"
 
 namespace strata::cli {
@@ -14,9 +14,10 @@ int run(int argc, char** argv) {
   CLI::App app{"strata: container image vulnerability scanner", "strata"};
   app.require_subcommand(0, 1);
   GlobalOptions globals;
+  globals.env = config::Environment::from_process();
   add_global_options(app, globals);
   std::vector<Command> commands = make_commands(app, globals);
-  auto args = neuvector_args(argc, argv);
+  auto args = neuvector_args(argc, argv, globals.env);
   if (!args) {
     return report_error(args.error());
   }

@@ -1,18 +1,10 @@
 #pragma once
-// strata as a drop-in for the NeuVector scanner (`docker run ... neuvector/scanner`):
-// - SCANNER_ON_DEMAND mode: `strata` with no arguments and SCANNER_ON_DEMAND=true takes the
-//   job from the environment (SCANNER_REGISTRY, SCANNER_REPOSITORY, SCANNER_TAG, ...);
-// - `strata -i REF [image options]`: NeuVector's image form;
-// - `strata -n`: NeuVector's host form.
-// The first two become `strata image --on-demand REF ...`, whose output (OnDemandOutput) is the
-// NeuVector result file plus strata's own JSON in the result directory, and the table on stdout.
-// Variables are parsed strictly: a boolean is true/false, 1/0, yes/no or on/off (any case;
-// unset or empty = false), never "set means true" as NeuVector does.
+// The output side of `strata image|host --on-demand` (NeuVector's forms, cli/neuvector_args.hpp):
+// the NeuVector result file plus strata's own JSON in the result directory, and the report on
+// stdout.
 
-#include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "cli/output.hpp"
 #include "model/types.hpp"
@@ -21,16 +13,10 @@
 
 namespace strata::cli {
 
-// The arguments to parse (program name first): `argv` itself unless one of the forms above
-// applies. Errors (usage category) name the variable or option at fault, and are also written to
-// the result file.
-util::Result<std::vector<std::string>> neuvector_args(int argc, char** argv);
-
-// The output side of --on-demand. The result directory is SCANNER_RESULT_DIR, default
-// /var/neuvector.
+// The result directory is config::result_dir (SCANNER_RESULT_DIR, default /var/neuvector).
 class OnDemandOutput {
  public:
-  OnDemandOutput();
+  explicit OnDemandOutput(std::string dir);
   const std::string& dir() const { return m_dir; }
   // Creates the result directory (before the scan, so that a finished scan is never lost to it).
   util::Status prepare() const;

@@ -112,12 +112,8 @@ util::Result<Endpoint> parse_endpoint(std::string_view text, bool tls_verify,
     }
     bool tls = t.starts_with("https://") || (tls_verify && !t.starts_with("http://"));
     e.base_url = fmt::format("{}://{}", tls ? "https" : "http", rest);
-    if (tls) {
-      std::string dir = cert_path;
-      if (dir.empty()) {
-        const char* home = std::getenv("HOME");
-        dir = std::string(home != nullptr ? home : "") + "/.docker";
-      }
+    if (tls && !cert_path.empty()) {
+      const std::string& dir = cert_path;
       auto exists = [](const std::string& p) { return ::access(p.c_str(), R_OK) == 0; };
       if (exists(dir + "/ca.pem")) {
         e.ca_file = dir + "/ca.pem";

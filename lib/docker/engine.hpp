@@ -47,7 +47,8 @@ struct Endpoint {
 };
 
 // Parses a DOCKER_HOST-style value. `tls_verify`: HTTPS for tcp:// (DOCKER_TLS_VERIFY);
-// `cert_path`: directory of ca.pem, cert.pem, key.pem (DOCKER_CERT_PATH; default ~/.docker).
+// `cert_path`: directory of ca.pem, cert.pem, key.pem (config::engine_settings resolves
+// DOCKER_CERT_PATH, else ~/.docker); empty: no CA file nor client certificate.
 // Errors (usage): empty, npipe:// or ssh:// (not supported), a tcp:// without a port.
 util::Result<Endpoint> parse_endpoint(std::string_view text, bool tls_verify = false,
                                       const std::string& cert_path = {});

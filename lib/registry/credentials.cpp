@@ -1,7 +1,5 @@
 #include "registry/credentials.hpp"
 
-#include <cstdlib>
-
 #include "image/docker_config.hpp"
 #include "util/file.hpp"
 #include "util/log.hpp"
@@ -11,11 +9,6 @@
 namespace strata::registry {
 
 namespace {
-
-std::optional<std::string> getenv_opt(const char* name) {
-  const char* v = std::getenv(name);
-  return v == nullptr ? std::nullopt : std::optional<std::string>(v);
-}
 
 std::string first_line(std::string_view text) {
   text = util::trim(text);
@@ -56,14 +49,6 @@ util::Result<std::optional<image::Credential>> run_helper(const image::Credentia
 }
 
 }  // namespace
-
-CredentialEnvironment CredentialEnvironment::from_process() {
-  CredentialEnvironment env;
-  env.docker_config = getenv_opt("DOCKER_CONFIG");
-  env.home = getenv_opt("HOME");
-  env.path = getenv_opt("PATH").value_or("/usr/local/bin:/usr/bin:/bin");
-  return env;
-}
 
 util::Status apply_docker_credentials(const std::string& domain, RegistryOptions& out,
                                       const CredentialEnvironment& env) {

@@ -20,14 +20,13 @@
 
 namespace strata::registry {
 
+// Where the configuration and helpers are looked for: lib/cli fills it from
+// config::credential_settings.
 struct CredentialEnvironment {
   std::optional<std::string> docker_config;  // $DOCKER_CONFIG
   std::optional<std::string> home;           // $HOME
   std::string path;                          // $PATH, where helpers are looked for
   std::chrono::milliseconds helper_timeout{10000};
-
-  // From this process's environment.
-  static CredentialEnvironment from_process();
 };
 
 // Sets out.username / out.password / out.identity_token for `domain` (Reference::domain, e.g.

@@ -115,6 +115,64 @@ util::Result<source::LoadedImage> load_source(const Options& options,
   return source::load_image(options.input_path, load);
 }
 
+// The layer cache's lookups and stores for source::LoadOptions; a failing one is a warning.
+void connect_cache(cache::LayerCache& c, source::LoadOptions& load) {
+  cache::LayerCache* cache = &c;
+  load.cache.lookup = [cache](const std::string& key) -> std::optional<layer::LayerAnalysis> {
+    auto hit = cache->lookup(key);
+    if (!hit) {
+      LOG_WARN("layer cache: {}", hit.error().message);
+      return std::nullopt;
+    }
+    return std::move(*hit);
+  };
+  load.cache.store = [cache](const layer::LayerAnalysis& analysis, const std::string& alias) {
+    if (auto st = cache->store(analysis, alias); !st) {
+      LOG_WARN("layer cache: {}", st.error().message);
+    }
+  };
+}
+
+// Reads the image's layers once each (through the layer cache when there is one).
+util::Result<source::LoadedImage> read_image(const Options& options) {
+  source::LoadOptions load;
+  load.tag = options.tag;
+  load.platform = options.platform;
+  load.read.wants = detect::wants_path;
+  load.read.max_file_size = options.max_file_size;
+  std::optional<cache::LayerCache> layer_cache = open_layer_cache(options);
+  if (layer_cache) {
+    connect_cache(*layer_cache, load);
+  }
+  const std::string what = options.engine      ? options.engine->name
+                           : options.reference ? options.reference->str()
+                                               : options.input_path;
+  if (options.progress) {
+    options.progress("reading image " + what);
+  }
+  auto loaded = load_source(options, load);
+  if (layer_cache) {
+    for (const auto& w : layer_cache->take_warnings()) {
+      LOG_WARN("layer cache: {}", w);
+    }
+  }
+  return loaded;
+}
+
+// The OS and packages of the merged layers, each package attributed to its layer.
+void detect_into(model::ScanResult& result, const std::vector<layer::LayerAnalysis>& analyses) {
+  std::vector<const layer::LayerAnalysis*> bottom_up;
+  for (const auto& a : analyses) {
+    bottom_up.push_back(&a);
+  }
+  vfs::MemFs merged = layer::merge_layers(bottom_up);
+  result.target.os = detect::detect_os(merged, result.warnings);
+  result.packages = detect::detect_packages(merged, result.target.os, result.warnings);
+  attribute_layers(result.packages, analyses, result.target.os);
+  LOG_INFO("{}: {} packages, os {}", result.target.name, result.packages.size(),
+           result.target.os.ecosystem.empty() ? "unknown" : result.target.os.ecosystem);
+}
+
 }  // namespace
 
 util::Result<std::optional<std::string>> check_db_age(const std::string& built,
@@ -150,64 +208,13 @@ util::Result<model::ScanResult> scan_image(const Options& options) {
   if (!options.packages_only) {
     TRY_ASSIGN(db, open_db(options.db_dir, options.db_policy, db_warnings));
   }
-
-  source::LoadOptions load;
-  load.tag = options.tag;
-  load.platform = options.platform;
-  load.read.wants = detect::wants_path;
-  load.read.max_file_size = options.max_file_size;
-  std::optional<cache::LayerCache> layer_cache = open_layer_cache(options);
-  if (layer_cache) {
-    cache::LayerCache* c = &*layer_cache;
-    load.cache.lookup = [c](const std::string& key) -> std::optional<layer::LayerAnalysis> {
-      auto hit = c->lookup(key);
-      if (!hit) {
-        LOG_WARN("layer cache: {}", hit.error().message);
-        return std::nullopt;
-      }
-      return std::move(*hit);
-    };
-    load.cache.store = [c](const layer::LayerAnalysis& analysis, const std::string& alias) {
-      if (auto st = c->store(analysis, alias); !st) {
-        LOG_WARN("layer cache: {}", st.error().message);
-      }
-    };
-  }
-  const std::string what = options.engine      ? options.engine->name
-                           : options.reference ? options.reference->str()
-                                               : options.input_path;
-  if (options.progress) {
-    options.progress("reading image " + what);
-  }
-  auto loaded = load_source(options, load);
-  if (layer_cache) {
-    for (const auto& w : layer_cache->take_warnings()) {
-      LOG_WARN("layer cache: {}", w);
-    }
-  }
-  if (!loaded) {
-    return std::move(loaded).error();
-  }
-  source::LoadedImage image = std::move(loaded).value();
-
+  TRY_ASSIGN(source::LoadedImage image, read_image(options));
   model::ScanResult result;
   result.target = std::move(image.target);
   result.layers = std::move(image.layers);
   result.warnings = std::move(image.warnings);
   result.warnings.insert(result.warnings.end(), db_warnings.begin(), db_warnings.end());
-
-  std::vector<const layer::LayerAnalysis*> bottom_up;
-  for (const auto& a : image.analyses) {
-    bottom_up.push_back(&a);
-  }
-  vfs::MemFs merged = layer::merge_layers(bottom_up);
-
-  result.target.os = detect::detect_os(merged, result.warnings);
-  result.packages = detect::detect_packages(merged, result.target.os, result.warnings);
-  attribute_layers(result.packages, image.analyses, result.target.os);
-  LOG_INFO("{}: {} packages, os {}", result.target.name, result.packages.size(),
-           result.target.os.ecosystem.empty() ? "unknown" : result.target.os.ecosystem);
-
+  detect_into(result, image.analyses);
   if (db) {
     TRY(match_into(result, *db, options.ignore_unfixed, options.db_policy));
   }

@@ -514,11 +514,6 @@ TEST_CASE("storing refuses a cache opened without a cap and bad digests") {
   CHECK_FALSE(with_cap.store(a, ""));
 }
 
-TEST_CASE("layer_cache_dir: <cache dir>/layers, or NeuVector's path in SCANNER_ON_DEMAND mode") {
-  CHECK(layer_cache_dir("/home/u/.cache/strata") == "/home/u/.cache/strata/layers");
-  CHECK(layer_cache_dir("/home/u/.cache/strata", true) == "/tmp/images/caches");
-}
-
 TEST_CASE("two caches on one directory see each other's changes (no stale in-memory index)") {
   TempDir dir;
   ManualClock clock;
@@ -585,30 +580,24 @@ TEST_CASE("a full disk makes store() fail with an error, leaving a consistent ca
 
 TEST_CASE("resolve_cache_key: key file, then STRATA_CACHE_KEY, else none") {
   TempDir dir;
-  const char* old = std::getenv("STRATA_CACHE_KEY");
-  std::optional<std::string> keep = old ? std::optional<std::string>(old) : std::nullopt;
-  ::unsetenv("STRATA_CACHE_KEY");
-  auto none = resolve_cache_key("");
+  auto none = resolve_cache_key("", std::nullopt);
   REQUIRE(none);
   CHECK_FALSE(none->has_value());
-  ::setenv("STRATA_CACHE_KEY", "from env", 1);
-  auto env = resolve_cache_key("");
+  auto empty_env = resolve_cache_key("", std::string());
+  REQUIRE(empty_env);
+  CHECK_FALSE(empty_env->has_value());
+  auto env = resolve_cache_key("", std::string("from env"));
   REQUIRE(env);
   CHECK(env->value() == "from env");
   spit(dir.path + "/key", "s3cret\n");
-  auto file = resolve_cache_key(dir.path + "/key");
+  auto file = resolve_cache_key(dir.path + "/key", std::string("from env"));
   REQUIRE(file);
   CHECK(file->value() == "s3cret");  // the file wins, its newline dropped
   spit(dir.path + "/empty", "\n");
-  auto empty = resolve_cache_key(dir.path + "/empty");
+  auto empty = resolve_cache_key(dir.path + "/empty", std::nullopt);
   REQUIRE_FALSE(empty);
   CHECK(empty.error().message.find("empty") != std::string::npos);
-  auto missing = resolve_cache_key(dir.path + "/missing");
+  auto missing = resolve_cache_key(dir.path + "/missing", std::nullopt);
   REQUIRE_FALSE(missing);
   CHECK(missing.error().message.find("s3cret") == std::string::npos);
-  if (keep) {
-    ::setenv("STRATA_CACHE_KEY", keep->c_str(), 1);
-  } else {
-    ::unsetenv("STRATA_CACHE_KEY");
-  }
 }
