@@ -111,7 +111,8 @@ int run_import(const DbImportOptions& opts, const GlobalOptions& globals) {
     }
   }
   auto progress = make_progress(globals);
-  auto stats = vulndb::import_records(opts.paths, dir, progress.get());
+  auto stats = vulndb::import_records(opts.paths, dir, progress.get(),
+                                      vulndb::BuildTime{config::source_date_epoch(globals.env)});
   progress.reset();
   if (!stats) {
     return report_error(stats.error());
@@ -142,6 +143,7 @@ int run_update(const DbUpdateOptions& opts, const GlobalOptions& globals) {
   }
   u.http.retries = opts.retries;
   u.wait = !opts.no_wait;
+  u.time.fixed = config::source_date_epoch(globals.env);
   auto progress = make_progress(globals);
   u.progress = progress.get();
   auto stats = vulndb::update_database(u);

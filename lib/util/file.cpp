@@ -1,7 +1,6 @@
 #include "util/file.hpp"
 
 #include <fcntl.h>
-#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -148,19 +147,6 @@ bool is_directory(const std::string& path) {
 bool is_regular_file(const std::string& path) {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
-}
-
-std::string user_cache_home() {
-  if (const char* x = std::getenv("XDG_CACHE_HOME"); x != nullptr && *x == '/') {
-    return x;
-  }
-  if (const char* h = std::getenv("HOME"); h != nullptr && *h != '\0') {
-    return std::string(h) + "/.cache";
-  }
-  if (const passwd* pw = ::getpwuid(::getuid()); pw != nullptr && pw->pw_dir != nullptr) {
-    return std::string(pw->pw_dir) + "/.cache";
-  }
-  return "/tmp/.cache";
 }
 
 }  // namespace strata::util

@@ -56,9 +56,6 @@ Status make_dirs(const std::string& path);
 // The user's cache base: $XDG_CACHE_HOME when it is an absolute path, else $HOME/.cache (the
 // passwd entry's home when HOME is unset, /tmp as a last resort). strata's own directories are
 // below it ("<base>/strata/...").
-// Reads the environment: kept only for vulndb::default_db_dir until that is replaced by
-// config::db_dir; everything else uses config::user_cache_home.
-std::string user_cache_home();
 
 bool is_directory(const std::string& path);
 bool is_regular_file(const std::string& path);

@@ -226,18 +226,11 @@ util::Result<json> read_meta(int fd, const DbHeader& h, const std::string& path)
 
 }  // namespace
 
-std::string now_rfc3339() {
-  std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  // Reproducible builds (https://reproducible-builds.org/specs/source-date-epoch/).
-  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch != nullptr && *epoch != '\0') {
-    char* end = nullptr;
-    errno = 0;
-    long long v = std::strtoll(epoch, &end, 10);
-    if (errno == 0 && *end == '\0' && v >= 0) {
-      t = static_cast<std::time_t>(v);
-    }
-  }
-  return util::format_rfc3339(t);
+std::string BuildTime::rfc3339() const {
+  return util::format_rfc3339(
+      fixed.value_or(std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count()));
 }
 
 struct StoreBuilder::State {
@@ -257,6 +250,7 @@ struct StoreBuilder::State {
   };
 
   std::string dir;
+  BuildTime time;  // the meta's "built"
   Output out;
   std::optional<util::TempFile> spill;  // unlinked: nothing is left behind, whatever happens
   std::uint64_t spill_size = 0;         // bytes written to `spill`
@@ -583,10 +577,11 @@ struct StoreBuilder::State {
   }
 };
 
-util::Result<StoreBuilder> StoreBuilder::create(const std::string& dir) {
+util::Result<StoreBuilder> StoreBuilder::create(const std::string& dir, BuildTime time) {
   TRY(util::make_dirs(dir));
   auto st = std::make_unique<State>();
   st->dir = dir;
+  st->time = time;
   const std::string prefix = dir + "/" + k_db_file_name + ".tmp.";
   TRY_ASSIGN(util::TempFile out, util::TempFile::create(prefix));
   st->out.file.emplace(std::move(out));
@@ -657,7 +652,7 @@ util::Status StoreBuilder::commit(const std::vector<std::string>& sources,
   TRY(s.write_section(table, h.body_table_offset, h.body_table_xxh3));
 
   json meta{{"format_version", k_format_version},
-            {"built", now_rfc3339()},
+            {"built", s.time.rfc3339()},
             {"generator", std::string("strata ") + STRATA_VERSION},
             {"sources", sources},
             {"record_count", s.counts.records},
@@ -671,7 +666,8 @@ util::Status StoreBuilder::commit(const std::vector<std::string>& sources,
   return s.finish(h, meta);
 }
 
-util::Status refresh_store(const std::string& dir, const std::string& exports_json) {
+util::Status refresh_store(const std::string& dir, const std::string& exports_json,
+                           BuildTime time) {
   const std::string path = dir + "/" + k_db_file_name;
   util::UniqueFd in(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!in.valid()) {
@@ -679,11 +675,11 @@ util::Status refresh_store(const std::string& dir, const std::string& exports_js
   }
   TRY_ASSIGN(DbHeader h, read_header(in.get(), path));
   TRY_ASSIGN(json meta, read_meta(in.get(), h, path));
-  meta["built"] = now_rfc3339();
+  meta["built"] = time.rfc3339();
   meta["generator"] = std::string("strata ") + STRATA_VERSION;
   meta["exports"] = json::parse(exports_json);
 
-  TRY_ASSIGN(StoreBuilder builder, StoreBuilder::create(dir));
+  TRY_ASSIGN(StoreBuilder builder, StoreBuilder::create(dir, time));
   Output& out = builder.m->out;
   // Everything between the header and the meta (blocks, fences, body table) is copied as is.
   TRY(copy_range(in.get(), out.file->fd(), k_header_size, h.meta_offset - k_header_size,

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,15 @@ struct BuildCounts {
   std::uint64_t duplicates = 0;
 };
 
+// When a database (or an export check) says it happened: now, or a fixed time so that a rebuild
+// from the same inputs is byte-identical (SOURCE_DATE_EPOCH, resolved by config::source_date_epoch
+// at the edge).
+struct BuildTime {
+  std::optional<std::int64_t> fixed;  // seconds since the epoch
+  // RFC 3339 UTC, seconds precision.
+  std::string rfc3339() const;
+};
+
 // Builds a new strata.db in `dir`. Nothing is visible until commit(); destroying an uncommitted
 // builder removes its temp file. Advisory texts are encoded as records arrive into an unlinked
 // spill file; commit() orders them by package (so the advisories of one package share a block or
@@ -28,7 +38,8 @@ struct BuildCounts {
 // per affected entry).
 class StoreBuilder {
  public:
-  static util::Result<StoreBuilder> create(const std::string& dir);
+  // `time` is what the meta says of when it was built.
+  static util::Result<StoreBuilder> create(const std::string& dir, BuildTime time = {});
   StoreBuilder(StoreBuilder&&) noexcept;
   StoreBuilder& operator=(StoreBuilder&&) = delete;
   ~StoreBuilder();
@@ -46,7 +57,8 @@ class StoreBuilder {
                       const std::string& exports_json = {});
 
  private:
-  friend util::Status refresh_store(const std::string& dir, const std::string& exports_json);
+  friend util::Status refresh_store(const std::string& dir, const std::string& exports_json,
+                                    BuildTime time);
   struct State;
   explicit StoreBuilder(std::unique_ptr<State> state);
   std::unique_ptr<State> m;
@@ -56,10 +68,7 @@ class StoreBuilder {
 // decompressed or parsed), and a new meta: `built` set to now and `exports` replaced by
 // `exports_json`. Used by `db update` when every export is unchanged (all 304), after the caller
 // has verified the blocks. Through a temp file and a rename, like a build.
-util::Status refresh_store(const std::string& dir, const std::string& exports_json);
-
-// RFC 3339 UTC of the current time, seconds precision; SOURCE_DATE_EPOCH (seconds since the
-// epoch), when set, is used instead so that a rebuild from the same inputs is byte-identical.
-std::string now_rfc3339();
+util::Status refresh_store(const std::string& dir, const std::string& exports_json,
+                           BuildTime time = {});
 
 }  // namespace strata::vulndb

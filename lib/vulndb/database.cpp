@@ -562,11 +562,4 @@ DbInfo Database::info() const {
   return m_impl->info;
 }
 
-std::string default_db_dir() {
-  if (const char* d = std::getenv("STRATA_DB_DIR"); d != nullptr && *d != '\0') {
-    return d;
-  }
-  return util::user_cache_home() + "/strata/db";
-}
-
 }  // namespace strata::vulndb

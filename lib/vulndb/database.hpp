@@ -134,8 +134,4 @@ class Database {
   std::unique_ptr<Impl> m_impl;
 };
 
-// The default database directory: $STRATA_DB_DIR if set, else $XDG_CACHE_HOME/strata/db, else
-// $HOME/.cache/strata/db.
-std::string default_db_dir();
-
 }  // namespace strata::vulndb

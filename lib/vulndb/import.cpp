@@ -322,7 +322,8 @@ void warn_failures(const ImportStats& stats) {
 }  // namespace
 
 util::Result<ImportStats> import_records(const std::vector<std::string>& paths,
-                                         const std::string& db_dir, ImportProgress* progress) {
+                                         const std::string& db_dir, ImportProgress* progress,
+                                         BuildTime time) {
   if (paths.empty()) {
     return util::make_error(util::ErrorCategory::usage, "db import: no input paths given");
   }
@@ -339,16 +340,16 @@ util::Result<ImportStats> import_records(const std::vector<std::string>& paths,
     inputs.push_back(BuildInput{p, ""});
   }
   TRY_ASSIGN(auto lock, lock_database_dir(db_dir, /*wait=*/true));
-  return build_database(inputs, db_dir, sources, {}, progress);
+  return build_database(inputs, db_dir, sources, {}, progress, time);
 }
 
 util::Result<ImportStats> build_database(const std::vector<BuildInput>& inputs,
                                          const std::string& db_dir,
                                          const std::vector<std::string>& sources,
                                          const std::vector<ExportInfo>& exports,
-                                         ImportProgress* progress) {
+                                         ImportProgress* progress, BuildTime time) {
   auto start = std::chrono::steady_clock::now();
-  TRY_ASSIGN(auto builder, StoreBuilder::create(db_dir));
+  TRY_ASSIGN(auto builder, StoreBuilder::create(db_dir, time));
   ImportStats stats;
   TRY(read_into(inputs, builder, stats, progress));
   if (progress != nullptr) {

@@ -10,6 +10,7 @@
 
 #include "util/file_lock.hpp"
 #include "util/result.hpp"
+#include "vulndb/builder.hpp"
 #include "vulndb/database.hpp"
 
 namespace strata::vulndb {
@@ -49,9 +50,10 @@ class ImportProgress {
 // untouched. A missing path, an unreadable file or a corrupt zip is an error; a record that fails
 // to parse is counted, named in `failures` and logged as one warning, and the import goes on.
 // Takes DIR/lock (see lock_database_dir, waiting) for the whole import.
+// `time` is the build time the database records (vulndb/builder.hpp).
 util::Result<ImportStats> import_records(const std::vector<std::string>& paths,
                                          const std::string& db_dir,
-                                         ImportProgress* progress = nullptr);
+                                         ImportProgress* progress = nullptr, BuildTime time = {});
 
 // What import_records does, for callers that hold DIR/lock already (db update): builds a new
 // database from `inputs` and renames it into place. `label`, when set, names an input in errors
@@ -65,7 +67,7 @@ util::Result<ImportStats> build_database(const std::vector<BuildInput>& inputs,
                                          const std::string& db_dir,
                                          const std::vector<std::string>& sources,
                                          const std::vector<ExportInfo>& exports,
-                                         ImportProgress* progress = nullptr);
+                                         ImportProgress* progress = nullptr, BuildTime time = {});
 
 // Creates `dir` and takes the exclusive lock DIR/lock that every writer of the database holds
 // (db import, db update): with `wait`, blocks until the holder is done; without, fails with an

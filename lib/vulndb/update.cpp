@@ -174,7 +174,7 @@ class Updater {
     }
     if (resp->status == 304 && conditional) {
       out.info = *prev;
-      out.info.checked = now_rfc3339();
+      out.info.checked = m_opts.time.rfc3339();
       out.result.source = source;
       out.result.bytes = prev->size;
       return true;
@@ -198,7 +198,7 @@ class Updater {
                           resp->header("Last-Modified").value_or(""),
                           sha.hex_digest(),
                           bytes,
-                          now_rfc3339()};
+                          m_opts.time.rfc3339()};
     out.download.emplace(std::move(tmp));
     out.result.source = source;
     out.result.downloaded = true;
@@ -268,11 +268,11 @@ bool all_unchanged(const Database& current, const std::vector<Fetched>& fetched)
 // Keeps the current database's blocks and rewrites only its meta (refresh_store); `stats.import`
 // gets the database's own counts.
 util::Status refresh(std::optional<Database>& current, const std::string& dir,
-                     const std::vector<ExportInfo>& exports, UpdateStats& stats) {
+                     const std::vector<ExportInfo>& exports, BuildTime time, UpdateStats& stats) {
   const DbInfo before = current->info();
   current.reset();
   auto start = std::chrono::steady_clock::now();
-  TRY(refresh_store(dir, exports_json(exports)));
+  TRY(refresh_store(dir, exports_json(exports), time));
   stats.rebuilt = false;
   stats.import.records = before.record_count;
   stats.import.withdrawn = before.withdrawn;
@@ -290,8 +290,8 @@ util::Status refresh(std::optional<Database>& current, const std::string& dir,
 // Builds a new database from the fetched zips (new downloads or the cached ones).
 util::Result<ImportStats> rebuild(const std::string& dir, const Updater& updater,
                                   const std::vector<Fetched>& fetched,
-                                  const std::vector<ExportInfo>& exports,
-                                  ImportProgress* progress) {
+                                  const std::vector<ExportInfo>& exports, ImportProgress* progress,
+                                  BuildTime time) {
   std::vector<BuildInput> inputs;
   std::vector<std::string> urls;
   for (const auto& f : fetched) {
@@ -299,7 +299,7 @@ util::Result<ImportStats> rebuild(const std::string& dir, const Updater& updater
     inputs.push_back(BuildInput{path, fmt::format("{} ({})", f.info.ecosystem, f.info.url)});
     urls.push_back(f.info.url);
   }
-  return build_database(inputs, dir, urls, exports, progress);
+  return build_database(inputs, dir, urls, exports, progress, time);
 }
 
 // Once the database is in place: keeps the new zips for the next 304 (a failure here only costs a
@@ -378,10 +378,11 @@ util::Result<UpdateStats> update_database(const UpdateOptions& options) {
     LOG_WARN("{}; rebuilding it from the cached exports", verified.error().message);
   }
   if (unchanged && verified) {
-    TRY(refresh(current, dir, exports, stats));
+    TRY(refresh(current, dir, exports, options.time, stats));
   } else {
     current.reset();
-    TRY_ASSIGN(stats.import, rebuild(dir, updater, fetched, exports, options.progress));
+    TRY_ASSIGN(stats.import,
+               rebuild(dir, updater, fetched, exports, options.progress, options.time));
   }
   update_cache(dir, updater, fetched, plan.ecosystems);
   for (auto& f : fetched) {

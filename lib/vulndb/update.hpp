@@ -52,6 +52,7 @@ struct UpdateOptions {
   http::ClientOptions http;
   bool wait = true;  // wait for DIR/lock (else fail at once when held)
   UpdateProgress* progress = nullptr;
+  BuildTime time;  // the database's "built" and each export's "checked" (vulndb/builder.hpp)
 };
 
 struct EcosystemResult {

@@ -308,28 +308,3 @@ TEST_CASE("Opening a missing or foreign database is a clear input error") {
   REQUIRE_FALSE(junk.ok());
   CHECK(junk.error().message.find("not a strata vulnerability database") != std::string::npos);
 }
-
-TEST_CASE("default_db_dir honours STRATA_DB_DIR, then XDG_CACHE_HOME, then HOME") {
-  auto save = [](const char* k) -> std::optional<std::string> {
-    const char* v = std::getenv(k);
-    return v ? std::optional<std::string>(v) : std::nullopt;
-  };
-  auto restore = [](const char* k, const std::optional<std::string>& v) {
-    if (v)
-      ::setenv(k, v->c_str(), 1);
-    else
-      ::unsetenv(k);
-  };
-  auto s1 = save("STRATA_DB_DIR"), s2 = save("XDG_CACHE_HOME"), s3 = save("HOME");
-  ::setenv("STRATA_DB_DIR", "/x/db", 1);
-  CHECK(vulndb::default_db_dir() == "/x/db");
-  ::unsetenv("STRATA_DB_DIR");
-  ::setenv("XDG_CACHE_HOME", "/cache", 1);
-  CHECK(vulndb::default_db_dir() == "/cache/strata/db");
-  ::unsetenv("XDG_CACHE_HOME");
-  ::setenv("HOME", "/home/u", 1);
-  CHECK(vulndb::default_db_dir() == "/home/u/.cache/strata/db");
-  restore("STRATA_DB_DIR", s1);
-  restore("XDG_CACHE_HOME", s2);
-  restore("HOME", s3);
-}
