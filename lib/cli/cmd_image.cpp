@@ -55,31 +55,6 @@ util::Result<std::string> read_password_stdin() {
   return line;
 }
 
-// Where the report names the image in the NeuVector format: the registry URL, repository and
-// tag of a registry reference; for an image on disk, its first repo tag (or its path).
-report::NeuVectorOptions neuvector_target(const scan::Options& opts,
-                                          const model::ScanResult& result) {
-  report::NeuVectorOptions nv;
-  if (opts.reference) {
-    const auto& ref = *opts.reference;
-    nv.registry =
-        fmt::format("{}://{}/", opts.registry.plain_http ? "http" : "https", ref.registry_host());
-    nv.repository = ref.path;
-    nv.tag = ref.digest.empty() ? (ref.tag.empty() ? "latest" : ref.tag) : ref.digest;
-    return nv;
-  }
-  if (!result.target.repo_tags.empty()) {
-    const std::string& rt = result.target.repo_tags.front();
-    auto colon = rt.rfind(':');
-    bool has_tag = colon != std::string::npos && rt.find('/', colon) == std::string::npos;
-    nv.repository = has_tag ? rt.substr(0, colon) : rt;
-    nv.tag = has_tag ? rt.substr(colon + 1) : "latest";
-  } else {
-    nv.repository = result.target.name;
-  }
-  return nv;
-}
-
 util::Status check_flags(const ImageOptions& o) {
   if (!o.input.empty() && !o.reference.empty()) {
     return util::make_error(util::ErrorCategory::usage,
@@ -193,7 +168,7 @@ int run_image(const ImageOptions& o, const GlobalOptions& globals) {
       fmt::print(stderr, "strata: warning: {}\n", w);
     }
   }
-  report::NeuVectorOptions nv = neuvector_target(opts, *result);
+  report::NeuVectorOptions nv = scan::neuvector_target(opts, *result);
   if (on_demand) {
     return on_demand->succeed(*result, o.output, nv);
   }

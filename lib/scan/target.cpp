@@ -172,4 +172,28 @@ util::Result<Target> resolve_target(const TargetRequest& request) {
   return image_source_target(request);
 }
 
+// Where the report names the image in the NeuVector format: the registry URL, repository and
+// tag of a registry reference; for an image on disk, its first repo tag (or its path).
+report::NeuVectorOptions neuvector_target(const Options& opts, const model::ScanResult& result) {
+  report::NeuVectorOptions nv;
+  if (opts.reference) {
+    const auto& ref = *opts.reference;
+    nv.registry =
+        fmt::format("{}://{}/", opts.registry.plain_http ? "http" : "https", ref.registry_host());
+    nv.repository = ref.path;
+    nv.tag = ref.digest.empty() ? (ref.tag.empty() ? "latest" : ref.tag) : ref.digest;
+    return nv;
+  }
+  if (!result.target.repo_tags.empty()) {
+    const std::string& rt = result.target.repo_tags.front();
+    auto colon = rt.rfind(':');
+    bool has_tag = colon != std::string::npos && rt.find('/', colon) == std::string::npos;
+    nv.repository = has_tag ? rt.substr(0, colon) : rt;
+    nv.tag = has_tag ? rt.substr(colon + 1) : "latest";
+  } else {
+    nv.repository = result.target.name;
+  }
+  return nv;
+}
+
 }  // namespace strata::scan

@@ -11,6 +11,7 @@
 #include "image/reference.hpp"
 #include "registry/client.hpp"
 #include "registry/credentials.hpp"
+#include "report/report.hpp"
 #include "scan/scan.hpp"
 #include "util/result.hpp"
 
@@ -73,5 +74,10 @@ util::Result<Target> resolve_target(const TargetRequest& request);
 // the registry whatever it looks like (Docker's heuristic would read "myregistry/app" as a Docker
 // Hub name). Docker Hub's host names become docker.io.
 util::Result<image::Reference> parse_reference_at_registry(const std::string& text);
+
+// How NeuVector's report names the scanned image: the registry URL, repository and tag (or
+// digest) of a registry reference; for an image on disk or in an engine, its first repo tag (or
+// its name).
+report::NeuVectorOptions neuvector_target(const Options& opts, const model::ScanResult& result);
 
 }  // namespace strata::scan
