@@ -124,7 +124,8 @@ int compare_utf16(std::string_view a, std::string_view b) {
   return j < b.size() ? -1 : 0;
 }
 
-// --- Character classes ----------------------------------------------------------------------------
+// --- Character classes
+// ----------------------------------------------------------------------------
 
 // String.toLowerCase(Locale.ENGLISH) for ASCII, Latin-1, Latin Extended-A, Greek, Cyrillic and
 // fullwidth Latin; other characters are kept.
@@ -160,8 +161,9 @@ void append_lower(char32_t c, std::u32string& out) {
 // Character.isDigit(char) (Unicode Nd, BMP only): the digit's value, or -1.
 int java_digit_value(char32_t c) {
   static constexpr std::array<char32_t, 24> k_zeros = {
-      0x0030, 0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6,
-      0x0D66, 0x0DE6, 0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0xA620, 0xFF10};
+      0x0030, 0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6,
+      0x0B66, 0x0BE6, 0x0C66, 0x0CE6, 0x0D66, 0x0DE6, 0x0E50, 0x0ED0,
+      0x0F20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0xA620, 0xFF10};
   for (char32_t zero : k_zeros) {
     if (c >= zero && c <= zero + 9) {
       return static_cast<int>(c - zero);
@@ -170,9 +172,12 @@ int java_digit_value(char32_t c) {
   return -1;
 }
 
-bool is_ascii_digit(char32_t c) { return c >= '0' && c <= '9'; }
+bool is_ascii_digit(char32_t c) {
+  return c >= '0' && c <= '9';
+}
 
-// --- Items ------------------------------------------------------------------------------------------
+// --- Items
+// ------------------------------------------------------------------------------------------
 
 std::string strip_leading_zeroes(std::string digits) {
   std::size_t nz = digits.find_first_not_of('0');
@@ -273,10 +278,14 @@ util::Result<Item> parse_item(bool is_combination, bool is_digit, std::u32string
 
 bool is_null(const Item& item) {
   switch (item.kind) {
-    case Item::Kind::number: return item.digits == "0";
-    case Item::Kind::qualifier: return item.text.empty();
-    case Item::Kind::combination: return false;
-    case Item::Kind::list: return item.children.empty();
+    case Item::Kind::number:
+      return item.digits == "0";
+    case Item::Kind::qualifier:
+      return item.text.empty();
+    case Item::Kind::combination:
+      return false;
+    case Item::Kind::list:
+      return item.children.empty();
   }
   return false;
 }
@@ -304,7 +313,8 @@ void normalize(Item& list) {
   }
 }
 
-// --- Comparison -----------------------------------------------------------------------------------
+// --- Comparison
+// -----------------------------------------------------------------------------------
 
 int compare_numbers(const std::string& a, const std::string& b) {
   if (a.size() != b.size()) {
@@ -314,7 +324,9 @@ int compare_numbers(const std::string& a, const std::string& b) {
   return c < 0 ? -1 : (c > 0 ? 1 : 0);
 }
 
-int number_vs_null(const std::string& digits) { return digits == "0" ? 0 : 1; }
+int number_vs_null(const std::string& digits) {
+  return digits == "0" ? 0 : 1;
+}
 
 // StringItem.compareTo(StringItem) via comparableQualifier().
 int compare_qualifiers(const Item& a, const Item& b) {
@@ -341,7 +353,8 @@ int compare_list(const Item& a, const Item* b) {
     return 0;
   }
   switch (b->kind) {
-    case Item::Kind::number: return -1;  // 1-1 < 1.0.x
+    case Item::Kind::number:
+      return -1;  // 1-1 < 1.0.x
     case Item::Kind::qualifier:
     case Item::Kind::combination: {
       int r = items.empty() ? -compare_items(*b, nullptr) : compare_items(items[0], b);
@@ -356,7 +369,8 @@ int compare_list(const Item& a, const Item* b) {
       for (std::size_t i = 0; i < n; ++i) {
         const Item* l = i < items.size() ? &items[i] : nullptr;
         const Item* r = i < other.size() ? &other[i] : nullptr;
-        int result = l == nullptr ? (r == nullptr ? 0 : -compare_items(*r, nullptr)) : compare_items(*l, r);
+        int result =
+            l == nullptr ? (r == nullptr ? 0 : -compare_items(*r, nullptr)) : compare_items(*l, r);
         if (result != 0) {
           return result;
         }
@@ -379,8 +393,10 @@ int compare_items(const Item& a, const Item* b) {
         return qualifier_vs_null(a);  // 1-rc < 1, 1-sp > 1
       }
       switch (b->kind) {
-        case Item::Kind::number: return -1;
-        case Item::Kind::qualifier: return compare_qualifiers(a, *b);
+        case Item::Kind::number:
+          return -1;
+        case Item::Kind::qualifier:
+          return compare_qualifiers(a, *b);
         case Item::Kind::combination: {
           int r = compare_qualifiers(a, *b);
           if (r == 0) {
@@ -388,7 +404,8 @@ int compare_items(const Item& a, const Item* b) {
           }
           return r;
         }
-        case Item::Kind::list: return -compare_list(*b, &a);
+        case Item::Kind::list:
+          return -compare_list(*b, &a);
       }
       return 0;
     case Item::Kind::combination:
@@ -397,7 +414,8 @@ int compare_items(const Item& a, const Item* b) {
         return r == 0 ? number_vs_null(a.digits) : r;
       }
       switch (b->kind) {
-        case Item::Kind::number: return -1;
+        case Item::Kind::number:
+          return -1;
         case Item::Kind::qualifier: {
           int r = compare_qualifiers(a, *b);
           if (r == 0) {
@@ -405,22 +423,28 @@ int compare_items(const Item& a, const Item* b) {
           }
           return r;
         }
-        case Item::Kind::list: return -compare_list(*b, &a);
+        case Item::Kind::list:
+          return -compare_list(*b, &a);
         case Item::Kind::combination: {
           int r = compare_qualifiers(a, *b);
           return r == 0 ? compare_numbers(a.digits, b->digits) : r;
         }
       }
       return 0;
-    case Item::Kind::list: return compare_list(a, b);
+    case Item::Kind::list:
+      return compare_list(a, b);
   }
   return 0;
 }
 
 void append_canonical(const Item& item, std::string& out) {
   switch (item.kind) {
-    case Item::Kind::number: out += item.digits; return;
-    case Item::Kind::qualifier: out += item.text; return;
+    case Item::Kind::number:
+      out += item.digits;
+      return;
+    case Item::Kind::qualifier:
+      out += item.text;
+      return;
     case Item::Kind::combination:
       out += item.text;
       out += item.digits;
@@ -470,8 +494,10 @@ util::Result<Version> parse_impl(std::string_view text) {
     list = &list->children.back();
     stack.push_back(list);
   };
-  auto add_item = [&](bool is_combination, bool is_digit, std::size_t from, std::size_t to) -> util::Status {
-    TRY_ASSIGN(Item item, parse_item(is_combination, is_digit, std::u32string_view(v).substr(from, to - from)));
+  auto add_item = [&](bool is_combination, bool is_digit, std::size_t from,
+                      std::size_t to) -> util::Status {
+    TRY_ASSIGN(Item item, parse_item(is_combination, is_digit,
+                                     std::u32string_view(v).substr(from, to - from)));
     list->children.push_back(std::move(item));
     return {};
   };
@@ -543,7 +569,9 @@ util::Result<Version> parse(std::string_view text) {
   return scheme_util::parse_with("maven", parse_impl, text);
 }
 
-int compare(const Version& left, const Version& right) { return compare_items(left.root, &right.root); }
+int compare(const Version& left, const Version& right) {
+  return compare_items(left.root, &right.root);
+}
 
 std::string canonical(const Version& version) {
   std::string out;
