@@ -463,7 +463,11 @@ void append_canonical(const Item& item, std::string& out) {
   }
 }
 
-util::Result<Version> parse_impl(std::string_view text) {
+// --- Parsing -----------------------------------------------------------------------------------
+
+// The code points of `text`, lower-cased as String.toLowerCase(Locale.ENGLISH) does; an error when
+// it is empty, not UTF-8, or longer than ComparableVersion allows (in UTF-16 units).
+util::Result<std::u32string> lowered_code_points(std::string_view text) {
   if (text.empty()) {
     return util::input_error("empty");
   }
@@ -478,89 +482,133 @@ util::Result<Version> parse_impl(std::string_view text) {
   if (utf16_length > k_max_utf16_length) {
     return util::input_error("longer than {} characters", k_max_utf16_length);
   }
-  std::u32string v;
-  v.reserve(raw.size());
+  std::u32string lowered;
+  lowered.reserve(raw.size());
   for (char32_t c : raw) {
-    append_lower(c, v);
+    append_lower(c, lowered);
   }
+  return lowered;
+}
 
-  Version version;
-  Item* list = &version.root;
-  // Every new list is the last child of the current one, so the lists form one chain and these
-  // pointers stay valid: nothing is ever appended to a list above the current one.
-  std::vector<Item*> stack{list};
-  auto open_list = [&] {
-    list->children.push_back(make_list());
-    list = &list->children.back();
-    stack.push_back(list);
-  };
-  auto add_item = [&](bool is_combination, bool is_digit, std::size_t from,
-                      std::size_t to) -> util::Status {
-    TRY_ASSIGN(Item item, parse_item(is_combination, is_digit,
-                                     std::u32string_view(v).substr(from, to - from)));
-    list->children.push_back(std::move(item));
-    return {};
-  };
+// ComparableVersion.parseVersion's character loop: its locals are the members, each branch of
+// the loop (on '.', on '-', on an ASCII digit, on anything else) is a method, and finish() is
+// what follows the loop. Holds pointers into itself: use once, in place.
+class Parser {
+ public:
+  explicit Parser(std::u32string lowered) : m_v(std::move(lowered)) {}
+  Parser(const Parser&) = delete;
+  Parser& operator=(const Parser&) = delete;
 
-  bool is_digit = false;
-  bool is_combination = false;
-  std::size_t start = 0;
-  const std::size_t n = v.size();
-  for (std::size_t i = 0; i < n; ++i) {
-    char32_t c = v[i];
-    if (c == '.') {
-      if (i == start) {
-        list->children.push_back(make_zero());
+  util::Result<Version> run() {
+    for (std::size_t i = 0; i < m_v.size(); ++i) {
+      char32_t c = m_v[i];
+      if (c == '.') {
+        TRY(on_dot(i));
+      } else if (c == '-') {
+        TRY(on_hyphen(i));
+      } else if (is_ascii_digit(c)) {
+        on_digit(i);
       } else {
-        TRY(add_item(is_combination, is_digit, start, i));
+        TRY(on_other(i));
       }
-      is_combination = false;
-      start = i + 1;
-    } else if (c == '-') {
-      if (i == start) {
-        list->children.push_back(make_zero());
-      } else {
-        // X-1 is treated as X1 (Character.isDigit on the next UTF-16 unit: BMP only)
-        if (!is_digit && i != n - 1 && v[i + 1] < 0x10000 && java_digit_value(v[i + 1]) >= 0) {
-          is_combination = true;
-          continue;
-        }
-        TRY(add_item(is_combination, is_digit, start, i));
-      }
-      start = i + 1;
-      if (!list->children.empty()) {
-        open_list();
-      }
-      is_combination = false;
-    } else if (is_ascii_digit(c)) {
-      if (!is_digit && i > start) {
-        is_combination = true;  // X1
-        if (!list->children.empty()) {
-          open_list();
-        }
-      }
-      is_digit = true;
-    } else {
-      if (is_digit && i > start) {
-        TRY(add_item(is_combination, true, start, i));
-        start = i;
-        open_list();
-        is_combination = false;
-      }
-      is_digit = false;
     }
+    TRY(finish());
+    return std::move(m_version);
   }
-  if (n > start) {
-    // 1.0.0.X1 < 1.0.0-X2: treat .X as -X for any string qualifier X
-    if (!is_digit && !list->children.empty()) {
+
+ private:
+  // A new list as the last child of the current one, which it then becomes. So the lists form
+  // one chain and the pointers in m_stack stay valid: nothing is ever appended to a list above
+  // the current one.
+  void open_list() {
+    m_list->children.push_back(make_list());
+    m_list = &m_list->children.back();
+    m_stack.push_back(m_list);
+  }
+  void open_list_unless_empty() {
+    if (!m_list->children.empty()) {
       open_list();
     }
-    TRY(add_item(is_combination, is_digit, start, n));
   }
-  for (auto it = stack.rbegin(); it != stack.rend(); ++it) {
-    normalize(**it);
+  // parseItem on [m_start, to), added to the current list.
+  util::Status add_item(std::size_t to) {
+    TRY_ASSIGN(Item item, parse_item(m_is_combination, m_is_digit,
+                                     std::u32string_view(m_v).substr(m_start, to - m_start)));
+    m_list->children.push_back(std::move(item));
+    return {};
   }
-  return version;
+  // An empty item is a zero ("1..2" is 1.0.2).
+  util::Status add_item_or_zero(std::size_t to) {
+    if (to == m_start) {
+      m_list->children.push_back(make_zero());
+      return {};
+    }
+    return add_item(to);
+  }
+
+  util::Status on_dot(std::size_t i) {
+    TRY(add_item_or_zero(i));
+    m_is_combination = false;
+    m_start = i + 1;
+    return {};
+  }
+  util::Status on_hyphen(std::size_t i) {
+    // X-1 is treated as X1 (Character.isDigit on the next UTF-16 unit: BMP only)
+    if (i != m_start && !m_is_digit && i != m_v.size() - 1 && m_v[i + 1] < 0x10000 &&
+        java_digit_value(m_v[i + 1]) >= 0) {
+      m_is_combination = true;
+      return {};
+    }
+    TRY(add_item_or_zero(i));
+    m_start = i + 1;
+    open_list_unless_empty();
+    m_is_combination = false;
+    return {};
+  }
+  void on_digit(std::size_t i) {
+    if (!m_is_digit && i > m_start) {
+      m_is_combination = true;  // X1
+      open_list_unless_empty();
+    }
+    m_is_digit = true;
+  }
+  util::Status on_other(std::size_t i) {
+    if (m_is_digit && i > m_start) {
+      TRY(add_item(i));
+      m_start = i;
+      open_list();
+      m_is_combination = false;
+    }
+    m_is_digit = false;
+    return {};
+  }
+  util::Status finish() {
+    if (m_v.size() > m_start) {
+      // 1.0.0.X1 < 1.0.0-X2: treat .X as -X for any string qualifier X
+      if (!m_is_digit) {
+        open_list_unless_empty();
+      }
+      TRY(add_item(m_v.size()));
+    }
+    for (auto it = m_stack.rbegin(); it != m_stack.rend(); ++it) {
+      normalize(**it);
+    }
+    return {};
+  }
+
+  std::u32string m_v;
+  Version m_version;
+  Item* m_list = &m_version.root;  // the list items are added to
+  std::vector<Item*> m_stack{m_list};
+  bool m_is_digit = false;
+  bool m_is_combination = false;
+  std::size_t m_start = 0;  // where the current item began
+};
+
+util::Result<Version> parse_impl(std::string_view text) {
+  TRY_ASSIGN(std::u32string lowered, lowered_code_points(text));
+  Parser parser(std::move(lowered));
+  return parser.run();
 }
 
 }  // namespace
