@@ -7,7 +7,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <new>
 #include <set>
 #include <string>
@@ -24,9 +23,9 @@
 #include "vercmp/rubygems.hpp"
 #include "vercmp/semver.hpp"
 #include "vercmp/vercmp.hpp"
+#include "version_files.hpp"
 
-// --- allocation counting
-// ---------------------------------------------------------------------------
+// --- allocation counting -------------------------------------------------------------------------
 namespace {
 std::size_t g_allocations = 0;
 }
@@ -64,34 +63,6 @@ namespace {
 
 namespace vercmp = strata::vercmp;
 using Clock = std::chrono::steady_clock;
-
-std::vector<std::string> load_versions(const std::filesystem::path& dir,
-                                       const std::string& filter) {
-  std::set<std::string> versions;
-  if (!std::filesystem::is_directory(dir)) {
-    return {};
-  }
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    const std::string name = entry.path().filename().string();
-    if (entry.path().extension() != ".tsv" || name.find(filter) == std::string::npos) {
-      continue;
-    }
-    std::ifstream in(entry.path());
-    std::string line;
-    while (std::getline(in, line)) {
-      auto t1 = line.find('\t');
-      if (t1 == std::string::npos || t1 + 2 >= line.size() || line[t1 + 2] != '\t') {
-        continue;
-      }
-      char op = line[t1 + 1];
-      if (op == '<' || op == '=' || op == '>') {
-        versions.insert(line.substr(0, t1));
-        versions.insert(line.substr(t1 + 3));
-      }
-    }
-  }
-  return {versions.begin(), versions.end()};
-}
 
 struct Pair {
   std::uint32_t a;
@@ -142,7 +113,8 @@ Measurement measure(const std::vector<Pair>& pairs, double seconds, Op op) {
 template <typename ParseFn, typename CompareFn>
 void bench_scheme(const char* scheme, const std::filesystem::path& dir, const char* filter,
                   double seconds, ParseFn parse, CompareFn compare) {
-  std::vector<std::string> texts = load_versions(dir, filter);
+  const std::set<std::string> versions = vercmp_testlib::load_versions(dir, filter);
+  const std::vector<std::string> texts(versions.begin(), versions.end());
   if (texts.empty()) {
     std::printf("%-9s  %8s  (no testdata/vercmp/%s)\n", scheme, "-", dir.filename().c_str());
     return;
