@@ -7,7 +7,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <new>
 #include <set>
 #include <string>
@@ -24,8 +23,9 @@
 #include "vercmp/rubygems.hpp"
 #include "vercmp/semver.hpp"
 #include "vercmp/vercmp.hpp"
+#include "version_files.hpp"
 
-// --- allocation counting ---------------------------------------------------------------------------
+// --- allocation counting -------------------------------------------------------------------------
 namespace {
 std::size_t g_allocations = 0;
 }
@@ -36,48 +36,33 @@ void* operator new(std::size_t n) {
   }
   throw std::bad_alloc();
 }
-void* operator new[](std::size_t n) { return operator new(n); }
+void* operator new[](std::size_t n) {
+  return operator new(n);
+}
 void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
   ++g_allocations;
   return std::malloc(n == 0 ? 1 : n);
 }
-void* operator new[](std::size_t n, const std::nothrow_t& t) noexcept { return operator new(n, t); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void* operator new[](std::size_t n, const std::nothrow_t& t) noexcept {
+  return operator new(n, t);
+}
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, std::size_t) noexcept {
+  std::free(p);
+}
 
 namespace {
 
 namespace vercmp = strata::vercmp;
 using Clock = std::chrono::steady_clock;
-
-std::vector<std::string> load_versions(const std::filesystem::path& dir, const std::string& filter) {
-  std::set<std::string> versions;
-  if (!std::filesystem::is_directory(dir)) {
-    return {};
-  }
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    const std::string name = entry.path().filename().string();
-    if (entry.path().extension() != ".tsv" || name.find(filter) == std::string::npos) {
-      continue;
-    }
-    std::ifstream in(entry.path());
-    std::string line;
-    while (std::getline(in, line)) {
-      auto t1 = line.find('\t');
-      if (t1 == std::string::npos || t1 + 2 >= line.size() || line[t1 + 2] != '\t') {
-        continue;
-      }
-      char op = line[t1 + 1];
-      if (op == '<' || op == '=' || op == '>') {
-        versions.insert(line.substr(0, t1));
-        versions.insert(line.substr(t1 + 3));
-      }
-    }
-  }
-  return {versions.begin(), versions.end()};
-}
 
 struct Pair {
   std::uint32_t a;
@@ -121,13 +106,15 @@ Measurement measure(const std::vector<Pair>& pairs, double seconds, Op op) {
   if (sink == 42) {
     std::puts("");  // keeps `sink` alive
   }
-  return {static_cast<double>(ops) / elapsed, static_cast<double>(allocs) / static_cast<double>(ops)};
+  return {static_cast<double>(ops) / elapsed,
+          static_cast<double>(allocs) / static_cast<double>(ops)};
 }
 
 template <typename ParseFn, typename CompareFn>
-void bench_scheme(const char* scheme, const std::filesystem::path& dir, const char* filter, double seconds,
-                  ParseFn parse, CompareFn compare) {
-  std::vector<std::string> texts = load_versions(dir, filter);
+void bench_scheme(const char* scheme, const std::filesystem::path& dir, const char* filter,
+                  double seconds, ParseFn parse, CompareFn compare) {
+  const std::set<std::string> versions = vercmp_testlib::load_versions(dir, filter);
+  const std::vector<std::string> texts(versions.begin(), versions.end());
   if (texts.empty()) {
     std::printf("%-9s  %8s  (no testdata/vercmp/%s)\n", scheme, "-", dir.filename().c_str());
     return;
@@ -158,24 +145,28 @@ void bench_scheme(const char* scheme, const std::filesystem::path& dir, const ch
     auto r = vercmp::compare(id, valid[p.a], valid[p.b]);
     return r ? *r : 0;
   });
-  std::printf("%-9s  %8zu  %14.2f  %10.3f  %14.2f  %10.3f\n", scheme, valid.size(), parsed_cmp.per_second / 1e6,
-              parsed_cmp.allocations_per_op, string_cmp.per_second / 1e6, string_cmp.allocations_per_op);
+  std::printf("%-9s  %8zu  %14.2f  %10.3f  %14.2f  %10.3f\n", scheme, valid.size(),
+              parsed_cmp.per_second / 1e6, parsed_cmp.allocations_per_op,
+              string_cmp.per_second / 1e6, string_cmp.allocations_per_op);
 }
-
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::filesystem::path root = std::filesystem::path(argc > 1 ? argv[1] : STRATA_TESTDATA_DIR) / "vercmp";
+  std::filesystem::path root =
+      std::filesystem::path(argc > 1 ? argv[1] : STRATA_TESTDATA_DIR) / "vercmp";
   double seconds = argc > 2 ? std::atof(argv[2]) : 0.5;
-  std::printf("%-9s  %8s  %14s  %10s  %14s  %10s\n", "scheme", "versions", "parsed Mcmp/s", "allocs/cmp",
-              "strings Mcmp/s", "allocs/cmp");
+  std::printf("%-9s  %8s  %14s  %10s  %14s  %10s\n", "scheme", "versions", "parsed Mcmp/s",
+              "allocs/cmp", "strings Mcmp/s", "allocs/cmp");
   auto p = [](auto fn) { return [fn](std::string_view s) { return fn(s); }; };
-  bench_scheme("dpkg", root / "dpkg", "", seconds, p([](std::string_view s) { return vercmp::dpkg::parse(s); }),
+  bench_scheme("dpkg", root / "dpkg", "", seconds,
+               p([](std::string_view s) { return vercmp::dpkg::parse(s); }),
                [](const auto& a, const auto& b) { return vercmp::dpkg::compare(a, b); });
-  bench_scheme("rpm", root / "rpm", "", seconds, p([](std::string_view s) { return vercmp::rpm::parse(s); }),
+  bench_scheme("rpm", root / "rpm", "", seconds,
+               p([](std::string_view s) { return vercmp::rpm::parse(s); }),
                [](const auto& a, const auto& b) { return vercmp::rpm::compare(a, b); });
-  bench_scheme("apk", root / "apk", "", seconds, p([](std::string_view s) { return vercmp::apk::parse(s); }),
+  bench_scheme("apk", root / "apk", "", seconds,
+               p([](std::string_view s) { return vercmp::apk::parse(s); }),
                [](const auto& a, const auto& b) { return vercmp::apk::compare(a, b); });
   bench_scheme("pep440", root / "pep440", "", seconds,
                p([](std::string_view s) { return vercmp::pep440::parse(s); }),
@@ -183,9 +174,11 @@ int main(int argc, char** argv) {
   bench_scheme("semver", root / "npm-semver", "", seconds,
                p([](std::string_view s) { return vercmp::semver::parse(s); }),
                [](const auto& a, const auto& b) { return vercmp::semver::compare(a, b); });
-  bench_scheme("go", root / "go-semver", "", seconds, p([](std::string_view s) { return vercmp::go::parse(s); }),
+  bench_scheme("go", root / "go-semver", "", seconds,
+               p([](std::string_view s) { return vercmp::go::parse(s); }),
                [](const auto& a, const auto& b) { return vercmp::go::compare(a, b); });
-  bench_scheme("maven", root / "maven", "", seconds, p([](std::string_view s) { return vercmp::maven::parse(s); }),
+  bench_scheme("maven", root / "maven", "", seconds,
+               p([](std::string_view s) { return vercmp::maven::parse(s); }),
                [](const auto& a, const auto& b) { return vercmp::maven::compare(a, b); });
   bench_scheme("rubygems", root / "other-ecosystems", "rubygems", seconds,
                p([](std::string_view s) { return vercmp::rubygems::parse(s); }),

@@ -15,6 +15,26 @@ struct Entry {
   std::string name, version, arch, origin;
 };
 
+// The fields strata reads: P (name), V (version), A (arch), o (origin).
+void set_field(Entry& e, char key, std::string value) {
+  switch (key) {
+    case 'P':
+      e.name = std::move(value);
+      break;
+    case 'V':
+      e.version = std::move(value);
+      break;
+    case 'A':
+      e.arch = std::move(value);
+      break;
+    case 'o':
+      e.origin = std::move(value);
+      break;
+    default:
+      break;
+  }
+}
+
 void finish(const Entry& e, std::string_view location, const model::OsInfo& os,
             std::vector<model::Package>& out, std::vector<std::string>& warnings) {
   if (e.name.empty() || e.version.empty()) {
@@ -42,46 +62,21 @@ std::vector<model::Package> parse_apk_installed(std::string_view content, std::s
                                                 const model::OsInfo& os,
                                                 std::vector<std::string>& warnings) {
   std::vector<model::Package> out;
-  Entry e;
-  bool in_entry = false;
   bool warned_bad_line = false;
-  auto on_line = [&](std::string_view line, std::size_t line_no) {
-    if (!in_entry) {
-      in_entry = true;
-      e.line = line_no;
-    }
+  auto read_line = [&](Entry& e, std::string_view line, std::size_t line_no) {
     if (line.size() < 2 || line[1] != ':') {
       if (!warned_bad_line) {
         warnings.push_back(
             fmt::format("{}: line {}: not an 'X:value' line, ignored", location, line_no));
         warned_bad_line = true;
       }
-      return;
+      return true;  // still part of the entry: it may be its first line
     }
-    auto value = std::string(util::trim(line.substr(2)));
-    switch (line[0]) {
-      case 'P':
-        e.name = std::move(value);
-        break;
-      case 'V':
-        e.version = std::move(value);
-        break;
-      case 'A':
-        e.arch = std::move(value);
-        break;
-      case 'o':
-        e.origin = std::move(value);
-        break;
-      default:
-        break;
-    }
+    set_field(e, line[0], std::string(util::trim(line.substr(2))));
+    return true;
   };
-  auto on_end = [&] {
-    finish(e, location, os, out, warnings);
-    e = Entry{};
-    in_entry = false;
-  };
-  for_each_stanza_line(content, on_line, on_end);
+  auto on_entry = [&](const Entry& e) { finish(e, location, os, out, warnings); };
+  for_each_stanza_record<Entry>(content, read_line, on_entry);
   return out;
 }
 

@@ -96,6 +96,71 @@ void add_packages(const vfs::Filesystem& fs, std::string_view path, std::string_
   }
 }
 
+// The dpkg status file, then every regular file directly in status.d (distroless images keep
+// one file per package there).
+void add_dpkg_packages(const vfs::Filesystem& fs, const model::OsInfo& os,
+                       std::vector<model::Package>& out, std::vector<std::string>& warnings) {
+  if (auto content = read_optional(fs, k_dpkg_status, k_database_max, warnings)) {
+    add_packages(fs, k_dpkg_status, *content, DbKind::dpkg, os, out, warnings);
+  }
+  auto dir = fs.stat(k_dpkg_status_d);
+  if (!dir.ok() || dir->type != vfs::FileType::directory) {
+    return;
+  }
+  auto names = fs.list_dir(k_dpkg_status_d);
+  for (const auto& name : names.ok() ? *names : std::vector<std::string>{}) {
+    auto path = fmt::format("{}/{}", k_dpkg_status_d, name);
+    if (!is_status_d_entry(path)) {
+      continue;
+    }
+    auto entry = fs.stat(path);
+    if (!entry.ok() || entry->type != vfs::FileType::regular) {
+      continue;
+    }
+    if (auto content = read_optional(fs, path, k_database_max, warnings)) {
+      add_packages(fs, path, *content, DbKind::dpkg, os, out, warnings);
+    }
+  }
+}
+
+// /lib/apk/db and /usr/lib/apk/db are often the same directory (a /lib -> usr/lib link, or an
+// apk-tools 3 compatibility link): an identical second file is skipped, and a package seen in
+// both is reported once.
+void add_apk_packages(const vfs::Filesystem& fs, const model::OsInfo& os,
+                      std::vector<model::Package>& out, std::vector<std::string>& warnings) {
+  std::set<std::tuple<std::string, std::string, std::string>> seen_apk;
+  std::optional<std::string> first_apk_db;
+  for (auto path : k_apk_installed) {
+    auto content = read_optional(fs, path, k_database_max, warnings);
+    if (!content || (first_apk_db && *first_apk_db == *content)) {
+      continue;
+    }
+    std::vector<model::Package> pkgs;
+    add_packages(fs, path, *content, DbKind::apk, os, pkgs, warnings);
+    if (!first_apk_db) {
+      first_apk_db = std::move(content);
+    }
+    for (auto& p : pkgs) {
+      if (seen_apk.emplace(p.name, p.version, p.arch).second) {
+        out.push_back(std::move(p));
+      }
+    }
+  }
+}
+
+// rpm databases are not read yet: say so instead of reporting an rpm-based image as empty.
+void warn_rpm_databases(const vfs::Filesystem& fs, std::vector<std::string>& warnings) {
+  for (std::string_view dir : {"/var/lib/rpm", "/usr/lib/sysimage/rpm"}) {
+    if (auto st = fs.stat(dir); st.ok() && st->type == vfs::FileType::directory) {
+      warnings.push_back(fmt::format(
+          "an rpm package database directory ({}) is present, but strata does not read rpm "
+          "databases yet: rpm packages are not listed or matched",
+          dir));
+      break;
+    }
+  }
+}
+
 }  // namespace
 
 bool wants_path(std::string_view path) {
@@ -141,59 +206,9 @@ model::OsInfo detect_os(const vfs::Filesystem& fs, std::vector<std::string>& war
 std::vector<model::Package> detect_packages(const vfs::Filesystem& fs, const model::OsInfo& os,
                                             std::vector<std::string>& warnings) {
   std::vector<model::Package> out;
-  if (auto content = read_optional(fs, k_dpkg_status, k_database_max, warnings)) {
-    add_packages(fs, k_dpkg_status, *content, DbKind::dpkg, os, out, warnings);
-  }
-  if (auto st = fs.stat(k_dpkg_status_d); st.ok() && st->type == vfs::FileType::directory) {
-    auto names = fs.list_dir(k_dpkg_status_d);
-    for (const auto& name : names.ok() ? *names : std::vector<std::string>{}) {
-      auto path = fmt::format("{}/{}", k_dpkg_status_d, name);
-      if (!is_status_d_entry(path)) {
-        continue;
-      }
-      auto entry = fs.stat(path);
-      if (!entry.ok() || entry->type != vfs::FileType::regular) {
-        continue;
-      }
-      if (auto content = read_optional(fs, path, k_database_max, warnings)) {
-        add_packages(fs, path, *content, DbKind::dpkg, os, out, warnings);
-      }
-    }
-  }
-
-  // /lib/apk/db and /usr/lib/apk/db are often the same directory (a /lib -> usr/lib link, or an
-  // apk-tools 3 compatibility link): an identical second file is skipped, and a package seen in
-  // both is reported once.
-  std::set<std::tuple<std::string, std::string, std::string>> seen_apk;
-  std::optional<std::string> first_apk_db;
-  for (auto path : k_apk_installed) {
-    auto content = read_optional(fs, path, k_database_max, warnings);
-    if (!content || (first_apk_db && *first_apk_db == *content)) {
-      continue;
-    }
-    std::vector<model::Package> pkgs;
-    add_packages(fs, path, *content, DbKind::apk, os, pkgs, warnings);
-    if (!first_apk_db) {
-      first_apk_db = std::move(content);
-    }
-    for (auto& p : pkgs) {
-      if (seen_apk.emplace(p.name, p.version, p.arch).second) {
-        out.push_back(std::move(p));
-      }
-    }
-  }
-
-  // rpm databases are not read yet: say so instead of reporting an rpm-based image as empty.
-  for (std::string_view dir : {"/var/lib/rpm", "/usr/lib/sysimage/rpm"}) {
-    if (auto st = fs.stat(dir); st.ok() && st->type == vfs::FileType::directory) {
-      warnings.push_back(fmt::format(
-          "an rpm package database directory ({}) is present, but strata does not read rpm "
-          "databases yet: rpm packages are not listed or matched",
-          dir));
-      break;
-    }
-  }
-
+  add_dpkg_packages(fs, os, out, warnings);
+  add_apk_packages(fs, os, out, warnings);
+  warn_rpm_databases(fs, warnings);
   if (!out.empty() && os.ecosystem.empty()) {
     warnings.push_back(fmt::format(
         "{} packages found but the OS ({}) has no known vulnerability ecosystem: they cannot be "

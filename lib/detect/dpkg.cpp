@@ -16,7 +16,23 @@ struct Paragraph {
   bool has_status = false;
 };
 
-void finish(Paragraph& p, std::string_view location, const model::OsInfo& os,
+// The fields strata reads; `name` lower-cased.
+void set_field(Paragraph& p, std::string_view name, std::string value) {
+  if (name == "package") {
+    p.package = std::move(value);
+  } else if (name == "version") {
+    p.version = std::move(value);
+  } else if (name == "architecture") {
+    p.architecture = std::move(value);
+  } else if (name == "source") {
+    p.source = std::move(value);
+  } else if (name == "status") {
+    p.status = std::move(value);
+    p.has_status = true;
+  }
+}
+
+void finish(const Paragraph& p, std::string_view location, const model::OsInfo& os,
             std::vector<model::Package>& out, std::vector<std::string>& warnings) {
   if (p.has_status && !dpkg_status_installed(p.status)) {
     return;
@@ -83,45 +99,22 @@ std::vector<model::Package> parse_dpkg_status(std::string_view content, std::str
                                               const model::OsInfo& os,
                                               std::vector<std::string>& warnings) {
   std::vector<model::Package> out;
-  Paragraph p;
-  bool in_paragraph = false;
-  auto on_line = [&](std::string_view line, std::size_t line_no) {
+  auto read_line = [&](Paragraph& p, std::string_view line, std::size_t line_no) {
     if (line.front() == ' ' || line.front() == '\t') {
-      return;  // continuation of a multi-line field (Description, Conffiles, ...)
-    }
-    if (!in_paragraph) {
-      in_paragraph = true;
-      p.line = line_no;
+      return false;  // continuation of a multi-line field (Description, Conffiles, ...)
     }
     auto colon = line.find(':');
     if (colon == std::string_view::npos) {
       warnings.push_back(
           fmt::format("{}: line {}: not a 'Field: value' line, ignored", location, line_no));
-      return;
+      return true;
     }
-    auto name = util::to_lower(util::trim(line.substr(0, colon)));
-    auto value = std::string(util::trim(line.substr(colon + 1)));
-    if (name == "package") {
-      p.package = std::move(value);
-    } else if (name == "version") {
-      p.version = std::move(value);
-    } else if (name == "architecture") {
-      p.architecture = std::move(value);
-    } else if (name == "source") {
-      p.source = std::move(value);
-    } else if (name == "status") {
-      p.status = std::move(value);
-      p.has_status = true;
-    }
+    set_field(p, util::to_lower(util::trim(line.substr(0, colon))),
+              std::string(util::trim(line.substr(colon + 1))));
+    return true;
   };
-  auto on_end = [&] {
-    if (in_paragraph) {
-      finish(p, location, os, out, warnings);
-    }
-    p = Paragraph{};
-    in_paragraph = false;
-  };
-  for_each_stanza_line(content, on_line, on_end);
+  auto on_paragraph = [&](const Paragraph& p) { finish(p, location, os, out, warnings); };
+  for_each_stanza_record<Paragraph>(content, read_line, on_paragraph);
   return out;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 // Line walking shared by the package databases made of blank-line-separated stanzas (dpkg
-// status, apk installed).
+// status, apk installed): line by line, or stanza by stanza into a record.
 
 #include <cstddef>
 #include <string_view>
@@ -34,6 +34,31 @@ void for_each_stanza_line(std::string_view content, OnLine&& on_line, OnStanzaEn
   if (in_stanza) {
     on_stanza_end();
   }
+}
+
+// Reads each stanza into a fresh Record (a struct with a `std::size_t line` member).
+// read_line(record, line, line_no) is called for every non-blank line and returns whether the
+// line belongs to the record (false: ignored, like a dpkg continuation line); `record.line` is
+// the number of the first line that did. After a stanza with at least one such line,
+// on_record(record) is called.
+template <typename Record, typename ReadLine, typename OnRecord>
+void for_each_stanza_record(std::string_view content, ReadLine&& read_line, OnRecord&& on_record) {
+  Record record;
+  bool started = false;
+  auto on_line = [&](std::string_view line, std::size_t line_no) {
+    if (read_line(record, line, line_no) && !started) {
+      started = true;
+      record.line = line_no;
+    }
+  };
+  auto on_stanza_end = [&] {
+    if (started) {
+      on_record(record);
+    }
+    record = Record{};
+    started = false;
+  };
+  for_each_stanza_line(content, on_line, on_stanza_end);
 }
 
 }  // namespace strata::detect

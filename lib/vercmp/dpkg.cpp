@@ -74,6 +74,56 @@ int verrevcmp(std::string_view a, std::string_view b) {
   return 0;
 }
 
+// "epoch:" at the start of `text`, consumed into `v` when present. The reason it is invalid,
+// or nullptr.
+const char* take_epoch(std::string_view& text, Version& v) {
+  std::size_t colon = text.find(':');
+  if (colon == std::string_view::npos) {
+    return nullptr;
+  }
+  if (colon == 0) {
+    return "epoch in version is empty";
+  }
+  std::uint64_t epoch = 0;
+  for (std::size_t k = 0; k < colon; ++k) {
+    if (!is_digit(text[k])) {
+      return "epoch in version is not number";
+    }
+    epoch = epoch * 10 + static_cast<std::uint64_t>(text[k] - '0');
+    if (epoch > static_cast<std::uint64_t>(INT_MAX)) {
+      return "epoch in version is too big";
+    }
+  }
+  if (colon + 1 == text.size()) {
+    return "nothing after colon in version number";
+  }
+  v.epoch = static_cast<std::uint32_t>(epoch);
+  v.has_epoch = true;
+  text.remove_prefix(colon + 1);
+  return nullptr;
+}
+
+// dpkg's checks on the upstream version and the revision once split. The reason, or nullptr.
+const char* check_parts(const Version& v) {
+  if (v.upstream.empty()) {
+    return "version number is empty";
+  }
+  if (!is_digit(v.upstream.front())) {
+    return "version number does not start with digit";
+  }
+  for (char c : v.upstream) {
+    if (!is_digit(c) && !is_alpha(c) && c != '.' && c != '-' && c != '+' && c != '~' && c != ':') {
+      return "invalid character in version number";
+    }
+  }
+  for (char c : v.revision) {
+    if (!is_digit(c) && !is_alpha(c) && c != '.' && c != '+' && c != '~') {
+      return "invalid character in revision number";
+    }
+  }
+  return nullptr;
+}
+
 // The reason `text` is invalid, or nullptr; fills `out` when valid. No allocation.
 const char* parse_into(std::string_view text, Version& out) {
   while (!text.empty() && is_blank(text.front())) {
@@ -91,27 +141,8 @@ const char* parse_into(std::string_view text, Version& out) {
     }
   }
   Version v;
-  std::size_t colon = text.find(':');
-  if (colon != std::string_view::npos) {
-    if (colon == 0) {
-      return "epoch in version is empty";
-    }
-    std::uint64_t epoch = 0;
-    for (std::size_t k = 0; k < colon; ++k) {
-      if (!is_digit(text[k])) {
-        return "epoch in version is not number";
-      }
-      epoch = epoch * 10 + static_cast<std::uint64_t>(text[k] - '0');
-      if (epoch > static_cast<std::uint64_t>(INT_MAX)) {
-        return "epoch in version is too big";
-      }
-    }
-    if (colon + 1 == text.size()) {
-      return "nothing after colon in version number";
-    }
-    v.epoch = static_cast<std::uint32_t>(epoch);
-    v.has_epoch = true;
-    text.remove_prefix(colon + 1);
+  if (const char* why = take_epoch(text, v)) {
+    return why;
   }
   std::size_t hyphen = text.rfind('-');
   if (hyphen != std::string_view::npos) {
@@ -123,21 +154,8 @@ const char* parse_into(std::string_view text, Version& out) {
   } else {
     v.upstream = text;
   }
-  if (v.upstream.empty()) {
-    return "version number is empty";
-  }
-  if (!is_digit(v.upstream.front())) {
-    return "version number does not start with digit";
-  }
-  for (char c : v.upstream) {
-    if (!is_digit(c) && !is_alpha(c) && c != '.' && c != '-' && c != '+' && c != '~' && c != ':') {
-      return "invalid character in version number";
-    }
-  }
-  for (char c : v.revision) {
-    if (!is_digit(c) && !is_alpha(c) && c != '.' && c != '+' && c != '~') {
-      return "invalid character in revision number";
-    }
+  if (const char* why = check_parts(v)) {
+    return why;
   }
   out = v;
   return nullptr;

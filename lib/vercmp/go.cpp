@@ -96,6 +96,94 @@ int compare_prerelease(std::string_view x, std::string_view y) {
   return x.empty() ? -1 : 1;
 }
 
+// The parts of a version after its 'v': MAJOR, MAJOR.MINOR (shorthands: the missing numbers are
+// "0") or MAJOR.MINOR.PATCH[-pre][+build]. `pre` and `build` keep their '-' and '+'.
+struct Parts {
+  std::string_view major;
+  std::string_view minor = "0";
+  std::string_view patch = "0";
+  std::string_view pre;
+  std::string_view build;
+};
+
+// [-pre][+build], which must be all of `s` (the text after the patch number).
+util::Status take_labels(std::string_view s, Parts& parts) {
+  if (!s.empty() && s[0] == '-') {
+    parts.pre = s.substr(0, s.find('+'));
+    if (const char* why = check_idents(parts.pre.substr(1), true)) {
+      return util::input_error("bad prerelease: {}", why);
+    }
+    s.remove_prefix(parts.pre.size());
+  }
+  if (!s.empty() && s[0] == '+') {
+    parts.build = s;
+    if (const char* why = check_idents(parts.build.substr(1), false)) {
+      return util::input_error("bad build metadata: {}", why);
+    }
+    s = {};
+  }
+  if (!s.empty()) {
+    return util::input_error("unexpected text '{}'", s);
+  }
+  return {};
+}
+
+util::Result<Parts> split_parts(std::string_view s) {
+  Parts parts;
+  parts.major = take_int(s);
+  if (parts.major.empty()) {
+    return util::input_error("bad major version");
+  }
+  if (s.empty()) {
+    return parts;
+  }
+  if (s[0] != '.') {
+    return util::input_error("expected '.' after the major version");
+  }
+  s.remove_prefix(1);
+  parts.minor = take_int(s);
+  if (parts.minor.empty()) {
+    return util::input_error("bad minor version");
+  }
+  if (s.empty()) {
+    return parts;
+  }
+  if (s[0] != '.') {
+    return util::input_error(
+        "expected '.' after the minor version (no prerelease or build "
+        "on a vMAJOR.MINOR shorthand)");
+  }
+  s.remove_prefix(1);
+  parts.patch = take_int(s);
+  if (parts.patch.empty()) {
+    return util::input_error("bad patch version");
+  }
+  TRY(take_labels(s, parts));
+  return parts;
+}
+
+// The canonical spelling "vMAJOR.MINOR.PATCH-pre+build" in v.m_text, with a span per part.
+Version assemble(const Parts& p) {
+  Version v;
+  v.m_text.reserve(4 + p.major.size() + p.minor.size() + p.patch.size() + p.pre.size() +
+                   p.build.size());
+  auto add = [&v](std::string_view part) {
+    Version::Span span{static_cast<std::uint32_t>(v.m_text.size()),
+                       static_cast<std::uint32_t>(part.size())};
+    v.m_text += part;
+    return span;
+  };
+  v.m_text += 'v';
+  v.m_major = add(p.major);
+  v.m_text += '.';
+  v.m_minor = add(p.minor);
+  v.m_text += '.';
+  v.m_patch = add(p.patch);
+  v.m_pre = add(p.pre);
+  v.m_build = add(p.build);
+  return v;
+}
+
 util::Result<Version> parse_reason(std::string_view text, VPrefix prefix) {
   if (text.empty()) {
     return util::input_error("empty");
@@ -106,70 +194,8 @@ util::Result<Version> parse_reason(std::string_view text, VPrefix prefix) {
   } else if (prefix == VPrefix::required) {
     return util::input_error("missing the leading 'v'");
   }
-  std::string_view major = take_int(s);
-  if (major.empty()) {
-    return util::input_error("bad major version");
-  }
-  std::string_view minor = "0";
-  std::string_view patch = "0";
-  std::string_view pre;
-  std::string_view build;
-  if (!s.empty()) {
-    if (s[0] != '.') {
-      return util::input_error("expected '.' after the major version");
-    }
-    s.remove_prefix(1);
-    minor = take_int(s);
-    if (minor.empty()) {
-      return util::input_error("bad minor version");
-    }
-    if (!s.empty()) {
-      if (s[0] != '.') {
-        return util::input_error(
-            "expected '.' after the minor version (no prerelease or build "
-            "on a vMAJOR.MINOR shorthand)");
-      }
-      s.remove_prefix(1);
-      patch = take_int(s);
-      if (patch.empty()) {
-        return util::input_error("bad patch version");
-      }
-      if (!s.empty() && s[0] == '-') {
-        pre = s.substr(0, s.find('+'));
-        if (const char* why = check_idents(pre.substr(1), true)) {
-          return util::input_error("bad prerelease: {}", why);
-        }
-        s.remove_prefix(pre.size());
-      }
-      if (!s.empty() && s[0] == '+') {
-        build = s;
-        if (const char* why = check_idents(build.substr(1), false)) {
-          return util::input_error("bad build metadata: {}", why);
-        }
-        s = {};
-      }
-      if (!s.empty()) {
-        return util::input_error("unexpected text '{}'", s);
-      }
-    }
-  }
-  Version v;
-  v.m_text.reserve(4 + major.size() + minor.size() + patch.size() + pre.size() + build.size());
-  auto add = [&v](std::string_view part) {
-    Version::Span span{static_cast<std::uint32_t>(v.m_text.size()),
-                       static_cast<std::uint32_t>(part.size())};
-    v.m_text += part;
-    return span;
-  };
-  v.m_text += 'v';
-  v.m_major = add(major);
-  v.m_text += '.';
-  v.m_minor = add(minor);
-  v.m_text += '.';
-  v.m_patch = add(patch);
-  v.m_pre = add(pre);
-  v.m_build = add(build);
-  return v;
+  TRY_ASSIGN(Parts parts, split_parts(s));
+  return assemble(parts);
 }
 
 // go/version's parsed toolchain version (cmd/go/internal/gover).

@@ -124,7 +124,8 @@ int compare_utf16(std::string_view a, std::string_view b) {
   return j < b.size() ? -1 : 0;
 }
 
-// --- Character classes ----------------------------------------------------------------------------
+// --- Character classes
+// ----------------------------------------------------------------------------
 
 // String.toLowerCase(Locale.ENGLISH) for ASCII, Latin-1, Latin Extended-A, Greek, Cyrillic and
 // fullwidth Latin; other characters are kept.
@@ -160,8 +161,9 @@ void append_lower(char32_t c, std::u32string& out) {
 // Character.isDigit(char) (Unicode Nd, BMP only): the digit's value, or -1.
 int java_digit_value(char32_t c) {
   static constexpr std::array<char32_t, 24> k_zeros = {
-      0x0030, 0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6,
-      0x0D66, 0x0DE6, 0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0xA620, 0xFF10};
+      0x0030, 0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6,
+      0x0B66, 0x0BE6, 0x0C66, 0x0CE6, 0x0D66, 0x0DE6, 0x0E50, 0x0ED0,
+      0x0F20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0xA620, 0xFF10};
   for (char32_t zero : k_zeros) {
     if (c >= zero && c <= zero + 9) {
       return static_cast<int>(c - zero);
@@ -170,9 +172,12 @@ int java_digit_value(char32_t c) {
   return -1;
 }
 
-bool is_ascii_digit(char32_t c) { return c >= '0' && c <= '9'; }
+bool is_ascii_digit(char32_t c) {
+  return c >= '0' && c <= '9';
+}
 
-// --- Items ------------------------------------------------------------------------------------------
+// --- Items
+// ------------------------------------------------------------------------------------------
 
 std::string strip_leading_zeroes(std::string digits) {
   std::size_t nz = digits.find_first_not_of('0');
@@ -273,10 +278,14 @@ util::Result<Item> parse_item(bool is_combination, bool is_digit, std::u32string
 
 bool is_null(const Item& item) {
   switch (item.kind) {
-    case Item::Kind::number: return item.digits == "0";
-    case Item::Kind::qualifier: return item.text.empty();
-    case Item::Kind::combination: return false;
-    case Item::Kind::list: return item.children.empty();
+    case Item::Kind::number:
+      return item.digits == "0";
+    case Item::Kind::qualifier:
+      return item.text.empty();
+    case Item::Kind::combination:
+      return false;
+    case Item::Kind::list:
+      return item.children.empty();
   }
   return false;
 }
@@ -304,7 +313,8 @@ void normalize(Item& list) {
   }
 }
 
-// --- Comparison -----------------------------------------------------------------------------------
+// --- Comparison
+// -----------------------------------------------------------------------------------
 
 int compare_numbers(const std::string& a, const std::string& b) {
   if (a.size() != b.size()) {
@@ -314,7 +324,9 @@ int compare_numbers(const std::string& a, const std::string& b) {
   return c < 0 ? -1 : (c > 0 ? 1 : 0);
 }
 
-int number_vs_null(const std::string& digits) { return digits == "0" ? 0 : 1; }
+int number_vs_null(const std::string& digits) {
+  return digits == "0" ? 0 : 1;
+}
 
 // StringItem.compareTo(StringItem) via comparableQualifier().
 int compare_qualifiers(const Item& a, const Item& b) {
@@ -341,7 +353,8 @@ int compare_list(const Item& a, const Item* b) {
     return 0;
   }
   switch (b->kind) {
-    case Item::Kind::number: return -1;  // 1-1 < 1.0.x
+    case Item::Kind::number:
+      return -1;  // 1-1 < 1.0.x
     case Item::Kind::qualifier:
     case Item::Kind::combination: {
       int r = items.empty() ? -compare_items(*b, nullptr) : compare_items(items[0], b);
@@ -356,7 +369,8 @@ int compare_list(const Item& a, const Item* b) {
       for (std::size_t i = 0; i < n; ++i) {
         const Item* l = i < items.size() ? &items[i] : nullptr;
         const Item* r = i < other.size() ? &other[i] : nullptr;
-        int result = l == nullptr ? (r == nullptr ? 0 : -compare_items(*r, nullptr)) : compare_items(*l, r);
+        int result =
+            l == nullptr ? (r == nullptr ? 0 : -compare_items(*r, nullptr)) : compare_items(*l, r);
         if (result != 0) {
           return result;
         }
@@ -379,8 +393,10 @@ int compare_items(const Item& a, const Item* b) {
         return qualifier_vs_null(a);  // 1-rc < 1, 1-sp > 1
       }
       switch (b->kind) {
-        case Item::Kind::number: return -1;
-        case Item::Kind::qualifier: return compare_qualifiers(a, *b);
+        case Item::Kind::number:
+          return -1;
+        case Item::Kind::qualifier:
+          return compare_qualifiers(a, *b);
         case Item::Kind::combination: {
           int r = compare_qualifiers(a, *b);
           if (r == 0) {
@@ -388,7 +404,8 @@ int compare_items(const Item& a, const Item* b) {
           }
           return r;
         }
-        case Item::Kind::list: return -compare_list(*b, &a);
+        case Item::Kind::list:
+          return -compare_list(*b, &a);
       }
       return 0;
     case Item::Kind::combination:
@@ -397,7 +414,8 @@ int compare_items(const Item& a, const Item* b) {
         return r == 0 ? number_vs_null(a.digits) : r;
       }
       switch (b->kind) {
-        case Item::Kind::number: return -1;
+        case Item::Kind::number:
+          return -1;
         case Item::Kind::qualifier: {
           int r = compare_qualifiers(a, *b);
           if (r == 0) {
@@ -405,22 +423,28 @@ int compare_items(const Item& a, const Item* b) {
           }
           return r;
         }
-        case Item::Kind::list: return -compare_list(*b, &a);
+        case Item::Kind::list:
+          return -compare_list(*b, &a);
         case Item::Kind::combination: {
           int r = compare_qualifiers(a, *b);
           return r == 0 ? compare_numbers(a.digits, b->digits) : r;
         }
       }
       return 0;
-    case Item::Kind::list: return compare_list(a, b);
+    case Item::Kind::list:
+      return compare_list(a, b);
   }
   return 0;
 }
 
 void append_canonical(const Item& item, std::string& out) {
   switch (item.kind) {
-    case Item::Kind::number: out += item.digits; return;
-    case Item::Kind::qualifier: out += item.text; return;
+    case Item::Kind::number:
+      out += item.digits;
+      return;
+    case Item::Kind::qualifier:
+      out += item.text;
+      return;
     case Item::Kind::combination:
       out += item.text;
       out += item.digits;
@@ -439,7 +463,11 @@ void append_canonical(const Item& item, std::string& out) {
   }
 }
 
-util::Result<Version> parse_impl(std::string_view text) {
+// --- Parsing -----------------------------------------------------------------------------------
+
+// The code points of `text`, lower-cased as String.toLowerCase(Locale.ENGLISH) does; an error when
+// it is empty, not UTF-8, or longer than ComparableVersion allows (in UTF-16 units).
+util::Result<std::u32string> lowered_code_points(std::string_view text) {
   if (text.empty()) {
     return util::input_error("empty");
   }
@@ -454,87 +482,133 @@ util::Result<Version> parse_impl(std::string_view text) {
   if (utf16_length > k_max_utf16_length) {
     return util::input_error("longer than {} characters", k_max_utf16_length);
   }
-  std::u32string v;
-  v.reserve(raw.size());
+  std::u32string lowered;
+  lowered.reserve(raw.size());
   for (char32_t c : raw) {
-    append_lower(c, v);
+    append_lower(c, lowered);
   }
+  return lowered;
+}
 
-  Version version;
-  Item* list = &version.root;
-  // Every new list is the last child of the current one, so the lists form one chain and these
-  // pointers stay valid: nothing is ever appended to a list above the current one.
-  std::vector<Item*> stack{list};
-  auto open_list = [&] {
-    list->children.push_back(make_list());
-    list = &list->children.back();
-    stack.push_back(list);
-  };
-  auto add_item = [&](bool is_combination, bool is_digit, std::size_t from, std::size_t to) -> util::Status {
-    TRY_ASSIGN(Item item, parse_item(is_combination, is_digit, std::u32string_view(v).substr(from, to - from)));
-    list->children.push_back(std::move(item));
-    return {};
-  };
+// ComparableVersion.parseVersion's character loop: its locals are the members, each branch of
+// the loop (on '.', on '-', on an ASCII digit, on anything else) is a method, and finish() is
+// what follows the loop. Holds pointers into itself: use once, in place.
+class Parser {
+ public:
+  explicit Parser(std::u32string lowered) : m_v(std::move(lowered)) {}
+  Parser(const Parser&) = delete;
+  Parser& operator=(const Parser&) = delete;
 
-  bool is_digit = false;
-  bool is_combination = false;
-  std::size_t start = 0;
-  const std::size_t n = v.size();
-  for (std::size_t i = 0; i < n; ++i) {
-    char32_t c = v[i];
-    if (c == '.') {
-      if (i == start) {
-        list->children.push_back(make_zero());
+  util::Result<Version> run() {
+    for (std::size_t i = 0; i < m_v.size(); ++i) {
+      char32_t c = m_v[i];
+      if (c == '.') {
+        TRY(on_dot(i));
+      } else if (c == '-') {
+        TRY(on_hyphen(i));
+      } else if (is_ascii_digit(c)) {
+        on_digit(i);
       } else {
-        TRY(add_item(is_combination, is_digit, start, i));
+        TRY(on_other(i));
       }
-      is_combination = false;
-      start = i + 1;
-    } else if (c == '-') {
-      if (i == start) {
-        list->children.push_back(make_zero());
-      } else {
-        // X-1 is treated as X1 (Character.isDigit on the next UTF-16 unit: BMP only)
-        if (!is_digit && i != n - 1 && v[i + 1] < 0x10000 && java_digit_value(v[i + 1]) >= 0) {
-          is_combination = true;
-          continue;
-        }
-        TRY(add_item(is_combination, is_digit, start, i));
-      }
-      start = i + 1;
-      if (!list->children.empty()) {
-        open_list();
-      }
-      is_combination = false;
-    } else if (is_ascii_digit(c)) {
-      if (!is_digit && i > start) {
-        is_combination = true;  // X1
-        if (!list->children.empty()) {
-          open_list();
-        }
-      }
-      is_digit = true;
-    } else {
-      if (is_digit && i > start) {
-        TRY(add_item(is_combination, true, start, i));
-        start = i;
-        open_list();
-        is_combination = false;
-      }
-      is_digit = false;
     }
+    TRY(finish());
+    return std::move(m_version);
   }
-  if (n > start) {
-    // 1.0.0.X1 < 1.0.0-X2: treat .X as -X for any string qualifier X
-    if (!is_digit && !list->children.empty()) {
+
+ private:
+  // A new list as the last child of the current one, which it then becomes. So the lists form
+  // one chain and the pointers in m_stack stay valid: nothing is ever appended to a list above
+  // the current one.
+  void open_list() {
+    m_list->children.push_back(make_list());
+    m_list = &m_list->children.back();
+    m_stack.push_back(m_list);
+  }
+  void open_list_unless_empty() {
+    if (!m_list->children.empty()) {
       open_list();
     }
-    TRY(add_item(is_combination, is_digit, start, n));
   }
-  for (auto it = stack.rbegin(); it != stack.rend(); ++it) {
-    normalize(**it);
+  // parseItem on [m_start, to), added to the current list.
+  util::Status add_item(std::size_t to) {
+    TRY_ASSIGN(Item item, parse_item(m_is_combination, m_is_digit,
+                                     std::u32string_view(m_v).substr(m_start, to - m_start)));
+    m_list->children.push_back(std::move(item));
+    return {};
   }
-  return version;
+  // An empty item is a zero ("1..2" is 1.0.2).
+  util::Status add_item_or_zero(std::size_t to) {
+    if (to == m_start) {
+      m_list->children.push_back(make_zero());
+      return {};
+    }
+    return add_item(to);
+  }
+
+  util::Status on_dot(std::size_t i) {
+    TRY(add_item_or_zero(i));
+    m_is_combination = false;
+    m_start = i + 1;
+    return {};
+  }
+  util::Status on_hyphen(std::size_t i) {
+    // X-1 is treated as X1 (Character.isDigit on the next UTF-16 unit: BMP only)
+    if (i != m_start && !m_is_digit && i != m_v.size() - 1 && m_v[i + 1] < 0x10000 &&
+        java_digit_value(m_v[i + 1]) >= 0) {
+      m_is_combination = true;
+      return {};
+    }
+    TRY(add_item_or_zero(i));
+    m_start = i + 1;
+    open_list_unless_empty();
+    m_is_combination = false;
+    return {};
+  }
+  void on_digit(std::size_t i) {
+    if (!m_is_digit && i > m_start) {
+      m_is_combination = true;  // X1
+      open_list_unless_empty();
+    }
+    m_is_digit = true;
+  }
+  util::Status on_other(std::size_t i) {
+    if (m_is_digit && i > m_start) {
+      TRY(add_item(i));
+      m_start = i;
+      open_list();
+      m_is_combination = false;
+    }
+    m_is_digit = false;
+    return {};
+  }
+  util::Status finish() {
+    if (m_v.size() > m_start) {
+      // 1.0.0.X1 < 1.0.0-X2: treat .X as -X for any string qualifier X
+      if (!m_is_digit) {
+        open_list_unless_empty();
+      }
+      TRY(add_item(m_v.size()));
+    }
+    for (auto it = m_stack.rbegin(); it != m_stack.rend(); ++it) {
+      normalize(**it);
+    }
+    return {};
+  }
+
+  std::u32string m_v;
+  Version m_version;
+  Item* m_list = &m_version.root;  // the list items are added to
+  std::vector<Item*> m_stack{m_list};
+  bool m_is_digit = false;
+  bool m_is_combination = false;
+  std::size_t m_start = 0;  // where the current item began
+};
+
+util::Result<Version> parse_impl(std::string_view text) {
+  TRY_ASSIGN(std::u32string lowered, lowered_code_points(text));
+  Parser parser(std::move(lowered));
+  return parser.run();
 }
 
 }  // namespace
@@ -543,7 +617,9 @@ util::Result<Version> parse(std::string_view text) {
   return scheme_util::parse_with("maven", parse_impl, text);
 }
 
-int compare(const Version& left, const Version& right) { return compare_items(left.root, &right.root); }
+int compare(const Version& left, const Version& right) {
+  return compare_items(left.root, &right.root);
+}
 
 std::string canonical(const Version& version) {
   std::string out;

@@ -12,8 +12,12 @@ struct RangeResult {
   const OsvEvent* fix = nullptr;  // the fixed event closing the range containing the version
 };
 
-bool is_zero_introduced(const OsvEvent& e) { return e.kind == Kind::introduced && e.version == "0"; }
-bool is_infinite_limit(const OsvEvent& e) { return e.kind == Kind::limit && e.version == "*"; }
+bool is_zero_introduced(const OsvEvent& e) {
+  return e.kind == Kind::introduced && e.version == "0";
+}
+bool is_infinite_limit(const OsvEvent& e) {
+  return e.kind == Kind::limit && e.version == "*";
+}
 
 // The installed version as a SEMVER range sees it: Go modules are written "v1.2.3" but OSV's
 // SEMVER events carry no "v".
@@ -25,16 +29,22 @@ std::string_view semver_form(std::string_view version) {
   return version;
 }
 
-// Evaluates one ECOSYSTEM/SEMVER range as the OSV schema's IncludedInRange/BeforeLimits, without
-// sorting: after a sorted walk the verdict is set by the greatest event (in version order, ties in
-// listed order) whose condition holds, so only those events need ordering among themselves. This
-// also keeps a scheme with an inconsistent order from ever feeding std::sort a bad comparator.
-RangeResult evaluate_range(const OsvRange& range, SchemeId scheme, std::string_view version,
-                           RangeStats* stats) {
-  struct Seen {
-    const OsvEvent* event;
-    int vs_installed;  // compare(version, event.version)
-  };
+void count_invalid(RangeStats* stats) {
+  if (stats != nullptr) {
+    ++stats->invalid_versions;
+  }
+}
+
+// An event whose version parsed, with compare(installed version, event version).
+struct Seen {
+  const OsvEvent* event;
+  int vs_installed;
+};
+
+// The range's events that can be placed relative to `version` (introduced "0" below it, limit
+// "*" above it, the others compared under `scheme`); the others are counted as invalid.
+std::vector<Seen> usable_events(const OsvRange& range, SchemeId scheme, std::string_view version,
+                                RangeStats* stats) {
   std::vector<Seen> usable;
   usable.reserve(range.events.size());
   for (const auto& e : range.events) {
@@ -48,15 +58,16 @@ RangeResult evaluate_range(const OsvRange& range, SchemeId scheme, std::string_v
     }
     auto c = compare(scheme, version, e.version);
     if (!c.ok()) {
-      if (stats != nullptr) {
-        ++stats->invalid_versions;
-      }
+      count_invalid(stats);
       continue;
     }
     usable.push_back({&e, *c});
   }
+  return usable;
+}
 
-  // BeforeLimits: with limit events present, the version must lie below at least one of them.
+// BeforeLimits: with limit events present, the version must lie below at least one of them.
+bool within_limits(const std::vector<Seen>& usable) {
   bool has_limit = false;
   bool below_a_limit = false;
   for (const auto& s : usable) {
@@ -65,38 +76,39 @@ RangeResult evaluate_range(const OsvRange& range, SchemeId scheme, std::string_v
       below_a_limit = below_a_limit || s.vs_installed < 0;
     }
   }
-  if (has_limit && !below_a_limit) {
-    return {};
+  return !has_limit || below_a_limit;
+}
+
+// Orders two usable events by version; introduced "0" is below everything.
+int order_events(const OsvEvent& a, const OsvEvent& b, SchemeId scheme) {
+  bool za = is_zero_introduced(a);
+  bool zb = is_zero_introduced(b);
+  if (za || zb) {
+    return za && zb ? 0 : (za ? -1 : 1);
   }
+  auto c = compare(scheme, a.version, b.version);
+  return c.ok() ? *c : 0;  // both parsed in usable_events, so this holds
+}
 
-  // Orders two events by version; introduced "0" is below everything.
-  auto order = [&](const OsvEvent& a, const OsvEvent& b) -> int {
-    bool za = is_zero_introduced(a);
-    bool zb = is_zero_introduced(b);
-    if (za || zb) {
-      return za && zb ? 0 : (za ? -1 : 1);
-    }
-    auto c = compare(scheme, a.version, b.version);
-    return c.ok() ? *c : 0;  // both parsed above, so this holds
-  };
-
-  const OsvEvent* last = nullptr;  // greatest triggered event
+// The greatest event (ties: the later listed) at or below the version (last_affected: strictly
+// below); nullptr when there is none.
+const OsvEvent* greatest_triggered(const std::vector<Seen>& usable, SchemeId scheme) {
+  const OsvEvent* last = nullptr;
   for (const auto& s : usable) {
     const OsvEvent& e = *s.event;
     bool triggered = (e.kind == Kind::introduced && s.vs_installed >= 0) ||
                      (e.kind == Kind::fixed && s.vs_installed >= 0) ||
                      (e.kind == Kind::last_affected && s.vs_installed > 0);
-    if (triggered && (last == nullptr || order(e, *last) >= 0)) {
+    if (triggered && (last == nullptr || order_events(e, *last, scheme) >= 0)) {
       last = &e;
     }
   }
-  if (last == nullptr || last->kind != Kind::introduced) {
-    return {};
-  }
+  return last;
+}
 
-  // Affected: the range is closed by the nearest fixed/last_affected above the version (a fixed
-  // event wins a tie); report it when it is a fix.
-  RangeResult out{true, nullptr};
+// The nearest fixed/last_affected event above the version (a fixed event wins a tie), nullptr
+// when the range is open above it.
+const OsvEvent* nearest_closing(const std::vector<Seen>& usable, SchemeId scheme) {
   const OsvEvent* closing = nullptr;
   for (const auto& s : usable) {
     const OsvEvent& e = *s.event;
@@ -109,15 +121,131 @@ RangeResult evaluate_range(const OsvRange& range, SchemeId scheme, std::string_v
       closing = &e;
       continue;
     }
-    int c = order(e, *closing);
+    int c = order_events(e, *closing, scheme);
     if (c < 0 || (c == 0 && e.kind == Kind::fixed)) {
       closing = &e;
     }
   }
+  return closing;
+}
+
+// Evaluates one ECOSYSTEM/SEMVER range as the OSV schema's IncludedInRange/BeforeLimits, without
+// sorting: after a sorted walk the verdict is set by the greatest event (in version order, ties in
+// listed order) whose condition holds, so only those events need ordering among themselves. This
+// also keeps a scheme with an inconsistent order from ever feeding std::sort a bad comparator.
+RangeResult evaluate_range(const OsvRange& range, SchemeId scheme, std::string_view version,
+                           RangeStats* stats) {
+  std::vector<Seen> usable = usable_events(range, scheme, version, stats);
+  if (!within_limits(usable)) {
+    return {};
+  }
+  const OsvEvent* last = greatest_triggered(usable, scheme);
+  if (last == nullptr || last->kind != Kind::introduced) {
+    return {};
+  }
+  // Affected: report the event closing the range when it is a fix.
+  RangeResult out{true, nullptr};
+  const OsvEvent* closing = nearest_closing(usable, scheme);
   if (closing != nullptr && closing->kind == Kind::fixed) {
     out.fix = closing;
   }
   return out;
+}
+
+// How a range reads the installed version: under which scheme, in which form.
+struct RangeReading {
+  SchemeId scheme;
+  std::string_view version;
+};
+
+// ECOSYSTEM ranges read `version` under `scheme`, SEMVER ranges read semver_form(version) under
+// SchemeId::semver (an error when that is no SemVer). nullopt for a range to pass over: GIT
+// (counted) or a type the schema does not define.
+util::Result<std::optional<RangeReading>> range_reading(const OsvRange& range, SchemeId scheme,
+                                                        std::string_view version,
+                                                        RangeStats* stats) {
+  if (range.type == "GIT") {
+    if (stats != nullptr) {
+      ++stats->git_ranges_skipped;
+    }
+    return std::optional<RangeReading>{};
+  }
+  if (range.type == "SEMVER") {
+    std::string_view v = semver_form(version);
+    if (auto st = validate(SchemeId::semver, v); !st.ok()) {
+      count_invalid(stats);
+      return std::move(st).error().wrap("SEMVER range");
+    }
+    return std::optional<RangeReading>{RangeReading{SchemeId::semver, v}};
+  }
+  if (range.type != "ECOSYSTEM") {
+    return std::optional<RangeReading>{};  // nothing in the schema tells how to read it
+  }
+  return std::optional<RangeReading>{RangeReading{scheme, version}};
+}
+
+// Without an order only "introduced 0 and nothing else" (every version) has a meaning.
+bool affects_every_version(const OsvRange& range) {
+  bool all_from_zero = !range.events.empty();
+  for (const auto& e : range.events) {
+    all_from_zero = all_from_zero && e.kind == Kind::introduced;
+  }
+  bool has_zero = false;
+  for (const auto& e : range.events) {
+    has_zero = has_zero || is_zero_introduced(e);
+  }
+  return all_from_zero && has_zero;
+}
+
+// The lowest fix among the affected ranges; fixes read under different schemes do not compare,
+// so the first one found stays.
+class LowestFix {
+ public:
+  explicit LowestFix(SchemeId scheme) : m_scheme(scheme) {}
+
+  void offer(const OsvEvent* fix, SchemeId scheme) {
+    if (fix == nullptr) {
+      return;
+    }
+    bool lower = m_fix == nullptr;
+    if (!lower && m_scheme == scheme) {
+      auto c = compare(scheme, fix->version, m_fix->version);
+      lower = c.ok() && *c < 0;
+    }
+    if (lower) {
+      m_fix = fix;
+      m_scheme = scheme;
+    }
+  }
+  std::string version() const { return m_fix != nullptr ? m_fix->version : std::string(); }
+
+ private:
+  const OsvEvent* m_fix = nullptr;
+  SchemeId m_scheme;
+};
+
+bool listed_verbatim(const std::vector<std::string>& versions, std::string_view version) {
+  for (const auto& listed : versions) {
+    if (listed == version) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// The `versions` list: an exact string match, or (with an ordered scheme) compare() == 0.
+bool listed_as_affected(const std::vector<std::string>& versions, SchemeId scheme,
+                        std::string_view version) {
+  for (const auto& listed : versions) {
+    if (listed == version) {
+      return true;
+    }
+    auto c = compare(scheme, version, listed);
+    if (c.ok() && *c == 0 && scheme != SchemeId::exact) {
+      return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace
@@ -127,87 +255,34 @@ util::Result<AffectedVerdict> evaluate(const OsvAffected& affected, SchemeId sch
   if (auto st = validate(scheme, version); !st.ok()) {
     // Outside the scheme (e.g. a pre-PEP 440 "0.3.2d"): no range can place it, but an advisory
     // may still list it verbatim.
-    for (const auto& listed : affected.versions) {
-      if (listed == version) {
-        return AffectedVerdict{true, {}};
-      }
+    if (listed_verbatim(affected.versions, version)) {
+      return AffectedVerdict{true, {}};
     }
-    if (stats != nullptr) {
-      ++stats->invalid_versions;
-    }
+    count_invalid(stats);
     return std::move(st).error();
   }
   AffectedVerdict verdict;
-  const OsvEvent* best_fix = nullptr;
-  SchemeId best_fix_scheme = scheme;
+  LowestFix fix(scheme);
   for (const auto& range : affected.ranges) {
-    SchemeId range_scheme = scheme;
-    std::string_view v = version;
-    if (range.type == "GIT") {
-      if (stats != nullptr) {
-        ++stats->git_ranges_skipped;
-      }
+    TRY_ASSIGN(std::optional<RangeReading> reading, range_reading(range, scheme, version, stats));
+    if (!reading) {
       continue;
     }
-    if (range.type == "SEMVER") {
-      range_scheme = SchemeId::semver;
-      v = semver_form(version);
-      if (auto st = validate(SchemeId::semver, v); !st.ok()) {
-        if (stats != nullptr) {
-          ++stats->invalid_versions;
-        }
-        return std::move(st).error().wrap("SEMVER range");
-      }
-    } else if (range.type != "ECOSYSTEM") {
-      continue;  // unknown range type: nothing in the schema tells how to read it
-    }
-    if (range_scheme == SchemeId::exact) {
-      // Without an order only "introduced 0 and nothing else" (every version) has a meaning.
-      bool all_from_zero = !range.events.empty();
-      for (const auto& e : range.events) {
-        all_from_zero = all_from_zero && e.kind == OsvEvent::Kind::introduced;
-      }
-      bool has_zero = false;
-      for (const auto& e : range.events) {
-        has_zero = has_zero || is_zero_introduced(e);
-      }
-      verdict.affected = verdict.affected || (all_from_zero && has_zero);
+    if (reading->scheme == SchemeId::exact) {
+      verdict.affected = verdict.affected || affects_every_version(range);
       continue;
     }
-    RangeResult r = evaluate_range(range, range_scheme, v, stats);
-    if (!r.affected) {
-      continue;
-    }
-    verdict.affected = true;
-    if (r.fix != nullptr) {
-      bool lower = best_fix == nullptr;
-      if (!lower && best_fix_scheme == range_scheme) {
-        auto c = compare(range_scheme, r.fix->version, best_fix->version);
-        lower = c.ok() && *c < 0;
-      }
-      if (lower) {
-        best_fix = r.fix;
-        best_fix_scheme = range_scheme;
-      }
+    RangeResult r = evaluate_range(range, reading->scheme, reading->version, stats);
+    if (r.affected) {
+      verdict.affected = true;
+      fix.offer(r.fix, reading->scheme);
     }
   }
   if (verdict.affected) {
-    if (best_fix != nullptr) {
-      verdict.fixed_version = best_fix->version;
-    }
+    verdict.fixed_version = fix.version();
     return verdict;
   }
-  for (const auto& listed : affected.versions) {
-    if (listed == version) {
-      verdict.affected = true;
-      break;
-    }
-    auto c = compare(scheme, version, listed);
-    if (c.ok() && *c == 0 && scheme != SchemeId::exact) {
-      verdict.affected = true;
-      break;
-    }
-  }
+  verdict.affected = listed_as_affected(affected.versions, scheme, version);
   return verdict;
 }
 

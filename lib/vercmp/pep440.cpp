@@ -133,6 +133,28 @@ int compare_numbers(const Number& a, const Version& va, const Number& b, const V
   return c < 0 ? -1 : (c > 0 ? 1 : 0);
 }
 
+// Local labels: absent first; parts compare numeric > alphanumeric, then by value; a prefix
+// sorts first.
+int compare_local(const Version& l, const Version& r) {
+  std::size_t m = std::min(l.local.size(), r.local.size());
+  for (std::size_t i = 0; i < m; ++i) {
+    const LocalPart& a = l.local[i];
+    const LocalPart& b = r.local[i];
+    if (a.numeric != b.numeric) {
+      return a.numeric ? 1 : -1;
+    }
+    int c = a.numeric ? compare_numbers(a.number, l, b.number, r)
+                      : l.text(a.offset, a.length).compare(r.text(b.offset, b.length));
+    if (c != 0) {
+      return c < 0 ? -1 : 1;
+    }
+  }
+  if (l.local.size() != r.local.size()) {
+    return l.local.size() < r.local.size() ? -1 : 1;
+  }
+  return 0;
+}
+
 bool is_zero(const Number& n) {
   return n.length == 0 && n.small == 0;
 }
@@ -173,34 +195,24 @@ bool take_segment(Cursor& cur, std::initializer_list<std::string_view> labels,
   return false;
 }
 
-util::Result<Version> parse_reason(std::string_view text) {
-  std::string_view s = strip_spaces(text);
-  if (s.empty()) {
-    return invalid(text, "empty");
-  }
-  if (s.size() > 4096) {
-    return invalid(text.substr(0, 64), "longer than 4096 characters");
-  }
-  Version v;
-  Cursor cur(s);
-  if (cur.peek() == 'v' || cur.peek() == 'V') {
+// Epoch: N! (the cursor is left alone when there is none).
+void take_epoch(Cursor& cur, Version& v) {
+  std::size_t start = cur.pos;
+  std::string_view digits = cur.take_digits();
+  if (!digits.empty() && cur.peek() == '!') {
     ++cur.pos;
+    v.epoch = make_number(digits, v.m_text);
+  } else {
+    cur.pos = start;
   }
-  // Epoch: N!
-  {
-    std::size_t start = cur.pos;
-    std::string_view digits = cur.take_digits();
-    if (!digits.empty() && cur.peek() == '!') {
-      ++cur.pos;
-      v.epoch = make_number(digits, v.m_text);
-    } else {
-      cur.pos = start;
-    }
-  }
-  // Release: N(.N)*
+}
+
+// Release: N(.N)*; false when there is no first number. A '.' not followed by digits is left
+// for the segments after the release.
+bool take_release(Cursor& cur, Version& v) {
   std::string_view digits = cur.take_digits();
   if (digits.empty()) {
-    return invalid(text, "expected a release number");
+    return false;
   }
   v.release.push_back(make_number(digits, v.m_text));
   while (cur.peek() == '.') {
@@ -217,76 +229,127 @@ util::Result<Version> parse_reason(std::string_view text) {
   while (v.release_significant > 0 && is_zero(v.release[v.release_significant - 1])) {
     --v.release_significant;
   }
+  return true;
+}
+
+// Pre-release. Alternatives in the regex's order: the longer spelling first.
+void take_pre(Cursor& cur, Version& v) {
   std::string_view label;
   std::string_view number;
-  // Pre-release. Alternatives in the regex's order: the longer spelling first.
-  if (take_segment(cur, {"alpha", "a", "beta", "b", "preview", "pre", "c", "rc"}, label, number)) {
-    if (label == "alpha" || label == "a") {
-      v.pre_kind = PreKind::a;
-    } else if (label == "beta" || label == "b") {
-      v.pre_kind = PreKind::b;
-    } else {
-      v.pre_kind = PreKind::rc;
-    }
-    v.pre = make_number(number, v.m_text);
+  if (!take_segment(cur, {"alpha", "a", "beta", "b", "preview", "pre", "c", "rc"}, label, number)) {
+    return;
   }
-  // Post-release: -N or [-_.]? (post|rev|r) [-_.]? [N].
-  {
-    std::size_t start = cur.pos;
-    if (cur.peek() == '-') {
-      ++cur.pos;
-      digits = cur.take_digits();
-      if (!digits.empty()) {
-        v.has_post = true;
-        v.post = make_number(digits, v.m_text);
-      } else {
-        cur.pos = start;
-      }
-    }
-    if (!v.has_post && take_segment(cur, {"post", "rev", "r"}, label, number)) {
+  if (label == "alpha" || label == "a") {
+    v.pre_kind = PreKind::a;
+  } else if (label == "beta" || label == "b") {
+    v.pre_kind = PreKind::b;
+  } else {
+    v.pre_kind = PreKind::rc;
+  }
+  v.pre = make_number(number, v.m_text);
+}
+
+// Post-release: -N or [-_.]? (post|rev|r) [-_.]? [N].
+void take_post(Cursor& cur, Version& v) {
+  std::size_t start = cur.pos;
+  if (cur.peek() == '-') {
+    ++cur.pos;
+    std::string_view digits = cur.take_digits();
+    if (!digits.empty()) {
       v.has_post = true;
-      v.post = make_number(number, v.m_text);
+      v.post = make_number(digits, v.m_text);
+      return;
     }
+    cur.pos = start;
   }
+  std::string_view label;
+  std::string_view number;
+  if (take_segment(cur, {"post", "rev", "r"}, label, number)) {
+    v.has_post = true;
+    v.post = make_number(number, v.m_text);
+  }
+}
+
+// Development release: [-_.]? dev [-_.]? [N].
+void take_dev(Cursor& cur, Version& v) {
+  std::string_view label;
+  std::string_view number;
   if (take_segment(cur, {"dev"}, label, number)) {
     v.has_dev = true;
     v.dev = make_number(number, v.m_text);
   }
-  // Local: +[a-z0-9]+([-_.][a-z0-9]+)*
-  if (cur.peek() == '+') {
-    ++cur.pos;
-    std::string_view rest = cur.rest();
-    std::size_t i = 0;
-    while (true) {
-      std::size_t start = i;
-      while (i < rest.size() && is_alnum(rest[i])) {
-        ++i;
-      }
-      if (i == start) {
-        return invalid(text, "empty or malformed local version label");
-      }
-      std::string_view part = rest.substr(start, i - start);
-      LocalPart lp;
-      if (std::all_of(part.begin(), part.end(), is_digit)) {
-        lp.numeric = true;
-        lp.number = make_number(part, v.m_text);
-      } else {
-        lp.offset = static_cast<std::uint32_t>(v.m_text.size());
-        lp.length = static_cast<std::uint32_t>(part.size());
-        for (char c : part) {
-          v.m_text.push_back(lower(c));
-        }
-      }
-      v.local.push_back(lp);
-      if (i == rest.size()) {
-        break;
-      }
-      if (!is_sep(rest[i])) {
-        return invalid(text, "unexpected character in local version label");
-      }
+}
+
+// One local label part: numeric parts as numbers, the others lower-cased into v.m_text.
+LocalPart make_local_part(std::string_view part, Version& v) {
+  LocalPart lp;
+  if (std::all_of(part.begin(), part.end(), is_digit)) {
+    lp.numeric = true;
+    lp.number = make_number(part, v.m_text);
+    return lp;
+  }
+  lp.offset = static_cast<std::uint32_t>(v.m_text.size());
+  lp.length = static_cast<std::uint32_t>(part.size());
+  for (char c : part) {
+    v.m_text.push_back(lower(c));
+  }
+  return lp;
+}
+
+// Local: +[a-z0-9]+([-_.][a-z0-9]+)*, which runs to the end of the text. nullptr when there is
+// no '+' or the label is valid, else the reason.
+const char* take_local(Cursor& cur, Version& v) {
+  if (cur.peek() != '+') {
+    return nullptr;
+  }
+  ++cur.pos;
+  std::string_view rest = cur.rest();
+  std::size_t i = 0;
+  while (true) {
+    std::size_t start = i;
+    while (i < rest.size() && is_alnum(rest[i])) {
       ++i;
     }
-    cur.pos += rest.size();
+    if (i == start) {
+      return "empty or malformed local version label";
+    }
+    v.local.push_back(make_local_part(rest.substr(start, i - start), v));
+    if (i == rest.size()) {
+      break;
+    }
+    if (!is_sep(rest[i])) {
+      return "unexpected character in local version label";
+    }
+    ++i;
+  }
+  cur.pos += rest.size();
+  return nullptr;
+}
+
+// The phases in the order of the spelling in pep440.hpp; each optional one leaves the cursor
+// alone when its part is absent.
+util::Result<Version> parse_reason(std::string_view text) {
+  std::string_view s = strip_spaces(text);
+  if (s.empty()) {
+    return invalid(text, "empty");
+  }
+  if (s.size() > 4096) {
+    return invalid(text.substr(0, 64), "longer than 4096 characters");
+  }
+  Version v;
+  Cursor cur(s);
+  if (cur.peek() == 'v' || cur.peek() == 'V') {
+    ++cur.pos;
+  }
+  take_epoch(cur, v);
+  if (!take_release(cur, v)) {
+    return invalid(text, "expected a release number");
+  }
+  take_pre(cur, v);
+  take_post(cur, v);
+  take_dev(cur, v);
+  if (const char* why = take_local(cur, v)) {
+    return invalid(text, why);
   }
   if (!cur.done()) {
     return invalid(text, fmt::format("unexpected text '{}'", cur.rest()));
@@ -348,24 +411,8 @@ int compare(const Version& l, const Version& r) {
       return c;
     }
   }
-  // Local: absent first; parts compare numeric > alphanumeric, then by value; prefix first.
-  std::size_t m = std::min(l.local.size(), r.local.size());
-  for (std::size_t i = 0; i < m; ++i) {
-    const LocalPart& a = l.local[i];
-    const LocalPart& b = r.local[i];
-    if (a.numeric != b.numeric) {
-      return a.numeric ? 1 : -1;
-    }
-    int c = a.numeric ? compare_numbers(a.number, l, b.number, r)
-                      : l.text(a.offset, a.length).compare(r.text(b.offset, b.length));
-    if (c != 0) {
-      return c < 0 ? -1 : 1;
-    }
-  }
-  if (l.local.size() != r.local.size()) {
-    return l.local.size() < r.local.size() ? -1 : 1;
-  }
-  return 0;
+  // Local: absent first.
+  return compare_local(l, r);
 }
 
 std::string canonical(const Version& v) {

@@ -60,8 +60,42 @@ const char* parse_into(std::string_view text, Version& out) {
   return nullptr;
 }
 
+// rpmvercmp's separator: anything that is not alphanumeric, '~' or '^'.
+bool is_separator(char c) {
+  return !is_alnum(c) && c != '~' && c != '^';
+}
+
+// The end of the run of digits (when `numeric`) or letters in `s` starting at `from`.
+std::size_t segment_end(std::string_view s, std::size_t from, bool numeric) {
+  while (from < s.size() && (numeric ? is_digit(s[from]) : is_alpha(s[from]))) {
+    ++from;
+  }
+  return from;
+}
+
+// Two segments of the same kind: numbers by value (leading zeros dropped, then the longer one is
+// bigger, then digit by digit), letters by strcmp. -1, 0 or 1.
+int compare_segments(std::string_view sa, std::string_view sb, bool numeric) {
+  if (numeric) {
+    while (!sa.empty() && sa.front() == '0') {
+      sa.remove_prefix(1);
+    }
+    while (!sb.empty() && sb.front() == '0') {
+      sb.remove_prefix(1);
+    }
+    if (sa.size() != sb.size()) {
+      return sa.size() > sb.size() ? 1 : -1;
+    }
+  }
+  int rc = sa.compare(sb);
+  return rc == 0 ? 0 : (rc < 0 ? -1 : 1);
+}
+
 }  // namespace
 
+// The loop follows rpm's rpmvercmp() (lib/rpmvercmp.c) step for step: skip separators, the tilde
+// rule, the caret rule, stop at the end of either side, then compare one numeric or alpha
+// segment. Only the segment scanning and the segment comparison are helpers above.
 int rpmvercmp(std::string_view a, std::string_view b) {
   if (a == b) {
     return 0;
@@ -70,12 +104,11 @@ int rpmvercmp(std::string_view a, std::string_view b) {
   std::size_t j = 0;
   const std::size_t na = a.size();
   const std::size_t nb = b.size();
-  auto sep = [](char c) { return !is_alnum(c) && c != '~' && c != '^'; };
   while (i < na || j < nb) {
-    while (i < na && sep(a[i])) {
+    while (i < na && is_separator(a[i])) {
       ++i;
     }
-    while (j < nb && sep(b[j])) {
+    while (j < nb && is_separator(b[j])) {
       ++j;
     }
     // Tilde sorts before everything else, the end of the string included.
@@ -115,44 +148,15 @@ int rpmvercmp(std::string_view a, std::string_view b) {
     if (i == na || j == nb) {
       break;
     }
-    std::size_t ei = i;
-    std::size_t ej = j;
-    bool isnum = is_digit(a[i]);
-    if (isnum) {
-      while (ei < na && is_digit(a[ei])) {
-        ++ei;
-      }
-      while (ej < nb && is_digit(b[ej])) {
-        ++ej;
-      }
-    } else {
-      while (ei < na && is_alpha(a[ei])) {
-        ++ei;
-      }
-      while (ej < nb && is_alpha(b[ej])) {
-        ++ej;
-      }
-    }
+    bool numeric = is_digit(a[i]);
+    std::size_t ei = segment_end(a, i, numeric);
+    std::size_t ej = segment_end(b, j, numeric);
     // A numeric segment is newer than an alpha one (the other side's segment is empty here).
     if (ej == j) {
-      return isnum ? 1 : -1;
+      return numeric ? 1 : -1;
     }
-    std::string_view sa = a.substr(i, ei - i);
-    std::string_view sb = b.substr(j, ej - j);
-    if (isnum) {
-      while (!sa.empty() && sa.front() == '0') {
-        sa.remove_prefix(1);
-      }
-      while (!sb.empty() && sb.front() == '0') {
-        sb.remove_prefix(1);
-      }
-      if (sa.size() != sb.size()) {
-        return sa.size() > sb.size() ? 1 : -1;
-      }
-    }
-    int rc = sa.compare(sb);
-    if (rc != 0) {
-      return rc < 0 ? -1 : 1;
+    if (int rc = compare_segments(a.substr(i, ei - i), b.substr(j, ej - j), numeric); rc != 0) {
+      return rc;
     }
     i = ei;
     j = ej;

@@ -71,10 +71,9 @@ int compare_u64(std::uint64_t a, std::uint64_t b) {
   return a < b ? -1 : (a > b ? 1 : 0);
 }
 
-util::Result<Version> parse_reason(std::string_view text, Mode mode) {
-  if (text.size() > k_max_length) {
-    return util::input_error("longer than {} characters", k_max_length);
-  }
+// `text` without surrounding JavaScript whitespace and the leading 'v' (loose: any run of 'v',
+// '=' and whitespace).
+std::string_view strip_prefix(std::string_view text, Mode mode) {
   std::string_view s = text;
   while (!s.empty() && is_js_space(s.front())) {
     s.remove_prefix(1);
@@ -89,7 +88,11 @@ util::Result<Version> parse_reason(std::string_view text, Mode mode) {
   } else if (!s.empty() && s[0] == 'v') {
     s.remove_prefix(1);
   }
-  Version v;
+  return s;
+}
+
+// MAJOR.MINOR.PATCH at the start of `s`, consumed.
+util::Status take_core(std::string_view& s, Mode mode, Version& v) {
   if (!take_number(s, mode, v.major) || s.empty() || s[0] != '.') {
     return util::input_error("bad major version");
   }
@@ -101,31 +104,32 @@ util::Result<Version> parse_reason(std::string_view text, Mode mode) {
   if (!take_number(s, mode, v.patch)) {
     return util::input_error("bad patch version");
   }
-  // Prerelease: strict "-ids"; loose "-?ids", where an identifier may itself start with '-'.
-  std::string_view region = s.substr(0, s.find('+'));
-  std::string_view pre;
-  if (!region.empty()) {
-    if (mode == Mode::strict) {
-      if (region[0] != '-' || !valid_idents(region.substr(1), true)) {
-        return util::input_error("bad prerelease '{}'", region);
-      }
-      pre = region.substr(1);
-    } else if (region[0] == '-' && valid_idents(region.substr(1), false)) {
-      pre = region.substr(1);
-    } else if (valid_idents(region, false)) {
-      pre = region;
-    } else {
+  return {};
+}
+
+// The prerelease identifiers in `region` (the text between the patch number and any '+'):
+// strict "-ids"; loose "-?ids", where an identifier may itself start with '-'.
+util::Result<std::string_view> prerelease_of(std::string_view region, Mode mode) {
+  if (region.empty()) {
+    return std::string_view();
+  }
+  if (mode == Mode::strict) {
+    if (region[0] != '-' || !valid_idents(region.substr(1), true)) {
       return util::input_error("bad prerelease '{}'", region);
     }
+    return region.substr(1);
   }
-  s.remove_prefix(region.size());
-  std::string_view build;
-  if (!s.empty()) {  // s[0] == '+'
-    build = s.substr(1);
-    if (!valid_idents(build, false)) {
-      return util::input_error("bad build metadata '{}'", s);
-    }
+  if (region[0] == '-' && valid_idents(region.substr(1), false)) {
+    return region.substr(1);
   }
+  if (valid_idents(region, false)) {
+    return region;
+  }
+  return util::input_error("bad prerelease '{}'", region);
+}
+
+// Stores the prerelease identifiers and the build metadata in v.m_text.
+void store_labels(Version& v, std::string_view pre, std::string_view build) {
   v.m_text.reserve(pre.size() + build.size());
   if (!pre.empty()) {
     std::size_t start = 0;
@@ -145,6 +149,26 @@ util::Result<Version> parse_reason(std::string_view text, Mode mode) {
   v.m_build_offset = static_cast<std::uint32_t>(v.m_text.size());
   v.m_build_length = static_cast<std::uint32_t>(build.size());
   v.m_text += build;
+}
+
+util::Result<Version> parse_reason(std::string_view text, Mode mode) {
+  if (text.size() > k_max_length) {
+    return util::input_error("longer than {} characters", k_max_length);
+  }
+  std::string_view s = strip_prefix(text, mode);
+  Version v;
+  TRY(take_core(s, mode, v));
+  std::string_view region = s.substr(0, s.find('+'));
+  TRY_ASSIGN(std::string_view pre, prerelease_of(region, mode));
+  s.remove_prefix(region.size());
+  std::string_view build;
+  if (!s.empty()) {  // s[0] == '+'
+    build = s.substr(1);
+    if (!valid_idents(build, false)) {
+      return util::input_error("bad build metadata '{}'", s);
+    }
+  }
+  store_labels(v, pre, build);
   return v;
 }
 

@@ -49,7 +49,9 @@ constexpr std::array<SchemeEntry, 11> k_schemes{{
     {SchemeId::exact, "exact", exact_compare, exact_validate},
 }};
 
-const SchemeEntry& entry(SchemeId id) { return k_schemes[static_cast<std::size_t>(id)]; }
+const SchemeEntry& entry(SchemeId id) {
+  return k_schemes[static_cast<std::size_t>(id)];
+}
 
 }  // namespace
 
@@ -62,25 +64,40 @@ std::optional<SchemeId> scheme_by_name(std::string_view name) {
   return std::nullopt;
 }
 
-const char* scheme_name(SchemeId id) { return entry(id).name; }
+const char* scheme_name(SchemeId id) {
+  return entry(id).name;
+}
 
 SchemeId scheme_for_ecosystem(std::string_view ecosystem) {
   // OSV ecosystems may carry a release suffix: "Debian:12", "Alpine:v3.18", "Ubuntu:22.04:LTS".
   std::string_view base = ecosystem.substr(0, ecosystem.find(':'));
   static constexpr std::pair<std::string_view, SchemeId> k_map[] = {
-      {"Debian", SchemeId::dpkg},        {"Ubuntu", SchemeId::dpkg},
-      {"Alpine", SchemeId::apk},         {"Wolfi", SchemeId::apk},
-      {"Chainguard", SchemeId::apk},     {"AlmaLinux", SchemeId::rpm},
-      {"Rocky Linux", SchemeId::rpm},    {"Red Hat", SchemeId::rpm},
-      {"SUSE", SchemeId::rpm},           {"openSUSE", SchemeId::rpm},
-      {"Mageia", SchemeId::rpm},         {"openEuler", SchemeId::rpm},
-      {"Azure Linux", SchemeId::rpm},    {"Mariner", SchemeId::rpm},
-      {"Amazon Linux", SchemeId::rpm},   {"Fedora", SchemeId::rpm},
-      {"PyPI", SchemeId::pep440},        {"npm", SchemeId::semver},
-      {"Go", SchemeId::go},              {"Maven", SchemeId::maven},
-      {"RubyGems", SchemeId::rubygems},  {"NuGet", SchemeId::nuget},
-      {"Packagist", SchemeId::composer}, {"crates.io", SchemeId::semver},
-      {"Hex", SchemeId::semver},         {"Pub", SchemeId::semver},
+      {"Debian", SchemeId::dpkg},
+      {"Ubuntu", SchemeId::dpkg},
+      {"Alpine", SchemeId::apk},
+      {"Wolfi", SchemeId::apk},
+      {"Chainguard", SchemeId::apk},
+      {"AlmaLinux", SchemeId::rpm},
+      {"Rocky Linux", SchemeId::rpm},
+      {"Red Hat", SchemeId::rpm},
+      {"SUSE", SchemeId::rpm},
+      {"openSUSE", SchemeId::rpm},
+      {"Mageia", SchemeId::rpm},
+      {"openEuler", SchemeId::rpm},
+      {"Azure Linux", SchemeId::rpm},
+      {"Mariner", SchemeId::rpm},
+      {"Amazon Linux", SchemeId::rpm},
+      {"Fedora", SchemeId::rpm},
+      {"PyPI", SchemeId::pep440},
+      {"npm", SchemeId::semver},
+      {"Go", SchemeId::go},
+      {"Maven", SchemeId::maven},
+      {"RubyGems", SchemeId::rubygems},
+      {"NuGet", SchemeId::nuget},
+      {"Packagist", SchemeId::composer},
+      {"crates.io", SchemeId::semver},
+      {"Hex", SchemeId::semver},
+      {"Pub", SchemeId::semver},
   };
   for (const auto& [name, id] : k_map) {
     if (base == name) {

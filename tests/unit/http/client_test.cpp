@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "http/client.hpp"
+#include "support/temp_dir.hpp"
 #include "support/test_http_server.hpp"
 #include "util/log.hpp"
 
@@ -117,7 +118,8 @@ TEST_CASE("HTTP error statuses are responses, not errors", "[http][client]") {
 }
 
 TEST_CASE("a body above max_body is a network error and is not retried", "[http][client]") {
-  auto server = TestHttpServer::start_tcp(strata::test::sequence({ok(strata::test::pattern_body(100000))}));
+  auto server =
+      TestHttpServer::start_tcp(strata::test::sequence({ok(strata::test::pattern_body(100000))}));
   SleepLog sleeps;
   Client client(fast_options(sleeps));
   auto big = client.fetch({.url = server->url("/big")}, 50000);
@@ -461,9 +463,8 @@ TEST_CASE("a redirect to another scheme is refused", "[http][client][redirect]")
 }
 
 TEST_CASE("requests over a unix socket", "[http][client][unix]") {
-  char dir_template[] = "/tmp/strata-http-XXXXXX";
-  REQUIRE(::mkdtemp(dir_template) != nullptr);
-  const std::filesystem::path dir = dir_template;
+  const strata::test_support::TempDir tmp("strata-http");
+  const std::filesystem::path dir = tmp.path;
   const std::string path = (dir / "docker.sock").string();
   {
     auto server = TestHttpServer::start_unix(path, [](const test::RecordedRequest& r) {
@@ -493,7 +494,6 @@ TEST_CASE("requests over a unix socket", "[http][client][unix]") {
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().category == util::ErrorCategory::network);
   CHECK(r.error().message.find("absent.sock") != std::string::npos);
-  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("trace logging never shows Authorization or Cookie values", "[http][client][log]") {

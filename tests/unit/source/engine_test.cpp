@@ -1,7 +1,5 @@
 #include <catch2/catch.hpp>
 
-#include <unistd.h>
-
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -11,6 +9,7 @@
 
 #include "docker/engine.hpp"
 #include "source/engine_source.hpp"
+#include "support/temp_dir.hpp"
 #include "support/test_http_server.hpp"
 #include "util/file.hpp"
 
@@ -19,21 +18,15 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string temp_dir() {
-  char tmpl[] = "/tmp/strata-engine.XXXXXX";
-  return ::mkdtemp(tmpl);
-}
-
 // The alpine docker-save fixture, decompressed (as an engine sends it).
 std::string alpine_docker_tar() {
   std::string gz =
       std::string(STRATA_TESTDATA_DIR) + "/images/docker-archive/alpine-upgrade.docker.tar.gz";
-  std::string dir = temp_dir();
-  std::string tar = dir + "/alpine.tar";
+  test_support::TempDir dir("strata-engine");
+  std::string tar = dir.sub("alpine.tar");
   REQUIRE(std::system(("gzip -dc '" + gz + "' > '" + tar + "'").c_str()) == 0);
   auto content = util::read_file(tar, 64u << 20);
   REQUIRE(content.ok());
-  fs::remove_all(dir);
   return *content;
 }
 
@@ -47,8 +40,8 @@ const char* k_alpine_inspect =
 
 // A fake engine on a unix socket: /_ping, /version, inspect, and a slow export.
 struct FakeEngine {
-  std::string dir = temp_dir();
-  std::string socket = dir + "/engine.sock";
+  test_support::TempDir dir{"strata-engine"};
+  std::string socket = dir.sub("engine.sock");
   std::string api = "1.43";
   std::string archive;
   std::size_t chunk = 0;
@@ -83,7 +76,6 @@ struct FakeEngine {
     if (server) {
       server->stop();
     }
-    fs::remove_all(dir);
   }
 };
 
@@ -184,7 +176,8 @@ TEST_CASE("engine export is analysed as it streams, with nothing written to disk
   REQUIRE(inspect.ok());
   REQUIRE(inspect->has_value());
 
-  std::string tmp = temp_dir();
+  test_support::TempDir tmp_dir("strata-engine-tmp");
+  const std::string& tmp = tmp_dir.path;
   const char* old_tmpdir = std::getenv("TMPDIR");
   ::setenv("TMPDIR", tmp.c_str(), 1);
   auto start = std::chrono::steady_clock::now();
@@ -216,7 +209,6 @@ TEST_CASE("engine export is analysed as it streams, with nothing written to disk
   CHECK(first_wants_ms >= 0);
   CHECK(first_wants_ms < total_ms / 2);
   CHECK(fs::is_empty(tmp));
-  fs::remove_all(tmp);
 }
 
 TEST_CASE("engine export errors: a cut export, an export that differs from inspect") {

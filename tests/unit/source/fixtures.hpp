@@ -2,11 +2,11 @@
 // Test helpers for the source tests: fixture paths, a scratch directory, and a crafted OCI
 // layout writer (blobs named by their real sha256, so tests can tamper with one thing at a time).
 
-#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "source/image_source.hpp"
+#include "support/temp_dir.hpp"
 #include "util/file.hpp"
 #include "util/hash.hpp"
 
@@ -20,7 +20,8 @@ inline layer::ReadOptions keep_all() {
   return o;
 }
 
-inline source::LoadOptions load_options(std::string tag = {}, std::string platform = "linux/amd64") {
+inline source::LoadOptions load_options(std::string tag = {},
+                                        std::string platform = "linux/amd64") {
   source::LoadOptions o;
   o.tag = std::move(tag);
   o.platform = std::move(platform);
@@ -28,22 +29,14 @@ inline source::LoadOptions load_options(std::string tag = {}, std::string platfo
   return o;
 }
 
-// A temporary directory removed at scope exit.
+// A temporary directory removed at scope exit: support/temp_dir.hpp's TempDir, behind the
+// path() accessor the source tests use.
 class ScratchDir {
  public:
-  ScratchDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "strata-src-XXXXXX").string();
-    char* made = mkdtemp(tmpl.data());
-    m_path = made != nullptr ? made : "";
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(m_path, ec);
-  }
-  const std::string& path() const { return m_path; }
+  const std::string& path() const { return m_dir.path; }
 
  private:
-  std::string m_path;
+  test_support::TempDir m_dir{"strata-src"};
 };
 
 inline std::string write_blob(const std::string& layout, const std::string& content) {
@@ -70,26 +63,29 @@ inline std::string write_layout(const std::string& dir, const CraftedLayout& spe
                    "\",\"size\":" + std::to_string(l.size()) + "}";
   }
   for (int i = 0; i < spec.extra_diff_ids; ++i) {
-    diff_ids += std::string(diff_ids.empty() ? "\"" : ",\"") + "sha256:" +
-                util::sha256_hex(std::to_string(i)) + "\"";
+    diff_ids += std::string(diff_ids.empty() ? "\"" : ",\"") +
+                "sha256:" + util::sha256_hex(std::to_string(i)) + "\"";
   }
-  std::string config = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":"
-                       "\"layers\",\"diff_ids\":[" + diff_ids + "]}}";
+  std::string config =
+      "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":"
+      "\"layers\",\"diff_ids\":[" +
+      diff_ids + "]}}";
   std::string config_digest = write_blob(dir, config);
   std::string manifest =
       spec.manifest_override.empty()
           ? "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
             "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":"
-            "\"" + config_digest + "\",\"size\":" + std::to_string(config.size()) +
-                "},\"layers\":[" + layer_descs + "]}"
+            "\"" +
+                config_digest + "\",\"size\":" + std::to_string(config.size()) + "},\"layers\":[" +
+                layer_descs + "]}"
           : spec.manifest_override;
   std::string manifest_digest = write_blob(dir, manifest);
   (void)util::write_file_atomic(dir + "/oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}");
   (void)util::write_file_atomic(
       dir + "/index.json",
       "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest."
-      "v1+json\",\"digest\":\"" + manifest_digest + "\",\"size\":" +
-          std::to_string(manifest.size()) + "}]}");
+      "v1+json\",\"digest\":\"" +
+          manifest_digest + "\",\"size\":" + std::to_string(manifest.size()) + "}]}");
   return manifest_digest;
 }
 

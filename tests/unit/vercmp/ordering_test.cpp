@@ -4,7 +4,6 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <set>
 #include <string>
@@ -12,6 +11,7 @@
 
 #include "vercmp/vercmp.hpp"
 #include "vercmp_testlib.hpp"
+#include "version_files.hpp"
 
 namespace vercmp = strata::vercmp;
 
@@ -41,32 +41,7 @@ constexpr SchemeFiles k_schemes[] = {
     {"composer", "other-ecosystems", "packagist", "#"},
 };
 
-// Left and right of every `left<TAB>op<TAB>right` row with op in < = >, in the folder's .tsv files.
-std::set<std::string> load_versions(const std::filesystem::path& dir, const std::string& filter) {
-  std::set<std::string> versions;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    const std::string name = entry.path().filename().string();
-    if (entry.path().extension() != ".tsv" || name.find(filter) == std::string::npos) {
-      continue;
-    }
-    std::ifstream in(entry.path());
-    std::string line;
-    while (std::getline(in, line)) {
-      auto t1 = line.find('\t');
-      if (t1 == std::string::npos || t1 + 2 >= line.size() || line[t1 + 2] != '\t') {
-        continue;
-      }
-      char op = line[t1 + 1];
-      if (op != '<' && op != '=' && op != '>') {
-        continue;
-      }
-      versions.insert(line.substr(0, t1));
-      versions.insert(line.substr(t1 + 3));
-    }
-  }
-  return versions;
-}
-
+using vercmp_testlib::load_versions;
 using vercmp_testlib::sign;
 
 }  // namespace
