@@ -29,16 +29,6 @@ inline source::LoadOptions load_options(std::string tag = {},
   return o;
 }
 
-// A temporary directory removed at scope exit: support/temp_dir.hpp's TempDir, behind the
-// path() accessor the source tests use.
-class ScratchDir {
- public:
-  const std::string& path() const { return m_dir.path; }
-
- private:
-  test_support::TempDir m_dir{"strata-src"};
-};
-
 inline std::string write_blob(const std::string& layout, const std::string& content) {
   std::string hex = util::sha256_hex(content);
   (void)util::make_dirs(layout + "/blobs/sha256");

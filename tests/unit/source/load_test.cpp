@@ -221,11 +221,11 @@ TEST_CASE("small OCI layouts from trivy and ggcr", "[source]") {
 
 TEST_CASE("crafted layouts: digest mismatch, count mismatch, malformed JSON, escapes",
           "[source]") {
-  test::ScratchDir tmp;
+  test_support::TempDir tmp("strata-src");
   auto opts = load_options();
   std::string good_tar = test::TarBuilder().dir("etc/").file("etc/os-release", "ID=x\n").finish();
 
-  std::string ok_dir = tmp.path() + "/ok";
+  std::string ok_dir = tmp.path + "/ok";
   test::write_layout(ok_dir, {{good_tar}, 0, {}});
   auto ok = load_ok(ok_dir, opts);
   CHECK(ok.analyses[0].files.at("/etc/os-release").content == "ID=x\n");
@@ -246,22 +246,22 @@ TEST_CASE("crafted layouts: digest mismatch, count mismatch, malformed JSON, esc
     CHECK(contains(load_fails(ok_dir, opts).message, "missing layer blob"));
   }
   SECTION("a layer count that disagrees with diff_ids") {
-    std::string dir = tmp.path() + "/count";
+    std::string dir = tmp.path + "/count";
     test::write_layout(dir, {{good_tar}, 1, {}});
     CHECK(contains(load_fails(dir, opts).message, "diff_ids"));
   }
   SECTION("malformed manifest JSON") {
-    std::string dir = tmp.path() + "/malformed";
+    std::string dir = tmp.path + "/malformed";
     test::write_layout(dir, {{good_tar}, 0, "{\"schemaVersion\": 2, \"config\": "});
     auto e = load_fails(dir, opts);
     CHECK(contains(e.message, "malformed JSON"));
     CHECK(contains(e.message, dir));
   }
   SECTION("a layer with ../ or absolute paths") {
-    std::string dir = tmp.path() + "/escape";
+    std::string dir = tmp.path + "/escape";
     test::write_layout(dir, {{test::TarBuilder().file("../../etc/shadow", "x").finish()}, 0, {}});
     CHECK(contains(load_fails(dir, opts).message, "escapes"));
-    std::string dir2 = tmp.path() + "/abs";
+    std::string dir2 = tmp.path + "/abs";
     test::write_layout(dir2, {{test::TarBuilder().file("/etc/shadow", "x").finish()}, 0, {}});
     CHECK(contains(load_fails(dir2, opts).message, "absolute"));
   }
@@ -269,12 +269,12 @@ TEST_CASE("crafted layouts: digest mismatch, count mismatch, malformed JSON, esc
     auto gz = util::read_file(k_images + "/docker-archive/alpine-upgrade.docker.tar.gz");
     REQUIRE(gz.ok());
     for (std::size_t cut : {std::size_t{0}, std::size_t{100}, gz->size() / 2, gz->size() - 10}) {
-      std::string f = tmp.path() + "/cut.tar.gz";
+      std::string f = tmp.path + "/cut.tar.gz";
       REQUIRE(util::write_file_atomic(f, gz->substr(0, cut)).ok());
       auto e = load_fails(f, opts);
       CHECK(contains(e.message, "cut.tar.gz"));
     }
-    std::string junk = tmp.path() + "/junk";
+    std::string junk = tmp.path + "/junk";
     REQUIRE(util::write_file_atomic(junk, std::string(4096, 'j')).ok());
     CHECK(contains(load_fails(junk, opts).message, "not an image archive"));
   }
