@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Installs dependencies (build and test tools), builds strata twice (release, and ASan+UBSan),
-# and runs every test: unit, layering, golden CLI tests, integration tests.
+# Installs dependencies (build and test tools), checks the formatting, builds strata twice
+# (release, and ASan+UBSan), and runs every test: unit, layering, format, golden CLI tests,
+# integration tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
+scripts/check-format.sh
 jobs=$(nproc)
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$jobs"

@@ -37,16 +37,20 @@ util::Result<Scheme> resolve_scheme(std::string_view name) {
   if (auto id = vercmp::scheme_by_name(name)) {
     return Scheme{id};
   }
-  return util::make_error(util::ErrorCategory::usage,
-                          "unknown version scheme '{}' (known: dpkg, rpm, apk, pep440, semver, npm-range, "
-                          "go, maven, rubygems, nuget, composer, exact)",
-                          name);
+  return util::make_error(
+      util::ErrorCategory::usage,
+      "unknown version scheme '{}' (known: dpkg, rpm, apk, pep440, semver, npm-range, "
+      "go, maven, rubygems, nuget, composer, exact)",
+      name);
 }
 
-const char* relation(int c) { return c < 0 ? "<" : (c > 0 ? ">" : "="); }
+const char* relation(int c) {
+  return c < 0 ? "<" : (c > 0 ? ">" : "=");
+}
 
 // One comparison: "<", "=", ">" (or "in"/"out" for npm-range), or the error.
-util::Result<const char*> evaluate(const Scheme& scheme, std::string_view left, std::string_view right) {
+util::Result<const char*> evaluate(const Scheme& scheme, std::string_view left,
+                                   std::string_view right) {
   if (!scheme.id) {
     TRY_ASSIGN(bool in, vercmp::npm_range::satisfies(left, right));
     return in ? "in" : "out";
@@ -166,12 +170,15 @@ int run_vercmp(const VercmpOptions& opts, const CLI::App& sub) {
 
 Command add_vercmp_command(CLI::App& app, const GlobalOptions&) {
   auto opts = std::make_shared<VercmpOptions>();
-  auto* sub = app.add_subcommand("vercmp", "Compare two versions under an ecosystem's version scheme");
-  sub->add_option("scheme", opts->scheme,
-                  "dpkg, rpm, apk, pep440, semver, npm-range, go, maven, rubygems, nuget, composer, exact")
+  auto* sub =
+      app.add_subcommand("vercmp", "Compare two versions under an ecosystem's version scheme");
+  sub->add_option(
+         "scheme", opts->scheme,
+         "dpkg, rpm, apk, pep440, semver, npm-range, go, maven, rubygems, nuget, composer, exact")
       ->required();
   sub->add_option("left", opts->left, "Version A");
-  sub->add_option("right", opts->right, "Version B (for npm-range: the range A is checked against)");
+  sub->add_option("right", opts->right,
+                  "Version B (for npm-range: the range A is checked against)");
   sub->add_flag("--batch", opts->batch,
                 "Read 'A<TAB>B' lines from standard input and print one answer per line "
                 "('invalid' for a line with an invalid side or no tab)");

@@ -7,7 +7,8 @@
 namespace strata::cli {
 
 void add_global_options(CLI::App& app, GlobalOptions& globals) {
-  app.add_option("--log-level", globals.log_level, "Log level: trace, debug, info, warn, error, off")
+  app.add_option("--log-level", globals.log_level,
+                 "Log level: trace, debug, info, warn, error, off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "warning", "error", "off"}))
       ->envname("STRATA_LOG_LEVEL")
       ->capture_default_str();
@@ -46,10 +47,13 @@ std::vector<Command> make_commands(CLI::App& app, const GlobalOptions& globals) 
 int report_error(const util::Error& error) {
   fmt::print(stderr, "strata: error: {}\n", error.message);
   switch (error.category) {
-    case util::ErrorCategory::usage: return k_exit_usage;
+    case util::ErrorCategory::usage:
+      return k_exit_usage;
     case util::ErrorCategory::input:
-    case util::ErrorCategory::network: return k_exit_input;
-    case util::ErrorCategory::internal: break;
+    case util::ErrorCategory::network:
+      return k_exit_input;
+    case util::ErrorCategory::internal:
+      break;
   }
   return k_exit_internal;
 }

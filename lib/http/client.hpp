@@ -65,8 +65,8 @@ struct ClientOptions {
   // on tcp:// with DOCKER_TLS_VERIFY). Empty: none.
   std::string client_cert;
   std::string client_key;
-  // Disables TLS peer and host verification. Never on by default; logged. (`strata image --insecure`
-  // means plain HTTP and does not set this.)
+  // Disables TLS peer and host verification. Never on by default; logged. (`strata image
+  // --insecure` means plain HTTP and does not set this.)
   bool insecure_skip_verify = false;
   // Talks HTTP over this unix socket (Docker/Podman); URLs are then like
   // "http://localhost/v1.41/_ping" and the host part only fills the Host header.

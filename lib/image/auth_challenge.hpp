@@ -1,8 +1,7 @@
 #pragma once
 // WWW-Authenticate challenges (RFC 7235 §4.1) as registries send them:
-// clang-format off
-//   Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/ubuntu:pull"
-// clang-format on
+//   Bearer realm="https://auth.docker.io/token",service="registry.docker.io",
+//          scope="repository:library/ubuntu:pull"      (one line on the wire)
 //   Basic realm="strata-test"
 //
 // Grammar (RFC 7235 §2.1, RFC 7230 §3.2.6):

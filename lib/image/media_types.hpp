@@ -20,10 +20,12 @@ inline constexpr std::string_view k_docker_manifest_v1_signed =
     "application/vnd.docker.distribution.manifest.v1+prettyjws";
 inline constexpr std::string_view k_docker_manifest_v1 =
     "application/vnd.docker.distribution.manifest.v1+json";
-inline constexpr std::string_view k_docker_config = "application/vnd.docker.container.image.v1+json";
+inline constexpr std::string_view k_docker_config =
+    "application/vnd.docker.container.image.v1+json";
 inline constexpr std::string_view k_docker_layer_gzip =
     "application/vnd.docker.image.rootfs.diff.tar.gzip";
-inline constexpr std::string_view k_docker_layer_tar = "application/vnd.docker.image.rootfs.diff.tar";
+inline constexpr std::string_view k_docker_layer_tar =
+    "application/vnd.docker.image.rootfs.diff.tar";
 
 // An OCI image index or a Docker manifest list.
 inline bool is_index_media_type(std::string_view t) {

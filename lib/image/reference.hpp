@@ -8,7 +8,8 @@
 //   name            := [domain "/"] path
 //   domain          := host [":" port]                      port := [0-9]+
 //   host            := domain-name | "[" [a-fA-F0-9:]+ "]"
-//   domain-name     := dcomp ("." dcomp)*                   dcomp := [a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?
+//   domain-name     := dcomp ("." dcomp)*
+//   dcomp           := [a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?
 //   path            := path-component ("/" path-component)*   (at most 255 characters)
 //   path-component  := [a-z0-9]+ (separator [a-z0-9]+)*     separator := "." | "_" | "__" | "-"+
 //   tag             := [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}

@@ -169,8 +169,8 @@ util::Status Analyzer::open_outer() {
     if (m_pipe.compressed_size == 0) {
       return fail("empty layer blob");
     }
-    return fail(fmt::format("corrupt or truncated compressed stream: {}",
-                            error_text(a, "unknown error")));
+    return fail(
+        fmt::format("corrupt or truncated compressed stream: {}", error_text(a, "unknown error")));
   }
   return {};
 }

@@ -37,7 +37,8 @@ Whiteout classify_whiteout(std::string_view path) {
   constexpr std::string_view k_meta = ".wh..wh.";
   constexpr std::string_view k_opaque = ".wh..wh..opq";
   auto slash = path.rfind('/');
-  std::string_view parent = slash == std::string_view::npos ? std::string_view{} : path.substr(0, slash);
+  std::string_view parent =
+      slash == std::string_view::npos ? std::string_view{} : path.substr(0, slash);
   std::string_view base = slash == std::string_view::npos ? path : path.substr(slash + 1);
   if (base.substr(0, k_prefix.size()) != k_prefix) {
     return {};

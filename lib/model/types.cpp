@@ -6,11 +6,16 @@ namespace strata::model {
 
 const char* severity_name(Severity s) {
   switch (s) {
-    case Severity::critical: return "CRITICAL";
-    case Severity::high: return "HIGH";
-    case Severity::medium: return "MEDIUM";
-    case Severity::low: return "LOW";
-    case Severity::unknown: break;
+    case Severity::critical:
+      return "CRITICAL";
+    case Severity::high:
+      return "HIGH";
+    case Severity::medium:
+      return "MEDIUM";
+    case Severity::low:
+      return "LOW";
+    case Severity::unknown:
+      break;
   }
   return "UNKNOWN";
 }

@@ -20,10 +20,10 @@ std::optional<Severity> parse_severity(std::string_view text);
 Severity severity_from_score(double score);
 
 struct OsInfo {
-  std::string family;      // "alpine", "debian", "ubuntu", "" when unknown
-  std::string version;     // "3.18.9", "12", "22.04"
-  std::string ecosystem;   // OSV ecosystem: "Alpine:v3.18", "Debian:12", "Ubuntu:22.04:LTS"
-  std::string pretty_name; // PRETTY_NAME from os-release, for reports
+  std::string family;       // "alpine", "debian", "ubuntu", "" when unknown
+  std::string version;      // "3.18.9", "12", "22.04"
+  std::string ecosystem;    // OSV ecosystem: "Alpine:v3.18", "Debian:12", "Ubuntu:22.04:LTS"
+  std::string pretty_name;  // PRETTY_NAME from os-release, for reports
   bool empty() const { return family.empty(); }
 };
 
@@ -36,28 +36,28 @@ struct Package {
   std::string source_version;  // defaults to version
   std::string arch;
   std::string purl;
-  std::string layer;           // diff_id of the layer that introduced this package (version)
-  std::string location;        // database file the package was read from
+  std::string layer;     // diff_id of the layer that introduced this package (version)
+  std::string location;  // database file the package was read from
 };
 
 // One vulnerability finding: a package whose version falls in an advisory's affected ranges.
 struct Finding {
-  std::string id;               // CVE id when the advisory names one, else the advisory id
-  std::string advisory_id;      // e.g. "DSA-3029-1", "ALPINE-CVE-2019-9020"
+  std::string id;           // CVE id when the advisory names one, else the advisory id
+  std::string advisory_id;  // e.g. "DSA-3029-1", "ALPINE-CVE-2019-9020"
   std::vector<std::string> aliases;
-  std::string package;          // the package's name as installed (binary name)
-  std::string source_name;      // the name that matched (source / origin)
+  std::string package;      // the package's name as installed (binary name)
+  std::string source_name;  // the name that matched (source / origin)
   std::string installed_version;
-  std::string fixed_version;    // empty when no fix exists
-  std::string status;           // "fixed" or "affected"
+  std::string fixed_version;  // empty when no fix exists
+  std::string status;         // "fixed" or "affected"
   model::Severity severity = Severity::unknown;
   std::optional<double> cvss_score;
   std::string cvss_vector;
   std::string summary;
-  std::string description;      // the advisory's details (empty when it has none)
-  std::string published;        // RFC 3339, as the advisory gives it ("" when unknown)
-  std::string modified;         // RFC 3339
-  std::string layer;            // the package's layer
+  std::string description;  // the advisory's details (empty when it has none)
+  std::string published;    // RFC 3339, as the advisory gives it ("" when unknown)
+  std::string modified;     // RFC 3339
+  std::string layer;        // the package's layer
   std::vector<std::string> links;
 };
 
@@ -87,9 +87,9 @@ struct Target {
   // From the image config (empty for a host or a rootfs).
   std::string created;  // RFC 3339
   std::string author;
-  std::vector<std::string> env;                              // "NAME=value"
+  std::vector<std::string> env;                             // "NAME=value"
   std::vector<std::pair<std::string, std::string>> labels;  // sorted by name
-  std::vector<HistoryStep> history;                          // oldest first
+  std::vector<HistoryStep> history;                         // oldest first
   std::string kernel;  // host scans: the running kernel's release ("6.1.0-13-amd64")
 };
 

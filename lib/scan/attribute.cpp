@@ -16,7 +16,8 @@ bool is_under(std::string_view path, std::string_view dir) {
   if (dir == "/") {
     return true;
   }
-  return path == dir || (path.size() > dir.size() && path.starts_with(dir) && path[dir.size()] == '/');
+  return path == dir ||
+         (path.size() > dir.size() && path.starts_with(dir) && path[dir.size()] == '/');
 }
 
 // Whether layer `l` removes `path` without writing it again.
@@ -54,7 +55,8 @@ class DatabaseVersions {
     }
     std::vector<std::string> ignored_warnings;  // reported once, by the merged-view detection
     std::set<NameVersion> set;
-    for (auto& p : detect::parse_database_file(path, file->second.content, m_os, ignored_warnings)) {
+    for (auto& p :
+         detect::parse_database_file(path, file->second.content, m_os, ignored_warnings)) {
       set.emplace(std::move(p.name), std::move(p.version));
     }
     return &m_parsed.emplace(key, std::move(set)).first->second;
@@ -69,8 +71,7 @@ class DatabaseVersions {
 }  // namespace
 
 void attribute_layers(std::vector<model::Package>& packages,
-                      const std::vector<layer::LayerAnalysis>& bottom_up,
-                      const model::OsInfo& os) {
+                      const std::vector<layer::LayerAnalysis>& bottom_up, const model::OsInfo& os) {
   DatabaseVersions versions(bottom_up, os);
   for (auto& pkg : packages) {
     if (pkg.location.empty()) {

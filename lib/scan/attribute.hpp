@@ -11,7 +11,6 @@
 namespace strata::scan {
 
 void attribute_layers(std::vector<model::Package>& packages,
-                      const std::vector<layer::LayerAnalysis>& bottom_up,
-                      const model::OsInfo& os);
+                      const std::vector<layer::LayerAnalysis>& bottom_up, const model::OsInfo& os);
 
 }  // namespace strata::scan

@@ -68,7 +68,9 @@ Result<Digest> parse_digest(std::string_view text) {
   return Digest{std::string(algo), std::string(hex)};
 }
 
-std::uint64_t xxh3_64(const void* data, std::size_t size) { return XXH3_64bits(data, size); }
+std::uint64_t xxh3_64(const void* data, std::size_t size) {
+  return XXH3_64bits(data, size);
+}
 
 std::string hex_encode(std::span<const unsigned char> bytes) {
   static constexpr char k_digits[] = "0123456789abcdef";

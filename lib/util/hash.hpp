@@ -49,7 +49,9 @@ struct Digest {
 Result<Digest> parse_digest(std::string_view text);
 
 std::uint64_t xxh3_64(const void* data, std::size_t size);
-inline std::uint64_t xxh3_64(std::string_view data) { return xxh3_64(data.data(), data.size()); }
+inline std::uint64_t xxh3_64(std::string_view data) {
+  return xxh3_64(data.data(), data.size());
+}
 
 std::string hex_encode(std::span<const unsigned char> bytes);
 

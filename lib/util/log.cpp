@@ -11,9 +11,15 @@ std::mutex g_write_mutex;
 constexpr const char* k_names[] = {"trace", "debug", "info", "warn", "error", "off"};
 }  // namespace
 
-Level level() { return g_level.load(std::memory_order_relaxed); }
-void set_level(Level l) { g_level.store(l, std::memory_order_relaxed); }
-void set_sink(std::FILE* sink) { g_sink.store(sink); }
+Level level() {
+  return g_level.load(std::memory_order_relaxed);
+}
+void set_level(Level l) {
+  g_level.store(l, std::memory_order_relaxed);
+}
+void set_sink(std::FILE* sink) {
+  g_sink.store(sink);
+}
 
 bool parse_level(std::string_view text, Level& out) {
   for (int i = 0; i <= static_cast<int>(Level::off); ++i) {

@@ -17,16 +17,18 @@ void set_level(Level level);
 void set_sink(std::FILE* sink);
 // Parses "trace|debug|info|warn|error|off"; returns false on anything else.
 bool parse_level(std::string_view text, Level& out);
-inline bool enabled(Level l) { return l >= level(); }
+inline bool enabled(Level l) {
+  return l >= level();
+}
 void write(Level level, std::string_view message);
 
 }  // namespace strata::util::log
 
-#define STRATA_LOG(lvl, ...)                                                      \
-  do {                                                                            \
-    if (::strata::util::log::enabled(lvl)) {                                      \
-      ::strata::util::log::write(lvl, ::fmt::format(__VA_ARGS__));                \
-    }                                                                             \
+#define STRATA_LOG(lvl, ...)                                       \
+  do {                                                             \
+    if (::strata::util::log::enabled(lvl)) {                       \
+      ::strata::util::log::write(lvl, ::fmt::format(__VA_ARGS__)); \
+    }                                                              \
   } while (false)
 #define LOG_TRACE(...) STRATA_LOG(::strata::util::log::Level::trace, __VA_ARGS__)
 #define LOG_DEBUG(...) STRATA_LOG(::strata::util::log::Level::debug, __VA_ARGS__)

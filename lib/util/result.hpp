@@ -85,17 +85,17 @@ using Status = Result<void>;
 // Early return on error: TRY(expr) for Result<void>, TRY_ASSIGN(var, expr) for Result<T>.
 #define STRATA_CONCAT_INNER(a, b) a##b
 #define STRATA_CONCAT(a, b) STRATA_CONCAT_INNER(a, b)
-#define TRY(expr)                                         \
-  do {                                                    \
-    auto strata_try_result_ = (expr);                     \
-    if (!strata_try_result_) {                            \
-      return std::move(strata_try_result_).error();       \
-    }                                                     \
+#define TRY(expr)                                   \
+  do {                                              \
+    auto strata_try_result_ = (expr);               \
+    if (!strata_try_result_) {                      \
+      return std::move(strata_try_result_).error(); \
+    }                                               \
   } while (false)
-#define TRY_ASSIGN_IMPL(tmp, var, expr)   \
-  auto tmp = (expr);                      \
-  if (!tmp) {                             \
-    return std::move(tmp).error();        \
-  }                                       \
+#define TRY_ASSIGN_IMPL(tmp, var, expr) \
+  auto tmp = (expr);                    \
+  if (!tmp) {                           \
+    return std::move(tmp).error();      \
+  }                                     \
   var = std::move(tmp).value()
 #define TRY_ASSIGN(var, expr) TRY_ASSIGN_IMPL(STRATA_CONCAT(strata_try_, __LINE__), var, expr)

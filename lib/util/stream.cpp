@@ -14,7 +14,9 @@ Result<std::unique_ptr<FileInputStream>> FileInputStream::open(const std::string
   return std::unique_ptr<FileInputStream>(new FileInputStream(f, path));
 }
 
-FileInputStream::~FileInputStream() { std::fclose(m_file); }
+FileInputStream::~FileInputStream() {
+  std::fclose(m_file);
+}
 
 Result<std::size_t> FileInputStream::read(std::span<std::byte> buffer) {
   std::size_t want = std::min<std::uint64_t>(buffer.size(), m_remaining);

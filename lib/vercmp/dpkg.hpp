@@ -25,9 +25,9 @@ namespace strata::vercmp::dpkg {
 // alive as long as the Version. Copying is trivial; nothing is allocated.
 struct Version {
   std::uint32_t epoch = 0;
-  bool has_epoch = false;       // an explicit "N:" was written (even "0:")
-  std::string_view upstream;    // non-empty
-  std::string_view revision;    // empty when there is no '-'
+  bool has_epoch = false;     // an explicit "N:" was written (even "0:")
+  std::string_view upstream;  // non-empty
+  std::string_view revision;  // empty when there is no '-'
 };
 
 // Parses `text` (see the validity rules above). Never throws; the error says why the version is

@@ -300,8 +300,8 @@ int compare_x_mod(std::string_view left, std::string_view right) {
 
 bool is_pseudo_version(const Version& v) {
   // golang.org/x/mod/module pseudoVersionRE.
-  static const std::regex k_pseudo(
-      R"(^v[0-9]+\.(0\.0-|\d+\.\d+-([^+]*\.)?0\.)\d{14}-[A-Za-z0-9]+(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$)");
+  static const std::regex k_pseudo(R"(^v[0-9]+\.(0\.0-|\d+\.\d+-([^+]*\.)?0\.)\d{14}-[A-Za-z0-9]+)"
+                                   R"((\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$)");
   std::string_view text = v.m_text;
   if (std::count(text.begin(), text.end(), '-') < 2) {
     return false;

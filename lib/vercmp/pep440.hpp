@@ -33,15 +33,15 @@ enum class PreKind : std::uint8_t { none, a, b, rc };
 // One dot-separated part of the local version label ("ubuntu.1" -> "ubuntu", 1).
 struct LocalPart {
   bool numeric = false;
-  Number number;              // when numeric
-  std::uint32_t offset = 0;   // when alphanumeric: lower-cased text in Version::m_text
+  Number number;             // when numeric
+  std::uint32_t offset = 0;  // when alphanumeric: lower-cased text in Version::m_text
   std::uint32_t length = 0;
 };
 
 class Version {
  public:
   Number epoch;
-  std::vector<Number> release;     // as written, trailing zeros kept (they print in canonical())
+  std::vector<Number> release;  // as written, trailing zeros kept (they print in canonical())
   std::size_t release_significant = 0;  // release.size() without trailing zeros
   PreKind pre_kind = PreKind::none;
   Number pre;
@@ -49,7 +49,7 @@ class Version {
   Number post;
   bool has_dev = false;
   Number dev;
-  std::vector<LocalPart> local;    // empty: no local label
+  std::vector<LocalPart> local;  // empty: no local label
 
   std::string_view text(std::uint32_t offset, std::uint32_t length) const {
     return std::string_view(m_text).substr(offset, length);

@@ -34,8 +34,10 @@ TEST_CASE("platform parsing and matching", "[image]") {
   CHECK_FALSE(image::platform_matches({"linux", "arm", "v6"}, {"linux", "arm", "v7"}));
   CHECK(image::platform_matches({"linux", "amd64", ""}, {"linux", "x86_64", ""}));
   CHECK_FALSE(image::platform_matches({"linux", "amd64", ""}, {"windows", "amd64", ""}));
-  std::vector<Platform> cands{{"linux", "amd64", ""}, {"linux", "arm", "v6"},
-                              {"linux", "arm", "v7"}, {"unknown", "unknown", ""}};
+  std::vector<Platform> cands{{"linux", "amd64", ""},
+                              {"linux", "arm", "v6"},
+                              {"linux", "arm", "v7"},
+                              {"unknown", "unknown", ""}};
   CHECK(*image::select_platform({"linux", "arm", ""}, cands) == 2);  // default variant v7
   CHECK(*image::select_platform({"linux", "arm", "v6"}, cands) == 1);
   CHECK(*image::select_platform({"linux", "amd64", ""}, cands) == 0);
@@ -55,8 +57,8 @@ TEST_CASE("real manifest, index and config", "[image]") {
   CHECK(cfg->diff_ids.size() == 3);
   CHECK(cfg->platform.str() == "linux/amd64");
   CHECK(cfg->layer_created_by().size() == 3);
-  auto idx = image::parse_index(
-      blob("98e6c235244189ac11c7b2f7bbeae0598f6e91b17b593e3ef8a7bcfec098f4ea"));
+  auto idx =
+      image::parse_index(blob("98e6c235244189ac11c7b2f7bbeae0598f6e91b17b593e3ef8a7bcfec098f4ea"));
   REQUIRE(idx.ok());
   REQUIRE(idx->manifests.size() == 2);
   CHECK(idx->manifests[1].platform->str() == "linux/arm64/v8");
@@ -67,9 +69,9 @@ TEST_CASE("malformed documents are input errors", "[image]") {
   CHECK_FALSE(image::parse_manifest("{").ok());
   CHECK_FALSE(image::parse_manifest("null").ok());
   CHECK_FALSE(image::parse_manifest(R"({"schemaVersion":1,"fsLayers":[]})").ok());
-  CHECK_FALSE(image::parse_manifest(
-                  R"({"schemaVersion":2,"config":{"digest":"sha256:abc"},"layers":[]})")
-                  .ok());
+  CHECK_FALSE(
+      image::parse_manifest(R"({"schemaVersion":2,"config":{"digest":"sha256:abc"},"layers":[]})")
+          .ok());
   CHECK_FALSE(image::parse_index("{}").ok());
   CHECK_FALSE(image::parse_index(R"({"manifests":null})").ok());
   CHECK_FALSE(image::parse_config("{}").ok());

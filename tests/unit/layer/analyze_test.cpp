@@ -90,14 +90,14 @@ TEST_CASE("gzip layer: digests and kept files", "[layer]") {
 
 TEST_CASE("zstd layers give the same diff_ids as gzip", "[layer]") {
   const std::string zstd = k_images + "/oci-alpine-zstd/blobs/sha256/";
-  auto l1 = analyze_file(
-      zstd + "4048d0888f0ce9081676b4a96d19d5dfa3271d6a5b0a474240e303c76149aa77", keep_all());
+  auto l1 = analyze_file(zstd + "4048d0888f0ce9081676b4a96d19d5dfa3271d6a5b0a474240e303c76149aa77",
+                         keep_all());
   REQUIRE(l1.ok());
   CHECK(l1->diff_id == "sha256:24d58df9dfe44a87e8fd5adf846fb625afe0d9be2b2cdd3ebcd2d46654da07e3");
   CHECK(l1->digest == "sha256:4048d0888f0ce9081676b4a96d19d5dfa3271d6a5b0a474240e303c76149aa77");
   CHECK(l1->files.at("/etc/alpine-release").content == "3.18.9\n");
-  auto l3 = analyze_file(
-      zstd + "8b781610a10b271eca3389f87d155c4a6f3d040963d9d542cbd9d6ba5a1a0f86", keep_all());
+  auto l3 = analyze_file(zstd + "8b781610a10b271eca3389f87d155c4a6f3d040963d9d542cbd9d6ba5a1a0f86",
+                         keep_all());
   REQUIRE(l3.ok());
   CHECK(l3->diff_id == "sha256:5eb6bd1a4cdbd70609a644322d0a4fc03a6a9e7320e4709914059e8443ddd3d0");
 }
@@ -153,16 +153,17 @@ TEST_CASE("a tar without its footer is accepted with a warning", "[layer]") {
 }
 
 TEST_CASE("truncated gzip and zstd streams are errors", "[layer]") {
-  std::string gz = read(k_alpine_blobs +
-                        "4cee1a64b6d2928a40f717a3807fa3c6c4e5214c73ccb84188171945ea37a231");
+  std::string gz =
+      read(k_alpine_blobs + "4cee1a64b6d2928a40f717a3807fa3c6c4e5214c73ccb84188171945ea37a231");
   for (std::size_t cut : {std::size_t{10}, std::size_t{5000}, gz.size() / 2, gz.size() - 4}) {
     auto r = analyze_bytes(gz.substr(0, cut), keep_all());
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().category == util::ErrorCategory::input);
     CHECK(r.error().message.find("crafted") != std::string::npos);
   }
-  std::string zs = read(k_images + "/oci-alpine-zstd/blobs/sha256/"
-                                   "4048d0888f0ce9081676b4a96d19d5dfa3271d6a5b0a474240e303c76149aa77");
+  std::string zs = read(k_images +
+                        "/oci-alpine-zstd/blobs/sha256/"
+                        "4048d0888f0ce9081676b4a96d19d5dfa3271d6a5b0a474240e303c76149aa77");
   for (std::size_t cut : {std::size_t{8}, zs.size() / 3, zs.size() - 3}) {
     auto r = analyze_bytes(zs.substr(0, cut), keep_all());
     REQUIRE_FALSE(r.ok());

@@ -2,8 +2,8 @@
 
 #include <thread>
 
-#include "registry/client.hpp"
 #include "http/pull_stream.hpp"
+#include "registry/client.hpp"
 #include "support/fake_registry.hpp"
 #include "util/hash.hpp"
 

@@ -42,8 +42,10 @@ TEST_CASE("a package keeps the lowest layer of its unbroken run of the same vers
   std::vector<layer::LayerAnalysis> layers;
   layers.push_back(layer_with("L1", apk_db({{"musl", "1.0-r0"}, {"zlib", "1.2-r0"}})));
   layers.push_back(layer_with("L2", std::nullopt));  // does not touch the database
-  layers.push_back(layer_with("L3", apk_db({{"musl", "1.1-r0"}, {"zlib", "1.2-r0"}, {"curl", "8-r0"}})));
-  std::vector<model::Package> pkgs{pkg("musl", "1.1-r0"), pkg("zlib", "1.2-r0"), pkg("curl", "8-r0")};
+  layers.push_back(
+      layer_with("L3", apk_db({{"musl", "1.1-r0"}, {"zlib", "1.2-r0"}, {"curl", "8-r0"}})));
+  std::vector<model::Package> pkgs{pkg("musl", "1.1-r0"), pkg("zlib", "1.2-r0"),
+                                   pkg("curl", "8-r0")};
   scan::attribute_layers(pkgs, layers, k_alpine);
   CHECK(pkgs[0].layer == "L3");  // upgraded in L3
   CHECK(pkgs[1].layer == "L1");  // same version since L1

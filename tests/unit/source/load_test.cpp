@@ -90,8 +90,9 @@ TEST_CASE("OCI index: platform selection", "[source]") {
   auto err = load_fails(k_images + "/oci-alpine", load_options("multi", "linux/s390x"));
   CHECK(contains(err.message, "linux/s390x"));
   CHECK(contains(err.message, "linux/amd64, linux/arm64/v8"));
-  CHECK(load_fails(k_images + "/oci-alpine", load_options("multi", "linux/arm64/v7"))
-            .message.size() > 0);
+  CHECK(
+      load_fails(k_images + "/oci-alpine", load_options("multi", "linux/arm64/v7")).message.size() >
+      0);
   auto bad = source::load_image(k_images + "/oci-alpine", load_options("multi", "linux"));
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.error().category == util::ErrorCategory::usage);
@@ -139,7 +140,8 @@ TEST_CASE("docker-save archives: skopeo symlinks (gzip), legacy, Docker 25, bund
   CHECK(sk.layers[0].size == 7649280);
   for (const char* tag : {"docker.io/strata/alpine:upgrade", "strata/alpine:upgrade", "upgrade"}) {
     CHECK(source::load_image(k_images + "/docker-archive/alpine-upgrade.docker.tar.gz",
-                             load_options(tag)).ok());
+                             load_options(tag))
+              .ok());
   }
 
   auto t311 = load_ok(k_images + "/docker-save/trivy-alpine-311/alpine-311.tar.gz", load_options());
@@ -188,7 +190,8 @@ TEST_CASE("bad input from real fixtures is an input error naming the file", "[so
   CHECK(contains(no_manifest.message, "no_manifest.tar"));
   auto null_manifest = load_fails(ggcr + "null_manifest.tar", load_options());
   CHECK(contains(null_manifest.message, "null_manifest.tar"));
-  auto empty = load_fails(k_images + "/docker-save/scalibr-layerscanning/empty.tar", load_options());
+  auto empty =
+      load_fails(k_images + "/docker-save/scalibr-layerscanning/empty.tar", load_options());
   CHECK(contains(empty.message, "empty"));
   const std::string oci = k_images + "/oci-layout/";
   auto bad_index = load_fails(oci + "trivy-test_bad_index_json.oci", load_options());
@@ -219,8 +222,7 @@ TEST_CASE("small OCI layouts from trivy and ggcr", "[source]") {
   load_ok(oci + "ggcr-test_index", load_options("1"));
 }
 
-TEST_CASE("crafted layouts: digest mismatch, count mismatch, malformed JSON, escapes",
-          "[source]") {
+TEST_CASE("crafted layouts: digest mismatch, count mismatch, malformed JSON, escapes", "[source]") {
   test_support::TempDir tmp("strata-src");
   auto opts = load_options();
   std::string good_tar = test::TarBuilder().dir("etc/").file("etc/os-release", "ID=x\n").finish();

@@ -67,8 +67,8 @@ std::vector<std::string> apk_packages(const std::string& db) {
 }  // namespace
 
 TEST_CASE("oci-alpine:upgrade merged view: whiteouts, opaque dir, layers", "[merge]") {
-  for (const auto& [dir, tag] : {std::pair{"/oci-alpine", "upgrade"},
-                                 std::pair{"/oci-alpine-zstd", "upgrade-zstd"}}) {
+  for (const auto& [dir, tag] :
+       {std::pair{"/oci-alpine", "upgrade"}, std::pair{"/oci-alpine-zstd", "upgrade-zstd"}}) {
     auto img = load_ok(k_images + dir, load_options(tag));
     auto fs = merged(img);
     auto installed = fs.read_file("/lib/apk/db/installed");
@@ -110,13 +110,13 @@ TEST_CASE("merged views of the other real images", "[merge]") {
   CHECK(apk_packages(*arm.read_file("/lib/apk/db/installed")) ==
         expected_packages(k_images + "/expected/alpine-3.20.3-arm64.tsv"));
 
-  auto docker = merged(
-      load_ok(k_images + "/docker-archive/alpine-upgrade.docker.tar.gz", load_options()));
+  auto docker =
+      merged(load_ok(k_images + "/docker-archive/alpine-upgrade.docker.tar.gz", load_options()));
   CHECK(apk_packages(*docker.read_file("/lib/apk/db/installed")) ==
         expected_packages(k_images + "/expected/alpine-upgrade.tsv"));
 
-  auto t311 = merged(
-      load_ok(k_images + "/docker-save/trivy-alpine-311/alpine-311.tar.gz", load_options()));
+  auto t311 =
+      merged(load_ok(k_images + "/docker-save/trivy-alpine-311/alpine-311.tar.gz", load_options()));
   CHECK(apk_packages(*t311.read_file("/lib/apk/db/installed")) ==
         expected_packages(k_images + "/docker-save/trivy-alpine-311/expected.tsv"));
 
@@ -175,8 +175,8 @@ TEST_CASE("scalibr symlink fixtures resolve inside the root and never loop", "[m
   CHECK_FALSE(attack.read_file("/dir1/attack-symlink.txt").ok());
   CHECK_FALSE(attack.read_file("/dir1/attack-symlink-absolute.txt").ok());
 
-  for (const char* f : {"basic.tar", "single-file.tar", "multiple-files.tar",
-                        "overwrite-file.tar"}) {
+  for (const char* f :
+       {"basic.tar", "single-file.tar", "multiple-files.tar", "overwrite-file.tar"}) {
     load_ok(dir + f, load_options());
   }
 }

@@ -34,7 +34,8 @@ const std::map<std::tuple<std::string, std::string, std::string>, std::string> k
     {{"PYSEC-2021-114", "wagtail", "2.11.6"}, "overlapping intervals merged into one range"},
     // ECOSYSTEM range says fixed in 23.9.0; the list was enumerated from the GIT range, whose
     // fix commit is only in later tags.
-    {{"PYSEC-2023-177", "gevent", "23.9.0"}, "versions list follows the GIT range, not fixed 23.9.0"},
+    {{"PYSEC-2023-177", "gevent", "23.9.0"},
+     "versions list follows the GIT range, not fixed 23.9.0"},
     {{"PYSEC-2023-177", "gevent", "23.9.0.post1"},
      "versions list follows the GIT range, not fixed 23.9.0"},
     // introduced "3.2" / "4.2", but the list (enumerated from git tags) also names the
@@ -163,10 +164,10 @@ TEST_CASE("osv agreement: every listed version is affected according to the rang
   for (const auto& [family, t] : by_ecosystem) {
     double rate = t.listed == 0 ? 100.0 : 100.0 * static_cast<double>(t.agree) / t.listed;
     std::cout << "osv agreement " << family << ": " << t.agree << "/" << t.listed
-              << " listed versions affected by ranges (" << rate << "%); "
-              << t.outside_scheme << " outside the scheme (matched by the list verbatim), "
-              << t.allowed << " allow-listed upstream errors; " << t.records << " records; "
-              << t.invalid_events << " unparseable versions and " << t.git_skipped
+              << " listed versions affected by ranges (" << rate << "%); " << t.outside_scheme
+              << " outside the scheme (matched by the list verbatim), " << t.allowed
+              << " allow-listed upstream errors; " << t.records << " records; " << t.invalid_events
+              << " unparseable versions and " << t.git_skipped
               << " GIT ranges skipped, counted per evaluation\n";
     INFO(family);
     CHECK(t.agree + t.outside_scheme + t.allowed == t.listed);

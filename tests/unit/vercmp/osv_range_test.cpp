@@ -18,10 +18,18 @@ using strata::vercmp::RangeStats;
 using strata::vercmp::SchemeId;
 using Kind = OsvEvent::Kind;
 
-OsvEvent intro(std::string v) { return {Kind::introduced, std::move(v)}; }
-OsvEvent fixed(std::string v) { return {Kind::fixed, std::move(v)}; }
-OsvEvent last(std::string v) { return {Kind::last_affected, std::move(v)}; }
-OsvEvent limit(std::string v) { return {Kind::limit, std::move(v)}; }
+OsvEvent intro(std::string v) {
+  return {Kind::introduced, std::move(v)};
+}
+OsvEvent fixed(std::string v) {
+  return {Kind::fixed, std::move(v)};
+}
+OsvEvent last(std::string v) {
+  return {Kind::last_affected, std::move(v)};
+}
+OsvEvent limit(std::string v) {
+  return {Kind::limit, std::move(v)};
+}
 
 OsvAffected one_range(std::string ecosystem, std::vector<OsvEvent> events,
                       std::string type = "ECOSYSTEM") {
