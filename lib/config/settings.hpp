@@ -59,7 +59,7 @@ Setting<std::string> layer_cache_dir(const std::string& flag, bool on_demand,
                                      const Environment& env);
 
 // The vulnerability database directory: `flag` (--db-dir), else STRATA_DB_DIR, else
-// <user cache home>/strata/db. (vulndb::default_db_dir() is to be replaced by this.)
+// <user cache home>/strata/db.
 Setting<std::string> db_dir(const std::string& flag, const Environment& env);
 
 // The layer cache's HMAC key from STRATA_CACHE_KEY (used when --cache-key-file is not given:
