@@ -211,7 +211,9 @@ Command add_cache_command(CLI::App& app, const GlobalOptions& globals) {
 
   return {cache, [=, &globals] {
             for (const auto& o : {stats_opts, data_opts, prune_opts, clear_opts}) {
-              o->layer_dir = config::layer_cache_dir(o->cache_dir, false, globals.env).value;
+              o->layer_dir =
+                  config::logged_value("layer cache directory",
+                                       config::layer_cache_dir(o->cache_dir, false, globals.env));
             }
             if (stats->parsed()) {
               return run_stats(*stats_opts);

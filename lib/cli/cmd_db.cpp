@@ -99,7 +99,8 @@ int run_import_bundle(const std::string& path, const std::string& dir,
 }
 
 int run_import(const DbImportOptions& opts, const GlobalOptions& globals) {
-  const std::string dir = config::db_dir(opts.db_dir, globals.env).value;
+  const std::string dir =
+      config::logged_value("database directory", config::db_dir(opts.db_dir, globals.env));
   for (const auto& p : opts.paths) {
     if (vulndb::is_bundle(p)) {
       if (opts.paths.size() != 1) {
@@ -130,7 +131,7 @@ int run_import(const DbImportOptions& opts, const GlobalOptions& globals) {
 
 int run_update(const DbUpdateOptions& opts, const GlobalOptions& globals) {
   vulndb::UpdateOptions u;
-  u.db_dir = config::db_dir(opts.db_dir, globals.env).value;
+  u.db_dir = config::logged_value("database directory", config::db_dir(opts.db_dir, globals.env));
   u.sources = config::db_sources(opts.sources, globals.env);
   for (auto part : util::split(opts.ecosystems, ',')) {
     if (auto e = util::trim(part); !e.empty()) {
@@ -179,7 +180,8 @@ int run_update(const DbUpdateOptions& opts, const GlobalOptions& globals) {
 }
 
 int run_export(const DbExportOptions& opts, const GlobalOptions& globals) {
-  const std::string dir = config::db_dir(opts.db_dir, globals.env).value;
+  const std::string dir =
+      config::logged_value("database directory", config::db_dir(opts.db_dir, globals.env));
   auto stats = vulndb::export_bundle(dir, opts.file);
   if (!stats) {
     return report_error(stats.error());
@@ -248,7 +250,8 @@ void print_info_json(const vulndb::DbInfo& info) {
 }
 
 int run_info(const DbInfoOptions& opts, const GlobalOptions& globals) {
-  const std::string dir = config::db_dir(opts.db_dir, globals.env).value;
+  const std::string dir =
+      config::logged_value("database directory", config::db_dir(opts.db_dir, globals.env));
   auto db = vulndb::Database::open(dir);
   if (!db) {
     return report_error(db.error());

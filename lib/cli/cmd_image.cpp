@@ -93,8 +93,8 @@ scan::TargetRequest target_request(const ImageOptions& o, const config::Environm
   ro.http.stall_timeout = std::chrono::seconds(o.timeout);
   ro.parallel = o.parallel;
   ro.http.ca_file = o.ca_cert;
-  ro.metadata_cache_dir =
-      config::metadata_cache_dir(config::cache_dir(o.cache_dir, env).value, o.no_cache);
+  ro.metadata_cache_dir = config::metadata_cache_dir(
+      config::logged_value("cache directory", config::cache_dir(o.cache_dir, env)), o.no_cache);
   r.registry.username = o.username;
   if (o.password_stdin) {
     r.registry.read_password = read_password_stdin;
@@ -115,7 +115,8 @@ util::Status set_layer_cache(const ImageOptions& o, const config::Environment& e
     return util::make_error(util::ErrorCategory::usage, "--cache-max-mb must be 0 or more");
   }
   if (!o.no_cache && o.cache_max_mb > 0) {
-    opts.layer_cache_dir = config::layer_cache_dir(o.cache_dir, o.on_demand, env).value;
+    opts.layer_cache_dir = config::logged_value(
+        "layer cache directory", config::layer_cache_dir(o.cache_dir, o.on_demand, env));
     opts.cache_max_bytes = static_cast<std::uint64_t>(o.cache_max_mb) << 20;
     TRY_ASSIGN(opts.cache_key, cache::resolve_cache_key(o.cache_key_file, config::cache_key(env)));
   }

@@ -31,7 +31,7 @@ void add_match_options(CLI::App& sub, MatchFlags& flags);
 template <typename ScanOptions>
 util::Status apply_match_flags(const MatchFlags& flags, const config::Environment& env,
                                ScanOptions& opts) {
-  opts.db_dir = config::db_dir(flags.db_dir, env).value;
+  opts.db_dir = config::logged_value("database directory", config::db_dir(flags.db_dir, env));
   opts.packages_only = flags.packages_only;
   opts.ignore_unfixed = flags.ignore_unfixed;
   TRY_ASSIGN(opts.db_policy, make_db_policy(flags.db_policy));

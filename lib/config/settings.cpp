@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include "util/log.hpp"
 #include "util/strings.hpp"
 
 namespace strata::config {
@@ -37,6 +38,12 @@ std::string_view origin_name(Origin origin) {
       return "flag";
   }
   return "default";
+}
+
+std::string logged_value(std::string_view what, Setting<std::string> setting) {
+  LOG_DEBUG("{}: {} ({}{}{})", what, setting.value, origin_name(setting.origin),
+            setting.source.empty() ? "" : " ", setting.source);
+  return std::move(setting.value);
 }
 
 std::string user_cache_home(const Environment& env) {

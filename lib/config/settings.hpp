@@ -38,6 +38,10 @@ struct Setting {
   std::string source;
 };
 
+// The setting's value, after a debug log line that says where it came from:
+// "database directory: /x/db (environment STRATA_DB_DIR)".
+std::string logged_value(std::string_view what, Setting<std::string> setting);
+
 // The user's cache home: $XDG_CACHE_HOME when it is an absolute path, else $HOME/.cache, else the
 // home directory of the passwd entry + "/.cache", else /tmp/.cache.
 std::string user_cache_home(const Environment& env);

@@ -95,3 +95,11 @@ TEST_CASE("credential_settings: DOCKER_CONFIG, HOME, PATH with a default") {
   CHECK_FALSE(none.home.has_value());
   CHECK(none.path == "/usr/local/bin:/usr/bin:/bin");
 }
+
+TEST_CASE("logged_value: the value, whatever its origin") {
+  CHECK(logged_value("database directory", Setting<std::string>{"/a", Origin::flag, "--db-dir"}) ==
+        "/a");
+  CHECK(logged_value("cache directory", Setting<std::string>{}).empty());
+  CHECK(origin_name(Origin::environment) == "environment");
+  CHECK(origin_name(Origin::default_value) == "default");
+}
