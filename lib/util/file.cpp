@@ -1,4 +1,5 @@
 #include "util/file.hpp"
+#include "util/fd.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -12,6 +13,30 @@
 #include <vector>
 
 namespace strata::util {
+
+Result<std::string> read_file_head(const std::string& path, std::size_t n) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) {
+    return input_error("{}: {}", path, std::strerror(errno));
+  }
+  std::string out(n, '\0');
+  std::size_t done = 0;
+  while (done < n) {
+    ssize_t got = ::read(fd.get(), out.data() + done, n - done);
+    if (got < 0 && errno == EINTR) {
+      continue;
+    }
+    if (got < 0) {
+      return input_error("{}: {}", path, std::strerror(errno));
+    }
+    if (got == 0) {
+      break;
+    }
+    done += static_cast<std::size_t>(got);
+  }
+  out.resize(done);
+  return out;
+}
 
 Result<std::string> read_file(const std::string& path, std::uint64_t max_size) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);

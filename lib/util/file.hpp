@@ -13,6 +13,10 @@ namespace strata::util {
 // Reads a whole file; fails if it is larger than `max_size` bytes.
 Result<std::string> read_file(const std::string& path, std::uint64_t max_size = 256u << 20);
 
+// The first `n` bytes of the file at `path` (fewer when it is shorter): enough to tell a format
+// by its magic. Error: "PATH: <strerror>" when it cannot be opened or read.
+Result<std::string> read_file_head(const std::string& path, std::size_t n);
+
 // Writes all `size` bytes to `fd` (retrying short writes and EINTR); the error names `path`.
 Status write_all(int fd, const void* data, std::size_t size, const std::string& path);
 

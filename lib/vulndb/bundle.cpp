@@ -103,14 +103,8 @@ util::Result<Header> parse_header(std::string_view text, const std::string& path
 }  // namespace
 
 bool is_bundle(const std::string& path) {
-  char buf[k_bundle_magic.size()] = {};
-  std::FILE* f = std::fopen(path.c_str(), "rbe");
-  if (f == nullptr) {
-    return false;
-  }
-  std::size_t n = std::fread(buf, 1, sizeof buf, f);
-  std::fclose(f);
-  return n == sizeof buf && std::string_view(buf, n) == k_bundle_magic;
+  auto head = util::read_file_head(path, k_bundle_magic.size());
+  return head && *head == k_bundle_magic;
 }
 
 util::Result<BundleStats> export_bundle(const std::string& db_dir, const std::string& out_path) {

@@ -137,18 +137,17 @@ class Reader {
   // A file is a zip when it starts with a zip signature, else JSON: by content, not by name.
   util::Status read_file(const std::string& path, const std::string& display) {
     m_source = display;
-    char magic[4] = {};
-    if (std::FILE* f = std::fopen(path.c_str(), "rbe"); f != nullptr) {
-      std::size_t n = std::fread(magic, 1, sizeof magic, f);
-      std::fclose(f);
-      if (n == 4 && std::memcmp(magic, "PK\x03\x04", 4) == 0) {
+    auto head = util::read_file_head(path, 4);
+    if (!head) {
+      return display == path ? std::move(head).error() : head.error().wrap(display);
+    }
+    switch (zip_kind(*head)) {
+      case ZipKind::zip:
         return read_zip(path, display);
-      }
-      if (n == 4 && std::memcmp(magic, "PK\x05\x06", 4) == 0) {
-        return {};  // an empty zip
-      }
-    } else {
-      return util::input_error("{}: {}", display, std::strerror(errno));
+      case ZipKind::empty_zip:
+        return {};
+      case ZipKind::not_zip:
+        break;
     }
     auto text = util::read_file(path, k_max_document_size);
     if (!text) {
@@ -320,6 +319,16 @@ void warn_failures(const ImportStats& stats) {
 }
 
 }  // namespace
+
+ZipKind zip_kind(std::string_view head) {
+  if (head.starts_with(std::string_view("PK\x03\x04", 4))) {
+    return ZipKind::zip;
+  }
+  if (head.starts_with(std::string_view("PK\x05\x06", 4))) {
+    return ZipKind::empty_zip;
+  }
+  return ZipKind::not_zip;
+}
 
 util::Result<ImportStats> import_records(const std::vector<std::string>& paths,
                                          const std::string& db_dir, ImportProgress* progress,

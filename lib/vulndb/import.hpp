@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "util/file_lock.hpp"
@@ -54,6 +55,11 @@ class ImportProgress {
 util::Result<ImportStats> import_records(const std::vector<std::string>& paths,
                                          const std::string& db_dir,
                                          ImportProgress* progress = nullptr, BuildTime time = {});
+
+// What the first four bytes of a file say: a zip archive (local file header), an empty zip (end
+// of central directory first), or not a zip. Inputs are told apart by content, not by name.
+enum class ZipKind { not_zip, zip, empty_zip };
+ZipKind zip_kind(std::string_view head);
 
 // What import_records does, for callers that hold DIR/lock already (db update): builds a new
 // database from `inputs` and renames it into place. `label`, when set, names an input in errors

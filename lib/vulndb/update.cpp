@@ -47,15 +47,8 @@ std::optional<std::string> file_sha256(const std::string& path) {
 }
 
 bool starts_with_zip_magic(const std::string& path) {
-  char magic[4] = {};
-  std::FILE* f = std::fopen(path.c_str(), "rbe");
-  if (f == nullptr) {
-    return false;
-  }
-  std::size_t n = std::fread(magic, 1, sizeof magic, f);
-  std::fclose(f);
-  return n == 4 &&
-         (std::memcmp(magic, "PK\x03\x04", 4) == 0 || std::memcmp(magic, "PK\x05\x06", 4) == 0);
+  auto head = util::read_file_head(path, 4);
+  return head && zip_kind(*head) != ZipKind::not_zip;
 }
 
 std::string trim_slashes(std::string s) {

@@ -117,3 +117,18 @@ TEST_CASE("parse_rfc3339: forms OSV records and image configs use") {
     CHECK_FALSE(parse_rfc3339(bad).has_value());
   }
 }
+
+TEST_CASE("read_file_head: the first bytes, fewer for a short file, an error naming the path") {
+  strata::test_support::TempDir tmp;
+  REQUIRE(write_file_atomic(tmp.sub("f"), "PK\x03\x04rest"));
+  REQUIRE(write_file_atomic(tmp.sub("short"), "PK"));
+  REQUIRE(write_file_atomic(tmp.sub("empty"), ""));
+  auto head = read_file_head(tmp.sub("f"), 4);
+  REQUIRE(head);
+  CHECK(*head == "PK\x03\x04");
+  CHECK(read_file_head(tmp.sub("short"), 4).value() == "PK");
+  CHECK(read_file_head(tmp.sub("empty"), 4).value().empty());
+  auto missing = read_file_head(tmp.sub("missing"), 4);
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().message == tmp.sub("missing") + ": No such file or directory");
+}

@@ -308,3 +308,12 @@ TEST_CASE("Opening a missing or foreign database is a clear input error") {
   REQUIRE_FALSE(junk.ok());
   CHECK(junk.error().message.find("not a strata vulnerability database") != std::string::npos);
 }
+
+TEST_CASE("zip_kind: a zip, an empty zip, or not a zip, by the first four bytes") {
+  using vulndb::ZipKind;
+  CHECK(vulndb::zip_kind(std::string_view("PK\x03\x04", 4)) == ZipKind::zip);
+  CHECK(vulndb::zip_kind(std::string_view("PK\x05\x06\0\0", 6)) == ZipKind::empty_zip);
+  CHECK(vulndb::zip_kind("PK") == ZipKind::not_zip);
+  CHECK(vulndb::zip_kind("{\"id\":") == ZipKind::not_zip);
+  CHECK(vulndb::zip_kind("") == ZipKind::not_zip);
+}
