@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "detect/rpm_header.hpp"
+#include "detect/rpmdb_bdb.hpp"
 #include "detect/rpmdb_sqlite.hpp"
 
 using namespace strata;
@@ -180,6 +181,53 @@ TEST_CASE("read_rpmdb_sqlite: not a database, or a damaged one, is an error, nev
       CHECK(r->size() <= 129);  // SQLite may answer from the pages it has
     } else {
       CHECK(r.error().message.rfind("rpmdb.sqlite: ", 0) == 0);
+    }
+  }
+}
+
+TEST_CASE("read_rpmdb_bdb: the BerkeleyDB fixtures, as Debian's rpm lists them") {
+  const std::string base = std::string(STRATA_TESTDATA_DIR) + "/pkgdb/rpm/";
+  for (const auto* dir : {"go-rpmdb-libuuid-bdb", "syft-dive-bdb", "scalibr-epoch-bdb"}) {
+    INFO(dir);
+    auto entries = detect::read_rpmdb_bdb(slurp(base + dir + "/Packages"));
+    REQUIRE(entries);
+    std::multiset<std::string> got, want;
+    for (const auto& e : *entries) {
+      REQUIRE(e.header);
+      std::string evr =
+          e.header->epoch && *e.header->epoch != 0 ? std::to_string(*e.header->epoch) + ":" : "";
+      got.insert(e.header->name + "\t" + evr + e.header->version + "-" + e.header->release);
+    }
+    std::ifstream tsv(base + dir + "/expected.tsv");
+    std::string line;
+    std::getline(tsv, line);
+    while (std::getline(tsv, line)) {
+      if (!line.empty()) {
+        want.insert(line);
+      }
+    }
+    CHECK(want.size() == 1);
+    CHECK(got == want);
+  }
+}
+
+TEST_CASE("read_rpmdb_bdb: damage is an error or a malformed entry, never a crash or a loop") {
+  const std::string db =
+      slurp(std::string(STRATA_TESTDATA_DIR) + "/pkgdb/rpm/go-rpmdb-libuuid-bdb/Packages");
+  CHECK_FALSE(detect::read_rpmdb_bdb("short"));
+  CHECK_FALSE(detect::read_rpmdb_bdb(std::string(4096, '\0')));
+  for (std::size_t cut = 0; cut < db.size(); cut += 1024) {
+    (void)detect::read_rpmdb_bdb(std::string_view(db).substr(0, cut));
+  }
+  std::mt19937 rng(7);
+  for (int round = 0; round < 300; ++round) {
+    std::string damaged = db;
+    for (int flips = 0; flips < 16; ++flips) {
+      damaged[rng() % damaged.size()] = static_cast<char>(rng() & 0xff);
+    }
+    auto r = detect::read_rpmdb_bdb(damaged);
+    if (r) {
+      CHECK(r->size() < 64);  // bounded: a page holds few items
     }
   }
 }
