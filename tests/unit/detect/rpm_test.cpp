@@ -12,6 +12,7 @@
 
 #include "detect/rpm_header.hpp"
 #include "detect/rpmdb_bdb.hpp"
+#include "detect/rpmdb_ndb.hpp"
 #include "detect/rpmdb_sqlite.hpp"
 
 using namespace strata;
@@ -229,5 +230,48 @@ TEST_CASE("read_rpmdb_bdb: damage is an error or a malformed entry, never a cras
     if (r) {
       CHECK(r->size() < 64);  // bounded: a page holds few items
     }
+  }
+}
+
+TEST_CASE("read_rpmdb_ndb: SLE 15 BCI, exactly the packages go-rpmdb's author listed with rpm") {
+  const std::string dir = std::string(STRATA_TESTDATA_DIR) + "/pkgdb/rpm/go-rpmdb-sle15-bci-ndb";
+  auto entries = detect::read_rpmdb_ndb(slurp(dir + "/Packages.db"));
+  REQUIRE(entries);
+  std::multiset<std::string> got, want;
+  for (const auto& e : *entries) {
+    REQUIRE(e.header);
+    got.insert(row(*e.header));
+  }
+  std::ifstream tsv(dir + "/expected_full.tsv");
+  std::string line;
+  std::getline(tsv, line);
+  while (std::getline(tsv, line)) {
+    if (!line.empty()) {
+      want.insert(line);
+    }
+  }
+  CHECK(want.size() == 35);
+  CHECK(got == want);
+}
+
+TEST_CASE("read_rpmdb_ndb: damage is an error or a malformed entry, never a crash") {
+  const std::string db =
+      slurp(std::string(STRATA_TESTDATA_DIR) + "/pkgdb/rpm/go-rpmdb-sle15-bci-ndb/Packages.db");
+  CHECK_FALSE(detect::read_rpmdb_ndb("RpmP"));
+  CHECK_FALSE(detect::read_rpmdb_ndb(std::string(8192, '\0')));
+  for (std::size_t cut = 0; cut < db.size(); cut += 4099) {
+    auto r = detect::read_rpmdb_ndb(std::string_view(db).substr(0, cut));
+    if (r) {
+      CHECK(r->size() <= 35);
+    }
+  }
+  std::mt19937 rng(5);
+  for (int round = 0; round < 100; ++round) {
+    std::string damaged = db;
+    for (int flips = 0; flips < 32; ++flips) {
+      damaged[rng() % 4096] = static_cast<char>(rng() & 0xff);  // the slot page
+      damaged[rng() % damaged.size()] = static_cast<char>(rng() & 0xff);
+    }
+    (void)detect::read_rpmdb_ndb(damaged);
   }
 }
