@@ -9,9 +9,10 @@ build_pkgs=(
   libxxhash-dev catch2 libssl-dev libsqlite3-dev libsimdjson-dev
 )
 # Tools the test suite and the benchmarks drive for real (images, registries, databases) and read
-# results with (unzip: the baseline of bench/db; clang-format: the format check).
+# results with (unzip: the baseline of bench/db; clang-format: the format check; rpm: the oracle
+# the rpm database readers are checked against).
 test_pkgs=(jq zstd gzip tar curl openssl python3 skopeo umoci docker-registry apache2-utils podman unzip
-  clang-format)
+  clang-format rpm)
 
 want=("${build_pkgs[@]}")
 if [[ "${1:-}" == "--test" ]]; then
