@@ -81,11 +81,41 @@ const std::vector<Entry> k_openssl = {
     {1004, 9, "Utilities from the general purpose cryptography library"},
 };
 
+// "name\tevr" as in expected.tsv (the epoch only when set and not 0).
+std::string name_evr(const detect::RpmHeader& h) {
+  std::string evr = h.epoch && *h.epoch != 0 ? std::to_string(*h.epoch) + ":" : "";
+  return h.name + "\t" + evr + h.version + "-" + h.release;
+}
+
 // "name\tevr\tarch\tsourcerpm" as in expected_full.tsv.
 std::string row(const detect::RpmHeader& h) {
-  std::string evr = h.epoch && *h.epoch != 0 ? std::to_string(*h.epoch) + ":" : "";
-  evr += h.version + "-" + h.release;
-  return h.name + "\t" + evr + "\t" + h.arch + "\t" + h.source_rpm;
+  return name_evr(h) + "\t" + h.arch + "\t" + h.source_rpm;
+}
+
+// The rows of an expected(_full).tsv, without its column names.
+std::multiset<std::string> expected_rows(const std::string& path) {
+  std::ifstream tsv(path);
+  REQUIRE(tsv);
+  std::multiset<std::string> rows;
+  std::string line;
+  std::getline(tsv, line);  // the column names
+  while (std::getline(tsv, line)) {
+    if (!line.empty()) {
+      rows.insert(line);
+    }
+  }
+  return rows;
+}
+
+// The rows of `entries` as `format` writes them; every header must have decoded.
+std::multiset<std::string> rows_of(const std::vector<detect::RpmdbEntry>& entries,
+                                   std::string (*format)(const detect::RpmHeader&) = row) {
+  std::multiset<std::string> rows;
+  for (const auto& e : entries) {
+    REQUIRE(e.header);
+    rows.insert(format(*e.header));
+  }
+  return rows;
 }
 
 }  // namespace
@@ -150,22 +180,9 @@ TEST_CASE("parse_rpm_header: random damage never reads outside the blob") {
 TEST_CASE("read_rpmdb_sqlite: CBL-Mariner 2.0, exactly the packages Debian's rpm lists") {
   auto entries = detect::read_rpmdb_sqlite(slurp(k_mariner + "/rpmdb.sqlite"));
   REQUIRE(entries);
-  std::multiset<std::string> got;
-  for (const auto& e : *entries) {
-    REQUIRE(e.header);
-    got.insert(row(*e.header));
-  }
-  std::multiset<std::string> want;
-  std::ifstream tsv(k_mariner + "/expected_full.tsv");
-  std::string line;
-  std::getline(tsv, line);  // the column names
-  while (std::getline(tsv, line)) {
-    if (!line.empty()) {
-      want.insert(line);
-    }
-  }
+  auto want = expected_rows(k_mariner + "/expected_full.tsv");
   CHECK(want.size() == 129);
-  CHECK(got == want);
+  CHECK(rows_of(*entries) == want);
   for (std::size_t i = 1; i < entries->size(); ++i) {
     CHECK((*entries)[i - 1].hnum < (*entries)[i].hnum);
   }
@@ -192,23 +209,9 @@ TEST_CASE("read_rpmdb_bdb: the BerkeleyDB fixtures, as Debian's rpm lists them")
     INFO(dir);
     auto entries = detect::read_rpmdb_bdb(slurp(base + dir + "/Packages"));
     REQUIRE(entries);
-    std::multiset<std::string> got, want;
-    for (const auto& e : *entries) {
-      REQUIRE(e.header);
-      std::string evr =
-          e.header->epoch && *e.header->epoch != 0 ? std::to_string(*e.header->epoch) + ":" : "";
-      got.insert(e.header->name + "\t" + evr + e.header->version + "-" + e.header->release);
-    }
-    std::ifstream tsv(base + dir + "/expected.tsv");
-    std::string line;
-    std::getline(tsv, line);
-    while (std::getline(tsv, line)) {
-      if (!line.empty()) {
-        want.insert(line);
-      }
-    }
+    auto want = expected_rows(base + dir + "/expected.tsv");
     CHECK(want.size() == 1);
-    CHECK(got == want);
+    CHECK(rows_of(*entries, name_evr) == want);
   }
 }
 
@@ -237,21 +240,9 @@ TEST_CASE("read_rpmdb_ndb: SLE 15 BCI, exactly the packages go-rpmdb's author li
   const std::string dir = std::string(STRATA_TESTDATA_DIR) + "/pkgdb/rpm/go-rpmdb-sle15-bci-ndb";
   auto entries = detect::read_rpmdb_ndb(slurp(dir + "/Packages.db"));
   REQUIRE(entries);
-  std::multiset<std::string> got, want;
-  for (const auto& e : *entries) {
-    REQUIRE(e.header);
-    got.insert(row(*e.header));
-  }
-  std::ifstream tsv(dir + "/expected_full.tsv");
-  std::string line;
-  std::getline(tsv, line);
-  while (std::getline(tsv, line)) {
-    if (!line.empty()) {
-      want.insert(line);
-    }
-  }
+  auto want = expected_rows(dir + "/expected_full.tsv");
   CHECK(want.size() == 35);
-  CHECK(got == want);
+  CHECK(rows_of(*entries) == want);
 }
 
 TEST_CASE("read_rpmdb_ndb: damage is an error or a malformed entry, never a crash") {
