@@ -56,6 +56,6 @@ set(deps_cache   util model vfs layer)
 set(deps_source  util vfs model image http registry docker layer)
 set(deps_match   util model vercmp vulndb)
 set(deps_scan    util vfs model vercmp image http registry docker layer detect vulndb cache report source
-                 match host)
+                 match host config)
 set(deps_cli     util vfs model vercmp image http host config registry docker layer detect vulndb
                  cache report source match scan)

@@ -81,12 +81,7 @@ scan::TargetRequest target_request(const ImageOptions& o, const config::Environm
   r.input = o.input;
   r.reference = o.reference;
   r.image_src = o.image_src;
-  config::EngineSettings engines = config::engine_settings(o.docker_host, env);
-  r.engines.docker_host = engines.docker_host;
-  r.engines.docker_tls_verify = engines.docker_tls_verify;
-  r.engines.docker_cert_path = engines.docker_cert_path;
-  r.engines.container_host = engines.container_host;
-  r.engines.xdg_runtime_dir = engines.xdg_runtime_dir;
+  r.engines = config::engine_settings(o.docker_host, env);
   registry::RegistryOptions& ro = r.registry.options;
   ro.plain_http = o.insecure;
   ro.http.retries = o.retries;

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "config/settings.hpp"
 #include "image/reference.hpp"
 #include "registry/client.hpp"
 #include "registry/credentials.hpp"
@@ -17,14 +18,8 @@
 
 namespace strata::scan {
 
-// Where the local engines are (config::EngineSettings).
-struct EngineInputs {
-  std::optional<std::string> docker_host;  // DOCKER_HOST-style; nullopt: /var/run/docker.sock
-  bool docker_tls_verify = false;
-  std::string docker_cert_path;
-  std::optional<std::string> container_host;  // Podman
-  std::optional<std::string> xdg_runtime_dir;
-};
+// Where the local engines are, as config::engine_settings resolves it.
+using EngineInputs = config::EngineSettings;
 
 // How to talk to a registry, and as whom.
 struct RegistryInputs {

@@ -82,11 +82,9 @@ util::Result<std::vector<layer::LayerAnalysis>> read_layers(
   // A vector<bool> packs bits: neighbours would share a byte across threads.
   std::vector<char> cached(layers.size(), 0);
   std::mutex client_mutex;  // RegistryClient is not thread-safe
-  std::stop_source stop;
-  std::mutex error_mutex;
-  std::optional<util::Error> first_error;  // the failure that requested the stop
+  std::stop_source stop;    // requested by the first failure: aborts the other transfers
   const auto threads = static_cast<unsigned>(std::max(parallel, 1));
-  auto status = util::parallel_for(layers.size(), threads, [&](unsigned, std::size_t i) {
+  auto read_one = [&](unsigned, std::size_t i) -> util::Status {
     bool hit = false;
     util::Result<layer::LayerAnalysis> r = util::make_error(util::ErrorCategory::internal, "");
     try {
@@ -97,20 +95,13 @@ util::Result<std::vector<layer::LayerAnalysis>> read_layers(
                            e.what());
     }
     if (!r) {
-      if (stop.request_stop()) {  // true only for the first failure; the others follow from it
-        std::lock_guard lock(error_mutex);
-        first_error = r.error();
-      }
-      return util::Status(std::move(r).error());
+      return std::move(r).error();
     }
     cached[i] = hit ? 1 : 0;
     results[i] = std::move(*r);
-    return util::Status();
-  });
-  if (first_error) {
-    return std::move(*first_error);
-  }
-  TRY(status);  // an exception that escaped a worker
+    return {};
+  };
+  TRY(util::parallel_for(layers.size(), threads, read_one, 1, &stop));
   from_cache.assign(cached.begin(), cached.end());
   std::vector<layer::LayerAnalysis> out;
   out.reserve(layers.size());

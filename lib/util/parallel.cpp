@@ -8,24 +8,26 @@ unsigned worker_count(unsigned max_threads) {
 
 Status parallel_for(std::size_t count, unsigned threads,
                     const std::function<Status(unsigned worker, std::size_t i)>& fn,
-                    std::size_t chunk) {
+                    std::size_t chunk, std::stop_source* stop) {
   chunk = std::max<std::size_t>(chunk, 1);
   const std::size_t chunks = (count + chunk - 1) / chunk;
   threads =
       static_cast<unsigned>(std::clamp<std::size_t>(threads, 1, std::max<std::size_t>(chunks, 1)));
   std::atomic<std::size_t> next{0};
-  std::atomic<bool> stop{false};
+  std::stop_source own;
+  std::stop_source& stopping = stop != nullptr ? *stop : own;
   std::mutex mutex;
   std::optional<Error> first_error;
+  // Recorded and requested under one lock: a failure caused by the stop comes after it.
   auto fail = [&](Error e) {
     std::lock_guard lock(mutex);
     if (!first_error) {
       first_error = std::move(e);
+      stopping.request_stop();
     }
-    stop = true;
   };
   auto work = [&](unsigned worker) {
-    while (!stop) {
+    while (!stopping.stop_requested()) {
       const std::size_t begin = next.fetch_add(chunk);
       if (begin >= count) {
         return;

@@ -17,6 +17,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <stop_token>
 #include <thread>
 #include <vector>
 
@@ -29,12 +30,14 @@ unsigned worker_count(unsigned max_threads);
 
 // Calls fn(worker, i) for every i in [0, count), on `threads` threads at most (fewer when there
 // are fewer chunks; the calling thread is worker 0, so a single thread runs inline). Items are
-// handed out in order, `chunk` at a time. The first item whose fn fails (in time) stops the
-// hand-out of further items and its error is returned once every thread has finished; items
-// already started run to the end. `worker` < threads, so fn may keep per-worker state.
+// handed out in order, `chunk` at a time. The first item whose fn fails (in time) requests a
+// stop, which ends the hand-out of further items, and its error is returned once every thread
+// has finished; items already started run to the end. `worker` < threads, so fn may keep
+// per-worker state. With `stop`, that is the stop requested: items already started can watch
+// its token to give up early (their failures then come after the first and are not returned).
 Status parallel_for(std::size_t count, unsigned threads,
                     const std::function<Status(unsigned worker, std::size_t i)>& fn,
-                    std::size_t chunk = 1);
+                    std::size_t chunk = 1, std::stop_source* stop = nullptr);
 
 // One producer pushes jobs; `workers` threads call process(job) on each; one consumer takes them
 // back in push order. push() blocks while `capacity` jobs are pushed but not yet taken.

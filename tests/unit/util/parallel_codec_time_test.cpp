@@ -181,3 +181,28 @@ TEST_CASE("format_rfc3339: UTC seconds and nanoseconds, the inverse of parse_rfc
   CHECK(util::parse_rfc3339("2019-00-01") == std::nullopt);
   CHECK(util::parse_rfc3339("2020-02-29") == 1582934400);
 }
+
+TEST_CASE("parallel_for: the caller's stop is requested by the first failure, and only it counts") {
+  std::stop_source stop;
+  std::atomic<int> started{0};
+  auto st = util::parallel_for(
+      2, 2,
+      [&](unsigned, std::size_t i) -> util::Status {
+        ++started;
+        if (i == 0) {
+          while (started < 2) {
+            std::this_thread::yield();
+          }
+          return util::input_error("first");
+        }
+        // Gives up once the first failure has stopped the others; that failure is not returned.
+        while (!stop.stop_requested()) {
+          std::this_thread::yield();
+        }
+        return util::input_error("cancelled");
+      },
+      1, &stop);
+  REQUIRE_FALSE(st);
+  CHECK(st.error().message == "first");
+  CHECK(stop.stop_requested());
+}
