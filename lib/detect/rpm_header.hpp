@@ -31,6 +31,13 @@ struct RpmHeader {
   std::string modularity_label;        // RPMTAG_MODULARITYLABEL 5096
 };
 
+// One package of an rpm database (the SQLite, BerkeleyDB and NDB readers): its index in the
+// database, and its header or the error naming what is malformed (the caller warns).
+struct RpmdbEntry {
+  std::int64_t hnum = 0;
+  util::Result<RpmHeader> header;
+};
+
 // Decodes one header blob. Errors (input category) say what is wrong: "header too short",
 // "index entry 3: string offset 912 past the data (800 bytes)", ...; a header without a NAME or
 // VERSION is an error too.

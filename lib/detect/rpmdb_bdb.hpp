@@ -16,7 +16,7 @@
 #include <string_view>
 #include <vector>
 
-#include "detect/rpmdb_sqlite.hpp"
+#include "detect/rpm_header.hpp"
 #include "util/result.hpp"
 
 namespace strata::detect {

@@ -14,11 +14,6 @@
 
 namespace strata::detect {
 
-struct RpmdbEntry {
-  std::int64_t hnum = 0;           // the package's index in the database
-  util::Result<RpmHeader> header;  // an error for a malformed header (the caller warns)
-};
-
 // Every row of Packages, in hnum order. Errors (input category): not an SQLite file, no Packages
 // table, a database SQLite cannot read ("rpmdb.sqlite: database disk image is malformed").
 util::Result<std::vector<RpmdbEntry>> read_rpmdb_sqlite(std::string_view bytes);
