@@ -84,6 +84,56 @@ std::string field(const std::map<std::string, std::string>& fields, const char* 
   return it == fields.end() ? std::string{} : it->second;
 }
 
+// Value of a run of decimal digits (the first 9 of them); 0 when empty.
+int to_int(std::string_view digits) {
+  int value = 0;
+  for (char c : digits.substr(0, 9)) {
+    value = value * 10 + (c - '0');
+  }
+  return value;
+}
+
+// A SUSE Linux Enterprise release as SUSE names it, from VERSION_ID: "15.5" -> "15 SP5",
+// "15" or "15.0" -> "15"; from 16 on, releases are numbered without service packs: "16.0".
+std::string suse_release(std::string_view version) {
+  auto major = leading_number(version);
+  if (major.empty()) {
+    return {};
+  }
+  auto rest = version.substr(major.size());
+  auto minor =
+      rest.empty() || rest.front() != '.' ? std::string_view{} : leading_number(rest.substr(1));
+  if (to_int(major) >= 16) {
+    return minor.empty() ? std::string(major) : fmt::format("{}.{}", major, minor);
+  }
+  if (minor.empty() || to_int(minor) == 0) {
+    return std::string(major);
+  }
+  return fmt::format("{} SP{}", major, to_int(minor));
+}
+
+// The openEuler release with its qualifier, as OSV names it: VERSION_ID "22.03" and VERSION
+// "22.03 (LTS-SP3)" -> "22.03-LTS-SP3"; "(LTS SP1)" is written "LTS-SP1"; no parenthesis ->
+// "22.03". PRETTY_NAME ("openEuler 22.03 (LTS-SP3)") stands in for a missing VERSION.
+std::string openeuler_release(std::string_view version_id, std::string_view version_text,
+                              std::string_view pretty_name) {
+  auto base = major_minor(version_id);
+  if (base.empty()) {
+    return {};
+  }
+  auto text = version_text.find('(') != std::string_view::npos ? version_text : pretty_name;
+  auto open = text.find('(');
+  auto close = open == std::string_view::npos ? open : text.find(')', open);
+  if (close == std::string_view::npos) {
+    return base;
+  }
+  std::string qualifier;
+  for (char c : util::trim(text.substr(open + 1, close - open - 1))) {
+    qualifier += c == ' ' ? '-' : c;
+  }
+  return qualifier.empty() ? base : fmt::format("{}-{}", base, qualifier);
+}
+
 }  // namespace
 
 std::map<std::string, std::string> parse_os_release(std::string_view content) {
@@ -124,22 +174,20 @@ std::optional<std::string> debian_release_for_codename(std::string_view codename
 
 std::string osv_ecosystem(std::string_view family, std::string_view version, bool lts) {
   auto major = leading_number(version);
+  auto mm = major_minor(version);
   if (family == "alpine") {
-    auto mm = major_minor(version);
     return mm.empty() ? std::string{} : "Alpine:v" + mm;
   }
   if (family == "debian") {
     if (major.empty()) {
       return {};
     }
-    if (std::stoi(std::string(major.substr(0, 4))) >= 7) {
+    if (to_int(major) >= 7) {
       return fmt::format("Debian:{}", major);
     }
-    auto mm = major_minor(version);
     return mm.empty() ? fmt::format("Debian:{}.0", major) : "Debian:" + mm;
   }
   if (family == "ubuntu") {
-    auto mm = major_minor(version);
     if (mm.empty()) {
       return {};
     }
@@ -150,6 +198,9 @@ std::string osv_ecosystem(std::string_view family, std::string_view version, boo
   }
   if (family == "chainguard") {
     return "Chainguard";
+  }
+  if (family == "opensuse-tumbleweed") {
+    return "openSUSE:Tumbleweed";
   }
   if (major.empty()) {
     return {};
@@ -163,11 +214,79 @@ std::string osv_ecosystem(std::string_view family, std::string_view version, boo
   if (family == "mageia") {
     return fmt::format("Mageia:{}", major);
   }
+  if (family == "azurelinux" || family == "mariner") {
+    return fmt::format("Azure Linux:{}", major);
+  }
+  if (family == "sles" || family == "sled" || family == "sles_sap") {
+    std::string_view product = family == "sles"   ? "Server"
+                               : family == "sled" ? "Desktop"
+                                                  : "Server for SAP Applications";
+    return fmt::format("SUSE:Linux Enterprise {} {}", product, suse_release(version));
+  }
+  if (mm.empty()) {
+    return {};
+  }
   if (family == "photon") {
-    auto mm = major_minor(version);
-    return mm.empty() ? std::string{} : "Photon OS:" + mm;
+    return "Photon OS:" + mm;
+  }
+  if (family == "openeuler") {
+    auto rest = version.substr(mm.size());
+    if (!rest.empty() && rest.front() == '-') {
+      return fmt::format("openEuler:{}{}", mm, rest);
+    }
+    return fmt::format("openEuler:{}{}", mm, lts ? "-LTS" : "");
+  }
+  if (family == "sle-micro") {
+    return "SUSE:Linux Enterprise Micro " + mm;
+  }
+  if (family == "sl-micro") {
+    return "SUSE:Linux Micro " + mm;
+  }
+  if (family == "opensuse-leap" || (family == "opensuse" && major == "42")) {
+    return "openSUSE:Leap " + mm;
+  }
+  if (family == "opensuse-leap-micro") {
+    return "openSUSE:Leap Micro " + mm;
   }
   return {};
+}
+
+std::string no_ecosystem_reason(const model::OsInfo& os) {
+  if (os.empty() || !os.ecosystem.empty()) {
+    return {};
+  }
+  if (os.family == "rhel") {
+    return "OSV files Red Hat advisories per product stream (\"Red "
+           "Hat:enterprise_linux:9::baseos\", "
+           "\"...::appstream\", ...), and an image does not record which stream each package came "
+           "from";
+  }
+  static constexpr std::pair<std::string_view, std::string_view> k_uncovered[] = {
+      {"centos", "CentOS"},
+      {"fedora", "Fedora"},
+      {"amzn", "Amazon Linux"},
+      {"ol", "Oracle Linux"},
+      {"rhcos", "Red Hat Enterprise Linux CoreOS"},
+  };
+  for (const auto& [id, name] : k_uncovered) {
+    if (os.family == id) {
+      return fmt::format("OSV has no {} ecosystem", name);
+    }
+  }
+  // A family osv_ecosystem maps, at a version it cannot name.
+  if (!osv_ecosystem(os.family, "42.1", false).empty()) {
+    return os.version.empty()
+               ? fmt::format("{} without a VERSION_ID has no OSV release name", os.family)
+               : fmt::format("OSV has no release name for {} {}", os.family, os.version);
+  }
+  return fmt::format("no OSV ecosystem is known for ID={}", os.family);
+}
+
+std::string purl_distro(const model::OsInfo& os) {
+  if (os.family.empty() || os.version.empty()) {
+    return {};
+  }
+  return fmt::format("{}-{}", os.family, os.version);
 }
 
 model::OsInfo os_from_release(const std::map<std::string, std::string>& fields,
@@ -219,6 +338,11 @@ model::OsInfo os_from_release(const std::map<std::string, std::string>& fields,
       lts = !mm.empty() && mm.size() == major.size() + 3 && mm.substr(major.size()) == ".04" &&
             (std::stoi(std::string(major.substr(0, 4))) % 2 == 0);
     }
+  }
+  if (os.family == "openeuler") {
+    auto release = openeuler_release(os.version, version_text, os.pretty_name);
+    os.ecosystem = osv_ecosystem(os.family, release.empty() ? os.version : release, false);
+    return os;
   }
   os.ecosystem = osv_ecosystem(os.family, os.version, lts);
   return os;

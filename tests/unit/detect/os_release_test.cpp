@@ -67,8 +67,39 @@ TEST_CASE("osv_ecosystem names as OSV spells them") {
   CHECK(osv_ecosystem("rocky", "8.9", false) == "Rocky Linux:8");
   CHECK(osv_ecosystem("wolfi", "20230201", false) == "Wolfi");
   CHECK(osv_ecosystem("photon", "5.0", false) == "Photon OS:5.0");
+  CHECK(osv_ecosystem("photon", "5", false).empty());
+  CHECK(osv_ecosystem("mageia", "9", false) == "Mageia:9");
+  CHECK(osv_ecosystem("chainguard", "20230214", false) == "Chainguard");
+  CHECK(osv_ecosystem("azurelinux", "3.0", false) == "Azure Linux:3");
+  CHECK(osv_ecosystem("mariner", "2.0", false) == "Azure Linux:2");
+  CHECK(osv_ecosystem("mariner", "1.0", false) == "Azure Linux:1");
+  CHECK(osv_ecosystem("openeuler", "22.03-LTS-SP3", false) == "openEuler:22.03-LTS-SP3");
+  CHECK(osv_ecosystem("openeuler", "24.03", true) == "openEuler:24.03-LTS");
+  CHECK(osv_ecosystem("openeuler", "23.09", false) == "openEuler:23.09");
+  CHECK(osv_ecosystem("sles", "15.5", false) == "SUSE:Linux Enterprise Server 15 SP5");
+  CHECK(osv_ecosystem("sles", "15", false) == "SUSE:Linux Enterprise Server 15");
+  CHECK(osv_ecosystem("sles", "15.0", false) == "SUSE:Linux Enterprise Server 15");
+  CHECK(osv_ecosystem("sles", "12.5", false) == "SUSE:Linux Enterprise Server 12 SP5");
+  CHECK(osv_ecosystem("sles", "16.0", false) == "SUSE:Linux Enterprise Server 16.0");
+  CHECK(osv_ecosystem("sled", "15.6", false) == "SUSE:Linux Enterprise Desktop 15 SP6");
+  CHECK(osv_ecosystem("sles_sap", "15.4", false) ==
+        "SUSE:Linux Enterprise Server for SAP Applications 15 SP4");
+  CHECK(osv_ecosystem("sle-micro", "5.5", false) == "SUSE:Linux Enterprise Micro 5.5");
+  CHECK(osv_ecosystem("sl-micro", "6.0", false) == "SUSE:Linux Micro 6.0");
+  CHECK(osv_ecosystem("opensuse-leap", "15.5", false) == "openSUSE:Leap 15.5");
+  CHECK(osv_ecosystem("opensuse-leap", "15.2.1", false) == "openSUSE:Leap 15.2");
+  CHECK(osv_ecosystem("opensuse-leap-micro", "6.0", false) == "openSUSE:Leap Micro 6.0");
+  CHECK(osv_ecosystem("opensuse-tumbleweed", "20240101", false) == "openSUSE:Tumbleweed");
+  CHECK(osv_ecosystem("opensuse-tumbleweed", "", false) == "openSUSE:Tumbleweed");
+  CHECK(osv_ecosystem("opensuse", "42.3", false) == "openSUSE:Leap 42.3");
+  CHECK(osv_ecosystem("opensuse", "13.2", false).empty());
+  // No OSV data for these (see os_release.hpp).
   CHECK(osv_ecosystem("rhel", "9.3", false).empty());
   CHECK(osv_ecosystem("fedora", "39", false).empty());
+  CHECK(osv_ecosystem("centos", "9", false).empty());
+  CHECK(osv_ecosystem("amzn", "2023", false).empty());
+  CHECK(osv_ecosystem("ol", "9.3", false).empty());
+  CHECK(osv_ecosystem("rhcos", "4.16", false).empty());
 }
 
 TEST_CASE("detect_os: Alpine, Debian, Ubuntu LTS and non-LTS") {
@@ -192,4 +223,294 @@ TEST_CASE("wants_path covers every file a detector reads") {
     CAPTURE(p);
     CHECK_FALSE(wants_path(p));
   }
+}
+
+namespace {
+
+// os-release files as the distributions ship them (base images of each release).
+struct ReleaseCase {
+  const char* name;
+  const char* content;
+  const char* family;
+  const char* version;
+  const char* ecosystem;  // "" when OSV has no data for the OS
+  const char* pretty_name;
+  const char* distro;  // purl_distro
+};
+
+constexpr ReleaseCase k_release_cases[] = {
+    {"AlmaLinux 9.4",
+     "NAME=\"AlmaLinux\"\nVERSION=\"9.4 (Seafoam Ocelot)\"\nID=\"almalinux\"\n"
+     "ID_LIKE=\"rhel centos fedora\"\nVERSION_ID=\"9.4\"\nPLATFORM_ID=\"platform:el9\"\n"
+     "PRETTY_NAME=\"AlmaLinux 9.4 (Seafoam Ocelot)\"\nANSI_COLOR=\"0;34\"\n"
+     "LOGO=\"fedora-logo-icon\"\nCPE_NAME=\"cpe:/o:almalinux:almalinux:9::baseos\"\n"
+     "HOME_URL=\"https://almalinux.org/\"\nDOCUMENTATION_URL=\"https://wiki.almalinux.org/\"\n"
+     "BUG_REPORT_URL=\"https://bugs.almalinux.org/\"\n\n"
+     "ALMALINUX_MANTISBT_PROJECT=\"AlmaLinux-9\"\nALMALINUX_MANTISBT_PROJECT_VERSION=\"9.4\"\n"
+     "REDHAT_SUPPORT_PRODUCT=\"AlmaLinux\"\nREDHAT_SUPPORT_PRODUCT_VERSION=\"9.4\"\n"
+     "SUPPORT_END=2032-06-01\n",
+     "almalinux", "9.4", "AlmaLinux:9", "AlmaLinux 9.4 (Seafoam Ocelot)", "almalinux-9.4"},
+    {"Rocky Linux 9.3",
+     "NAME=\"Rocky Linux\"\nVERSION=\"9.3 (Blue Onyx)\"\nID=\"rocky\"\n"
+     "ID_LIKE=\"rhel centos fedora\"\nVERSION_ID=\"9.3\"\nPLATFORM_ID=\"platform:el9\"\n"
+     "PRETTY_NAME=\"Rocky Linux 9.3 (Blue Onyx)\"\nANSI_COLOR=\"0;32\"\n"
+     "LOGO=\"fedora-logo-icon\"\nCPE_NAME=\"cpe:/o:rocky:rocky:9::baseos\"\n"
+     "HOME_URL=\"https://rockylinux.org/\"\nBUG_REPORT_URL=\"https://bugs.rockylinux.org/\"\n"
+     "SUPPORT_END=\"2032-05-31\"\nROCKY_SUPPORT_PRODUCT=\"Rocky-Linux-9\"\n"
+     "ROCKY_SUPPORT_PRODUCT_VERSION=\"9.3\"\nREDHAT_SUPPORT_PRODUCT=\"Rocky Linux\"\n"
+     "REDHAT_SUPPORT_PRODUCT_VERSION=\"9.3\"\n",
+     "rocky", "9.3", "Rocky Linux:9", "Rocky Linux 9.3 (Blue Onyx)", "rocky-9.3"},
+    {"RHEL 9.4",
+     "NAME=\"Red Hat Enterprise Linux\"\nVERSION=\"9.4 (Plow)\"\nID=\"rhel\"\nID_LIKE=\"fedora\"\n"
+     "VERSION_ID=\"9.4\"\nPLATFORM_ID=\"platform:el9\"\n"
+     "PRETTY_NAME=\"Red Hat Enterprise Linux 9.4 (Plow)\"\nANSI_COLOR=\"0;31\"\n"
+     "LOGO=\"fedora-logo-icon\"\nCPE_NAME=\"cpe:/o:redhat:enterprise_linux:9::baseos\"\n"
+     "HOME_URL=\"https://www.redhat.com/\"\n"
+     "DOCUMENTATION_URL=\"https://access.redhat.com/documentation/en-us/red_hat_enterprise_linux/"
+     "9\"\nBUG_REPORT_URL=\"https://issues.redhat.com/\"\n\n"
+     "REDHAT_BUGZILLA_PRODUCT=\"Red Hat Enterprise Linux 9\"\n"
+     "REDHAT_BUGZILLA_PRODUCT_VERSION=9.4\nREDHAT_SUPPORT_PRODUCT=\"Red Hat Enterprise Linux\"\n"
+     "REDHAT_SUPPORT_PRODUCT_VERSION=\"9.4\"\n",
+     "rhel", "9.4", "", "Red Hat Enterprise Linux 9.4 (Plow)", "rhel-9.4"},
+    {"UBI 8.9 (ID=rhel)",
+     "NAME=\"Red Hat Enterprise Linux\"\nVERSION=\"8.9 (Ootpa)\"\nID=\"rhel\"\nID_LIKE=\"fedora\"\n"
+     "VERSION_ID=\"8.9\"\nPLATFORM_ID=\"platform:el8\"\n"
+     "PRETTY_NAME=\"Red Hat Enterprise Linux 8.9 (Ootpa)\"\nANSI_COLOR=\"0;31\"\n"
+     "CPE_NAME=\"cpe:/o:redhat:enterprise_linux:8::baseos\"\nHOME_URL=\"https://www.redhat.com/\"\n"
+     "DOCUMENTATION_URL=\"https://access.redhat.com/documentation/en-us/red_hat_enterprise_linux/"
+     "8/\"\nBUG_REPORT_URL=\"https://bugzilla.redhat.com/\"\n\n"
+     "REDHAT_BUGZILLA_PRODUCT=\"Red Hat Enterprise Linux 8\"\n"
+     "REDHAT_BUGZILLA_PRODUCT_VERSION=8.9\nREDHAT_SUPPORT_PRODUCT=\"Red Hat Enterprise Linux\"\n"
+     "REDHAT_SUPPORT_PRODUCT_VERSION=\"8.9\"\n",
+     "rhel", "8.9", "", "Red Hat Enterprise Linux 8.9 (Ootpa)", "rhel-8.9"},
+    {"CentOS Linux 7",
+     "NAME=\"CentOS Linux\"\nVERSION=\"7 (Core)\"\nID=\"centos\"\nID_LIKE=\"rhel fedora\"\n"
+     "VERSION_ID=\"7\"\nPRETTY_NAME=\"CentOS Linux 7 (Core)\"\nANSI_COLOR=\"0;31\"\n"
+     "CPE_NAME=\"cpe:/o:centos:centos:7\"\nHOME_URL=\"https://www.centos.org/\"\n"
+     "BUG_REPORT_URL=\"https://bugs.centos.org/\"\n\nCENTOS_MANTISBT_PROJECT=\"CentOS-7\"\n"
+     "CENTOS_MANTISBT_PROJECT_VERSION=\"7\"\nREDHAT_SUPPORT_PRODUCT=\"centos\"\n"
+     "REDHAT_SUPPORT_PRODUCT_VERSION=\"7\"\n",
+     "centos", "7", "", "CentOS Linux 7 (Core)", "centos-7"},
+    {"CentOS Stream 8",
+     "NAME=\"CentOS Stream\"\nVERSION=\"8\"\nID=\"centos\"\nID_LIKE=\"rhel fedora\"\n"
+     "VERSION_ID=\"8\"\nPLATFORM_ID=\"platform:el8\"\nPRETTY_NAME=\"CentOS Stream 8\"\n"
+     "ANSI_COLOR=\"0;31\"\nCPE_NAME=\"cpe:/o:centos:centos:8\"\nHOME_URL=\"https://centos.org/\"\n"
+     "BUG_REPORT_URL=\"https://bugzilla.redhat.com/\"\n"
+     "REDHAT_SUPPORT_PRODUCT=\"Red Hat Enterprise Linux 8\"\n"
+     "REDHAT_SUPPORT_PRODUCT_VERSION=\"CentOS Stream\"\n",
+     "centos", "8", "", "CentOS Stream 8", "centos-8"},
+    {"CentOS Stream 9",
+     "NAME=\"CentOS Stream\"\nVERSION=\"9\"\nID=\"centos\"\nID_LIKE=\"rhel fedora\"\n"
+     "VERSION_ID=\"9\"\nPLATFORM_ID=\"platform:el9\"\nPRETTY_NAME=\"CentOS Stream 9\"\n"
+     "ANSI_COLOR=\"0;31\"\nLOGO=\"fedora-logo-icon\"\nCPE_NAME=\"cpe:/o:centos:centos:9\"\n"
+     "HOME_URL=\"https://centos.org/\"\nBUG_REPORT_URL=\"https://issues.redhat.com/\"\n"
+     "REDHAT_SUPPORT_PRODUCT=\"Red Hat Enterprise Linux 9\"\n"
+     "REDHAT_SUPPORT_PRODUCT_VERSION=\"CentOS Stream\"\n",
+     "centos", "9", "", "CentOS Stream 9", "centos-9"},
+    {"Oracle Linux 8.10",
+     "NAME=\"Oracle Linux Server\"\nVERSION=\"8.10\"\nID=\"ol\"\nID_LIKE=\"fedora\"\n"
+     "VARIANT=\"Server\"\nVARIANT_ID=\"server\"\nVERSION_ID=\"8.10\"\n"
+     "PLATFORM_ID=\"platform:el8\"\nPRETTY_NAME=\"Oracle Linux Server 8.10\"\n"
+     "ANSI_COLOR=\"0;31\"\nCPE_NAME=\"cpe:/o:oracle:linux:8:10:server\"\n"
+     "HOME_URL=\"https://linux.oracle.com/\"\n"
+     "BUG_REPORT_URL=\"https://github.com/oracle/oracle-linux\"\n\n"
+     "ORACLE_BUGZILLA_PRODUCT=\"Oracle Linux 8\"\nORACLE_BUGZILLA_PRODUCT_VERSION=8.10\n"
+     "ORACLE_SUPPORT_PRODUCT=\"Oracle Linux\"\nORACLE_SUPPORT_PRODUCT_VERSION=8.10\n",
+     "ol", "8.10", "", "Oracle Linux Server 8.10", "ol-8.10"},
+    {"Amazon Linux 2",
+     "NAME=\"Amazon Linux\"\nVERSION=\"2\"\nID=\"amzn\"\nID_LIKE=\"centos rhel fedora\"\n"
+     "VERSION_ID=\"2\"\nPRETTY_NAME=\"Amazon Linux 2\"\nANSI_COLOR=\"0;33\"\n"
+     "CPE_NAME=\"cpe:2.3:o:amazon:amazon_linux:2\"\nHOME_URL=\"https://amazonlinux.com/\"\n"
+     "SUPPORT_END=\"2025-06-30\"\n",
+     "amzn", "2", "", "Amazon Linux 2", "amzn-2"},
+    {"Amazon Linux 2023",
+     "NAME=\"Amazon Linux\"\nVERSION=\"2023\"\nID=\"amzn\"\nID_LIKE=\"fedora\"\n"
+     "VERSION_ID=\"2023\"\nPLATFORM_ID=\"platform:al2023\"\n"
+     "PRETTY_NAME=\"Amazon Linux 2023.6.20241212\"\nANSI_COLOR=\"0;33\"\n"
+     "CPE_NAME=\"cpe:2.3:o:amazon:amazon_linux:2023\"\n"
+     "HOME_URL=\"https://aws.amazon.com/linux/amazon-linux-2023/\"\n"
+     "DOCUMENTATION_URL=\"https://docs.aws.amazon.com/linux/\"\n"
+     "SUPPORT_URL=\"https://aws.amazon.com/premiumsupport/\"\n"
+     "BUG_REPORT_URL=\"https://github.com/amazonlinux/amazon-linux-2023\"\n"
+     "VENDOR_NAME=\"AWS\"\nVENDOR_URL=\"https://aws.amazon.com/\"\nSUPPORT_END=\"2029-06-30\"\n",
+     "amzn", "2023", "", "Amazon Linux 2023.6.20241212", "amzn-2023"},
+    {"Fedora 42 container",
+     "NAME=\"Fedora Linux\"\nVERSION=\"42 (Container Image)\"\nRELEASE_TYPE=stable\nID=fedora\n"
+     "VERSION_ID=42\nVERSION_CODENAME=\"\"\nPLATFORM_ID=\"platform:f42\"\n"
+     "PRETTY_NAME=\"Fedora Linux 42 (Container Image)\"\nANSI_COLOR=\"0;38;2;60;110;180\"\n"
+     "LOGO=fedora-logo-icon\nCPE_NAME=\"cpe:/o:fedoraproject:fedora:42\"\n"
+     "DEFAULT_HOSTNAME=\"fedora\"\nHOME_URL=\"https://fedoraproject.org/\"\n"
+     "DOCUMENTATION_URL=\"https://docs.fedoraproject.org/en-US/fedora/f42/\"\n"
+     "SUPPORT_URL=\"https://ask.fedoraproject.org/\"\n"
+     "BUG_REPORT_URL=\"https://bugzilla.redhat.com/\"\nREDHAT_BUGZILLA_PRODUCT=\"Fedora\"\n"
+     "REDHAT_BUGZILLA_PRODUCT_VERSION=42\nREDHAT_SUPPORT_PRODUCT=\"Fedora\"\n"
+     "REDHAT_SUPPORT_PRODUCT_VERSION=42\nSUPPORT_END=2026-05-13\n"
+     "VARIANT=\"Container Image\"\nVARIANT_ID=container\n",
+     "fedora", "42", "", "Fedora Linux 42 (Container Image)", "fedora-42"},
+    {"CBL-Mariner 2.0",
+     "NAME=\"Common Base Linux Mariner\"\nVERSION=\"2.0.20240123\"\nID=mariner\n"
+     "VERSION_ID=\"2.0\"\nPRETTY_NAME=\"CBL-Mariner/Linux\"\nANSI_COLOR=\"1;34\"\n"
+     "HOME_URL=\"https://aka.ms/cbl-mariner\"\nBUG_REPORT_URL=\"https://aka.ms/cbl-mariner\"\n"
+     "SUPPORT_URL=\"https://aka.ms/cbl-mariner\"\n",
+     "mariner", "2.0", "Azure Linux:2", "CBL-Mariner/Linux", "mariner-2.0"},
+    {"Azure Linux 3.0",
+     "NAME=\"Microsoft Azure Linux\"\nVERSION=\"3.0.20240624\"\nID=azurelinux\n"
+     "VERSION_ID=\"3.0\"\nPRETTY_NAME=\"Microsoft Azure Linux 3.0\"\nANSI_COLOR=\"1;34\"\n"
+     "HOME_URL=\"https://aka.ms/azurelinux\"\nBUG_REPORT_URL=\"https://aka.ms/azurelinux\"\n"
+     "SUPPORT_URL=\"https://aka.ms/azurelinux\"\n",
+     "azurelinux", "3.0", "Azure Linux:3", "Microsoft Azure Linux 3.0", "azurelinux-3.0"},
+    {"SLES 15 SP3",
+     "NAME=\"SLES\"\nVERSION=\"15-SP3\"\nVERSION_ID=\"15.3\"\n"
+     "PRETTY_NAME=\"SUSE Linux Enterprise Server 15 SP3\"\nID=\"sles\"\nID_LIKE=\"suse\"\n"
+     "ANSI_COLOR=\"0;32\"\nCPE_NAME=\"cpe:/o:suse:sles:15:sp3\"\n"
+     "DOCUMENTATION_URL=\"https://documentation.suse.com/\"\n",
+     "sles", "15.3", "SUSE:Linux Enterprise Server 15 SP3", "SUSE Linux Enterprise Server 15 SP3",
+     "sles-15.3"},
+    {"SLE BCI 15.5 (ID=sles)",
+     "NAME=\"SLES\"\nVERSION=\"15-SP5\"\nVERSION_ID=\"15.5\"\n"
+     "PRETTY_NAME=\"SUSE Linux Enterprise Server 15 SP5\"\nID=\"sles\"\nID_LIKE=\"suse\"\n"
+     "ANSI_COLOR=\"0;32\"\nCPE_NAME=\"cpe:/o:suse:sles:15:sp5\"\n"
+     "DOCUMENTATION_URL=\"https://documentation.suse.com/\"\n",
+     "sles", "15.5", "SUSE:Linux Enterprise Server 15 SP5", "SUSE Linux Enterprise Server 15 SP5",
+     "sles-15.5"},
+    {"SLE Micro 5.3",
+     "NAME=\"SLE Micro\"\nVERSION=\"5.3\"\nVERSION_ID=\"5.3\"\n"
+     "PRETTY_NAME=\"SUSE Linux Enterprise Micro 5.3\"\nID=\"sle-micro\"\nID_LIKE=\"suse\"\n"
+     "ANSI_COLOR=\"0;32\"\nCPE_NAME=\"cpe:/o:suse:sle-micro:5.3\"\n",
+     "sle-micro", "5.3", "SUSE:Linux Enterprise Micro 5.3", "SUSE Linux Enterprise Micro 5.3",
+     "sle-micro-5.3"},
+    {"SUSE Linux Micro 6.0",
+     "NAME=\"SL-Micro\"\nVERSION=\"6.0\"\nVERSION_ID=\"6.0\"\n"
+     "PRETTY_NAME=\"SUSE Linux Micro 6.0\"\nID=\"sl-micro\"\nID_LIKE=\"suse\"\n"
+     "ANSI_COLOR=\"0;32\"\nCPE_NAME=\"cpe:/o:suse:sl-micro:6.0\"\n"
+     "HOME_URL=\"https://www.suse.com/products/micro/\"\n"
+     "DOCUMENTATION_URL=\"https://documentation.suse.com/sl-micro/6.0/\"\n",
+     "sl-micro", "6.0", "SUSE:Linux Micro 6.0", "SUSE Linux Micro 6.0", "sl-micro-6.0"},
+    {"openSUSE Leap 15.5",
+     "NAME=\"openSUSE Leap\"\nVERSION=\"15.5\"\nID=\"opensuse-leap\"\n"
+     "ID_LIKE=\"suse opensuse\"\nVERSION_ID=\"15.5\"\nPRETTY_NAME=\"openSUSE Leap 15.5\"\n"
+     "ANSI_COLOR=\"0;32\"\nCPE_NAME=\"cpe:/o:opensuse:leap:15.5\"\n"
+     "BUG_REPORT_URL=\"https://bugs.opensuse.org\"\nHOME_URL=\"https://www.opensuse.org/\"\n"
+     "DOCUMENTATION_URL=\"https://en.opensuse.org/Portal:Leap\"\nLOGO=\"distributor-logo-Leap\"\n",
+     "opensuse-leap", "15.5", "openSUSE:Leap 15.5", "openSUSE Leap 15.5", "opensuse-leap-15.5"},
+    {"openSUSE Leap 42.3 (ID=opensuse)",
+     "NAME=\"openSUSE Leap\"\nVERSION=\"42.3\"\nID=opensuse\nID_LIKE=\"suse\"\n"
+     "VERSION_ID=\"42.3\"\nPRETTY_NAME=\"openSUSE Leap 42.3\"\nANSI_COLOR=\"0;32\"\n"
+     "CPE_NAME=\"cpe:/o:opensuse:leap:42.3\"\nBUG_REPORT_URL=\"https://bugs.opensuse.org\"\n"
+     "HOME_URL=\"https://www.opensuse.org/\"\n",
+     "opensuse", "42.3", "openSUSE:Leap 42.3", "openSUSE Leap 42.3", "opensuse-42.3"},
+    {"openSUSE Leap Micro 6.0",
+     "NAME=\"openSUSE Leap Micro\"\nVERSION=\"6.0\"\nVERSION_ID=\"6.0\"\n"
+     "PRETTY_NAME=\"openSUSE Leap Micro 6.0\"\nID=\"opensuse-leap-micro\"\n"
+     "ID_LIKE=\"suse "
+     "opensuse\"\nANSI_COLOR=\"0;32\"\nCPE_NAME=\"cpe:/o:opensuse:leap-micro:6.0\"\n",
+     "opensuse-leap-micro", "6.0", "openSUSE:Leap Micro 6.0", "openSUSE Leap Micro 6.0",
+     "opensuse-leap-micro-6.0"},
+    {"openSUSE Tumbleweed",
+     "NAME=\"openSUSE Tumbleweed\"\n# VERSION=\"20220412\"\nID=\"opensuse-tumbleweed\"\n"
+     "ID_LIKE=\"opensuse suse\"\nVERSION_ID=\"20220412\"\nPRETTY_NAME=\"openSUSE Tumbleweed\"\n"
+     "ANSI_COLOR=\"0;32\"\nCPE_NAME=\"cpe:/o:opensuse:tumbleweed:20220412\"\n"
+     "BUG_REPORT_URL=\"https://bugs.opensuse.org\"\nHOME_URL=\"https://www.opensuse.org/\"\n"
+     "DOCUMENTATION_URL=\"https://en.opensuse.org/Portal:Tumbleweed\"\n"
+     "LOGO=\"distributor-logo-Tumbleweed\"\n",
+     "opensuse-tumbleweed", "20220412", "openSUSE:Tumbleweed", "openSUSE Tumbleweed",
+     "opensuse-tumbleweed-20220412"},
+    {"openEuler 22.03 LTS SP3",
+     "NAME=\"openEuler\"\nVERSION=\"22.03 (LTS-SP3)\"\nID=\"openEuler\"\nVERSION_ID=\"22.03\"\n"
+     "PRETTY_NAME=\"openEuler 22.03 (LTS-SP3)\"\nANSI_COLOR=\"0;31\"\n\n",
+     "openeuler", "22.03", "openEuler:22.03-LTS-SP3", "openEuler 22.03 (LTS-SP3)",
+     "openeuler-22.03"},
+    {"openEuler 24.03 LTS",
+     "NAME=\"openEuler\"\nVERSION=\"24.03 (LTS)\"\nID=\"openEuler\"\nVERSION_ID=\"24.03\"\n"
+     "PRETTY_NAME=\"openEuler 24.03 (LTS)\"\nANSI_COLOR=\"0;31\"\n\n",
+     "openeuler", "24.03", "openEuler:24.03-LTS", "openEuler 24.03 (LTS)", "openeuler-24.03"},
+    {"Photon OS 4.0",
+     "NAME=\"VMware Photon OS\"\nVERSION=\"4.0\"\nID=photon\nVERSION_ID=4.0\n"
+     "PRETTY_NAME=\"VMware Photon OS/Linux\"\nANSI_COLOR=\"1;34\"\n"
+     "HOME_URL=\"https://vmware.github.io/photon/\"\n"
+     "BUG_REPORT_URL=\"https://github.com/vmware/photon/issues\"\n",
+     "photon", "4.0", "Photon OS:4.0", "VMware Photon OS/Linux", "photon-4.0"},
+    {"Mageia 9",
+     "NAME=\"Mageia\"\nVERSION=\"9\"\nID=mageia\nVERSION_ID=9\nID_LIKE=\"mandriva fedora\"\n"
+     "PRETTY_NAME=\"Mageia 9\"\nANSI_COLOR=\"1;36\"\nHOME_URL=\"https://www.mageia.org/\"\n"
+     "SUPPORT_URL=\"https://www.mageia.org/support/\"\n"
+     "BUG_REPORT_URL=\"https://bugs.mageia.org/\"\n"
+     "PRIVACY_POLICY_URL=\"https://wiki.mageia.org/en/Privacy_policy\"\n",
+     "mageia", "9", "Mageia:9", "Mageia 9", "mageia-9"},
+    {"Wolfi",
+     "ID=wolfi\nNAME=\"Wolfi\"\nPRETTY_NAME=\"Wolfi\"\nVERSION_ID=\"20230201\"\n"
+     "HOME_URL=\"https://wolfi.dev\"\n",
+     "wolfi", "20230201", "Wolfi", "Wolfi", "wolfi-20230201"},
+    {"Chainguard",
+     "ID=chainguard\nNAME=\"Chainguard\"\nPRETTY_NAME=\"Chainguard\"\nVERSION_ID=\"20230214\"\n"
+     "HOME_URL=\"https://chainguard.dev/\"\n",
+     "chainguard", "20230214", "Chainguard", "Chainguard", "chainguard-20230214"},
+    {"Alpine 3.18", k_alpine_318, "alpine", "3.18.9", "Alpine:v3.18", "Alpine Linux v3.18",
+     "alpine-3.18.9"},
+    {"Debian 12", k_debian_12, "debian", "12", "Debian:12", "Debian GNU/Linux 12 (bookworm)",
+     "debian-12"},
+};
+
+}  // namespace
+
+TEST_CASE("os_from_release: each distribution's os-release, ecosystem and purl distro") {
+  for (const auto& c : k_release_cases) {
+    CAPTURE(c.name);
+    std::vector<std::string> w;
+    auto os = os_from_release(parse_os_release(c.content), "", w);
+    CHECK(os.family == c.family);
+    CHECK(os.version == c.version);
+    CHECK(os.ecosystem == c.ecosystem);
+    CHECK(os.pretty_name == c.pretty_name);
+    CHECK(purl_distro(os) == c.distro);
+    CHECK(w.empty());
+    // Exactly the OSes without an ecosystem say why.
+    CHECK(no_ecosystem_reason(os).empty() == !os.ecosystem.empty());
+  }
+}
+
+TEST_CASE("os_from_release: openEuler qualifier from VERSION, PRETTY_NAME or neither") {
+  std::vector<std::string> w;
+  auto eco = [&](const char* content) {
+    return os_from_release(parse_os_release(content), "", w).ecosystem;
+  };
+  CHECK(eco("ID=openEuler\nVERSION_ID=24.03\nVERSION=\"24.03 (LTS SP1)\"\n") ==
+        "openEuler:24.03-LTS-SP1");
+  CHECK(eco("ID=openEuler\nVERSION_ID=24.03\nPRETTY_NAME=\"openEuler 24.03 (LTS-SP1)\"\n") ==
+        "openEuler:24.03-LTS-SP1");
+  CHECK(eco("ID=openEuler\nVERSION_ID=23.09\nVERSION=\"23.09\"\n") == "openEuler:23.09");
+  CHECK(eco("ID=openEuler\nVERSION=\"22.03 (LTS-SP3)\"\n").empty());
+  CHECK(w.empty());
+}
+
+TEST_CASE("no_ecosystem_reason names why an OS is not covered") {
+  auto reason = [](const char* family, const char* version) {
+    model::OsInfo os;
+    os.family = family;
+    os.version = version;
+    os.ecosystem = osv_ecosystem(family, version, false);
+    return no_ecosystem_reason(os);
+  };
+  CHECK(reason("rhel", "9.4").find("product stream") != std::string::npos);
+  CHECK(reason("fedora", "42") == "OSV has no Fedora ecosystem");
+  CHECK(reason("centos", "9") == "OSV has no CentOS ecosystem");
+  CHECK(reason("amzn", "2023") == "OSV has no Amazon Linux ecosystem");
+  CHECK(reason("ol", "9.4") == "OSV has no Oracle Linux ecosystem");
+  CHECK(reason("opensuse", "13.2") == "OSV has no release name for opensuse 13.2");
+  CHECK(reason("alpine", "edge") == "OSV has no release name for alpine edge");
+  CHECK(reason("almalinux", "") == "almalinux without a VERSION_ID has no OSV release name");
+  CHECK(reason("gentoo", "2.15") == "no OSV ecosystem is known for ID=gentoo");
+  CHECK(reason("almalinux", "9.4").empty());
+  CHECK(no_ecosystem_reason(model::OsInfo{}).empty());
+}
+
+TEST_CASE("purl_distro is ID-VERSION_ID, empty without either") {
+  model::OsInfo os;
+  CHECK(purl_distro(os).empty());
+  os.family = "sles";
+  CHECK(purl_distro(os).empty());
+  os.version = "15.5";
+  CHECK(purl_distro(os) == "sles-15.5");
+  os.family.clear();
+  CHECK(purl_distro(os).empty());
 }
