@@ -134,6 +134,107 @@ std::string openeuler_release(std::string_view version_id, std::string_view vers
   return qualifier.empty() ? base : fmt::format("{}-{}", base, qualifier);
 }
 
+bool starts_with_word(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() && util::iequals(text.substr(0, prefix.size()), prefix) &&
+         (text.size() == prefix.size() || text[prefix.size()] == ' ');
+}
+
+// Product names of "<name> release <version>" files and the os-release ID each distribution
+// uses; the longer name first where one starts with another.
+constexpr std::pair<std::string_view, std::string_view> k_release_names[] = {
+    {"Red Hat Enterprise Linux CoreOS", "rhcos"},
+    {"Red Hat Enterprise Linux", "rhel"},
+    {"CentOS", "centos"},
+    {"AlmaLinux", "almalinux"},
+    {"Rocky Linux", "rocky"},
+    {"Oracle Linux", "ol"},
+    {"Fedora", "fedora"},
+    {"Amazon Linux", "amzn"},
+};
+
+// "<name> release <version> ...": /etc/redhat-release, /etc/centos-release, /etc/system-release.
+std::optional<model::OsInfo> parse_release_line(std::string_view line) {
+  constexpr std::string_view k_release = " release ";
+  auto at = line.find(k_release);
+  if (at == std::string_view::npos) {
+    return std::nullopt;
+  }
+  auto name = util::trim(line.substr(0, at));
+  auto rest = line.substr(at + k_release.size());
+  std::size_t n = 0;
+  while (n < rest.size() && (std::isdigit(static_cast<unsigned char>(rest[n])) || rest[n] == '.')) {
+    ++n;
+  }
+  auto number = rest.substr(0, n);
+  while (!number.empty() && number.back() == '.') {
+    number.remove_suffix(1);
+  }
+  if (number.empty() || number.front() == '.') {
+    return std::nullopt;
+  }
+  for (const auto& [product, id] : k_release_names) {
+    if (!starts_with_word(name, product)) {
+      continue;
+    }
+    model::OsInfo os;
+    os.family = std::string(id);
+    os.version = std::string(number);
+    // os-release writes only the major for CentOS 7+ ("7") and Amazon Linux 2022+ ("2023").
+    auto major = leading_number(number);
+    if ((id == "centos" && to_int(major) >= 7) || (id == "amzn" && to_int(major) >= 2022)) {
+      os.version = std::string(major);
+    }
+    return os;
+  }
+  return std::nullopt;
+}
+
+// /etc/SuSE-release: "SUSE Linux Enterprise Server 12 (x86_64)" then "VERSION = 12" and
+// "PATCHLEVEL = 5" lines (openSUSE: "openSUSE 13.2 (x86_64)", "VERSION = 13.2").
+std::optional<model::OsInfo> parse_suse_release(std::string_view content) {
+  auto lines = util::split(content, '\n');
+  auto product = util::trim(lines.front());
+  product = util::trim(product.substr(0, product.find('(')));
+  model::OsInfo os;
+  if (starts_with_word(product, "SUSE Linux Enterprise Server")) {
+    os.family = "sles";
+  } else if (starts_with_word(product, "SUSE Linux Enterprise Desktop")) {
+    os.family = "sled";
+  } else if (starts_with_word(product, "openSUSE")) {
+    os.family = "opensuse";
+  } else {
+    return std::nullopt;
+  }
+  std::string_view version;
+  std::string_view patchlevel;
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    auto eq = lines[i].find('=');
+    if (eq == std::string_view::npos || util::trim(lines[i]).starts_with('#')) {
+      continue;
+    }
+    auto key = util::trim(lines[i].substr(0, eq));
+    auto value = util::trim(lines[i].substr(eq + 1));
+    if (key == "VERSION") {
+      version = value;
+    } else if (key == "PATCHLEVEL") {
+      patchlevel = value;
+    }
+  }
+  if (version.empty()) {
+    // No VERSION line: the number after the product name ("... Server 11").
+    auto last = product.rfind(' ');
+    version = last == std::string_view::npos ? std::string_view{} : product.substr(last + 1);
+  }
+  if (leading_number(version).empty()) {
+    return std::nullopt;
+  }
+  os.version = std::string(version);
+  if (os.family != "opensuse" && !patchlevel.empty() && to_int(leading_number(patchlevel)) != 0) {
+    os.version = fmt::format("{}.{}", version, leading_number(patchlevel));
+  }
+  return os;
+}
+
 }  // namespace
 
 std::map<std::string, std::string> parse_os_release(std::string_view content) {
@@ -280,6 +381,23 @@ std::string no_ecosystem_reason(const model::OsInfo& os) {
                : fmt::format("OSV has no release name for {} {}", os.family, os.version);
   }
   return fmt::format("no OSV ecosystem is known for ID={}", os.family);
+}
+
+std::optional<model::OsInfo> os_from_legacy_release(std::string_view path, std::string_view content,
+                                                    std::vector<std::string>& warnings) {
+  auto first = util::trim(content.substr(0, content.find('\n')));
+  auto os = parse_release_line(first);
+  if (!os && first.find(" release ") == std::string_view::npos) {
+    os = parse_suse_release(content);
+  }
+  if (!os) {
+    warnings.push_back(fmt::format("{}: not a release file strata knows (\"{}\"), ignored", path,
+                                   first.substr(0, 120)));
+    return std::nullopt;
+  }
+  os->ecosystem = osv_ecosystem(os->family, os->version, false);
+  os->pretty_name = std::string(first);
+  return os;
 }
 
 std::string purl_distro(const model::OsInfo& os) {

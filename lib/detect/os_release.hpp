@@ -1,5 +1,6 @@
 #pragma once
-// OS identification: the os-release format (os-release(5)), /etc/alpine-release,
+// OS identification: the os-release format (os-release(5)), the older release files
+// (/etc/redhat-release and friends, /etc/SuSE-release), /etc/alpine-release,
 // /etc/debian_version, and the mapping from (ID, VERSION_ID) to the OSV ecosystem name.
 //
 // OSV ecosystem names chosen, as OSV spells them (ossf/osv-schema ecosystems list; the suffix
@@ -43,6 +44,7 @@
 // Debian testing/unstable (no VERSION_ID; debian_version "trixie/sid"): version is the
 // debian_version text, ecosystem "Debian:N" of the codename's future release, and a warning.
 
+#include <array>
 #include <map>
 #include <optional>
 #include <string>
@@ -79,6 +81,37 @@ std::string osv_ecosystem(std::string_view family, std::string_view version, boo
 // Why `os` has no OSV ecosystem, for the scan's "not covered" warning ("OSV has no Fedora
 // ecosystem"); "" when it has one or when no OS was detected.
 std::string no_ecosystem_reason(const model::OsInfo& os);
+
+// The release files older systems have instead of os-release, in the order to try after
+// /etc/os-release and /usr/lib/os-release: the first that exists and is recognised names the
+// OS. The vendor files come before /etc/redhat-release, which Oracle Linux fills with Red Hat's
+// text; /etc/system-release is usually a symlink to the vendor file (Amazon Linux has only it).
+inline constexpr std::array<std::string_view, 8> k_legacy_release_files = {
+    "/etc/system-release", "/etc/oracle-release", "/etc/centos-release", "/etc/almalinux-release",
+    "/etc/rocky-release",  "/etc/fedora-release", "/etc/redhat-release", "/etc/SuSE-release",
+};
+
+// OsInfo from the content of an older release file (`path`, one of k_legacy_release_files, is
+// named in warnings only). Recognised, by the text before " release <number>" on the first line:
+//   "CentOS Linux release 7.9.2009 (Core)", "CentOS Stream release 9"  -> centos, "7", "9"
+//   "Red Hat Enterprise Linux Server release 7.9 (Maipo)"                -> rhel, "7.9"
+//   "Red Hat Enterprise Linux CoreOS release 4.16"                      -> rhcos, "4.16"
+//   "AlmaLinux release 8.9 (Midnight Oncilla)"                           -> almalinux, "8.9"
+//   "Rocky Linux release 8.9 (Green Obsidian)"                           -> rocky, "8.9"
+//   "Oracle Linux Server release 7.9"                                    -> ol, "7.9"
+//   "Fedora release 38 (Thirty Eight)"                                   -> fedora, "38"
+//   "Amazon Linux release 2 (Karoo)", "Amazon Linux AMI release 2018.03" -> amzn, "2", "2018.03"
+//   "Amazon Linux release 2023.6.20241212 (Amazon Linux)"               -> amzn, "2023"
+// and /etc/SuSE-release (a product line, then "KEY = value" lines):
+//   "SUSE Linux Enterprise Server 12 (x86_64)" VERSION = 12, PATCHLEVEL = 5 -> sles, "12.5"
+//   "SUSE Linux Enterprise Desktop 12 (x86_64)" ...                          -> sled
+//   "openSUSE 13.2 (x86_64)" VERSION = 13.2                                  -> opensuse, "13.2"
+// `family` is the os-release ID the distribution uses and `version` its VERSION_ID (CentOS 7 and
+// later and Amazon Linux 2022 and later write only the major there; CentOS 6 and older, which
+// have no os-release, keep the file's "6.10"); `ecosystem` as osv_ecosystem; `pretty_name` the
+// first line. nullopt, with a warning, when the text is not one of these.
+std::optional<model::OsInfo> os_from_legacy_release(std::string_view path, std::string_view content,
+                                                    std::vector<std::string>& warnings);
 
 // The purl `distro` qualifier value for packages of `os`: "<ID>-<VERSION_ID>" ("almalinux-9.4",
 // "sles-15.5", "debian-12", "alpine-3.18.9"); "" when the family or the version is unknown.

@@ -514,3 +514,145 @@ TEST_CASE("purl_distro is ID-VERSION_ID, empty without either") {
   os.family.clear();
   CHECK(purl_distro(os).empty());
 }
+
+TEST_CASE("k_legacy_release_files: vendor files before redhat-release, SuSE-release last") {
+  auto index = [](std::string_view path) {
+    for (std::size_t i = 0; i < k_legacy_release_files.size(); ++i) {
+      if (k_legacy_release_files[i] == path) {
+        return i;
+      }
+    }
+    FAIL("missing " << path);
+    return std::size_t{0};
+  };
+  CHECK(index("/etc/system-release") == 0);
+  CHECK(index("/etc/oracle-release") < index("/etc/redhat-release"));
+  CHECK(index("/etc/centos-release") < index("/etc/redhat-release"));
+  CHECK(index("/etc/SuSE-release") == k_legacy_release_files.size() - 1);
+}
+
+namespace {
+
+struct LegacyCase {
+  const char* path;
+  const char* content;
+  const char* family;
+  const char* version;
+  const char* ecosystem;
+  const char* pretty_name;
+};
+
+constexpr LegacyCase k_legacy_cases[] = {
+    {"/etc/centos-release", "CentOS Linux release 7.9.2009 (Core)\n", "centos", "7", "",
+     "CentOS Linux release 7.9.2009 (Core)"},
+    {"/etc/centos-release", "CentOS Linux release 7.6.1810 (Core) \n", "centos", "7", "",
+     "CentOS Linux release 7.6.1810 (Core)"},
+    {"/etc/centos-release", "CentOS Linux release 8.5.2111\n", "centos", "8", "",
+     "CentOS Linux release 8.5.2111"},
+    {"/etc/centos-release", "CentOS Stream release 9\n", "centos", "9", "",
+     "CentOS Stream release 9"},
+    {"/etc/redhat-release", "CentOS release 6.10 (Final)\n", "centos", "6.10", "",
+     "CentOS release 6.10 (Final)"},
+    {"/etc/redhat-release", "Red Hat Enterprise Linux Server release 7.9 (Maipo)\n", "rhel", "7.9",
+     "", "Red Hat Enterprise Linux Server release 7.9 (Maipo)"},
+    {"/etc/redhat-release", "Red Hat Enterprise Linux release 8.9 (Ootpa)\n", "rhel", "8.9", "",
+     "Red Hat Enterprise Linux release 8.9 (Ootpa)"},
+    {"/etc/redhat-release", "Red Hat Enterprise Linux CoreOS release 4.16", "rhcos", "4.16", "",
+     "Red Hat Enterprise Linux CoreOS release 4.16"},
+    {"/etc/system-release", "Amazon Linux release 2 (Karoo)\n", "amzn", "2", "",
+     "Amazon Linux release 2 (Karoo)"},
+    {"/etc/system-release", "Amazon Linux AMI release 2018.03\n", "amzn", "2018.03", "",
+     "Amazon Linux AMI release 2018.03"},
+    {"/etc/system-release", "Amazon Linux release 2023.6.20241212 (Amazon Linux)\n", "amzn", "2023",
+     "", "Amazon Linux release 2023.6.20241212 (Amazon Linux)"},
+    {"/etc/system-release", "Amazon Linux release 2023 (Amazon Linux)\n", "amzn", "2023", "",
+     "Amazon Linux release 2023 (Amazon Linux)"},
+    {"/etc/redhat-release", "AlmaLinux release 8.9 (Midnight Oncilla)\n", "almalinux", "8.9",
+     "AlmaLinux:8", "AlmaLinux release 8.9 (Midnight Oncilla)"},
+    {"/etc/redhat-release", "Rocky Linux release 8.9 (Green Obsidian)\n", "rocky", "8.9",
+     "Rocky Linux:8", "Rocky Linux release 8.9 (Green Obsidian)"},
+    {"/etc/oracle-release", "Oracle Linux Server release 7.9\n", "ol", "7.9", "",
+     "Oracle Linux Server release 7.9"},
+    {"/etc/system-release", "Fedora release 38 (Thirty Eight)\n", "fedora", "38", "",
+     "Fedora release 38 (Thirty Eight)"},
+    {"/etc/SuSE-release",
+     "SUSE Linux Enterprise Server 12 (x86_64)\nVERSION = 12\nPATCHLEVEL = 5\n"
+     "# This file is deprecated and will be removed in a future service pack or release.\n"
+     "# Please check /etc/os-release for details about this release.\n",
+     "sles", "12.5", "SUSE:Linux Enterprise Server 12 SP5",
+     "SUSE Linux Enterprise Server 12 (x86_64)"},
+    {"/etc/SuSE-release",
+     "SUSE Linux Enterprise Server 12 (x86_64)\nVERSION = 12\nPATCHLEVEL = 0\n"
+     "# This file is deprecated and will be removed in a future service pack or release.\n"
+     "# Please check /etc/os-release for details about this release.\n",
+     "sles", "12", "SUSE:Linux Enterprise Server 12", "SUSE Linux Enterprise Server 12 (x86_64)"},
+    {"/etc/SuSE-release",
+     "SUSE Linux Enterprise Server 11 (x86_64)\nVERSION = 11\nPATCHLEVEL = 4\n", "sles", "11.4",
+     "SUSE:Linux Enterprise Server 11 SP4", "SUSE Linux Enterprise Server 11 (x86_64)"},
+    {"/etc/SuSE-release",
+     "SUSE Linux Enterprise Desktop 12 (x86_64)\nVERSION = 12\nPATCHLEVEL = 3\n", "sled", "12.3",
+     "SUSE:Linux Enterprise Desktop 12 SP3", "SUSE Linux Enterprise Desktop 12 (x86_64)"},
+    {"/etc/SuSE-release",
+     "openSUSE 13.2 (x86_64)\nVERSION = 13.2\nCODENAME = Harlequin\n"
+     "# /etc/SuSE-release is deprecated and will be removed in a future service pack or release.\n"
+     "# Please check /etc/os-release for details about this release.\n",
+     "opensuse", "13.2", "", "openSUSE 13.2 (x86_64)"},
+    {"/etc/SuSE-release",
+     "openSUSE 42.3 (x86_64)\nVERSION = 42.3\nCODENAME = Malachite\n"
+     "# /etc/SuSE-release is deprecated and will be removed in a future service pack or release.\n"
+     "# Please check /etc/os-release for details about this release.\n",
+     "opensuse", "42.3", "openSUSE:Leap 42.3", "openSUSE 42.3 (x86_64)"},
+};
+
+}  // namespace
+
+TEST_CASE("os_from_legacy_release: redhat-release family and SuSE-release formats") {
+  for (const auto& c : k_legacy_cases) {
+    CAPTURE(c.path, c.content);
+    std::vector<std::string> w;
+    auto os = os_from_legacy_release(c.path, c.content, w);
+    REQUIRE(os);
+    CHECK(os->family == c.family);
+    CHECK(os->version == c.version);
+    CHECK(os->ecosystem == c.ecosystem);
+    CHECK(os->pretty_name == c.pretty_name);
+    CHECK(w.empty());
+  }
+}
+
+TEST_CASE("os_from_legacy_release: unknown text is a warning, not a guess") {
+  for (const char* content :
+       {"CloudLinux release 7.9 (Boris Yegorov)\n", "Scientific Linux release 7.9 (Nitrogen)\n", "",
+        "\n\n", "Fedora release (Rawhide)\n", "Fedora release .5\n", "foo bar\n",
+        "SUSE Linux Enterprise Server (x86_64)\n", "openSUSE\nVERSION = \n",
+        "Red Hat Enterprise Linuxx release 7.9\n"}) {
+    CAPTURE(content);
+    std::vector<std::string> w;
+    CHECK_FALSE(os_from_legacy_release("/etc/redhat-release", content, w));
+    REQUIRE(w.size() == 1);
+    CHECK(w[0].find("/etc/redhat-release") != std::string::npos);
+  }
+}
+
+TEST_CASE("os_from_legacy_release agrees with os-release where both exist") {
+  std::vector<std::string> w;
+  auto from_release = [&](const char* content) {
+    return os_from_release(parse_os_release(content), "", w);
+  };
+  for (const auto& [legacy, release] : std::initializer_list<std::pair<const char*, const char*>>{
+           {"CentOS Linux release 7.9.2009 (Core)\n", "ID=\"centos\"\nVERSION_ID=\"7\"\n"},
+           {"Rocky Linux release 8.9 (Green Obsidian)\n", "ID=\"rocky\"\nVERSION_ID=\"8.9\"\n"},
+           {"Amazon Linux release 2023.6.20241212 (Amazon Linux)\n",
+            "ID=\"amzn\"\nVERSION_ID=\"2023\"\n"},
+           {"Oracle Linux Server release 7.9\n", "ID=\"ol\"\nVERSION_ID=\"7.9\"\n"}}) {
+    CAPTURE(legacy);
+    auto a = os_from_legacy_release("/etc/system-release", legacy, w);
+    REQUIRE(a);
+    auto b = from_release(release);
+    CHECK(a->family == b.family);
+    CHECK(a->version == b.version);
+    CHECK(a->ecosystem == b.ecosystem);
+    CHECK(purl_distro(*a) == purl_distro(b));
+  }
+  CHECK(w.empty());
+}
