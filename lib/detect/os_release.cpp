@@ -374,7 +374,8 @@ std::string no_ecosystem_reason(const model::OsInfo& os) {
       return fmt::format("OSV has no {} ecosystem", name);
     }
   }
-  // A family osv_ecosystem maps, at a version it cannot name.
+  // A family osv_ecosystem maps (it names every mapped family at "42.1", a MAJOR.MINOR that
+  // is also an openSUSE Leap release), at a version it cannot name.
   if (!osv_ecosystem(os.family, "42.1", false).empty()) {
     return os.version.empty()
                ? fmt::format("{} without a VERSION_ID has no OSV release name", os.family)
