@@ -7,9 +7,7 @@
 namespace strata::layer {
 
 util::Result<std::string> normalize_entry_path(std::string_view name) {
-  if (!name.empty() && name.front() == '/') {
-    return util::input_error("absolute path '{}' in layer", name);
-  }
+  const bool absolute = !name.empty() && name.front() == '/';
   std::vector<std::string_view> stack;
   for (auto part : util::split(name, '/')) {
     if (part.empty() || part == ".") {
@@ -17,6 +15,9 @@ util::Result<std::string> normalize_entry_path(std::string_view name) {
     }
     if (part == "..") {
       if (stack.empty()) {
+        if (absolute) {
+          continue;  // Clean("/..") is "/"
+        }
         return util::input_error("path '{}' escapes the layer root", name);
       }
       stack.pop_back();

@@ -9,9 +9,11 @@
 
 namespace strata::layer {
 
-// "./etc//x/" -> "/etc/x"; "./" -> "/". Errors (input): an absolute name ("/etc/x") and a name
-// whose ".." components climb above the root ("../x", "a/../../x"). ".." that stays inside the
-// root ("a/../b") is collapsed.
+// "./etc//x/" -> "/etc/x"; "./" -> "/". As Docker unpacks a layer (Go's filepath.Clean, then
+// joined under the root): an absolute name is joined under the root ("/etc/x" -> "/etc/x") and
+// its ".." at the root stays at the root ("/../etc" -> "/etc"); ".." that stays inside the root
+// ("a/../b") is collapsed. Error (input): a relative name whose ".." components climb above the
+// root ("../x", "a/../../x"), which Docker rejects as a breakout.
 util::Result<std::string> normalize_entry_path(std::string_view name);
 
 enum class WhiteoutKind { none, file, opaque, other_meta };

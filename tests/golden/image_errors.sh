@@ -30,8 +30,9 @@ gzip -dc "$TESTDATA/alpine-minirootfs/alpine-minirootfs-3.18.9-x86_64.tar.gz" | 
 head -c 50000 "$WORK/full.zst" > "$l"
 check_bad "truncated zstd layer" "$d"
 
-# a layer with ../ and absolute paths
-for evil in "../../escape.txt" "/etc/abs.txt"; do
+# a layer whose relative path climbs out of the root (absolute names are joined under the root,
+# as Docker does: tests/golden/rpm_images.sh scans such an image)
+for evil in "../../escape.txt" "a/../../escape.txt"; do
   python3 - "$WORK/evil.tar" "$evil" <<'PY'
 import io, sys, tarfile
 with tarfile.open(sys.argv[1], "w") as t:
@@ -42,7 +43,7 @@ PY
   gzip -n -f "$WORK/evil.tar"
   bash "$support/rootfs-to-oci.sh" "$WORK/evil.tar.gz" "$WORK/evil-layout-${#evil}" evil amd64
   check_bad "layer path $evil" "$WORK/evil-layout-${#evil}"
-  [[ ! -e "$WORK/escape.txt" && ! -e /etc/abs.txt ]] && pass || fail "file written outside"
+  [[ ! -e "$WORK/escape.txt" ]] && pass || fail "file written outside"
 done
 
 # manifest naming a missing blob

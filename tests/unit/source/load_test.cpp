@@ -259,13 +259,10 @@ TEST_CASE("crafted layouts: digest mismatch, count mismatch, malformed JSON, esc
     CHECK(contains(e.message, "malformed JSON"));
     CHECK(contains(e.message, dir));
   }
-  SECTION("a layer with ../ or absolute paths") {
+  SECTION("a layer with ../ paths") {
     std::string dir = tmp.path + "/escape";
     test::write_layout(dir, {{test::TarBuilder().file("../../etc/shadow", "x").finish()}, 0, {}});
     CHECK(contains(load_fails(dir, opts).message, "escapes"));
-    std::string dir2 = tmp.path + "/abs";
-    test::write_layout(dir2, {{test::TarBuilder().file("/etc/shadow", "x").finish()}, 0, {}});
-    CHECK(contains(load_fails(dir2, opts).message, "absolute"));
   }
   SECTION("truncated and empty archive files") {
     auto gz = util::read_file(k_images + "/docker-archive/alpine-upgrade.docker.tar.gz");
