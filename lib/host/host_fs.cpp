@@ -350,6 +350,11 @@ util::Result<vfs::Stat> HostFs::lstat(std::string_view path) const {
   return to_stat(r.st);
 }
 
+util::Result<std::string> HostFs::real_path(std::string_view path) const {
+  TRY_ASSIGN(Impl::Resolved r, m_impl->resolve(path, true));
+  return std::move(r.path);
+}
+
 util::Result<std::vector<std::string>> HostFs::list_dir(std::string_view path) const {
   TRY_ASSIGN(Impl::Resolved r, m_impl->resolve(path, true));
   if (!S_ISDIR(r.st.st_mode)) {

@@ -46,6 +46,7 @@ class HostFs final : public vfs::Filesystem {
   util::Result<vfs::Stat> stat(std::string_view path) const override;
   util::Result<vfs::Stat> lstat(std::string_view path) const override;
   util::Result<std::vector<std::string>> list_dir(std::string_view path) const override;
+  util::Result<std::string> real_path(std::string_view path) const override;
 
   const std::string& root() const;
 

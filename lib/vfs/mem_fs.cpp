@@ -120,12 +120,15 @@ struct MemFs::Impl {
 
   // Resolves `path` inside the root, following symlinks on the way (and at the end when
   // `follow_last`). Walks the raw components so ".." after a symlink applies to its target.
-  util::Result<const Node*> resolve(std::string_view path, bool follow_last) const {
+  // `names`, when given, receives the components of the path reached.
+  util::Result<const Node*> resolve(std::string_view path, bool follow_last,
+                                    std::vector<std::string>* names = nullptr) const {
     std::deque<std::string> todo;
     for (auto part : util::split(path, '/')) {
       todo.emplace_back(part);
     }
     std::vector<const Node*> stack{root.get()};
+    std::vector<std::string> reached;
     int hops = 0;
     while (!todo.empty()) {
       std::string comp = std::move(todo.front());
@@ -136,6 +139,7 @@ struct MemFs::Impl {
       if (comp == "..") {
         if (stack.size() > 1) {
           stack.pop_back();
+          reached.pop_back();
         }
         continue;
       }
@@ -164,14 +168,19 @@ struct MemFs::Impl {
         }
         if (target.front() == '/') {
           stack.resize(1);
+          reached.clear();
         }
         continue;
       }
       stack.push_back(child);
+      reached.push_back(std::move(comp));
     }
     // A trailing "/" requires a directory.
     if (!path.empty() && path.back() == '/' && stack.back()->type != FileType::directory) {
       return util::input_error("{}: not a directory", path);
+    }
+    if (names != nullptr) {
+      *names = std::move(reached);
     }
     return stack.back();
   }
@@ -281,6 +290,17 @@ util::Result<std::vector<std::string>> MemFs::list_dir(std::string_view path) co
     names.push_back(name);
   }
   return names;
+}
+
+util::Result<std::string> MemFs::real_path(std::string_view path) const {
+  std::vector<std::string> names;
+  TRY(m_impl->resolve(path, true, &names));
+  std::string out;
+  for (const auto& name : names) {
+    out += '/';
+    out += name;
+  }
+  return out.empty() ? std::string("/") : out;
 }
 
 std::size_t MemFs::entry_count() const {

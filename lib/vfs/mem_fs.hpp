@@ -54,6 +54,7 @@ class MemFs final : public Filesystem {
   util::Result<Stat> stat(std::string_view path) const override;
   util::Result<Stat> lstat(std::string_view path) const override;
   util::Result<std::vector<std::string>> list_dir(std::string_view path) const override;
+  util::Result<std::string> real_path(std::string_view path) const override;
 
   // Number of entries (files, symlinks, dirs; the root is not counted) and bytes of file content
   // held.

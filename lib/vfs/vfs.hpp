@@ -42,6 +42,10 @@ class Filesystem {
   virtual util::Result<Stat> lstat(std::string_view path) const = 0;
   // Names (not paths) of the entries of a directory, sorted.
   virtual util::Result<std::vector<std::string>> list_dir(std::string_view path) const = 0;
+  // The normalised path, inside the root, that `path` resolves to with every symlink on the way
+  // (and a final one) followed: where the file really is ("/var/lib/rpm/rpmdb.sqlite" ->
+  // "/usr/lib/sysimage/rpm/rpmdb.sqlite"). Fails as stat() does.
+  virtual util::Result<std::string> real_path(std::string_view path) const = 0;
 
   bool exists(std::string_view path) const { return stat(path).ok(); }
 };
