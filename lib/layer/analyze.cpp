@@ -119,6 +119,10 @@ class Analyzer {
   util::Status read_content(archive* inner, const std::string& path, std::uint64_t size,
                             std::uint32_t mode);
   util::Status drain();
+  std::uint64_t size_limit(std::string_view path) const {
+    std::uint64_t limit = m_options.size_limit ? m_options.size_limit(path) : 0;
+    return limit != 0 ? limit : m_options.max_file_size;
+  }
   bool clean_end() const {
     return m_pipe.outer_eof && m_pipe.decompress_error.empty() && !m_pipe.io_error;
   }
@@ -207,6 +211,10 @@ util::Status Analyzer::read_content(archive* inner, const std::string& path, std
   }
   m_out.symlinks.erase(path);
   m_out.hardlinks.erase(path);
+  if (m_options.accepts && !m_options.accepts(path, content)) {
+    m_out.files.erase(path);  // a later entry replaces an earlier one, kept or not
+    return {};
+  }
   m_out.files[path] = LayerFile{std::move(content), mode};
   return {};
 }
@@ -274,9 +282,10 @@ util::Status Analyzer::handle_entry(archive* inner, archive_entry* entry) {
       if (!m_options.wants || !m_options.wants(path)) {
         return {};
       }
-      if (size < 0 || static_cast<std::uint64_t>(size) > m_options.max_file_size) {
+      if (std::uint64_t limit = size_limit(path);
+          size < 0 || static_cast<std::uint64_t>(size) > limit) {
         m_out.warnings.push_back(fmt::format("{}: {} skipped: {} bytes exceed the {} byte limit",
-                                             m_name, path, size, m_options.max_file_size));
+                                             m_name, path, size, limit));
         return {};
       }
       return read_content(inner, path, static_cast<std::uint64_t>(size), mode);
