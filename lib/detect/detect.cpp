@@ -7,8 +7,10 @@
 #include <fmt/format.h>
 
 #include "detect/apk.hpp"
+#include "detect/catalog.hpp"
 #include "detect/dpkg.hpp"
 #include "detect/os_release.hpp"
+#include "detect/rpm.hpp"
 #include "util/log.hpp"
 #include "util/strings.hpp"
 
@@ -24,37 +26,17 @@ constexpr std::string_view k_dpkg_status = "/var/lib/dpkg/status";
 constexpr std::string_view k_dpkg_status_d = "/var/lib/dpkg/status.d";
 constexpr std::string_view k_apk_installed[] = {"/lib/apk/db/installed",
                                                 "/usr/lib/apk/db/installed"};
+// rpm's database directory: /usr/lib/sysimage/rpm first (Fedora 36+, RHEL 10, SUSE: the newer
+// %_dbpath, with /var/lib/rpm often a symlink to it), then /var/lib/rpm. In one directory the
+// newest format present is the one rpm uses.
+constexpr std::string_view k_rpm_dirs[] = {"/usr/lib/sysimage/rpm", "/var/lib/rpm"};
+constexpr std::pair<std::string_view, DbKind> k_rpm_files[] = {
+    {"rpmdb.sqlite", DbKind::rpm_sqlite},
+    {"Packages.db", DbKind::rpm_ndb},
+    {"Packages", DbKind::rpm_bdb},
+};
 constexpr std::uint64_t k_small_file_max = 64u << 10;  // os-release and friends
 constexpr std::uint64_t k_database_max = 256u << 20;   // package databases
-
-enum class DbKind { none, dpkg, apk };
-
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-// A direct child of status.d that is not a .md5sums file.
-bool is_status_d_entry(std::string_view path) {
-  if (path.size() <= k_dpkg_status_d.size() + 1 ||
-      path.substr(0, k_dpkg_status_d.size()) != k_dpkg_status_d ||
-      path[k_dpkg_status_d.size()] != '/') {
-    return false;
-  }
-  auto name = path.substr(k_dpkg_status_d.size() + 1);
-  return name.find('/') == std::string_view::npos && !ends_with(name, ".md5sums");
-}
-
-DbKind database_kind(std::string_view path) {
-  if (path == k_dpkg_status || is_status_d_entry(path)) {
-    return DbKind::dpkg;
-  }
-  for (auto p : k_apk_installed) {
-    if (path == p) {
-      return DbKind::apk;
-    }
-  }
-  return DbKind::none;
-}
 
 // Content of an optional file: nullopt when absent. A file that exists but cannot be read (too
 // large, a directory, a symlink loop) adds a warning.
@@ -81,28 +63,57 @@ std::string first_line(std::string_view text) {
   return std::string(util::trim(text.substr(0, text.find('\n'))));
 }
 
-// Parses `content` (the file at `path`) and appends its packages, with the file's layer.
-void add_packages(const vfs::Filesystem& fs, std::string_view path, std::string_view content,
-                  DbKind kind, const model::OsInfo& os, std::vector<model::Package>& out,
-                  std::vector<std::string>& warnings) {
-  auto pkgs = kind == DbKind::dpkg ? parse_dpkg_status(content, path, os, warnings)
-                                   : parse_apk_installed(content, path, os, warnings);
+// Where `path` really is in `fs` (symlinks followed); `path` itself when it cannot be resolved.
+std::string real_path_of(const vfs::Filesystem& fs, std::string_view path) {
+  auto real = fs.real_path(path);
+  return real.ok() ? std::move(real).value() : vfs::normalize(path);
+}
+
+std::vector<model::Package> parse_database(DbKind kind, std::string_view content,
+                                           std::string_view location, const model::OsInfo& os,
+                                           std::vector<std::string>& warnings) {
+  switch (kind) {
+    case DbKind::dpkg:
+      return parse_dpkg_status(content, location, os, warnings);
+    case DbKind::apk:
+      return parse_apk_installed(content, location, os, warnings);
+    case DbKind::rpm_sqlite:
+    case DbKind::rpm_bdb:
+    case DbKind::rpm_ndb:
+      return parse_rpm_database(content, kind, location, os, warnings);
+    case DbKind::none:
+      break;
+  }
+  return {};
+}
+
+// Reads the database file at `path` (following symlinks) and appends its packages, located at
+// the file's real path and attributed to the layer that wrote it. Returns the real path, or
+// nullopt when there is no such file.
+std::optional<std::string> add_database(const vfs::Filesystem& fs, std::string_view path,
+                                        DbKind kind, const model::OsInfo& os,
+                                        std::vector<model::Package>& out,
+                                        std::vector<std::string>& warnings) {
+  auto content = read_optional(fs, path, k_database_max, warnings);
+  if (!content) {
+    return std::nullopt;
+  }
+  std::string real = real_path_of(fs, path);
   auto st = fs.stat(path);
-  for (auto& p : pkgs) {
+  for (auto& p : parse_database(kind, *content, real, os, warnings)) {
     if (st.ok()) {
       p.layer = st->layer;
     }
     out.push_back(std::move(p));
   }
+  return real;
 }
 
 // The dpkg status file, then every regular file directly in status.d (distroless images keep
 // one file per package there).
 void add_dpkg_packages(const vfs::Filesystem& fs, const model::OsInfo& os,
                        std::vector<model::Package>& out, std::vector<std::string>& warnings) {
-  if (auto content = read_optional(fs, k_dpkg_status, k_database_max, warnings)) {
-    add_packages(fs, k_dpkg_status, *content, DbKind::dpkg, os, out, warnings);
-  }
+  add_database(fs, k_dpkg_status, DbKind::dpkg, os, out, warnings);
   auto dir = fs.stat(k_dpkg_status_d);
   if (!dir.ok() || dir->type != vfs::FileType::directory) {
     return;
@@ -110,33 +121,35 @@ void add_dpkg_packages(const vfs::Filesystem& fs, const model::OsInfo& os,
   auto names = fs.list_dir(k_dpkg_status_d);
   for (const auto& name : names.ok() ? *names : std::vector<std::string>{}) {
     auto path = fmt::format("{}/{}", k_dpkg_status_d, name);
-    if (!is_status_d_entry(path)) {
-      continue;
+    if (canonical_database_kind(path) != DbKind::dpkg) {
+      continue;  // a .md5sums file
     }
     auto entry = fs.stat(path);
     if (!entry.ok() || entry->type != vfs::FileType::regular) {
       continue;
     }
-    if (auto content = read_optional(fs, path, k_database_max, warnings)) {
-      add_packages(fs, path, *content, DbKind::dpkg, os, out, warnings);
-    }
+    add_database(fs, path, DbKind::dpkg, os, out, warnings);
   }
 }
 
 // /lib/apk/db and /usr/lib/apk/db are often the same directory (a /lib -> usr/lib link, or an
-// apk-tools 3 compatibility link): an identical second file is skipped, and a package seen in
-// both is reported once.
+// apk-tools 3 compatibility link): a file reached again, or an identical second file, is
+// skipped, and a package seen in both is reported once.
 void add_apk_packages(const vfs::Filesystem& fs, const model::OsInfo& os,
                       std::vector<model::Package>& out, std::vector<std::string>& warnings) {
   std::set<std::tuple<std::string, std::string, std::string>> seen_apk;
+  std::set<std::string> seen_files;
   std::optional<std::string> first_apk_db;
   for (auto path : k_apk_installed) {
+    if (!fs.lstat(path).ok() || !seen_files.insert(real_path_of(fs, path)).second) {
+      continue;
+    }
     auto content = read_optional(fs, path, k_database_max, warnings);
     if (!content || (first_apk_db && *first_apk_db == *content)) {
       continue;
     }
     std::vector<model::Package> pkgs;
-    add_packages(fs, path, *content, DbKind::apk, os, pkgs, warnings);
+    add_database(fs, path, DbKind::apk, os, pkgs, warnings);
     if (!first_apk_db) {
       first_apk_db = std::move(content);
     }
@@ -148,32 +161,41 @@ void add_apk_packages(const vfs::Filesystem& fs, const model::OsInfo& os,
   }
 }
 
-// rpm databases are not read yet: say so instead of reporting an rpm-based image as empty.
-void warn_rpm_databases(const vfs::Filesystem& fs, std::vector<std::string>& warnings) {
-  for (std::string_view dir : {"/var/lib/rpm", "/usr/lib/sysimage/rpm"}) {
-    if (auto st = fs.stat(dir); st.ok() && st->type == vfs::FileType::directory) {
-      warnings.push_back(fmt::format(
-          "an rpm package database directory ({}) is present, but strata does not read rpm "
-          "databases yet: rpm packages are not listed or matched",
-          dir));
-      break;
+// The rpm database: the first database directory that holds one (a directory reached twice
+// through a symlink counts once), in it the newest format present. A database left beside it,
+// or in the other directory, is named in a warning and not read: rpm itself reads only one.
+void add_rpm_packages(const vfs::Filesystem& fs, const model::OsInfo& os,
+                      std::vector<model::Package>& out, std::vector<std::string>& warnings) {
+  std::set<std::string> seen_dirs;
+  std::optional<std::string> used;
+  for (auto dir : k_rpm_dirs) {
+    auto st = fs.stat(dir);
+    if (!st.ok() || st->type != vfs::FileType::directory ||
+        !seen_dirs.insert(real_path_of(fs, dir)).second) {
+      continue;
+    }
+    for (const auto& [name, kind] : k_rpm_files) {
+      auto path = fmt::format("{}/{}", dir, name);
+      if (!fs.lstat(path).ok()) {
+        continue;
+      }
+      if (used) {
+        warnings.push_back(
+            fmt::format("{} is not read: the rpm database {} is used (rpm reads one database)",
+                        real_path_of(fs, path), *used));
+        continue;
+      }
+      used = add_database(fs, path, kind, os, out, warnings);
     }
   }
+  if (!used && !seen_dirs.empty()) {
+    warnings.push_back(fmt::format(
+        "the rpm database directory {} holds no rpm database strata reads (rpmdb.sqlite, "
+        "Packages.db, Packages): no rpm package is listed or matched",
+        *seen_dirs.begin()));
+  }
 }
-
 }  // namespace
-
-bool wants_path(std::string_view path) {
-  if (path.empty() || path.front() != '/' || path.find("//") != std::string_view::npos) {
-    auto normalised = vfs::normalize(path);
-    return wants_path(normalised);
-  }
-  if (path == k_etc_os_release || path == k_usr_os_release || path == k_alpine_release ||
-      path == k_debian_version) {
-    return true;
-  }
-  return database_kind(path) != DbKind::none;
-}
 
 model::OsInfo detect_os(const vfs::Filesystem& fs, std::vector<std::string>& warnings) {
   std::string debian_version;
@@ -190,6 +212,13 @@ model::OsInfo detect_os(const vfs::Filesystem& fs, std::vector<std::string>& war
       return os_from_release(fields, debian_version, warnings);
     }
     warnings.push_back(fmt::format("{}: no ID field, ignored", path));
+  }
+  for (auto path : k_legacy_release_files) {
+    if (auto content = read_optional(fs, path, k_small_file_max, warnings)) {
+      if (auto os = os_from_legacy_release(path, *content, warnings)) {
+        return *os;
+      }
+    }
   }
   if (auto alpine = read_optional(fs, k_alpine_release, k_small_file_max, warnings)) {
     auto version = first_line(*alpine);
@@ -208,12 +237,14 @@ std::vector<model::Package> detect_packages(const vfs::Filesystem& fs, const mod
   std::vector<model::Package> out;
   add_dpkg_packages(fs, os, out, warnings);
   add_apk_packages(fs, os, out, warnings);
-  warn_rpm_databases(fs, warnings);
+  add_rpm_packages(fs, os, out, warnings);
   if (!out.empty() && os.ecosystem.empty()) {
+    auto reason = no_ecosystem_reason(os);
     warnings.push_back(fmt::format(
-        "{} packages found but the OS ({}) has no known vulnerability ecosystem: they cannot be "
+        "{} packages found but the OS ({}) has no known vulnerability ecosystem{}: they cannot be "
         "matched",
-        out.size(), os.family.empty() ? "not detected" : os.family));
+        out.size(), os.family.empty() ? "not detected" : os.family,
+        reason.empty() ? "" : fmt::format(" ({})", reason)));
   }
   return out;
 }
@@ -222,15 +253,7 @@ std::vector<model::Package> parse_database_file(std::string_view path, std::stri
                                                 const model::OsInfo& os,
                                                 std::vector<std::string>& warnings) {
   auto normalised = vfs::normalize(path);
-  switch (database_kind(normalised)) {
-    case DbKind::dpkg:
-      return parse_dpkg_status(content, normalised, os, warnings);
-    case DbKind::apk:
-      return parse_apk_installed(content, normalised, os, warnings);
-    case DbKind::none:
-      break;
-  }
-  return {};
+  return parse_database(database_kind_by_name(normalised), content, normalised, os, warnings);
 }
 
 }  // namespace strata::detect

@@ -6,33 +6,35 @@
 #include <string_view>
 #include <vector>
 
+#include "detect/catalog.hpp"
 #include "model/types.hpp"
 #include "util/result.hpp"
 #include "vfs/vfs.hpp"
 
 namespace strata::detect {
 
-// Whether any detector reads the file at normalised absolute path `path` ("/etc/os-release",
-// "/var/lib/dpkg/status", "/var/lib/dpkg/status.d/foo", "/lib/apk/db/installed", ...).
-bool wants_path(std::string_view path);
-
-// Names the set of files wants_path() keeps and how they are read. Change it whenever either
+// Which files the layer reader keeps (wants_path, accepts_content, kept_size_limit) and why:
+// detect/catalog.hpp. Names that set and how the files are read; change it whenever either
 // changes: it is part of the layer cache's key, so analyses made by another version are never
 // reused.
-inline constexpr std::string_view k_analyzer_version = "detect-1 (os-release, dpkg, apk)";
+inline constexpr std::string_view k_analyzer_version =
+    "detect-2 (os-release and older release files, dpkg, apk, rpm sqlite/bdb/ndb; databases "
+    "kept by name for symlinked directories)";
 
 // OS of the filesystem (os-release, alpine-release, debian_version); empty OsInfo when unknown.
 model::OsInfo detect_os(const vfs::Filesystem& fs, std::vector<std::string>& warnings);
 
-// Every package of every supported database in `fs`, with ecosystem set from `os`, source
-// name/version defaulted, purl filled, `layer` from the database file's Stat::layer (refined by
-// the caller), `location` = the database path. A corrupt entry is skipped with a warning.
+// Every package of every supported database in `fs` (dpkg status and status.d, apk installed,
+// the rpm database; each read through symlinked directories as the merged view resolves them),
+// with ecosystem set from `os`, source name/version defaulted, purl filled, `layer` from the
+// database file's Stat::layer (refined by the caller), `location` = the database file's real
+// path (symlinks followed). A corrupt entry is skipped with a warning.
 std::vector<model::Package> detect_packages(const vfs::Filesystem& fs, const model::OsInfo& os,
                                             std::vector<std::string>& warnings);
 
-// Parses one package database file's content as found at `path` (dispatch by path) — used to
-// attribute each package to the layer that introduced it by parsing each layer's version of the
-// file. Returns nothing for paths no detector owns.
+// Parses one package database file's content as found at `path` (dispatch by the file's name:
+// detect/catalog.hpp) — used to attribute each package to the layer that introduced it by
+// parsing each layer's version of the file at its real path. Returns nothing for other names.
 std::vector<model::Package> parse_database_file(std::string_view path, std::string_view content,
                                                 const model::OsInfo& os,
                                                 std::vector<std::string>& warnings);

@@ -1,5 +1,7 @@
 #include "detect/purl.hpp"
 
+#include "detect/os_release.hpp"
+
 #include <cctype>
 
 #include <fmt/format.h>
@@ -45,16 +47,35 @@ std::string make_purl(std::string_view type, std::string_view namespace_, std::s
 
 std::string deb_purl(const model::Package& pkg, const model::OsInfo& os) {
   std::string ns = os.family == "ubuntu" ? "ubuntu" : "debian";
-  std::string distro;
-  if (!os.family.empty() && !os.version.empty()) {
-    distro = fmt::format("{}-{}", os.family, os.version);
-  }
-  return make_purl("deb", ns, pkg.name, pkg.version, pkg.arch, distro);
+  return make_purl("deb", ns, pkg.name, pkg.version, pkg.arch, purl_distro(os));
 }
 
 std::string apk_purl(const model::Package& pkg, const model::OsInfo& os) {
   std::string ns = os.family.empty() ? "alpine" : os.family;
   return make_purl("apk", ns, pkg.name, pkg.version, pkg.arch, os.version);
+}
+
+std::string rpm_purl(std::string_view name, std::string_view version_release, std::uint32_t epoch,
+                     std::string_view arch, const model::OsInfo& os) {
+  std::string out = "pkg:rpm/";
+  if (!os.family.empty()) {
+    out += purl_encode(os.family);
+    out += '/';
+  }
+  out += purl_encode(name);
+  out += '@';
+  out += purl_encode(version_release);
+  char sep = '?';
+  auto qualifier = [&](std::string_view key, std::string_view value) {
+    if (!value.empty()) {
+      out += fmt::format("{}{}={}", sep, key, purl_encode(value));
+      sep = '&';
+    }
+  };
+  qualifier("arch", arch);
+  qualifier("epoch", epoch != 0 ? std::to_string(epoch) : std::string());
+  qualifier("distro", purl_distro(os));
+  return out;
 }
 
 }  // namespace strata::detect

@@ -6,6 +6,7 @@
 // qualifier values are percent-encoded except [A-Za-z0-9.-_~] and ':' and '+' (kept as is, the
 // way syft and trivy print Debian epochs and versions).
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -24,5 +25,10 @@ std::string make_purl(std::string_view type, std::string_view namespace_, std::s
 std::string deb_purl(const model::Package& pkg, const model::OsInfo& os);
 // The apk purl: namespace = os family ("alpine" when unknown), distro = the OS version.
 std::string apk_purl(const model::Package& pkg, const model::OsInfo& os);
+// The rpm purl: pkg:rpm/FAMILY/NAME@VERSION-RELEASE?arch=ARCH&epoch=E&distro=FAMILY-VERSION_ID
+// (the qualifiers in the order the rpm report fields name them; epoch only when not 0, the
+// namespace and distro omitted when the OS is unknown). `version_release` has no epoch.
+std::string rpm_purl(std::string_view name, std::string_view version_release, std::uint32_t epoch,
+                     std::string_view arch, const model::OsInfo& os);
 
 }  // namespace strata::detect

@@ -26,6 +26,20 @@ const std::string& or_else(const std::string& value, const std::string& fallback
   return value.empty() ? fallback : value;
 }
 
+// The EVR to compare under the source rpm's name: the package's own (with its epoch) when the
+// source rpm has the package's version-release, as nearly every subpackage does; else the source
+// rpm's version-release (its epoch is not recorded in the SOURCERPM name, so it reads as 0).
+std::string rpm_source_version(const model::Package& p) {
+  if (p.source_version.empty()) {
+    return p.version;
+  }
+  std::string_view own = p.version;
+  if (auto colon = own.find(':'); colon != std::string_view::npos) {
+    own.remove_prefix(colon + 1);
+  }
+  return own == p.source_version ? p.version : p.source_version;
+}
+
 }  // namespace
 
 bool is_language_ecosystem(std::string_view ecosystem) {
@@ -53,7 +67,7 @@ std::vector<Lookup> lookups_for(const model::Package& p, std::string_view ecosys
   } else if (vercmp::scheme_for_ecosystem(ecosystem) == vercmp::SchemeId::rpm) {
     add(out, p.name, p.version);
     if (!p.source_name.empty()) {
-      add(out, p.source_name, or_else(p.source_version, p.version));
+      add(out, p.source_name, rpm_source_version(p));
     }
   } else if (base == "PyPI") {
     add(out, normalize_name(ecosystem, p.name), p.version);

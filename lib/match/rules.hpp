@@ -9,7 +9,9 @@
 //  - rpm distributions (AlmaLinux, Rocky Linux, Red Hat, SUSE, ...): their advisories list BINARY
 //    package names (AlmaLinux's ALSA records name "xz-libs", "xz-devel", ...), sometimes the
 //    source rpm's name. First `name` compared by `version`, then, when it differs, `source_name`
-//    (the source rpm's name) compared by `source_version` (falling back to `version`); an
+//    (the source rpm's name) compared by the package's own `version` (with its epoch) when
+//    `source_version` is that version-release, else by `source_version` (a subpackage with a
+//    version of its own: the source rpm's epoch is not known and reads as 0); an
 //    advisory already found under the binary name is not used again. Versions are rpm EVRs
 //    "[epoch:]version-release": advisories write the epoch only when it is not 0, and a missing
 //    epoch compares as 0, so the installed version must carry its epoch when it has one.

@@ -36,8 +36,9 @@ struct Package {
   std::string source_version;  // defaults to version
   std::string arch;
   std::string purl;
-  std::string layer;     // diff_id of the layer that introduced this package (version)
-  std::string location;  // database file the package was read from
+  std::string layer;             // diff_id of the layer that introduced this package (version)
+  std::string location;          // database file the package was read from
+  std::string modularity_label;  // rpm MODULARITYLABEL ("nodejs:18:9020020230616:rhel9"), or ""
 };
 
 // One vulnerability finding: a package whose version falls in an advisory's affected ranges.

@@ -59,14 +59,19 @@ Json layers_json(const model::ScanResult& result, const std::vector<model::Packa
 }
 
 Json package_json(const model::Package& p) {
-  return Json{{"name", p.name},
-              {"version", p.version},
-              {"type", p.type},
-              {"ecosystem", p.ecosystem},
-              {"source_name", p.source_name},
-              {"source_version", p.source_version},
-              {"purl", p.purl},
-              {"layer", p.layer}};
+  Json j{{"name", p.name},
+         {"version", p.version},
+         {"type", p.type},
+         {"arch", p.arch},
+         {"ecosystem", p.ecosystem},
+         {"source_name", p.source_name},
+         {"source_version", p.source_version},
+         {"purl", p.purl},
+         {"layer", p.layer}};
+  if (!p.modularity_label.empty()) {
+    j["modularity_label"] = p.modularity_label;
+  }
+  return j;
 }
 
 Json finding_json(const model::Finding& f) {

@@ -139,6 +139,8 @@ util::Result<source::LoadedImage> read_image(const Options& options) {
   load.tag = options.tag;
   load.platform = options.platform;
   load.read.wants = detect::wants_path;
+  load.read.accepts = detect::accepts_content;
+  load.read.size_limit = detect::kept_size_limit;
   load.read.max_file_size = options.max_file_size;
   std::optional<cache::LayerCache> layer_cache = open_layer_cache(options);
   if (layer_cache) {

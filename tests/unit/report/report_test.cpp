@@ -103,7 +103,8 @@ TEST_CASE("json report: keys, order, types and values") {
   CHECK(doc["packages"][2]["name"] == "musl");
   CHECK(
       doc["packages"][1].dump() ==
-      R"({"name":"libcrypto1.1","version":"1.1.1c-r0","type":"apk","ecosystem":"Alpine:v3.10",)"
+      R"({"name":"libcrypto1.1","version":"1.1.1c-r0","type":"apk","arch":"x86_64",)"
+      R"("ecosystem":"Alpine:v3.10",)"
       R"("source_name":"openssl","source_version":"1.1.1c-r0",)"
       R"("purl":"pkg:apk/alpine/libcrypto1.1@1.1.1c-r0?arch=x86_64&distro=3.10.9","layer":"sha256:diff1"})");
 
