@@ -222,6 +222,21 @@ jq -r '.packages[] | [.name, .version, .layer] | @tsv' "$WORK/out" > "$WORK/got"
 printf 'libuuid\t2.32.1-42.el8_8\t%s\n' "$r2" > "$WORK/want"
 expect_same "rpm database behind a symlinked directory" "$WORK/want" "$WORK/got"
 
+# --- the same root as a directory (strata rootfs: the host code path) -------------------------
+ln -s ../../usr/lib/sysimage/rpm "$root/var/lib/rpm"
+expect_rc 0 "$STRATA" rootfs --packages-only --format json "$root"
+jq -r '.packages[] | [.name, .version, .arch, .source_name + "-" + .source_version + ".src.rpm"]
+       | @tsv' "$WORK/out" | sort > "$WORK/got.tsv"
+expect_same "rootfs with a symlinked /var/lib/rpm" "$WORK/want.tsv" "$WORK/got.tsv"
+
+# --- an OS that OSV does not cover: listed, warned about, --fail-on-unsupported exits 3 ---------
+printf 'NAME="Red Hat Enterprise Linux"\nID="rhel"\nVERSION_ID="9.4"\n' > "$root/etc/os-release"
+expect_rc 0 "$STRATA" rootfs --db-dir "$WORK/db" --format json "$root"
+[[ $(jq '.packages | length' "$WORK/out") -eq 5 ]] && pass || fail "rhel packages not listed"
+jq -r '.warnings[]' "$WORK/out" | grep -q 'rhel' && pass || fail "no warning for rhel: $(cat "$WORK/out")"
+expect_rc 3 "$STRATA" rootfs --db-dir "$WORK/db" --fail-on-unsupported "$root"
+expect_one_line_error "rhel with --fail-on-unsupported"
+
 # --- the shared rpm images --------------------------------------------------------------------
 for tag in sqlite bdb; do
   expect_rc 0 "$STRATA" image --no-cache --packages-only --format json \
