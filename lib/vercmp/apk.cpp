@@ -224,10 +224,13 @@ int compare_fuzzy(std::string_view a, std::string_view b, bool fuzzy) {
   return 0;
 }
 
-// The one version strata refuses (see apk.hpp).
+// A version is anything with an initial number (see apk.hpp).
 const char* parse_into(std::string_view text, Version& out) {
   if (text.empty()) {
     return "empty";
+  }
+  if (!is_digit(text.front())) {
+    return "does not start with a number";
   }
   out = Version{text};
   return nullptr;

@@ -174,9 +174,11 @@ TEST_CASE("osv: an invalid installed version is an error") {
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().category == strata::util::ErrorCategory::input);
   CHECK(stats.invalid_versions == 1);
-  // rpm and apk order every non-empty string, as rpm and apk-tools do; "" stays an error.
-  CHECK_FALSE(evaluate(a, SchemeId::apk, "").ok());
+  // rpm orders every non-empty string and apk every string with an initial number, as rpm and
+  // apk-tools do; the rest stays an error.
   CHECK_FALSE(evaluate(a, SchemeId::rpm, "").ok());
+  CHECK_FALSE(evaluate(a, SchemeId::apk, "").ok());
+  CHECK_FALSE(evaluate(a, SchemeId::apk, "not valid").ok());
   CHECK(evaluate(a, SchemeId::apk, "1.0-1").ok());
 
   // ... unless the advisory lists it verbatim (PyPI's pre-PEP 440 versions, e.g. joblib 0.3.2d).
