@@ -224,35 +224,29 @@ int compare_fuzzy(std::string_view a, std::string_view b, bool fuzzy) {
   return 0;
 }
 
-// Offset of the first invalid token, or npos when `text` is valid.
-std::size_t invalid_at(std::string_view text) {
-  std::string_view rest = text;
-  TokenState t;
-  std::size_t at = 0;
-  for (token_first(t, rest); t.token < k_end; token_next(t, rest)) {
-    at = text.size() - rest.size();
-  }
-  return t.token == k_end ? std::string_view::npos : at;
-}
-
-util::Error invalid(std::string_view text, const char* side, std::size_t at) {
+// A version is anything with an initial number (see apk.hpp).
+const char* parse_into(std::string_view text, Version& out) {
   if (text.empty()) {
-    return util::input_error("invalid apk version ''{}: empty",
-                             side ? fmt::format(" ({})", side) : std::string());
+    return "empty";
   }
-  return util::input_error("invalid apk version '{}'{}: unexpected '{}' at offset {}", text,
-                           side ? fmt::format(" ({})", side) : std::string(),
-                           at < text.size() ? text.substr(at, 1) : std::string_view("end"), at);
+  if (!is_digit(text.front())) {
+    return "does not start with a number";
+  }
+  out = Version{text};
+  return nullptr;
 }
 
 }  // namespace
 
 util::Result<Version> parse(std::string_view text) {
-  std::size_t at = invalid_at(text);
-  if (at != std::string_view::npos) {
-    return invalid(text, nullptr, at);
+  return scheme_util::parse_with_into<Version>("apk", parse_into, text);
+}
+
+bool well_formed(std::string_view text) {
+  TokenState t;
+  for (token_first(t, text); t.token < k_end; token_next(t, text)) {
   }
-  return Version{text};
+  return t.token == k_end;
 }
 
 int compare(const Version& left, const Version& right) {
@@ -272,23 +266,11 @@ std::string canonical(const Version& version) {
 }
 
 util::Result<int> compare_strings(std::string_view left, std::string_view right) {
-  std::size_t at = invalid_at(left);
-  if (at != std::string_view::npos) {
-    return invalid(left, "left", at);
-  }
-  at = invalid_at(right);
-  if (at != std::string_view::npos) {
-    return invalid(right, "right", at);
-  }
-  return compare_fuzzy(left, right, false);
+  return scheme_util::compare_with_into<Version>("apk", parse_into, compare, left, right);
 }
 
 util::Status validate(std::string_view version) {
-  std::size_t at = invalid_at(version);
-  if (at != std::string_view::npos) {
-    return invalid(version, nullptr, at);
-  }
-  return {};
+  return scheme_util::validate_with_into<Version>("apk", parse_into, version);
 }
 
 }  // namespace strata::vercmp::apk

@@ -9,55 +9,48 @@ using scheme_util::is_alnum;
 using scheme_util::is_alpha;
 using scheme_util::is_digit;
 
+// rpm compares C strings: a NUL byte ends the text.
+std::string_view c_string(std::string_view text) {
+  return text.substr(0, text.find('\0'));
+}
+
+// The position of the ':' that ends a run of leading digits (possibly none), npos when the text
+// does not start that way: where parseEVR() sees an epoch.
+std::size_t epoch_colon(std::string_view text) {
+  std::size_t digits = 0;
+  while (digits < text.size() && is_digit(text[digits])) {
+    ++digits;
+  }
+  return digits < text.size() && text[digits] == ':' ? digits : std::string_view::npos;
+}
+
+// parseEVR(): the epoch is the leading digits when a ':' follows them, the release what follows
+// the last '-' after that, the version what is left. Fails only on an empty text.
 const char* parse_into(std::string_view text, Version& out) {
+  text = c_string(text);
   if (text.empty()) {
     return "empty";
   }
-  for (char c : text) {
-    auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u == 0x7f) {
-      return "whitespace or control character";
-    }
-  }
   Version v;
-  std::size_t colon = text.find(':');
-  if (colon != std::string_view::npos) {
-    if (colon == 0) {
-      return "epoch is empty";
-    }
-    std::uint64_t epoch = 0;
-    for (std::size_t k = 0; k < colon; ++k) {
-      if (!is_digit(text[k])) {
-        return "epoch is not a number";
-      }
-      epoch = epoch * 10 + static_cast<std::uint64_t>(text[k] - '0');
-      if (epoch > 0xffffffffULL) {
-        return "epoch is too big";
-      }
-    }
-    v.epoch = static_cast<std::uint32_t>(epoch);
+  if (std::size_t colon = epoch_colon(text); colon != std::string_view::npos) {
+    v.epoch = text.substr(0, colon);
     v.has_epoch = true;
     text.remove_prefix(colon + 1);
-    if (text.find(':') != std::string_view::npos) {
-      return "more than one ':'";
-    }
   }
   std::size_t hyphen = text.rfind('-');
   if (hyphen != std::string_view::npos) {
-    v.version = text.substr(0, hyphen);
     v.release = text.substr(hyphen + 1);
     v.has_release = true;
-    if (v.release.empty()) {
-      return "release is empty";
-    }
-  } else {
-    v.version = text;
+    text = text.substr(0, hyphen);
   }
-  if (v.version.empty()) {
-    return "version is empty";
-  }
+  v.version = text;
   out = v;
   return nullptr;
+}
+
+// A missing or empty epoch compares as "0" (rpmverCmp).
+std::string_view epoch_or_zero(const Version& v) {
+  return v.epoch.empty() ? std::string_view("0") : v.epoch;
 }
 
 // rpmvercmp's separator: anything that is not alphanumeric, '~' or '^'.
@@ -97,6 +90,8 @@ int compare_segments(std::string_view sa, std::string_view sb, bool numeric) {
 // rule, the caret rule, stop at the end of either side, then compare one numeric or alpha
 // segment. Only the segment scanning and the segment comparison are helpers above.
 int rpmvercmp(std::string_view a, std::string_view b) {
+  a = c_string(a);
+  b = c_string(b);
   if (a == b) {
     return 0;
   }
@@ -172,20 +167,31 @@ util::Result<Version> parse(std::string_view text) {
 }
 
 int compare(const Version& left, const Version& right) {
-  if (left.epoch != right.epoch) {
-    return left.epoch < right.epoch ? -1 : 1;
-  }
-  int r = rpmvercmp(left.version, right.version);
-  if (r != 0 || !left.has_release || !right.has_release) {
+  if (int r = rpmvercmp(epoch_or_zero(left), epoch_or_zero(right)); r != 0) {
     return r;
+  }
+  if (int r = rpmvercmp(left.version, right.version); r != 0) {
+    return r;
+  }
+  // A missing release sorts below any release, an empty one included.
+  if (!left.has_release || !right.has_release) {
+    return left.has_release == right.has_release ? 0 : (left.has_release ? 1 : -1);
   }
   return rpmvercmp(left.release, right.release);
 }
 
 std::string canonical(const Version& version) {
+  std::string_view epoch = epoch_or_zero(version);
+  while (epoch.size() > 1 && epoch.front() == '0') {
+    epoch.remove_prefix(1);
+  }
+  // Without an epoch, a version that starts with "[digits]:" would read as one, and an empty
+  // version without a release would be the (invalid) empty string.
+  bool looks_like_epoch = epoch_colon(version.version) != std::string_view::npos;
+  bool empty = version.version.empty() && !version.has_release;
   std::string out;
-  if (version.epoch != 0) {
-    out += std::to_string(version.epoch);
+  if (epoch != "0" || looks_like_epoch || empty) {
+    out += epoch;
     out += ':';
   }
   out += version.version;

@@ -40,8 +40,10 @@ SchemeId scheme_for_ecosystem(std::string_view ecosystem);
 std::string normalize_package_name(std::string_view ecosystem, std::string_view name);
 
 // Compares two versions: <0, 0, >0. An invalid side is an input error whose message names it
-// ("invalid dpkg version 'a:b' (left): ..."). For `exact`, unequal strings compare by bytes,
-// which is an ordering with no meaning beyond equality.
+// ("invalid dpkg version 'a:b' (left): ..."). Like rpm and apk-tools themselves, rpm orders
+// every string but the empty one and apk every string with an initial number, in apk's grammar
+// or not (vercmp/rpm.hpp, vercmp/apk.hpp). For `exact`, unequal strings compare by bytes, which
+// is an ordering with no meaning beyond equality.
 util::Result<int> compare(SchemeId scheme, std::string_view left, std::string_view right);
 
 // Whether `version` parses under `scheme`; the error says why not.

@@ -40,6 +40,14 @@ expect '<' 0 rpm 1.0~rc1 1.0
 expect '>' 0 rpm 1:1.0-1.el9 2.0-1.el9
 expect '<' 0 apk 1.2.3_rc1 1.2.3
 expect '>' 0 apk 1.2.3-r1 1.2.3
+# rpm orders every string but the empty one, apk every string with an initial number.
+expect '<' 0 rpm a:1.0 1.0
+expect '=' 0 rpm 1::2 1:2
+expect '<' 0 rpm 1.0 1.0-1
+expect '<' 0 rpm 1.0- 1.0-0
+expect '=' 0 apk 1.7.4p6-r1 1.7.4p7-r1
+expect '>' 0 apk 1.7.4p6-r1 1.7.4-r1
+expect '<' 0 apk 1-r 1
 expect '=' 0 pep440 1.0.0a1 1.0.0.a.1
 expect '<' 0 pep440 1.0.dev1 1.0a1
 expect '<' 0 semver 1.0.0-alpha 1.0.0
@@ -67,6 +75,9 @@ expect_error 2 "(left)" dpkg 'a:1.0' 1.0
 expect_error 2 "(right)" pep440 1.0 'not a version'
 expect_error 2 "(right)" nuget 1.0 1.0-01
 expect_error 2 "(left)" maven '' 1
+expect_error 2 "invalid rpm version '' (right): empty" rpm 1.0 ''
+expect_error 2 "invalid apk version '' (left): empty" apk '' 1.0
+expect_error 2 "invalid apk version 'v1.0' (right): does not start with a number" apk 1.0 v1.0
 expect_error 2 "unknown version scheme 'foo'" foo 1 2
 expect_error 2 "expected SCHEME A B" maven 1
 

@@ -103,6 +103,9 @@ TEST_CASE("osv: apk records (Alpine secdb style) and rpm records (AlmaLinux erra
   CHECK(eval(apk, SchemeId::apk, "1.1.1d_rc1-r0").affected);
   CHECK_FALSE(eval(apk, SchemeId::apk, "1.1.1d-r0").affected);
   CHECK_FALSE(eval(apk, SchemeId::apk, "1.1.1d-r1").affected);
+  // Outside apk's grammar (a digit after the letter), ordered as apk_version_compare does.
+  CHECK(eval(apk, SchemeId::apk, "1.1.1c7-r0").affected);
+  CHECK_FALSE(eval(apk, SchemeId::apk, "1.1.1e7-r0").affected);
 
   auto rpm = one_range("AlmaLinux:9", {intro("0"), fixed("1:2.06-114.el9_7.1.alma.1")});
   auto v = eval(rpm, SchemeId::rpm, "1:2.06-114.el9_7.1");
@@ -171,7 +174,12 @@ TEST_CASE("osv: an invalid installed version is an error") {
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().category == strata::util::ErrorCategory::input);
   CHECK(stats.invalid_versions == 1);
-  CHECK_FALSE(evaluate(a, SchemeId::apk, "1.0-1").ok());
+  // rpm orders every non-empty string and apk every string with an initial number, as rpm and
+  // apk-tools do; the rest stays an error.
+  CHECK_FALSE(evaluate(a, SchemeId::rpm, "").ok());
+  CHECK_FALSE(evaluate(a, SchemeId::apk, "").ok());
+  CHECK_FALSE(evaluate(a, SchemeId::apk, "not valid").ok());
+  CHECK(evaluate(a, SchemeId::apk, "1.0-1").ok());
 
   // ... unless the advisory lists it verbatim (PyPI's pre-PEP 440 versions, e.g. joblib 0.3.2d).
   OsvAffected listed = one_range("PyPI", {intro("0"), fixed("0.4")});

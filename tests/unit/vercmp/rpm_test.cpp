@@ -42,9 +42,22 @@ TEST_CASE("rpm: every rpmvercmp.at row (and documented oddity) gives exactly its
   CHECK(total == 91 + 12);
 }
 
+TEST_CASE("rpm: every full-EVR row (rpm.vercmp answers) gives exactly its op both ways") {
+  auto rows = read_rows(k_dir + "rpm_evr.tsv", Malformed::require);
+  for (const auto& row : rows) {
+    INFO("rpm_evr.tsv: '" << row.left << "' " << row.op << " '" << row.right << "'");
+    check_both_ways(row.op, row.left, row.right, cmp);
+    auto d = strata::vercmp::compare(strata::vercmp::SchemeId::rpm, row.left, row.right);
+    REQUIRE(d.ok());
+    CHECK(op_of(*d) == row.op);
+  }
+  std::cout << "vercmp rpm: " << rows.size() << " full-EVR rows checked (both directions)\n";
+  CHECK(rows.size() == 45);
+}
+
 TEST_CASE("rpm: the ordering is a strict weak ordering on every version in the vectors") {
   std::set<std::string> all;
-  for (const char* file : {"rpm.tsv", "rpm_documented_oddities.tsv"}) {
+  for (const char* file : {"rpm.tsv", "rpm_documented_oddities.tsv", "rpm_evr.tsv"}) {
     for (const auto& row : read_rows(k_dir + file, Malformed::require)) {
       all.insert(row.left);
       all.insert(row.right);
@@ -62,13 +75,19 @@ TEST_CASE("rpm: epoch, version and release as rpmverCmp") {
   CHECK(cmp("5.14.0-570.25.1.el9_6", "5.14.0-570.3.1.el9_6") > 0);
   CHECK(cmp("1:22.23.1-2.module_el9.8.0+285+5c3b0251", "1:22.23.1-2.module_el9.8.0+300+1") < 0);
   CHECK(cmp("10:1-1", "9:99-99") > 0);
-  // The release takes part only when both sides carry one (rpm's dependency semantics).
-  CHECK(cmp("1.0", "1.0-5.el9") == 0);
+  // A missing release sorts below every release (rpmverCmp, OSV), not "matches any" (rpmds).
+  CHECK(cmp("1.0", "1.0-5.el9") < 0);
+  CHECK(cmp("1.0", "1.0-") < 0);
+  CHECK(cmp("1.0-", "1.0-0") < 0);
   CHECK(cmp("1.0-1", "1.0-5.el9") < 0);
+  // Epochs of any size compare as numbers.
+  CHECK(cmp("99999999999999999999999:1", "99999999999999999999998:2") > 0);
+  CHECK(cmp("00:1", "1") == 0);
 
   auto v = rpm::parse("007:1.2-3.el9");
   REQUIRE(v.ok());
-  CHECK(v->epoch == 7);
+  CHECK(v->epoch == "007");
+  CHECK(v->has_epoch);
   CHECK(v->version == "1.2");
   CHECK(v->release == "3.el9");
   CHECK(rpm::canonical(*v) == "7:1.2-3.el9");
@@ -78,20 +97,105 @@ TEST_CASE("rpm: epoch, version and release as rpmverCmp") {
   CHECK(rpm::canonical(*z) == "1.2");
 }
 
-TEST_CASE("rpm: invalid EVRs are rejected with the side named") {
-  for (const char* v : {"", " 1.0", "1.0 ", "1.0\t-1", "1:", ":1.0", "a:1.0", "1.0:2", "1:2:3",
-                        "1.0-", "-1", "1:-1", "99999999999:1.0"}) {
-    INFO("invalid: '" << v << "'");
+TEST_CASE("rpm: EVRs split as rpm's parseEVR, and canonical() reads back the same") {
+  struct Split {
+    const char* text;
+    const char* epoch;
+    bool has_epoch;
+    const char* version;
+    const char* release;
+    bool has_release;
+    const char* canonical;
+  };
+  const Split k_splits[] = {
+      {"1:", "1", true, "", "", false, "1:"},
+      {":1.0", "", true, "1.0", "", false, "1.0"},
+      {":", "", true, "", "", false, "0:"},
+      {"0:", "0", true, "", "", false, "0:"},
+      {"a:1.0", "", false, "a:1.0", "", false, "a:1.0"},
+      {"1.0:2", "", false, "1.0:2", "", false, "1.0:2"},
+      {"1::2", "1", true, ":2", "", false, "1::2"},
+      {"0:1:2", "0", true, "1:2", "", false, "0:1:2"},
+      {"1:2:3-4", "1", true, "2:3", "4", true, "1:2:3-4"},
+      {"-1", "", false, "", "1", true, "-1"},
+      {"1.0-", "", false, "1.0", "", true, "1.0-"},
+      {"1.0-1-2", "", false, "1.0-1", "2", true, "1.0-1-2"},
+      {"12-3:4", "", false, "12", "3:4", true, "12-3:4"},
+      {" 1.0", "", false, " 1.0", "", false, " 1.0"},
+      {"0:-", "0", true, "", "", true, "-"},
+      {"99999999999999999999999:1", "99999999999999999999999", true, "1", "", false,
+       "99999999999999999999999:1"},
+  };
+  for (const auto& s : k_splits) {
+    INFO("'" << s.text << "'");
+    auto v = rpm::parse(s.text);
+    REQUIRE(v.ok());
+    CHECK(v->epoch == s.epoch);
+    CHECK(v->has_epoch == s.has_epoch);
+    CHECK(v->version == s.version);
+    CHECK(v->release == s.release);
+    CHECK(v->has_release == s.has_release);
+    const std::string canon = rpm::canonical(*v);
+    CHECK(canon == s.canonical);
+    auto again = rpm::parse(canon);
+    REQUIRE(again.ok());
+    CHECK(rpm::compare(*again, *v) == 0);
+  }
+  // rpm reads C strings: a NUL byte ends the version.
+  CHECK(cmp(std::string("1.0\0-9", 6), "1.0") == 0);
+  CHECK(rpm::rpmvercmp(std::string("1\0"
+                                   "2",
+                                   3),
+                       "1") == 0);
+}
+
+TEST_CASE("rpm: only the empty string is refused, with the side named") {
+  for (const std::string& v : {std::string(), std::string("\0"
+                                                          "1",
+                                                          2)}) {
     auto st = rpm::validate(v);
     REQUIRE_FALSE(st.ok());
     CHECK(st.error().category == strata::util::ErrorCategory::input);
+    CHECK(st.error().message.find("empty") != std::string::npos);
     CHECK_FALSE(rpm::parse(v).ok());
     auto r = rpm::compare_strings("1.0", v);
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().message.find("(right)") != std::string::npos);
+    auto l = rpm::compare_strings(v, "1.0");
+    REQUIRE_FALSE(l.ok());
+    CHECK(l.error().message.find("(left)") != std::string::npos);
   }
-  for (const char* v : {"1.0", "0:1.0-1", "1.1.\xce\xb1", "1.0~rc1^git1", "2_0", "+", "1.0-1-2"}) {
+  // Everything strata used to refuse is an EVR to rpm (rpm_evr.tsv has their orderings).
+  for (const char* v : {" 1.0",
+                        "1.0 ",
+                        "1.0\t-1",
+                        "1:",
+                        ":1.0",
+                        "a:1.0",
+                        "1.0:2",
+                        "1:2:3",
+                        "1.0-",
+                        "-1",
+                        "1:-1",
+                        "99999999999:1.0",
+                        ":",
+                        "-",
+                        "~",
+                        "^",
+                        "\x01",
+                        "1.1.\xce\xb1",
+                        "1.0~rc1^git1",
+                        "2_0",
+                        "+",
+                        "1.0-1-2"}) {
     INFO("valid: '" << v << "'");
     CHECK(rpm::validate(v).ok());
+    CHECK(rpm::parse(v).ok());
+    CHECK(rpm::compare_strings(v, "1.0").ok());
   }
+  // rpmvercmp() itself takes the empty string too, as rpm's does.
+  CHECK(rpm::rpmvercmp("", "") == 0);
+  CHECK(rpm::rpmvercmp("", "0") < 0);
+  CHECK(rpm::rpmvercmp("", "~") > 0);
+  CHECK(rpm::rpmvercmp("", "^") < 0);
 }
