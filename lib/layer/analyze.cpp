@@ -3,6 +3,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 
@@ -118,6 +119,13 @@ class Analyzer {
   util::Status handle_entry(archive* inner, archive_entry* entry);
   util::Status read_content(archive* inner, const std::string& path, std::uint64_t size,
                             std::uint32_t mode);
+  // Reads the rest of the current entry's data (`size` bytes in all) onto `content`.
+  util::Status read_data(archive* inner, const std::string& path, std::uint64_t size,
+                         std::string& content);
+  util::Status extract_entry(archive* inner, const std::string& path, std::int64_t size,
+                             std::uint32_t mode);
+  util::Status extract_content(archive* inner, const std::string& path, std::uint64_t size);
+  util::Result<bool> extract_by_head(archive* inner, const std::string& path, std::uint64_t size);
   util::Status drain();
   std::uint64_t size_limit(std::string_view path) const {
     std::uint64_t limit = m_options.size_limit ? m_options.size_limit(path) : 0;
@@ -131,6 +139,8 @@ class Analyzer {
   const ReadOptions& m_options;
   std::string m_name;
   LayerAnalysis m_out;
+  std::string m_extract_buffer;  // reused for every extracted file
+  static constexpr std::size_t k_kept_buffer = 16u << 20;
   std::int64_t m_last_entry_end = 0;  // lower bound of where the last entry's data ends
   bool m_truncated_tail = false;      // the tar ended right after an entry's data
 };
@@ -182,6 +192,63 @@ util::Status Analyzer::open_outer() {
 util::Status Analyzer::read_content(archive* inner, const std::string& path, std::uint64_t size,
                                     std::uint32_t mode) {
   std::string content;
+  TRY(read_data(inner, path, size, content));
+  m_out.symlinks.erase(path);
+  m_out.hardlinks.erase(path);
+  if (m_options.accepts && !m_options.accepts(path, content)) {
+    m_out.files.erase(path);  // a later entry replaces an earlier one, kept or not
+    return {};
+  }
+  m_out.files[path] = LayerFile{std::move(content), mode};
+  return {};
+}
+
+util::Status Analyzer::extract_content(archive* inner, const std::string& path,
+                                       std::uint64_t size) {
+  m_extract_buffer.clear();
+  TRY(read_data(inner, path, size, m_extract_buffer));
+  std::vector<model::Package> packages;
+  m_options.extract(path, m_extract_buffer, packages, m_out.warnings);
+  m_out.extracted[path] = std::move(packages);
+  if (m_extract_buffer.capacity() > k_kept_buffer) {
+    std::string().swap(m_extract_buffer);  // one large file does not pin its size for the rest
+  }
+  return {};
+}
+
+// Files found by content: the first block decides. Returns whether the file was extracted.
+util::Result<bool> Analyzer::extract_by_head(archive* inner, const std::string& path,
+                                             std::uint64_t size) {
+  const void* block = nullptr;
+  std::size_t n = 0;
+  la_int64_t offset = 0;
+  int r = archive_read_data_block(inner, &block, &n, &offset);
+  if (r == ARCHIVE_EOF || r < ARCHIVE_WARN || offset != 0) {
+    return false;  // an empty or sparse file, or an error the next header read reports
+  }
+  std::string_view head(static_cast<const char*>(block), std::min(n, k_head_size));
+  if (!m_options.extracts_head(head)) {
+    return false;
+  }
+  if (size > m_options.max_extract_size) {
+    m_out.warnings.push_back(fmt::format("{}: {} not examined: {} bytes exceed the {} byte limit",
+                                         m_name, path, size, m_options.max_extract_size));
+    m_out.extracted[path] = {};  // it still replaces what a lower layer had there
+    return true;
+  }
+  m_extract_buffer.assign(static_cast<const char*>(block), n);
+  TRY(read_data(inner, path, size, m_extract_buffer));
+  std::vector<model::Package> packages;
+  m_options.extract(path, m_extract_buffer, packages, m_out.warnings);
+  m_out.extracted[path] = std::move(packages);
+  if (m_extract_buffer.capacity() > k_kept_buffer) {
+    std::string().swap(m_extract_buffer);
+  }
+  return true;
+}
+
+util::Status Analyzer::read_data(archive* inner, const std::string& path, std::uint64_t size,
+                                 std::string& content) {
   content.reserve(size);
   for (;;) {
     const void* block = nullptr;
@@ -209,13 +276,6 @@ util::Status Analyzer::read_content(archive* inner, const std::string& path, std
   if (content.size() < size) {
     content.resize(size, '\0');
   }
-  m_out.symlinks.erase(path);
-  m_out.hardlinks.erase(path);
-  if (m_options.accepts && !m_options.accepts(path, content)) {
-    m_out.files.erase(path);  // a later entry replaces an earlier one, kept or not
-    return {};
-  }
-  m_out.files[path] = LayerFile{std::move(content), mode};
   return {};
 }
 
@@ -280,7 +340,7 @@ util::Status Analyzer::handle_entry(archive* inner, archive_entry* entry) {
     }
     case AE_IFREG:
       if (!m_options.wants || !m_options.wants(path)) {
-        return {};
+        return extract_entry(inner, path, size, archive_entry_perm(entry));
       }
       if (std::uint64_t limit = size_limit(path);
           size < 0 || static_cast<std::uint64_t>(size) > limit) {
@@ -292,6 +352,27 @@ util::Status Analyzer::handle_entry(archive* inner, archive_entry* entry) {
     default:
       return {};  // devices, fifos: nothing a detector reads
   }
+}
+
+util::Status Analyzer::extract_entry(archive* inner, const std::string& path, std::int64_t size,
+                                     std::uint32_t mode) {
+  if (!m_options.extract || size <= 0) {
+    return {};
+  }
+  const auto usize = static_cast<std::uint64_t>(size);
+  if (m_options.extracts && m_options.extracts(path)) {
+    if (usize > m_options.max_extract_size) {
+      m_out.warnings.push_back(fmt::format("{}: {} not examined: {} bytes exceed the {} byte limit",
+                                           m_name, path, size, m_options.max_extract_size));
+      m_out.extracted[path] = {};
+      return {};
+    }
+    return extract_content(inner, path, usize);
+  }
+  if (m_options.extracts_head && (mode & 0111) != 0) {
+    TRY(extract_by_head(inner, path, usize));
+  }
+  return {};
 }
 
 util::Status Analyzer::drain() {

@@ -25,6 +25,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/types.hpp"
 #include "util/result.hpp"
 #include "util/stream.hpp"
 
@@ -42,7 +43,23 @@ struct ReadOptions {
   // set and non-zero for a path, replaces it for that path (package databases may be larger).
   std::uint64_t max_file_size = 32u << 20;
   std::function<std::uint64_t(std::string_view normalized_path)> size_limit;
+
+  // Files read for what they declare rather than kept (language package files, executables):
+  // a regular file that `wants` does not keep goes to `extract` when `extracts(path)` says so,
+  // or, for a file with an execute bit, when `extracts_head` accepts its first bytes (up to
+  // k_head_size: executables found by content, whatever their name).
+  // Its content is read into one reused buffer, handed to `extract`, and dropped: only the
+  // packages are kept (LayerAnalysis::extracted). A file above `max_extract_size` is skipped
+  // with a warning. All three empty: nothing is extracted.
+  std::function<bool(std::string_view normalized_path)> extracts;
+  std::function<bool(std::string_view head)> extracts_head;
+  std::function<void(std::string_view normalized_path, std::string_view content,
+                     std::vector<model::Package>& packages, std::vector<std::string>& warnings)>
+      extract;
+  std::uint64_t max_extract_size = 256u << 20;
 };
+
+inline constexpr std::size_t k_head_size = 64;
 
 struct LayerFile {
   std::string content;
@@ -66,6 +83,10 @@ struct LayerAnalysis {
   std::vector<std::string> whiteouts;    // paths deleted by ".wh.NAME"
   std::vector<std::string> opaque_dirs;  // dirs made opaque by ".wh..wh..opq"
   std::vector<std::string> warnings;
+  // Every file handed to ReadOptions::extract -> the packages it declares (empty: it declares
+  // none, which still hides what a lower layer's file at that path declared). Package::layer is
+  // left empty (it is this layer's diff_id); Package::location names the file.
+  std::map<std::string, std::vector<model::Package>> extracted;
 };
 
 // Reads `blob` to its end once. See the file comment for formats, errors and warnings.

@@ -37,8 +37,11 @@ struct Package {
   std::string arch;
   std::string purl;
   std::string layer;             // diff_id of the layer that introduced this package (version)
-  std::string location;          // database file the package was read from
+  std::string location;          // the file the package was read from (a database, a
+                                 // METADATA, a jar: "/app/x.jar!/BOOT-INF/lib/y.jar")
   std::string modularity_label;  // rpm MODULARITYLABEL ("nodejs:18:9020020230616:rhel9"), or ""
+
+  bool operator==(const Package&) const = default;
 };
 
 // One vulnerability finding: a package whose version falls in an advisory's affected ranges.

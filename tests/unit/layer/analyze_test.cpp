@@ -237,3 +237,59 @@ TEST_CASE("links, size cap and empty tar", "[layer]") {
   REQUIRE(empty.ok());
   CHECK(empty->entries == 0);
 }
+
+TEST_CASE("files read for what they declare are extracted, not kept", "[layer]") {
+  layer::ReadOptions o;
+  o.wants = [](std::string_view p) { return p == "/etc/os-release"; };
+  o.extracts = [](std::string_view p) { return p.ends_with("/METADATA"); };
+  o.extracts_head = [](std::string_view head) {
+    return head.starts_with(
+        "\x7f"
+        "ELF");
+  };
+  std::vector<std::string> seen;
+  o.extract = [&](std::string_view path, std::string_view content, std::vector<model::Package>& out,
+                  std::vector<std::string>&) {
+    seen.emplace_back(path);
+    if (content.find("Name: ") != std::string_view::npos || content.starts_with("\x7f")) {
+      model::Package p;
+      p.name = std::string(path);
+      p.version = std::to_string(content.size());
+      out.push_back(p);
+    }
+  };
+  o.max_extract_size = 100000;
+  const std::string elf = std::string(
+                              "\x7f"
+                              "ELF\x02\x01\x01",
+                              7) +
+                          std::string(70000, 'g');
+  auto r = analyze_bytes(test::TarBuilder()
+                             .file("etc/os-release", "ID=x\n")
+                             .file("site-packages/a.dist-info/METADATA", "Name: a\n")
+                             .file("site-packages/b.dist-info/METADATA", "nothing\n")
+                             .file("usr/bin/app", elf, 0755)
+                             .file("usr/lib/not-executable.so", elf, 0644)
+                             .file("usr/bin/script", "#!/bin/sh\n", 0755)
+                             .file("usr/bin/huge",
+                                   std::string("\x7f"
+                                               "ELF",
+                                               4) +
+                                       std::string(200000, 'h'),
+                                   0755)
+                             .finish(),
+                         o);
+  REQUIRE(r.ok());
+  CHECK(r->files.size() == 1);
+  CHECK(r->files.count("/etc/os-release") == 1);
+  CHECK(seen == std::vector<std::string>{"/site-packages/a.dist-info/METADATA",
+                                         "/site-packages/b.dist-info/METADATA", "/usr/bin/app"});
+  REQUIRE(r->extracted.size() == 4);  // b declares nothing; huge is recorded as examined
+  CHECK(r->extracted.at("/site-packages/a.dist-info/METADATA").size() == 1);
+  CHECK(r->extracted.at("/site-packages/b.dist-info/METADATA").empty());
+  REQUIRE(r->extracted.at("/usr/bin/app").size() == 1);
+  CHECK(r->extracted.at("/usr/bin/app")[0].version == std::to_string(elf.size()));
+  CHECK(r->extracted.at("/usr/bin/huge").empty());
+  CHECK(r->warnings.size() == 1);
+  CHECK(r->warnings[0].find("/usr/bin/huge not examined") != std::string::npos);
+}
