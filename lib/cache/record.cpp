@@ -1,5 +1,7 @@
 #include "cache/record.hpp"
 
+#include <array>
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -25,9 +27,19 @@ std::string hmac_sha256(const std::string& key, std::string_view data) {
   return std::string(reinterpret_cast<const char*>(out), len);
 }
 
+// The Package fields a record carries, in order (layer is the record's own diff_id).
+template <typename P>
+auto package_fields(P& p) {
+  return std::array{&p.name,           &p.version, &p.type, &p.ecosystem, &p.source_name,
+                    &p.source_version, &p.arch,    &p.purl, &p.location,  &p.modularity_label};
+}
+
 // The body grammar (all integers little-endian, strings with a u32 length):
 //   body  = diff_id digest compressed_size:u64 uncompressed_size:u64 entries:u64
 //           files:u64 { path mode:u32 content } symlinks hardlinks dirs whiteouts opaque warnings
+//           extracted:u64 { path packages:u64 { name version type ecosystem source_name
+//                                                source_version arch purl location
+//                                                modularity_label } }
 //   links = count:u64 { path target }      lists = count:u64 { string }
 std::string encode_body(const layer::LayerAnalysis& a) {
   std::string out;
@@ -54,6 +66,16 @@ std::string encode_body(const layer::LayerAnalysis& a) {
     w.u64le(list->size());
     for (const auto& s : *list) {
       w.str32(s);
+    }
+  }
+  w.u64le(a.extracted.size());
+  for (const auto& [path, packages] : a.extracted) {
+    w.str32(path);
+    w.u64le(packages.size());
+    for (const auto& p : packages) {
+      for (const std::string* field : package_fields(p)) {
+        w.str32(*field);
+      }
     }
   }
   return out;
@@ -93,6 +115,17 @@ bool decode_body(std::string_view body, layer::LayerAnalysis& a) {
   decode_pairs(r, a.hardlinks);
   for (auto* list : {&a.dirs, &a.whiteouts, &a.opaque_dirs, &a.warnings}) {
     decode_list(r, *list);
+  }
+  const std::uint64_t n_extracted = r.count64(12);
+  for (std::uint64_t i = 0; i < n_extracted && !r.failed(); ++i) {
+    std::string path(r.str32());
+    std::vector<model::Package> packages(r.count64(40));
+    for (auto& p : packages) {
+      for (std::string* field : package_fields(p)) {
+        *field = r.str32();
+      }
+    }
+    a.extracted.emplace_hint(a.extracted.end(), std::move(path), std::move(packages));
   }
   return !r.failed() && r.remaining() == 0;
 }

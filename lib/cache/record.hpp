@@ -17,6 +17,9 @@
 //              n:u64 str{n}                                  whiteouts
 //              n:u64 str{n}                                  opaque_dirs
 //              n:u64 str{n}                                  warnings
+//              n:u64 (path:str m:u64 (str{10}){m}){n}        extracted: each file's packages
+//                  (name version type ecosystem source_name source_version arch purl location
+//                  modularity_label)
 //
 // A record is accepted only if every length fits, the checksum matches, the body decodes to
 // exactly body_size bytes, and (when a key is given) the mac is present and matches. The record
@@ -33,7 +36,7 @@
 
 namespace strata::cache {
 
-inline constexpr std::uint32_t k_record_format = 1;
+inline constexpr std::uint32_t k_record_format = 2;  // 2: extracted packages
 inline constexpr std::string_view k_record_magic = "STRATALC";
 // A body larger than this is refused on write and rejected on read.
 inline constexpr std::uint64_t k_max_body_size = 1ull << 30;

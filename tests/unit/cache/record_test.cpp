@@ -113,7 +113,7 @@ TEST_CASE("records of another format or not records at all are rejected") {
   auto rec = encode_record(synthetic_layer(1), "v1", {}, k_no_key);
   REQUIRE(rec);
   std::string other = *rec;
-  other[8] = 2;  // format 2
+  other[8] = 1;  // format 1: before extracted packages
   auto r = verify_record(other, k_no_key);
   REQUIRE_FALSE(r);
   CHECK(r.error().message == "unknown record format");

@@ -70,6 +70,19 @@ inline layer::LayerAnalysis synthetic_layer(unsigned n, unsigned packages = 0) {
   if (n % 5 == 0) {
     a.warnings.push_back(fmt::format("layer {}: /big skipped: larger than 32 MiB", n));
   }
+  // Language packages: a Go binary with two modules, and a file that declares none.
+  model::Package go;
+  go.name = "golang.org/x/net";
+  go.version = fmt::format("v0.{}.0", n);
+  go.type = "go";
+  go.ecosystem = "Go";
+  go.purl = fmt::format("pkg:golang/golang.org/x/net@v0.{}.0", n);
+  go.location = fmt::format("/usr/local/bin/app{}", n);
+  model::Package stdlib = go;
+  stdlib.name = "stdlib";
+  stdlib.version = "1.21.4";
+  a.extracted[go.location] = {go, stdlib};
+  a.extracted["/opt/empty/package.json"] = {};
   return a;
 }
 
@@ -87,7 +100,8 @@ inline bool same_layer(const layer::LayerAnalysis& x, const layer::LayerAnalysis
   return x.diff_id == y.diff_id && x.digest == y.digest && x.compressed_size == y.compressed_size &&
          x.uncompressed_size == y.uncompressed_size && x.entries == y.entries &&
          x.symlinks == y.symlinks && x.hardlinks == y.hardlinks && x.dirs == y.dirs &&
-         x.whiteouts == y.whiteouts && x.opaque_dirs == y.opaque_dirs && x.warnings == y.warnings;
+         x.whiteouts == y.whiteouts && x.opaque_dirs == y.opaque_dirs && x.warnings == y.warnings &&
+         x.extracted == y.extracted;
 }
 
 }  // namespace strata::cache::testing
