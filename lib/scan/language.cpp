@@ -1,0 +1,69 @@
+#include "scan/language.hpp"
+
+#include <map>
+#include <string_view>
+
+namespace strata::scan {
+
+namespace {
+
+struct Present {
+  std::size_t layer = 0;
+  const std::vector<model::Package>* packages = nullptr;
+};
+
+// Erases `dir` itself (when `self`) and every path below it.
+void erase_under(std::map<std::string, Present>& live, const std::string& dir, bool self) {
+  if (dir == "/") {
+    live.clear();
+    return;
+  }
+  if (self) {
+    live.erase(dir);
+  }
+  const std::string prefix = dir + "/";
+  for (auto it = live.lower_bound(prefix); it != live.end() && it->first.starts_with(prefix);) {
+    it = live.erase(it);
+  }
+}
+
+}  // namespace
+
+std::vector<model::Package> language_packages(const std::vector<layer::LayerAnalysis>& bottom_up) {
+  std::map<std::string, Present> live;
+  for (std::size_t i = 0; i < bottom_up.size(); ++i) {
+    const auto& l = bottom_up[i];
+    for (const auto& dir : l.opaque_dirs) {
+      erase_under(live, dir, false);
+    }
+    for (const auto& path : l.whiteouts) {
+      erase_under(live, path, true);
+    }
+    // Another kind of entry at an extracted file's path replaces it; a directory there also
+    // replaces nothing below it (an extracted file is never a directory), so only the path.
+    for (const auto& dir : l.dirs) {
+      live.erase(dir);
+    }
+    for (const auto* links : {&l.symlinks, &l.hardlinks}) {
+      for (const auto& [path, target] : *links) {
+        live.erase(path);
+      }
+    }
+    for (const auto& [path, file] : l.files) {
+      live.erase(path);
+    }
+    for (const auto& [path, packages] : l.extracted) {
+      live[path] = Present{i, &packages};
+    }
+  }
+  std::vector<model::Package> out;
+  for (const auto& [path, present] : live) {
+    for (const auto& p : *present.packages) {
+      out.push_back(p);
+      out.back().layer = bottom_up[present.layer].diff_id;
+    }
+  }
+  return out;
+}
+
+}  // namespace strata::scan
