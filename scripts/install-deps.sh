@@ -9,7 +9,8 @@ build_pkgs=(
   libxxhash-dev catch2 libssl-dev libsqlite3-dev libsimdjson-dev
 )
 # Tools the test suite and the benchmarks drive for real (images, registries, databases) and read
-# results with (unzip: the baseline of bench/db; clang-format: the format check; rpm: the oracle
+# results with (unzip: the baseline of bench/db, and unzip/zipinfo the oracle of the Java archive
+# reader, whose test archives python3 builds; clang-format: the format check; rpm: the oracle
 # the rpm database readers are checked against, and rpmbuild, which Debian ships in the rpm
 # package, to build the packages it installs; db5.3-util: db5.3_load and db5.3_stat, which make
 # and inspect the BerkeleyDB rpm databases Debian's rpm can only read).
