@@ -13,9 +13,11 @@ build_pkgs=(
 # reader, whose test archives python3 builds; clang-format: the format check; rpm: the oracle
 # the rpm database readers are checked against, and rpmbuild, which Debian ships in the rpm
 # package, to build the packages it installs; db5.3-util: db5.3_load and db5.3_stat, which make
-# and inspect the BerkeleyDB rpm databases Debian's rpm can only read).
+# and inspect the BerkeleyDB rpm databases Debian's rpm can only read; python3, ruby and
+# ruby-bundler: the oracles of the Python metadata, gemspec and Gemfile.lock readers --
+# importlib.metadata, Gem::Specification.load and Bundler::LockfileParser).
 test_pkgs=(jq zstd gzip tar curl openssl python3 skopeo umoci docker-registry apache2-utils podman unzip
-  clang-format rpm db5.3-util)
+  clang-format rpm db5.3-util ruby ruby-bundler)
 
 want=("${build_pkgs[@]}")
 if [[ "${1:-}" == "--test" ]]; then
