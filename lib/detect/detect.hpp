@@ -18,8 +18,8 @@ namespace strata::detect {
 // changes: it is part of the layer cache's key, so analyses made by another version are never
 // reused.
 inline constexpr std::string_view k_analyzer_version =
-    "detect-2 (os-release and older release files, dpkg, apk, rpm sqlite/bdb/ndb; databases "
-    "kept by name for symlinked directories)";
+    "detect-3 (os-release and older release files, dpkg, apk, rpm sqlite/bdb/ndb; databases "
+    "kept by name for symlinked directories; language files: python ruby php dotnet java)";
 
 // OS of the filesystem (os-release, alpine-release, debian_version); empty OsInfo when unknown.
 model::OsInfo detect_os(const vfs::Filesystem& fs, std::vector<std::string>& warnings);

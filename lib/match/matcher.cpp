@@ -160,10 +160,12 @@ class Matcher {
 
   // Merges findings of one package linked through a non-CVE id (see linked()).
   void merge_linked() {
-    std::map<std::tuple<std::string, std::string, std::string>, std::vector<std::size_t>> groups;
+    std::map<std::tuple<std::string, std::string, std::string, std::string>,
+             std::vector<std::size_t>>
+        groups;
     for (std::size_t i = 0; i < m_out.findings.size(); ++i) {
       const auto& f = m_out.findings[i];
-      groups[{m_meta[i].ecosystem, f.package, f.installed_version}].push_back(i);
+      groups[{m_meta[i].ecosystem, f.package, f.installed_version, f.path}].push_back(i);
     }
     std::vector<bool> dropped(m_out.findings.size(), false);
     std::vector<bool> cve(m_out.findings.size());
@@ -204,9 +206,11 @@ class Matcher {
 
   void add(model::Finding f, const std::string& ecosystem, vercmp::SchemeId scheme) {
     std::string key;
-    key.reserve(ecosystem.size() + f.package.size() + f.installed_version.size() + f.id.size() + 3);
+    key.reserve(ecosystem.size() + f.package.size() + f.installed_version.size() + f.id.size() +
+                f.path.size() + 5);
     for (std::string_view part : {std::string_view(ecosystem), std::string_view(f.package),
-                                  std::string_view(f.installed_version), std::string_view(f.id)}) {
+                                  std::string_view(f.installed_version), std::string_view(f.id),
+                                  std::string_view(f.path)}) {
       key += part;
       key += '\0';
     }
@@ -285,6 +289,9 @@ class Matcher {
     f.modified = std::move(adv.modified);
     f.layer = pkg.layer;
     f.links = std::move(adv.links);
+    f.ecosystem = pkg.ecosystem;
+    f.purl = pkg.purl;
+    f.path = pkg.location;
     return f;
   }
 
@@ -398,8 +405,8 @@ void sort_findings(std::vector<model::Finding>& findings) {
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
     const auto& fa = findings[a];
     const auto& fb = findings[b];
-    return std::tie(fa.package, fa.installed_version, fa.id) <
-           std::tie(fb.package, fb.installed_version, fb.id);
+    return std::tie(fa.package, fa.installed_version, fa.id, fa.path) <
+           std::tie(fb.package, fb.installed_version, fb.id, fb.path);
   });
   std::vector<model::Finding> sorted;
   sorted.reserve(order.size());

@@ -63,6 +63,9 @@ struct Finding {
   std::string modified;     // RFC 3339
   std::string layer;        // the package's layer
   std::vector<std::string> links;
+  std::string ecosystem;  // the package's (OSV ecosystem it matched in)
+  std::string purl;       // the package's
+  std::string path;       // the package's location: two copies of a library are two findings
 };
 
 struct LayerInfo {

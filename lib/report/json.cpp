@@ -67,6 +67,7 @@ Json package_json(const model::Package& p) {
          {"source_name", p.source_name},
          {"source_version", p.source_version},
          {"purl", p.purl},
+         {"path", p.location},
          {"layer", p.layer}};
   if (!p.modularity_label.empty()) {
     j["modularity_label"] = p.modularity_label;
@@ -87,6 +88,9 @@ Json finding_json(const model::Finding& f) {
   v["cvss_score"] = f.cvss_score ? Json(*f.cvss_score) : Json(nullptr);
   v["layer"] = f.layer;
   v["links"] = strings(f.links);
+  v["ecosystem"] = f.ecosystem;
+  v["purl"] = f.purl;
+  v["path"] = f.path;
   return v;
 }
 

@@ -1,7 +1,12 @@
 #include "scan/language.hpp"
 
+#include <algorithm>
 #include <map>
 #include <string_view>
+
+#include <fmt/format.h>
+
+#include "detect/lang/extract.hpp"
 
 namespace strata::scan {
 
@@ -63,6 +68,44 @@ std::vector<model::Package> language_packages(const std::vector<layer::LayerAnal
       out.back().layer = bottom_up[present.layer].diff_id;
     }
   }
+  return out;
+}
+
+std::vector<model::Package> walk_language_packages(const vfs::Filesystem& fs,
+                                                   std::vector<std::string>& warnings) {
+  std::vector<model::Package> out;
+  std::vector<std::string> dirs{"/"};
+  while (!dirs.empty()) {
+    std::string dir = std::move(dirs.back());
+    dirs.pop_back();
+    auto names = fs.list_dir(dir);
+    if (!names) {
+      continue;
+    }
+    for (const auto& name : *names) {
+      std::string path = dir == "/" ? "/" + name : dir + "/" + name;
+      auto st = fs.lstat(path);
+      if (!st) {
+        continue;
+      }
+      if (st->type == vfs::FileType::directory) {
+        dirs.push_back(std::move(path));
+        continue;
+      }
+      if (st->type != vfs::FileType::regular || !detect::lang::is_language_file(path)) {
+        continue;
+      }
+      auto content = fs.read_file(path, detect::lang::k_max_language_file);
+      if (!content) {
+        warnings.push_back(fmt::format("{} not examined: {}", path, content.error().message));
+        continue;
+      }
+      detect::lang::extract_language_packages(path, *content, out, warnings);
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const model::Package& a, const model::Package& b) {
+    return a.location < b.location;
+  });
   return out;
 }
 

@@ -6,6 +6,7 @@
 
 #include "layer/analyze.hpp"
 #include "model/types.hpp"
+#include "vfs/vfs.hpp"
 
 namespace strata::scan {
 
@@ -16,5 +17,13 @@ namespace strata::scan {
 // higher layer's extracted file at the same path replaces its packages, even with none.
 // Ordered by path, then as the file lists them.
 std::vector<model::Package> language_packages(const std::vector<layer::LayerAnalysis>& bottom_up);
+
+// The language packages of a root filesystem (a host, a directory): every regular file under
+// "/" that detect/lang/extract.hpp reads, found by walking the tree without following symlinks
+// (a directory reached through a symlink is not visited twice), iteratively. Directories that
+// cannot be listed (skipped pseudo filesystems, permissions) are passed over; a file that cannot
+// be read or is too large is a warning naming it.
+std::vector<model::Package> walk_language_packages(const vfs::Filesystem& fs,
+                                                   std::vector<std::string>& warnings);
 
 }  // namespace strata::scan

@@ -5,12 +5,14 @@
 
 #include "cache/layer_cache.hpp"
 #include "detect/detect.hpp"
+#include "detect/lang/extract.hpp"
 #include "host/host_info.hpp"
 #include "host/kernel.hpp"
 #include "layer/analyze.hpp"
 #include "layer/merge.hpp"
 #include "match/matcher.hpp"
 #include "scan/attribute.hpp"
+#include "scan/language.hpp"
 #include "source/engine_source.hpp"
 #include "source/image_source.hpp"
 #include "source/registry_source.hpp"
@@ -141,6 +143,10 @@ util::Result<source::LoadedImage> read_image(const Options& options) {
   load.read.wants = detect::wants_path;
   load.read.accepts = detect::accepts_content;
   load.read.size_limit = detect::kept_size_limit;
+  load.read.extracts = detect::lang::is_language_file;
+  load.read.extracts_head = detect::lang::is_executable_head;
+  load.read.extract = detect::lang::extract_language_packages;
+  load.read.max_extract_size = detect::lang::k_max_language_file;
   load.read.max_file_size = options.max_file_size;
   std::optional<cache::LayerCache> layer_cache = open_layer_cache(options);
   if (layer_cache) {
@@ -171,6 +177,9 @@ void detect_into(model::ScanResult& result, const std::vector<layer::LayerAnalys
   result.target.os = detect::detect_os(merged, result.warnings);
   result.packages = detect::detect_packages(merged, result.target.os, result.warnings);
   attribute_layers(result.packages, analyses, result.target.os);
+  auto language = language_packages(analyses);
+  result.packages.insert(result.packages.end(), std::make_move_iterator(language.begin()),
+                         std::make_move_iterator(language.end()));
   LOG_INFO("{}: {} packages, os {}", result.target.name, result.packages.size(),
            result.target.os.ecosystem.empty() ? "unknown" : result.target.os.ecosystem);
 }
@@ -264,6 +273,9 @@ util::Result<model::ScanResult> scan_rootfs(const RootfsOptions& options) {
   result.target.name = options.host ? host::host_name(fs) : options.root;
   result.target.os = detect::detect_os(fs, result.warnings);
   result.packages = detect::detect_packages(fs, result.target.os, result.warnings);
+  auto language = walk_language_packages(fs, result.warnings);
+  result.packages.insert(result.packages.end(), std::make_move_iterator(language.begin()),
+                         std::make_move_iterator(language.end()));
   std::vector<model::Package> idle;
   if (options.host) {
     result.target.kernel = host::running_kernel_release(options.proc);
