@@ -12,9 +12,11 @@ build_pkgs=(
 # results with (unzip: the baseline of bench/db; clang-format: the format check; rpm: the oracle
 # the rpm database readers are checked against, and rpmbuild, which Debian ships in the rpm
 # package, to build the packages it installs; db5.3-util: db5.3_load and db5.3_stat, which make
-# and inspect the BerkeleyDB rpm databases Debian's rpm can only read).
+# and inspect the BerkeleyDB rpm databases Debian's rpm can only read; golang-go: the Go
+# toolchain that builds the binaries whose embedded build info strata reads, and prints it with
+# `go version -m`).
 test_pkgs=(jq zstd gzip tar curl openssl python3 skopeo umoci docker-registry apache2-utils podman unzip
-  clang-format rpm db5.3-util)
+  clang-format rpm db5.3-util golang-go)
 
 want=("${build_pkgs[@]}")
 if [[ "${1:-}" == "--test" ]]; then
