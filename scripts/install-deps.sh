@@ -6,7 +6,7 @@ set -euo pipefail
 build_pkgs=(
   cmake g++ make pkg-config
   libcli11-dev libcurl4-openssl-dev libarchive-dev libzstd-dev nlohmann-json3-dev libfmt-dev
-  libxxhash-dev catch2 libssl-dev libsqlite3-dev libsimdjson-dev
+  libxxhash-dev catch2 libssl-dev libsqlite3-dev libsimdjson-dev zlib1g-dev
 )
 # Tools the test suite and the benchmarks drive for real (images, registries, databases) and read
 # results with (unzip: the baseline of bench/db; clang-format: the format check; rpm: the oracle
