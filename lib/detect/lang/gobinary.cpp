@@ -126,14 +126,6 @@ util::Result<std::string> pointed_string(const Executable& exe, std::uint64_t ad
   return std::string(data);
 }
 
-// The text between modload's 16-byte sentinels, "" when they are not there (as Go decides).
-std::string strip_sentinels(std::string mod) {
-  if (mod.size() >= 33 && mod[mod.size() - 17] == '\n') {
-    return mod.substr(16, mod.size() - 32);
-  }
-  return {};
-}
-
 std::vector<std::string_view> split_tabs(std::string_view s) {
   std::vector<std::string_view> out;
   std::size_t start = 0;
@@ -243,8 +235,15 @@ util::Result<std::optional<GoRawBuildInfo>> read_go_raw_build_info(const Executa
   if (raw.go_version.empty()) {
     return util::input_error("empty version string in the header at {:#x}", blob_addr);
   }
-  raw.modinfo = strip_sentinels(std::move(mod));
+  raw.modinfo = strip_go_modinfo_sentinels(mod);
   return std::optional<GoRawBuildInfo>(std::move(raw));
+}
+
+std::string strip_go_modinfo_sentinels(std::string_view mod) {
+  if (mod.size() >= 33 && mod[mod.size() - 17] == '\n') {
+    return std::string(mod.substr(16, mod.size() - 32));
+  }
+  return {};
 }
 
 GoBuildInfo parse_go_modinfo(std::string_view text, std::vector<std::string>& warnings) {

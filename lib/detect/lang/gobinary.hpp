@@ -73,6 +73,10 @@ util::Result<std::optional<GoRawBuildInfo>> read_go_raw_build_info(std::string_v
 // The same on already parsed headers.
 util::Result<std::optional<GoRawBuildInfo>> read_go_raw_build_info(const Executable& exe);
 
+// The text between cmd/go's 16-byte sentinels around the module string; "" when they are not
+// there (as Go decides: at least 33 bytes and '\n' 17 bytes from the end).
+std::string strip_go_modinfo_sentinels(std::string_view mod);
+
 struct GoModule {
   std::string path;
   std::string version;

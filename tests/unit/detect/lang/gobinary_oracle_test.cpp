@@ -2,8 +2,9 @@
 // a tiny module with a directory replacement and a versioned replacement is built offline
 // (vendored: GOFLAGS=-mod=vendor GOPROXY=off GOSUMDB=off GOTOOLCHAIN=local, HOME, GOCACHE and
 // GOPATH in a temp dir) three ways, and `go version -m` must print exactly the strings strata
-// reads. Three builds (default; -trimpath -buildmode=pie; GOARCH=386) keep the test under a
-// minute on a busy machine: the 386 one compiles the standard library.
+// reads (the whole-file reader and the streaming scanner alike). Three builds (default;
+// -trimpath -buildmode=pie; GOARCH=386) keep the test under a minute on a busy machine: the 386
+// one compiles the standard library.
 
 #include <catch2/catch.hpp>
 
@@ -11,6 +12,7 @@
 #include <sstream>
 
 #include "detect/lang/gobinary.hpp"
+#include "detect/lang/gobinary_stream.hpp"
 #include "exe_util.hpp"
 #include "support/temp_dir.hpp"
 #include "util/file.hpp"
@@ -146,6 +148,14 @@ TEST_CASE("go binaries: build info as Debian's go version -m prints it", "[gobin
                                               {"example.com/new", "v1.2.0"},
                                               {"stdlib", go_stdlib_version((*raw)->go_version)}});
     CHECK(go_stdlib_version((*raw)->go_version).starts_with("1."));
+    // The streaming scanner reads the same from the file's bytes in order.
+    GoBuildInfoScanner scanner;
+    for (std::size_t at = 0; at < binary.size() && !scanner.done(); at += 65536) {
+      scanner.feed(std::string_view(binary).substr(at, 65536));
+    }
+    REQUIRE(scanner.state() == GoBuildInfoScanner::State::found);
+    CHECK(scanner.raw()->go_version == (*raw)->go_version);
+    CHECK(scanner.raw()->modinfo == (*raw)->modinfo);
     if (b.name == "hello-pie") {
       auto exe = Executable::parse(binary);
       REQUIRE(exe);
