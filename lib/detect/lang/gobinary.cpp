@@ -369,7 +369,16 @@ std::vector<model::Package> go_packages(const GoBuildInfo& info, std::string_vie
 
 std::vector<model::Package> parse_go_binary(std::string_view bytes, std::string_view path,
                                             std::vector<std::string>& warnings) {
-  auto raw = read_go_raw_build_info(bytes);
+  auto exe = Executable::parse(bytes);
+  if (!exe) {
+    return {};
+  }
+  return parse_go_binary(*exe, path, warnings);
+}
+
+std::vector<model::Package> parse_go_binary(const Executable& exe, std::string_view path,
+                                            std::vector<std::string>& warnings) {
+  auto raw = read_go_raw_build_info(exe);
   if (!raw) {
     warnings.push_back(fmt::format("{}: Go build info: {}", path, raw.error().message));
     return {};

@@ -115,5 +115,9 @@ std::vector<model::Package> go_packages(const GoBuildInfo& info, std::string_vie
 // "<path>: Go build info: ..." when its build info is unreadable or partly malformed.
 std::vector<model::Package> parse_go_binary(std::string_view bytes, std::string_view path,
                                             std::vector<std::string>& warnings);
+// The same on already parsed headers (a caller that also reads other data of the executable,
+// like cargo-auditable's, parses them once).
+std::vector<model::Package> parse_go_binary(const Executable& exe, std::string_view path,
+                                            std::vector<std::string>& warnings);
 
 }  // namespace strata::detect::lang

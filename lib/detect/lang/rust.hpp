@@ -60,6 +60,9 @@ util::Result<std::vector<model::Package>> cargo_auditable_packages(std::string_v
 // section; a warning "<path>: cargo-auditable data: ..." when it cannot be read.
 std::vector<model::Package> parse_cargo_auditable(std::string_view bytes, std::string_view path,
                                                   std::vector<std::string>& warnings);
+// The same on already parsed headers.
+std::vector<model::Package> parse_cargo_auditable(const Executable& exe, std::string_view path,
+                                                  std::vector<std::string>& warnings);
 
 // A crates.io package as both readers report it.
 model::Package cargo_package(std::string_view name, std::string_view version,

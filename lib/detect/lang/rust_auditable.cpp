@@ -122,7 +122,12 @@ std::vector<model::Package> parse_cargo_auditable(std::string_view bytes, std::s
   if (!exe) {
     return {};
   }
-  auto json = read_cargo_auditable_json(*exe);
+  return parse_cargo_auditable(*exe, path, warnings);
+}
+
+std::vector<model::Package> parse_cargo_auditable(const Executable& exe, std::string_view path,
+                                                  std::vector<std::string>& warnings) {
+  auto json = read_cargo_auditable_json(exe);
   if (!json) {
     warnings.push_back(fmt::format("{}: cargo-auditable data: {}", path, json.error().message));
     return {};

@@ -179,6 +179,10 @@ TEST_CASE("go binaries: the fixtures list what expected.tsv lists", "[gobinary]"
     auto expected = expected_for(folder, file);
     CHECK(!expected.empty());
     CHECK(without_v(name_versions(pkgs)) == expected);
+    auto exe = Executable::parse(bytes);
+    REQUIRE(exe);
+    CHECK(name_versions(parse_go_binary(*exe, "/usr/bin/" + file, warnings)) ==
+          name_versions(pkgs));
     for (const auto& p : pkgs) {
       CHECK(p.type == "go");
       CHECK(p.ecosystem == "Go");

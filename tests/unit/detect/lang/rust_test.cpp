@@ -200,6 +200,10 @@ TEST_CASE("rust: cargo-auditable data added by objcopy to a real executable", "[
   auto pkgs = parse_cargo_auditable(bytes.value(), "/usr/bin/fixture", warnings);
   CHECK(warnings.empty());
   CHECK(name_versions(pkgs) == k_audit_runtime);
+  auto exe = Executable::parse(bytes.value());
+  REQUIRE(exe);
+  CHECK(name_versions(parse_cargo_auditable(*exe, "/usr/bin/fixture", warnings)) ==
+        k_audit_runtime);
   for (const auto& p : pkgs) {
     CHECK(p.type == "rust");
     CHECK(p.ecosystem == "crates.io");
