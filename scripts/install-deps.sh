@@ -6,7 +6,7 @@ set -euo pipefail
 build_pkgs=(
   cmake g++ make pkg-config
   libcli11-dev libcurl4-openssl-dev libarchive-dev libzstd-dev nlohmann-json3-dev libfmt-dev
-  libxxhash-dev catch2 libssl-dev libsqlite3-dev libsimdjson-dev
+  libxxhash-dev catch2 libssl-dev libsqlite3-dev libsimdjson-dev zlib1g-dev
 )
 # Tools the test suite and the benchmarks drive for real (images, registries, databases) and read
 # results with (unzip: the baseline of bench/db, and unzip/zipinfo the oracle of the Java archive
@@ -15,9 +15,11 @@ build_pkgs=(
 # package, to build the packages it installs; db5.3-util: db5.3_load and db5.3_stat, which make
 # and inspect the BerkeleyDB rpm databases Debian's rpm can only read; python3, ruby and
 # ruby-bundler: the oracles of the Python metadata, gemspec and Gemfile.lock readers --
-# importlib.metadata, Gem::Specification.load and Bundler::LockfileParser).
+# importlib.metadata, Gem::Specification.load and Bundler::LockfileParser; golang-go: the Go
+# toolchain that builds the binaries whose embedded build info strata reads, and prints it with
+# `go version -m`).
 test_pkgs=(jq zstd gzip tar curl openssl python3 skopeo umoci docker-registry apache2-utils podman unzip
-  clang-format rpm db5.3-util ruby ruby-bundler)
+  clang-format rpm db5.3-util ruby ruby-bundler golang-go)
 
 want=("${build_pkgs[@]}")
 if [[ "${1:-}" == "--test" ]]; then
