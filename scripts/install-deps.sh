@@ -12,9 +12,10 @@ build_pkgs=(
 # results with (unzip: the baseline of bench/db; clang-format: the format check; rpm: the oracle
 # the rpm database readers are checked against, and rpmbuild, which Debian ships in the rpm
 # package, to build the packages it installs; db5.3-util: db5.3_load and db5.3_stat, which make
-# and inspect the BerkeleyDB rpm databases Debian's rpm can only read).
+# and inspect the BerkeleyDB rpm databases Debian's rpm can only read; npm: the oracle the
+# package-lock reader is checked against, `npm query --package-lock-only`).
 test_pkgs=(jq zstd gzip tar curl openssl python3 skopeo umoci docker-registry apache2-utils podman unzip
-  clang-format rpm db5.3-util)
+  clang-format rpm db5.3-util npm)
 
 want=("${build_pkgs[@]}")
 if [[ "${1:-}" == "--test" ]]; then
@@ -23,6 +24,10 @@ fi
 
 missing=()
 for p in "${want[@]}"; do
+  # A Node.js that bundles npm (nodesource's nodejs conflicts with Debian's npm) will do.
+  if [[ "$p" == npm ]] && command -v npm >/dev/null; then
+    continue
+  fi
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
     missing+=("$p")
   fi
