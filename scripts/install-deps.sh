@@ -17,9 +17,10 @@ build_pkgs=(
 # ruby-bundler: the oracles of the Python metadata, gemspec and Gemfile.lock readers --
 # importlib.metadata, Gem::Specification.load and Bundler::LockfileParser; golang-go: the Go
 # toolchain that builds the binaries whose embedded build info strata reads, and prints it with
-# `go version -m`).
+# `go version -m`; npm: the oracle the package-lock reader is checked against, npm's own
+# lockfile reader, Arborist).
 test_pkgs=(jq zstd gzip tar curl openssl python3 skopeo umoci docker-registry apache2-utils podman unzip
-  clang-format rpm db5.3-util ruby ruby-bundler golang-go)
+  clang-format rpm db5.3-util ruby ruby-bundler golang-go npm)
 
 want=("${build_pkgs[@]}")
 if [[ "${1:-}" == "--test" ]]; then
@@ -28,6 +29,10 @@ fi
 
 missing=()
 for p in "${want[@]}"; do
+  # A Node.js that bundles npm (nodesource's nodejs conflicts with Debian's npm) will do.
+  if [[ "$p" == npm ]] && command -v npm >/dev/null; then
+    continue
+  fi
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
     missing+=("$p")
   fi
