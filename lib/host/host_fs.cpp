@@ -292,6 +292,15 @@ HostFs::Counters HostFs::counters() const {
 }
 
 util::Result<std::string> HostFs::read_file(std::string_view path, std::uint64_t max_size) const {
+  return read_regular(path, max_size, false);
+}
+
+util::Result<std::string> HostFs::read_prefix(std::string_view path, std::size_t n) const {
+  return read_regular(path, n, true);
+}
+
+util::Result<std::string> HostFs::read_regular(std::string_view path, std::uint64_t max_size,
+                                               bool prefix) const {
   TRY_ASSIGN(Impl::Resolved r, m_impl->resolve(path, true));
   if (!S_ISREG(r.st.st_mode)) {
     return util::input_error("{}: {}", r.path,
@@ -312,7 +321,7 @@ util::Result<std::string> HostFs::read_file(std::string_view path, std::uint64_t
   if (!S_ISREG(st.st_mode)) {  // replaced between the check and the open
     return util::input_error("{}: not a regular file", r.path);
   }
-  if (static_cast<std::uint64_t>(st.st_size) > max_size) {
+  if (!prefix && static_cast<std::uint64_t>(st.st_size) > max_size) {
     return util::input_error("{}: file too large ({} bytes)", r.path, st.st_size);
   }
   // Read to the end rather than to st_size: the file may change while it is read (and files of
@@ -320,7 +329,14 @@ util::Result<std::string> HostFs::read_file(std::string_view path, std::uint64_t
   std::string out;
   std::array<char, 64u << 10> buf{};
   for (;;) {
-    ssize_t n = ::read(fd.get(), buf.data(), buf.size());
+    std::size_t want = buf.size();
+    if (prefix) {
+      want = static_cast<std::size_t>(std::min<std::uint64_t>(want, max_size - out.size()));
+      if (want == 0) {
+        break;
+      }
+    }
+    ssize_t n = ::read(fd.get(), buf.data(), want);
     if (n < 0) {
       if (errno == EINTR) {
         continue;

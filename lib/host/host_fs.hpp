@@ -43,6 +43,7 @@ class HostFs final : public vfs::Filesystem {
 
   util::Result<std::string> read_file(std::string_view path,
                                       std::uint64_t max_size = 64u << 20) const override;
+  util::Result<std::string> read_prefix(std::string_view path, std::size_t n) const override;
   util::Result<vfs::Stat> stat(std::string_view path) const override;
   util::Result<vfs::Stat> lstat(std::string_view path) const override;
   util::Result<std::vector<std::string>> list_dir(std::string_view path) const override;
@@ -60,6 +61,10 @@ class HostFs final : public vfs::Filesystem {
 
  private:
   HostFs();
+  // read_file (`prefix` false: larger than max_size is an error) and read_prefix (`prefix`
+  // true: stop after max_size bytes).
+  util::Result<std::string> read_regular(std::string_view path, std::uint64_t max_size,
+                                         bool prefix) const;
   struct Impl;
   std::unique_ptr<Impl> m_impl;
 };

@@ -269,6 +269,14 @@ util::Result<std::string> MemFs::read_file(std::string_view path, std::uint64_t 
   return node->data;
 }
 
+util::Result<std::string> MemFs::read_prefix(std::string_view path, std::size_t n) const {
+  TRY_ASSIGN(const Node* node, m_impl->resolve(path, true));
+  if (node->type != FileType::regular) {
+    return util::input_error("{}: not a regular file", path);
+  }
+  return node->data.substr(0, n);
+}
+
 util::Result<Stat> MemFs::stat(std::string_view path) const {
   TRY_ASSIGN(const Node* node, m_impl->resolve(path, true));
   return stat_of(*node);

@@ -51,6 +51,7 @@ class MemFs final : public Filesystem {
 
   util::Result<std::string> read_file(std::string_view path,
                                       std::uint64_t max_size = 64u << 20) const override;
+  util::Result<std::string> read_prefix(std::string_view path, std::size_t n) const override;
   util::Result<Stat> stat(std::string_view path) const override;
   util::Result<Stat> lstat(std::string_view path) const override;
   util::Result<std::vector<std::string>> list_dir(std::string_view path) const override;

@@ -36,6 +36,9 @@ class Filesystem {
   // file, symlink loop, larger than `max_size`.
   virtual util::Result<std::string> read_file(std::string_view path,
                                               std::uint64_t max_size = 64u << 20) const = 0;
+  // The first `n` bytes (fewer when the file is shorter) of the regular file at `path`, symlinks
+  // followed; errors as read_file, without a size limit.
+  virtual util::Result<std::string> read_prefix(std::string_view path, std::size_t n) const = 0;
   // Follows symlinks; fails when the path does not exist.
   virtual util::Result<Stat> stat(std::string_view path) const = 0;
   // Does not follow a final symlink.
