@@ -19,7 +19,8 @@ namespace strata::detect {
 // reused.
 inline constexpr std::string_view k_analyzer_version =
     "detect-3 (os-release and older release files, dpkg, apk, rpm sqlite/bdb/ndb; databases "
-    "kept by name for symlinked directories; language files: python ruby php dotnet java)";
+    "kept by name for symlinked directories; language files: python ruby php dotnet java npm rust; "
+    "go and rust executables)";
 
 // OS of the filesystem (os-release, alpine-release, debian_version); empty OsInfo when unknown.
 model::OsInfo detect_os(const vfs::Filesystem& fs, std::vector<std::string>& warnings);

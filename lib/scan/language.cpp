@@ -68,6 +68,7 @@ std::vector<model::Package> language_packages(const std::vector<layer::LayerAnal
       out.back().layer = bottom_up[present.layer].diff_id;
     }
   }
+  detect::lang::drop_duplicate_reports(out);
   return out;
 }
 
@@ -92,8 +93,18 @@ std::vector<model::Package> walk_language_packages(const vfs::Filesystem& fs,
         dirs.push_back(std::move(path));
         continue;
       }
-      if (st->type != vfs::FileType::regular || !detect::lang::is_language_file(path)) {
+      if (st->type != vfs::FileType::regular) {
         continue;
+      }
+      if (!detect::lang::is_language_file(path)) {
+        // Executables are found by content: an execute bit and an executable's first bytes.
+        if ((st->mode & 0111) == 0) {
+          continue;
+        }
+        auto head = fs.read_prefix(path, layer::k_head_size);
+        if (!head || !detect::lang::is_executable_head(*head)) {
+          continue;
+        }
       }
       auto content = fs.read_file(path, detect::lang::k_max_language_file);
       if (!content) {
@@ -103,9 +114,10 @@ std::vector<model::Package> walk_language_packages(const vfs::Filesystem& fs,
       detect::lang::extract_language_packages(path, *content, out, warnings);
     }
   }
-  std::sort(out.begin(), out.end(), [](const model::Package& a, const model::Package& b) {
+  std::stable_sort(out.begin(), out.end(), [](const model::Package& a, const model::Package& b) {
     return a.location < b.location;
   });
+  detect::lang::drop_duplicate_reports(out);
   return out;
 }
 

@@ -19,7 +19,8 @@ namespace strata::scan {
 std::vector<model::Package> language_packages(const std::vector<layer::LayerAnalysis>& bottom_up);
 
 // The language packages of a root filesystem (a host, a directory): every regular file under
-// "/" that detect/lang/extract.hpp reads, found by walking the tree without following symlinks
+// "/" that detect/lang/extract.hpp reads (by name, or an executable by its first bytes), found
+// by walking the tree without following symlinks
 // (a directory reached through a symlink is not visited twice), iteratively. Directories that
 // cannot be listed (skipped pseudo filesystems, permissions) are passed over; a file that cannot
 // be read or is too large is a warning naming it.

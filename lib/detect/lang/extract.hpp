@@ -9,6 +9,10 @@
 //   PHP       composer.lock, vendor/composer/installed.json          (detect/lang/php.hpp)
 //   .NET      *.deps.json, packages.lock.json                        (detect/lang/dotnet.hpp)
 //   Java      .jar .war .ear .par .sar .jpi .hpi, nested to depth 4  (detect/lang/java.hpp)
+//   Node      node_modules/<name>/package.json, package-lock.json, npm-shrinkwrap.json,
+//             yarn.lock, pnpm-lock.yaml                              (detect/lang/npm.hpp)
+//   Rust      Cargo.lock; cargo-auditable data in executables        (detect/lang/rust.hpp)
+//   Go        the build info of executables (ELF, PE, Mach-O)        (detect/lang/gobinary.hpp)
 
 #include <cstdint>
 #include <string>
@@ -31,6 +35,12 @@ bool is_executable_head(std::string_view head);
 void extract_language_packages(std::string_view path, std::string_view content,
                                std::vector<model::Package>& out,
                                std::vector<std::string>& warnings);
+
+// Reports each package once where two files describe one installation: an npm lockfile's
+// packages that are installed beside it (their package.json under the lockfile's directory,
+// same name and version) are dropped in favour of the installed package.json. Keeps the order
+// of everything else; a lockfile's remaining packages move to the end.
+void drop_duplicate_reports(std::vector<model::Package>& packages);
 
 // The largest language file read (a jar can be hundreds of MiB).
 inline constexpr std::uint64_t k_max_language_file = 512u << 20;

@@ -101,12 +101,12 @@ TEST_CASE("json report: keys, order, types and values") {
   CHECK(doc["packages"][0]["name"] == "busybox");
   CHECK(doc["packages"][1]["name"] == "libcrypto1.1");
   CHECK(doc["packages"][2]["name"] == "musl");
-  CHECK(
-      doc["packages"][1].dump() ==
-      R"({"name":"libcrypto1.1","version":"1.1.1c-r0","type":"apk","arch":"x86_64",)"
-      R"("ecosystem":"Alpine:v3.10",)"
-      R"("source_name":"openssl","source_version":"1.1.1c-r0",)"
-      R"("purl":"pkg:apk/alpine/libcrypto1.1@1.1.1c-r0?arch=x86_64&distro=3.10.9","layer":"sha256:diff1"})");
+  CHECK(doc["packages"][1].dump() ==
+        R"({"name":"libcrypto1.1","version":"1.1.1c-r0","type":"apk","arch":"x86_64",)"
+        R"("ecosystem":"Alpine:v3.10",)"
+        R"("source_name":"openssl","source_version":"1.1.1c-r0",)"
+        R"("purl":"pkg:apk/alpine/libcrypto1.1@1.1.1c-r0?arch=x86_64&distro=3.10.9",)"
+        R"("path":"/lib/apk/db/installed","layer":"sha256:diff1"})");
 
   auto& v = doc["vulnerabilities"];
   REQUIRE(v.size() == 4);
@@ -120,7 +120,8 @@ TEST_CASE("json report: keys, order, types and values") {
       R"({"id":"CVE-2019-14697","advisory_id":"ALPINE-CVE-2019-14697","aliases":["CVE-2019-14697"],)"
       R"("package":"musl","installed_version":"1.1.22-r3","fixed_version":"1.1.22-r3x","status":"fixed",)"
       R"("severity":"CRITICAL","cvss_score":9.8,"layer":"sha256:diff1",)"
-      R"("links":["https://security.alpinelinux.org/vuln/CVE-2019-14697"]})");
+      R"("links":["https://security.alpinelinux.org/vuln/CVE-2019-14697"],)"
+      R"("ecosystem":"","purl":"","path":""})");
   CHECK(v[3]["fixed_version"] == "");
   CHECK(v[3]["status"] == "affected");
   CHECK(v[3]["severity"] == "UNKNOWN");
