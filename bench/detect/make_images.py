@@ -11,10 +11,13 @@ layer, as in a RHEL/UBI image); `rpmdb --exportdb` and db5.3_load make a Berkele
 the same headers (hash, little-endian, 4096-byte pages: rpm's own layout, as
 tests/unit/detect/rpm_built_test.cpp builds it).
 
-OUT then holds one OCI layout with three single-layer images, tagged
-  sqlite  the packages' files, etc/os-release (AlmaLinux 9.4) and var/lib/rpm/rpmdb.sqlite*
-  bdb     the same files, and var/lib/rpm/Packages instead
-  nodb    the same files, and no database (var/lib/rpm empty): the baseline
+OUT then holds one OCI layout with three single-layer images of the same bytes (the packages'
+files, etc/os-release of AlmaLinux 9.4, both databases), which differ only in where the
+databases are:
+  sqlite  var/lib/rpm/rpmdb.sqlite (-wal, -shm); Packages as usr/share/benchpkg-control/*.copy
+  bdb     var/lib/rpm/Packages; rpmdb.sqlite* as usr/share/benchpkg-control/*.copy
+  nodb    var/lib/rpm empty, both as usr/share/benchpkg-control/*.copy: the baseline, a layer
+          as large as the others that strata finds no database in (it keeps no *.copy file)
 and OUT/rpmroot-{sqlite,bdb}/var/lib/rpm, the databases for `rpm -qa`. index.json is written
 last (bench/common.bash's generate_once tests it). Needs rpm, rpmbuild, rpmdb, db5.3_load (package
 db5.3-util), tar, gzip, jq, sha256sum. Nothing is written outside OUT (rpm's own short-lived
@@ -181,8 +184,6 @@ def main():
     work = os.path.join(out, "work")
     top = os.path.join(work, "top")
     me = os.path.abspath(__file__)
-    here = os.path.dirname(me)
-    to_oci = os.path.join(here, "..", "..", "tests", "support", "rootfs-to-oci.sh")
     os.makedirs(os.path.join(top, "SPECS"), exist_ok=True)
     spec_path = os.path.join(top, "SPECS", "benchpkg.spec")
     with open(spec_path, "w") as f:
@@ -226,22 +227,42 @@ def main():
     print(f"headers: {len(blobs)}, {sizes[0]} to {sizes[-1]} bytes, median {sizes[len(sizes) // 2]},"
           f" mean {sum(sizes) // len(sizes)}", file=sys.stderr)
 
+    layers(out, work, a.packages, a.mib)
+
+
+def layers(out, work, packages, mib):
+    """The three images from OUT/rpmroot-*: every layer holds the same bytes (the package files,
+    os-release, both databases); they differ only in where the databases are."""
     print("rootfs and layers", file=sys.stderr)
+    sq_dir = os.path.join(out, "rpmroot-sqlite", "var", "lib", "rpm")
+    bdb_dir = os.path.join(out, "rpmroot-bdb", "var", "lib", "rpm")
+    to_oci = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests",
+                          "support", "rootfs-to-oci.sh")
     rootfs = os.path.join(work, "rootfs")
-    install(rootfs, a.packages, a.mib)
+    install(rootfs, packages, mib)
     os.makedirs(os.path.join(rootfs, "etc"))
     with open(os.path.join(rootfs, "etc", "os-release"), "w") as f:
         f.write(OS_RELEASE)
     lib_rpm = os.path.join(rootfs, "var", "lib", "rpm")
+    control = os.path.join(rootfs, "usr", "share", "benchpkg-control")
     os.makedirs(lib_rpm)
+    os.makedirs(control)
     oci = os.path.join(work, "oci")
-    for tag, src in (("nodb", None), ("sqlite", sq_dir), ("bdb", bdb_dir)):
-        for f in os.listdir(lib_rpm):
-            os.remove(os.path.join(lib_rpm, f))
-        for f in os.listdir(src) if src else []:
-            shutil.copy(os.path.join(src, f), lib_rpm)
+    for tag, used, unused in (("nodb", [], [sq_dir, bdb_dir]), ("sqlite", [sq_dir], [bdb_dir]),
+                              ("bdb", [bdb_dir], [sq_dir])):
+        for d in (lib_rpm, control):
+            for f in os.listdir(d):
+                os.remove(os.path.join(d, f))
+        for src in used:
+            for f in os.listdir(src):
+                shutil.copy(os.path.join(src, f), lib_rpm)
+        # The databases not used here, under names strata does not keep: the same bytes to
+        # decompress and hash in every layer.
+        for src in unused:
+            for f in os.listdir(src):
+                shutil.copy(os.path.join(src, f), os.path.join(control, f + ".copy"))
         tgz = os.path.join(work, f"{tag}.tar.gz")
-        # Sorted names, fixed owners and times: the layers differ only by the database files.
+        # Sorted names, fixed owners and times.
         run("bash", "-c", 'tar -C "$1" --sort=name --owner=0 --group=0 --numeric-owner '
             '--mtime=2024-01-01 -cf - . | gzip -6 > "$2"', "_", rootfs, tgz)
         run("bash", to_oci, tgz, oci, tag, "amd64")

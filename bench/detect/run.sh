@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # bench/detect: the cost of reading an rpm database, SQLite and BerkeleyDB, against a bare read of
 # the layer that holds it. bench/detect/make_images.py generates (once) one OCI layout with three
-# single-layer images of the same ~250 MiB of package files and an AlmaLinux 9.4 os-release:
-#   sqlite  + var/lib/rpm/rpmdb.sqlite (-wal, -shm) of BENCH_PACKAGES packages (default 1200),
-#           built by rpmbuild and installed by `rpm -i --justdb`
-#   bdb     + var/lib/rpm/Packages: the same headers in a BerkeleyDB hash database
-#   nodb    no database: the baseline, so strata(db) - strata(nodb) is the database's cost
+# single-layer images, each ~280 MiB uncompressed: the files of BENCH_PACKAGES packages (default
+# 1200, built by rpmbuild), an AlmaLinux 9.4 os-release, and both databases of those packages
+# (made by `rpm -i --justdb`, and from its headers by db5.3_load). The layers hold the same bytes
+# and differ only in where the databases are:
+#   sqlite  var/lib/rpm/rpmdb.sqlite (-wal, -shm)
+#   bdb     var/lib/rpm/Packages (BerkeleyDB)
+#   nodb    neither: both under names strata does not read, the baseline, so that
+#           strata(db) - strata(nodb) is what reading the database costs, not decompressing it
 # For each it prints the bare read of its layer (gzip -dc, GNU gzip; igzip -dc too when
 # installed), `strata image --no-cache --packages-only` of it (medians of BENCH_REPEAT runs,
-# default 3; peak RSS the largest), the time strata logs for building the merged view and
-# detecting packages, and then, per database: the time it adds over the baseline scan against
-# the bare read of its layer (the goal: under 10%), and the peak RSS it adds against the database
-# file's size (the goal: the file's size plus a small constant).
+# default 3; wall and CPU seconds; peak RSS the largest of the runs), and the time strata logs for
+# building the merged view and detecting packages; then, per database, what it adds over the
+# baseline scan: time against the bare read of its layer (the goal: under 10%), peak RSS against
+# the database file's size (the goal: the file's size plus a small constant).
 # It fails when strata lists a different number of packages than `rpm -qa` on the same database,
 # or when a scan wrote to the layer cache (every scan must be cold).
 #   STRATA_BENCH_DIR  where the images are generated and kept (default /tmp/strata-bench)
