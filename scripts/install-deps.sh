@@ -11,8 +11,9 @@ build_pkgs=(
 # Tools the test suite and the benchmarks drive for real (images, registries, databases) and read
 # results with (unzip: the baseline of bench/db; clang-format: the format check; rpm: the oracle
 # the rpm database readers are checked against, and rpmbuild, which Debian ships in the rpm
-# package, to build the packages it installs; db5.3-util: db5.3_load and db5.3_stat, which make
-# and inspect the BerkeleyDB rpm databases Debian's rpm can only read).
+# package, to build the packages it installs (the tests' and bench/detect's); db5.3-util:
+# db5.3_load and db5.3_stat, which make and inspect the BerkeleyDB rpm databases Debian's rpm can
+# only read).
 test_pkgs=(jq zstd gzip tar curl openssl python3 skopeo umoci docker-registry apache2-utils podman unzip
   clang-format rpm db5.3-util)
 
