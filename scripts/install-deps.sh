@@ -12,14 +12,14 @@ build_pkgs=(
 # results with (unzip: the baseline of bench/db, and unzip/zipinfo the oracle of the Java archive
 # reader, whose test archives python3 builds; clang-format: the format check; rpm: the oracle
 # the rpm database readers are checked against, and rpmbuild, which Debian ships in the rpm
-# package, to build the packages it installs; db5.3-util: db5.3_load and db5.3_stat, which make
-# and inspect the BerkeleyDB rpm databases Debian's rpm can only read; python3, ruby and
-# ruby-bundler: the oracles of the Python metadata, gemspec and Gemfile.lock readers --
-# importlib.metadata, Gem::Specification.load and Bundler::LockfileParser; golang-go: the Go
-# toolchain that builds the binaries whose embedded build info strata reads, and prints it with
-# `go version -m`; npm: the oracle the package-lock reader is checked against, npm's own
-# lockfile reader, Arborist; python3-packaging: pypa's packaging, the PEP 440 oracle of the
-# language-package golden test).
+# package, to build the packages it installs (the tests' and bench/detect's); db5.3-util:
+# db5.3_load and db5.3_stat, which make and inspect the BerkeleyDB rpm databases Debian's rpm can
+# only read; python3, ruby and ruby-bundler: the oracles of the Python metadata, gemspec and
+# Gemfile.lock readers -- importlib.metadata, Gem::Specification.load and
+# Bundler::LockfileParser; golang-go: the Go toolchain that builds the binaries whose embedded
+# build info strata reads, and prints it with `go version -m`; npm: the oracle the package-lock
+# reader is checked against, npm's own lockfile reader, Arborist; python3-packaging: pypa's
+# packaging, the PEP 440 oracle of the language-package golden test).
 test_pkgs=(jq zstd gzip tar curl openssl python3 skopeo umoci docker-registry apache2-utils podman unzip
   clang-format rpm db5.3-util ruby ruby-bundler golang-go npm python3-packaging)
 

@@ -100,7 +100,11 @@ std::optional<std::string> add_database(const vfs::Filesystem& fs, std::string_v
   }
   std::string real = real_path_of(fs, path);
   auto st = fs.stat(path);
-  for (auto& p : parse_database(kind, *content, real, os, warnings)) {
+  // An rpm database is read from the buffer read here (SQLite without another copy of it).
+  auto packages = kind == DbKind::rpm_sqlite || kind == DbKind::rpm_bdb || kind == DbKind::rpm_ndb
+                      ? parse_rpm_database_in_place(*content, kind, real, os, warnings)
+                      : parse_database(kind, *content, real, os, warnings);
+  for (auto& p : packages) {
     if (st.ok()) {
       p.layer = st->layer;
     }

@@ -27,6 +27,33 @@ util::Result<std::vector<RpmdbEntry>> read_entries(std::string_view content, DbK
   return util::make_error(util::ErrorCategory::internal, "not an rpm database kind");
 }
 
+// The packages of a database's entries (see parse_rpm_database).
+std::vector<model::Package> packages_of(util::Result<std::vector<RpmdbEntry>> entries, DbKind kind,
+                                        std::string_view location, const model::OsInfo& os,
+                                        std::vector<std::string>& warnings) {
+  std::vector<model::Package> out;
+  if (!entries) {
+    warnings.push_back(fmt::format("{}: cannot read the rpm {} database: {}", location,
+                                   k_format_names[static_cast<int>(kind)],
+                                   entries.error().message));
+    return out;
+  }
+  for (auto& entry : *entries) {
+    if (!entry.header) {
+      warnings.push_back(fmt::format("{}: skipped rpm package #{}: malformed header: {}", location,
+                                     entry.hnum, entry.header.error().message));
+      continue;
+    }
+    if (entry.header->name == "gpg-pubkey") {
+      continue;
+    }
+    auto pkg = rpm_package(*entry.header, os);
+    pkg.location = std::string(location);
+    out.push_back(std::move(pkg));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::pair<std::string, std::string> split_source_rpm(std::string_view source_rpm) {
@@ -70,28 +97,16 @@ model::Package rpm_package(const RpmHeader& header, const model::OsInfo& os) {
 std::vector<model::Package> parse_rpm_database(std::string_view content, DbKind kind,
                                                std::string_view location, const model::OsInfo& os,
                                                std::vector<std::string>& warnings) {
-  std::vector<model::Package> out;
-  auto entries = read_entries(content, kind);
-  if (!entries) {
-    warnings.push_back(fmt::format("{}: cannot read the rpm {} database: {}", location,
-                                   k_format_names[static_cast<int>(kind)],
-                                   entries.error().message));
-    return out;
-  }
-  for (auto& entry : *entries) {
-    if (!entry.header) {
-      warnings.push_back(fmt::format("{}: skipped rpm package #{}: malformed header: {}", location,
-                                     entry.hnum, entry.header.error().message));
-      continue;
-    }
-    if (entry.header->name == "gpg-pubkey") {
-      continue;
-    }
-    auto pkg = rpm_package(*entry.header, os);
-    pkg.location = std::string(location);
-    out.push_back(std::move(pkg));
-  }
-  return out;
+  return packages_of(read_entries(content, kind), kind, location, os, warnings);
+}
+
+std::vector<model::Package> parse_rpm_database_in_place(std::string& content, DbKind kind,
+                                                        std::string_view location,
+                                                        const model::OsInfo& os,
+                                                        std::vector<std::string>& warnings) {
+  return packages_of(kind == DbKind::rpm_sqlite ? read_rpmdb_sqlite_in_place(content)
+                                                : read_entries(content, kind),
+                     kind, location, os, warnings);
 }
 
 }  // namespace strata::detect

@@ -39,4 +39,11 @@ std::vector<model::Package> parse_rpm_database(std::string_view content, DbKind 
                                                std::string_view location, const model::OsInfo& os,
                                                std::vector<std::string>& warnings);
 
+// The same on a buffer the caller owns: an SQLite database is read in place, without the copy
+// parse_rpm_database makes (`content` is modified while it is read, and restored).
+std::vector<model::Package> parse_rpm_database_in_place(std::string& content, DbKind kind,
+                                                        std::string_view location,
+                                                        const model::OsInfo& os,
+                                                        std::vector<std::string>& warnings);
+
 }  // namespace strata::detect

@@ -2,7 +2,6 @@
 
 #include <sqlite3.h>
 
-#include <cstring>
 #include <memory>
 
 namespace strata::detect {
@@ -12,8 +11,9 @@ namespace {
 constexpr std::string_view k_sqlite_magic{"SQLite format 3\0", 16};
 constexpr std::size_t k_header_size = 100;
 // File header bytes 18 and 19: the write and read format versions, 2 in WAL mode. The in-memory
-// database has no WAL to read, so the copy is marked as a rollback-journal database (1): the
-// page content is the same (rpm checkpoints on close; a WAL file left beside it is not read).
+// database has no WAL to read, so it is marked as a rollback-journal database (1) while it is
+// read: the page content is the same (rpm checkpoints on close; a WAL file left beside it is not
+// read).
 constexpr std::size_t k_write_version = 18;
 constexpr std::size_t k_read_version = 19;
 
@@ -27,41 +27,34 @@ util::Error sqlite_error(sqlite3* db) {
                            db != nullptr ? sqlite3_errmsg(db) : "out of memory");
 }
 
-// An in-memory, read-only connection over a private copy of `bytes`.
-util::Result<std::unique_ptr<sqlite3, Closer>> open_copy(std::string_view bytes) {
+util::Status check_magic(std::string_view bytes) {
+  if (bytes.size() < k_header_size || !bytes.starts_with(k_sqlite_magic)) {
+    return util::input_error("rpmdb.sqlite: not an SQLite database");
+  }
+  return {};
+}
+
+// An in-memory, read-only connection over `bytes` itself (no copy): SQLite reads it until the
+// connection is closed, and never writes to it.
+util::Result<std::unique_ptr<sqlite3, Closer>> open_in_place(std::string& bytes) {
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(":memory:", &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
   std::unique_ptr<sqlite3, Closer> db(raw);
   if (rc != SQLITE_OK) {
     return sqlite_error(db.get());
   }
-  auto* copy = static_cast<unsigned char*>(sqlite3_malloc64(bytes.size()));
-  if (copy == nullptr) {
-    return sqlite_error(nullptr);
-  }
-  std::memcpy(copy, bytes.data(), bytes.size());
-  for (std::size_t at : {k_write_version, k_read_version}) {
-    if (copy[at] == 2) {
-      copy[at] = 1;
-    }
-  }
-  // FREEONCLOSE: SQLite owns `copy` from here on, even when this call fails.
-  rc = sqlite3_deserialize(db.get(), "main", copy, static_cast<sqlite3_int64>(bytes.size()),
-                           static_cast<sqlite3_int64>(bytes.size()),
-                           SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_READONLY);
+  auto* data = reinterpret_cast<unsigned char*>(bytes.data());
+  rc = sqlite3_deserialize(db.get(), "main", data, static_cast<sqlite3_int64>(bytes.size()),
+                           static_cast<sqlite3_int64>(bytes.size()), SQLITE_DESERIALIZE_READONLY);
   if (rc != SQLITE_OK) {
     return sqlite_error(db.get());
   }
   return db;
 }
 
-}  // namespace
-
-util::Result<std::vector<RpmdbEntry>> read_rpmdb_sqlite(std::string_view bytes) {
-  if (bytes.size() < k_header_size || !bytes.starts_with(k_sqlite_magic)) {
-    return util::input_error("rpmdb.sqlite: not an SQLite database");
-  }
-  TRY_ASSIGN(auto db, open_copy(bytes));
+// Every row of Packages of the database `bytes` (marked as a rollback-journal database).
+util::Result<std::vector<RpmdbEntry>> read_packages(std::string& bytes) {
+  TRY_ASSIGN(auto db, open_in_place(bytes));
   sqlite3_stmt* raw = nullptr;
   if (sqlite3_prepare_v2(db.get(), "SELECT hnum, blob FROM Packages ORDER BY hnum", -1, &raw,
                          nullptr) != SQLITE_OK) {
@@ -81,6 +74,29 @@ util::Result<std::vector<RpmdbEntry>> read_rpmdb_sqlite(std::string_view bytes) 
   if (rc != SQLITE_DONE) {
     return sqlite_error(db.get());
   }
+  return out;
+}
+
+}  // namespace
+
+util::Result<std::vector<RpmdbEntry>> read_rpmdb_sqlite(std::string_view bytes) {
+  TRY(check_magic(bytes));
+  std::string copy(bytes);
+  return read_rpmdb_sqlite_in_place(copy);
+}
+
+util::Result<std::vector<RpmdbEntry>> read_rpmdb_sqlite_in_place(std::string& bytes) {
+  TRY(check_magic(bytes));
+  // Marked as a rollback-journal database while SQLite reads it (the connection is closed when
+  // read_packages returns), then restored.
+  const std::string versions = bytes.substr(k_write_version, 2);
+  for (std::size_t at : {k_write_version, k_read_version}) {
+    if (bytes[at] == 2) {
+      bytes[at] = 1;
+    }
+  }
+  auto out = read_packages(bytes);
+  bytes.replace(k_write_version, 2, versions);
   return out;
 }
 

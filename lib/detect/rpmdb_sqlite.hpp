@@ -6,6 +6,7 @@
 // blob (detect/rpm_header.hpp) per installed package.
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -16,6 +17,11 @@ namespace strata::detect {
 
 // Every row of Packages, in hnum order. Errors (input category): not an SQLite file, no Packages
 // table, a database SQLite cannot read ("rpmdb.sqlite: database disk image is malformed").
+// Reads a private copy of `bytes`.
 util::Result<std::vector<RpmdbEntry>> read_rpmdb_sqlite(std::string_view bytes);
+
+// The same, reading `bytes` in place without a copy: its header is marked as a rollback-journal
+// database (bytes 18 and 19, WAL 2 -> 1) while SQLite reads it, and restored before returning.
+util::Result<std::vector<RpmdbEntry>> read_rpmdb_sqlite_in_place(std::string& bytes);
 
 }  // namespace strata::detect

@@ -62,6 +62,22 @@ class DatabaseVersions {
     return &m_parsed.emplace(key, std::move(set)).first->second;
   }
 
+  // Records `detected`, the packages the merged view listed from `path`, as the set of the
+  // topmost layer that wrote `path` as a file: the merged view read that layer's copy, so it is
+  // not parsed again (for an SQLite rpm database, a copy and a parse of the whole file). Not when
+  // a hard link at or above that layer put other content there: that layer's copy is parsed.
+  void seed_top(const std::string& path, std::set<NameVersion> detected) {
+    for (std::size_t i = m_layers.size(); i-- > 0;) {
+      if (m_layers[i].hardlinks.contains(path)) {
+        return;
+      }
+      if (m_layers[i].files.contains(path)) {
+        m_parsed.emplace(std::make_pair(i, path), std::move(detected));
+        return;
+      }
+    }
+  }
+
  private:
   const std::vector<layer::LayerAnalysis>& m_layers;
   const model::OsInfo& m_os;
@@ -73,6 +89,15 @@ class DatabaseVersions {
 void attribute_layers(std::vector<model::Package>& packages,
                       const std::vector<layer::LayerAnalysis>& bottom_up, const model::OsInfo& os) {
   DatabaseVersions versions(bottom_up, os);
+  std::map<std::string, std::set<NameVersion>> detected;
+  for (const auto& pkg : packages) {
+    if (!pkg.location.empty()) {
+      detected[pkg.location].emplace(pkg.name, pkg.version);
+    }
+  }
+  for (auto& [path, set] : detected) {
+    versions.seed_top(path, std::move(set));
+  }
   for (auto& pkg : packages) {
     if (pkg.location.empty()) {
       continue;

@@ -173,15 +173,23 @@ void detect_into(model::ScanResult& result, const std::vector<layer::LayerAnalys
   for (const auto& a : analyses) {
     bottom_up.push_back(&a);
   }
+  using Ms = std::chrono::duration<double, std::milli>;
+  const auto start = std::chrono::steady_clock::now();
   vfs::MemFs merged = layer::merge_layers(bottom_up);
+  const auto merged_at = std::chrono::steady_clock::now();
   result.target.os = detect::detect_os(merged, result.warnings);
   result.packages = detect::detect_packages(merged, result.target.os, result.warnings);
   attribute_layers(result.packages, analyses, result.target.os);
   auto language = language_packages(analyses);
   result.packages.insert(result.packages.end(), std::make_move_iterator(language.begin()),
                          std::make_move_iterator(language.end()));
-  LOG_INFO("{}: {} packages, os {}", result.target.name, result.packages.size(),
-           result.target.os.ecosystem.empty() ? "unknown" : result.target.os.ecosystem);
+  LOG_INFO(
+      "{}: {} packages, os {}; merged view of {} entries ({} bytes kept) in {:.1f} ms, "
+      "detected in {:.1f} ms",
+      result.target.name, result.packages.size(),
+      result.target.os.ecosystem.empty() ? "unknown" : result.target.os.ecosystem,
+      merged.entry_count(), merged.content_bytes(), Ms(merged_at - start).count(),
+      Ms(std::chrono::steady_clock::now() - merged_at).count());
 }
 
 }  // namespace

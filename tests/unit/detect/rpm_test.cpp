@@ -203,6 +203,25 @@ TEST_CASE("read_rpmdb_sqlite: not a database, or a damaged one, is an error, nev
   }
 }
 
+TEST_CASE("read_rpmdb_sqlite_in_place: the same packages without a copy, the bytes restored") {
+  std::string db = slurp(k_mariner + "/rpmdb.sqlite");
+  const std::string original = db;
+  REQUIRE(original[18] == 2);  // a WAL-mode database: read as a rollback-journal one
+  REQUIRE(original[19] == 2);
+  auto entries = detect::read_rpmdb_sqlite_in_place(db);
+  REQUIRE(entries);
+  CHECK(rows_of(*entries) == expected_rows(k_mariner + "/expected_full.tsv"));
+  CHECK(db == original);
+  for (std::size_t cut : {std::size_t{10}, std::size_t{4096}, original.size() / 2}) {
+    std::string part = original.substr(0, cut);
+    auto r = detect::read_rpmdb_sqlite_in_place(part);
+    CHECK(part == original.substr(0, cut));
+    if (!r) {
+      CHECK(r.error().message.rfind("rpmdb.sqlite: ", 0) == 0);
+    }
+  }
+}
+
 TEST_CASE("read_rpmdb_bdb: the BerkeleyDB fixtures, as Debian's rpm lists them") {
   const std::string base = std::string(STRATA_TESTDATA_DIR) + "/pkgdb/rpm/";
   for (const auto* dir : {"go-rpmdb-libuuid-bdb", "syft-dive-bdb", "scalibr-epoch-bdb"}) {

@@ -83,3 +83,25 @@ TEST_CASE("packages without a database location are left alone") {
   scan::attribute_layers(pkgs, layers, k_alpine);
   CHECK(pkgs[0].layer == "preset");
 }
+
+TEST_CASE("the topmost copy of a database is not parsed again: the packages listed stand for it") {
+  std::vector<layer::LayerAnalysis> layers;
+  layers.push_back(layer_with("L1", apk_db({{"zlib", "1.2-r0"}})));
+  // Not an apk database: parsing it would list nothing and stop the walk at L2.
+  layers.push_back(layer_with("L2", "\x01\x02 not parsed"));
+  std::vector<model::Package> pkgs{pkg("zlib", "1.2-r0")};
+  scan::attribute_layers(pkgs, layers, k_alpine);
+  CHECK(pkgs[0].layer == "L1");
+}
+
+TEST_CASE("a hard link above the topmost copy of a database: that copy is parsed") {
+  std::vector<layer::LayerAnalysis> layers;
+  layers.push_back(layer_with("L1", apk_db({{"zlib", "1.2-r0"}})));
+  layers.push_back(layer_with("L2", std::nullopt));
+  layers[1].hardlinks[k_db] = "/other/installed";  // the merged view read zlib 1.3 through it
+  model::Package p = pkg("zlib", "1.3-r0");
+  p.layer = "L2";
+  std::vector<model::Package> pkgs{p};
+  scan::attribute_layers(pkgs, layers, k_alpine);
+  CHECK(pkgs[0].layer == "L2");  // L1's copy lists 1.2: not where 1.3 came from
+}
