@@ -80,4 +80,21 @@ std::vector<model::Package> parse_apk_installed(std::string_view content, std::s
   return out;
 }
 
+void apk_owned_files(std::string_view content, bool (*keep)(std::string_view path),
+                     std::set<std::string>& out) {
+  std::string dir;
+  for (auto line : util::split(content, '\n')) {
+    if (line.starts_with("F:")) {
+      dir = "/" + std::string(line.substr(2));
+    } else if (line.starts_with("R:")) {
+      std::string path = (dir == "/" ? "" : dir) + "/" + std::string(line.substr(2));
+      if (keep(path)) {
+        out.insert(std::move(path));
+      }
+    } else if (line.empty()) {
+      dir.clear();
+    }
+  }
+}
+
 }  // namespace strata::detect

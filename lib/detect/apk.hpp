@@ -4,6 +4,7 @@
 // A (arch), o (origin = source package; default: the name). An entry without P or V is skipped
 // with a warning; lines that are not "X:value" are ignored (with one warning per file).
 
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,5 +18,10 @@ namespace strata::detect {
 std::vector<model::Package> parse_apk_installed(std::string_view content, std::string_view location,
                                                 const model::OsInfo& os,
                                                 std::vector<std::string>& warnings);
+
+// The files the packages of an apk `installed` database own ("F:" directory lines, then "R:"
+// file lines), as absolute paths, that `keep` selects, inserted into `out`.
+void apk_owned_files(std::string_view content, bool (*keep)(std::string_view path),
+                     std::set<std::string>& out);
 
 }  // namespace strata::detect

@@ -1,5 +1,6 @@
 #include "detect/catalog.hpp"
 
+#include "detect/lang/extract.hpp"
 #include "detect/os_release.hpp"
 #include "util/strings.hpp"
 #include "vfs/vfs.hpp"
@@ -17,6 +18,7 @@ constexpr std::string_view k_release_files[] = {
 constexpr std::string_view k_rpm_dirs[] = {"/var/lib/rpm", "/usr/lib/sysimage/rpm"};
 constexpr std::string_view k_dpkg_status = "/var/lib/dpkg/status";
 constexpr std::string_view k_dpkg_status_d = "/var/lib/dpkg/status.d";
+constexpr std::string_view k_dpkg_info = "/var/lib/dpkg/info";
 constexpr std::string_view k_apk_installed[] = {"/lib/apk/db/installed",
                                                 "/usr/lib/apk/db/installed"};
 
@@ -146,12 +148,31 @@ bool looks_like(DbKind kind, std::string_view content) {
   return false;
 }
 
+bool is_dpkg_file_list(std::string_view path) {
+  return dir_name(path) == k_dpkg_info && path.ends_with(".list");
+}
+
 bool wants_path(std::string_view path) {
   if (path.empty() || path.front() != '/' || path.find("//") != std::string_view::npos) {
     return wants_path(vfs::normalize(path));
   }
   return is_release_file(path) || base_name(path) == "os-release" ||
-         database_kind_by_name(path) != DbKind::none;
+         database_kind_by_name(path) != DbKind::none || is_dpkg_file_list(path);
+}
+
+bool keep_content(std::string_view path, std::string& content) {
+  if (!is_dpkg_file_list(path)) {
+    return accepts_content(path, content);
+  }
+  std::string kept;
+  for (auto line : util::split(content, '\n')) {
+    if (lang::is_language_file(line)) {
+      kept += line;
+      kept += '\n';
+    }
+  }
+  content = std::move(kept);
+  return !content.empty();
 }
 
 bool accepts_content(std::string_view path, std::string_view content) {

@@ -41,6 +41,12 @@ bool is_release_file(std::string_view path);
 // Packages), 0 (the reader's default) for the rest.
 bool wants_path(std::string_view path);
 bool accepts_content(std::string_view path, std::string_view content);
+// accepts_content for the layer reader: a dpkg file list (/var/lib/dpkg/info/*.list) is also
+// kept, shrunk to its language-package files (detect/lang/extract.hpp), or dropped when it has
+// none.
+bool keep_content(std::string_view path, std::string& content);
+// Whether `path` is a dpkg file list, /var/lib/dpkg/info/NAME.list.
+bool is_dpkg_file_list(std::string_view path);
 std::uint64_t kept_size_limit(std::string_view path);
 
 // Whether `content` starts as the database `kind` does (magic bytes or first record).

@@ -9,6 +9,7 @@
 #include "detect/apk.hpp"
 #include "detect/catalog.hpp"
 #include "detect/dpkg.hpp"
+#include "detect/lang/extract.hpp"
 #include "detect/os_release.hpp"
 #include "detect/rpm.hpp"
 #include "util/log.hpp"
@@ -24,6 +25,7 @@ constexpr std::string_view k_alpine_release = "/etc/alpine-release";
 constexpr std::string_view k_debian_version = "/etc/debian_version";
 constexpr std::string_view k_dpkg_status = "/var/lib/dpkg/status";
 constexpr std::string_view k_dpkg_status_d = "/var/lib/dpkg/status.d";
+constexpr std::string_view k_dpkg_info = "/var/lib/dpkg/info";
 constexpr std::string_view k_apk_installed[] = {"/lib/apk/db/installed",
                                                 "/usr/lib/apk/db/installed"};
 // rpm's database directory: /usr/lib/sysimage/rpm first (Fedora 36+, RHEL 10, SUSE: the newer
@@ -93,16 +95,20 @@ std::vector<model::Package> parse_database(DbKind kind, std::string_view content
 std::optional<std::string> add_database(const vfs::Filesystem& fs, std::string_view path,
                                         DbKind kind, const model::OsInfo& os,
                                         std::vector<model::Package>& out,
-                                        std::vector<std::string>& warnings) {
+                                        std::vector<std::string>& warnings,
+                                        std::set<std::string>* owned = nullptr) {
   auto content = read_optional(fs, path, k_database_max, warnings);
   if (!content) {
     return std::nullopt;
   }
   std::string real = real_path_of(fs, path);
   auto st = fs.stat(path);
+  if (owned != nullptr && kind == DbKind::apk) {
+    apk_owned_files(*content, lang::is_language_file, *owned);
+  }
   // An rpm database is read from the buffer read here (SQLite without another copy of it).
   auto packages = kind == DbKind::rpm_sqlite || kind == DbKind::rpm_bdb || kind == DbKind::rpm_ndb
-                      ? parse_rpm_database_in_place(*content, kind, real, os, warnings)
+                      ? parse_rpm_database_in_place(*content, kind, real, os, warnings, owned)
                       : parse_database(kind, *content, real, os, warnings);
   for (auto& p : packages) {
     if (st.ok()) {
@@ -136,11 +142,32 @@ void add_dpkg_packages(const vfs::Filesystem& fs, const model::OsInfo& os,
   }
 }
 
+// The language-package files dpkg's file lists (/var/lib/dpkg/info/NAME.list) name.
+void add_dpkg_owned_files(const vfs::Filesystem& fs, std::set<std::string>& owned) {
+  auto names = fs.list_dir(k_dpkg_info);
+  for (const auto& name : names.ok() ? *names : std::vector<std::string>{}) {
+    auto path = fmt::format("{}/{}", k_dpkg_info, name);
+    if (!is_dpkg_file_list(path)) {
+      continue;
+    }
+    auto content = fs.read_file(path, k_database_max);
+    if (!content) {
+      continue;  // an unreadable list only means its files are not recognised as the OS's
+    }
+    for (auto line : util::split(*content, '\n')) {
+      if (lang::is_language_file(line)) {
+        owned.emplace(line);
+      }
+    }
+  }
+}
+
 // /lib/apk/db and /usr/lib/apk/db are often the same directory (a /lib -> usr/lib link, or an
 // apk-tools 3 compatibility link): a file reached again, or an identical second file, is
 // skipped, and a package seen in both is reported once.
 void add_apk_packages(const vfs::Filesystem& fs, const model::OsInfo& os,
-                      std::vector<model::Package>& out, std::vector<std::string>& warnings) {
+                      std::vector<model::Package>& out, std::vector<std::string>& warnings,
+                      std::set<std::string>* owned) {
   std::set<std::tuple<std::string, std::string, std::string>> seen_apk;
   std::set<std::string> seen_files;
   std::optional<std::string> first_apk_db;
@@ -153,7 +180,7 @@ void add_apk_packages(const vfs::Filesystem& fs, const model::OsInfo& os,
       continue;
     }
     std::vector<model::Package> pkgs;
-    add_database(fs, path, DbKind::apk, os, pkgs, warnings);
+    add_database(fs, path, DbKind::apk, os, pkgs, warnings, owned);
     if (!first_apk_db) {
       first_apk_db = std::move(content);
     }
@@ -169,7 +196,8 @@ void add_apk_packages(const vfs::Filesystem& fs, const model::OsInfo& os,
 // through a symlink counts once), in it the newest format present. A database left beside it,
 // or in the other directory, is named in a warning and not read: rpm itself reads only one.
 void add_rpm_packages(const vfs::Filesystem& fs, const model::OsInfo& os,
-                      std::vector<model::Package>& out, std::vector<std::string>& warnings) {
+                      std::vector<model::Package>& out, std::vector<std::string>& warnings,
+                      std::set<std::string>* owned) {
   std::set<std::string> seen_dirs;
   std::optional<std::string> used;
   for (auto dir : k_rpm_dirs) {
@@ -189,7 +217,7 @@ void add_rpm_packages(const vfs::Filesystem& fs, const model::OsInfo& os,
                         real_path_of(fs, path), *used));
         continue;
       }
-      used = add_database(fs, path, kind, os, out, warnings);
+      used = add_database(fs, path, kind, os, out, warnings, owned);
     }
   }
   if (!used && !seen_dirs.empty()) {
@@ -237,11 +265,15 @@ model::OsInfo detect_os(const vfs::Filesystem& fs, std::vector<std::string>& war
 }
 
 std::vector<model::Package> detect_packages(const vfs::Filesystem& fs, const model::OsInfo& os,
-                                            std::vector<std::string>& warnings) {
+                                            std::vector<std::string>& warnings,
+                                            std::set<std::string>* owned_language_files) {
   std::vector<model::Package> out;
   add_dpkg_packages(fs, os, out, warnings);
-  add_apk_packages(fs, os, out, warnings);
-  add_rpm_packages(fs, os, out, warnings);
+  if (owned_language_files != nullptr) {
+    add_dpkg_owned_files(fs, *owned_language_files);
+  }
+  add_apk_packages(fs, os, out, warnings, owned_language_files);
+  add_rpm_packages(fs, os, out, warnings, owned_language_files);
   if (!out.empty() && os.ecosystem.empty()) {
     auto reason = no_ecosystem_reason(os);
     warnings.push_back(fmt::format(

@@ -2,6 +2,7 @@
 // Package and OS detection over a vfs::Filesystem. The layer reader keeps only the files some
 // detector wants (wants_path), so detectors must declare every path they read.
 
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,7 +21,7 @@ namespace strata::detect {
 inline constexpr std::string_view k_analyzer_version =
     "detect-3 (os-release and older release files, dpkg, apk, rpm sqlite/bdb/ndb; databases "
     "kept by name for symlinked directories; language files: python ruby php dotnet java npm rust; "
-    "go and rust executables)";
+    "go and rust executables; dpkg file lists shrunk to language files)";
 
 // OS of the filesystem (os-release, alpine-release, debian_version); empty OsInfo when unknown.
 model::OsInfo detect_os(const vfs::Filesystem& fs, std::vector<std::string>& warnings);
@@ -30,8 +31,13 @@ model::OsInfo detect_os(const vfs::Filesystem& fs, std::vector<std::string>& war
 // with ecosystem set from `os`, source name/version defaulted, purl filled, `layer` from the
 // database file's Stat::layer (refined by the caller), `location` = the database file's real
 // path (symlinks followed). A corrupt entry is skipped with a warning.
+// `owned_language_files`, when given, receives the language-package files
+// (detect/lang/extract.hpp) that the OS packages installed, from dpkg's file lists
+// (/var/lib/dpkg/info/*.list), the apk database's F:/R: lines and the rpm headers' file lists:
+// a language package read from one of them is reported once, as the OS package.
 std::vector<model::Package> detect_packages(const vfs::Filesystem& fs, const model::OsInfo& os,
-                                            std::vector<std::string>& warnings);
+                                            std::vector<std::string>& warnings,
+                                            std::set<std::string>* owned_language_files = nullptr);
 
 // Parses one package database file's content as found at `path` (dispatch by the file's name:
 // detect/catalog.hpp) — used to attribute each package to the layer that introduced it by

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "detect/lang/extract.hpp"
 #include "detect/purl.hpp"
 #include "detect/rpmdb_bdb.hpp"
 #include "detect/rpmdb_ndb.hpp"
@@ -30,7 +31,8 @@ util::Result<std::vector<RpmdbEntry>> read_entries(std::string_view content, DbK
 // The packages of a database's entries (see parse_rpm_database).
 std::vector<model::Package> packages_of(util::Result<std::vector<RpmdbEntry>> entries, DbKind kind,
                                         std::string_view location, const model::OsInfo& os,
-                                        std::vector<std::string>& warnings) {
+                                        std::vector<std::string>& warnings,
+                                        std::set<std::string>* owned_language_files) {
   std::vector<model::Package> out;
   if (!entries) {
     warnings.push_back(fmt::format("{}: cannot read the rpm {} database: {}", location,
@@ -46,6 +48,13 @@ std::vector<model::Package> packages_of(util::Result<std::vector<RpmdbEntry>> en
     }
     if (entry.header->name == "gpg-pubkey") {
       continue;
+    }
+    if (owned_language_files != nullptr) {
+      for (auto& f : entry.header->files) {
+        if (lang::is_language_file(f)) {
+          owned_language_files->insert(std::move(f));
+        }
+      }
     }
     auto pkg = rpm_package(*entry.header, os);
     pkg.location = std::string(location);
@@ -96,17 +105,18 @@ model::Package rpm_package(const RpmHeader& header, const model::OsInfo& os) {
 
 std::vector<model::Package> parse_rpm_database(std::string_view content, DbKind kind,
                                                std::string_view location, const model::OsInfo& os,
-                                               std::vector<std::string>& warnings) {
-  return packages_of(read_entries(content, kind), kind, location, os, warnings);
+                                               std::vector<std::string>& warnings,
+                                               std::set<std::string>* owned_language_files) {
+  return packages_of(read_entries(content, kind), kind, location, os, warnings,
+                     owned_language_files);
 }
 
-std::vector<model::Package> parse_rpm_database_in_place(std::string& content, DbKind kind,
-                                                        std::string_view location,
-                                                        const model::OsInfo& os,
-                                                        std::vector<std::string>& warnings) {
+std::vector<model::Package> parse_rpm_database_in_place(
+    std::string& content, DbKind kind, std::string_view location, const model::OsInfo& os,
+    std::vector<std::string>& warnings, std::set<std::string>* owned_language_files) {
   return packages_of(kind == DbKind::rpm_sqlite ? read_rpmdb_sqlite_in_place(content)
                                                 : read_entries(content, kind),
-                     kind, location, os, warnings);
+                     kind, location, os, warnings, owned_language_files);
 }
 
 }  // namespace strata::detect

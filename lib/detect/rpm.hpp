@@ -14,6 +14,7 @@
 // Grype leave them out too). A header that cannot be decoded is a warning naming the database
 // and the package's index, never silently dropped and never an abort.
 
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -34,16 +35,16 @@ model::Package rpm_package(const RpmHeader& header, const model::OsInfo& os);
 
 // Every package of the rpm database `content` of format `kind` (rpm_sqlite, rpm_bdb or
 // rpm_ndb); `location` names it in warnings and becomes Package::location. A database that
-// cannot be read at all is one warning and no packages.
-std::vector<model::Package> parse_rpm_database(std::string_view content, DbKind kind,
-                                               std::string_view location, const model::OsInfo& os,
-                                               std::vector<std::string>& warnings);
+// cannot be read at all is one warning and no packages. `owned_language_files`, when given,
+// receives the packages' files that are language-package files (detect/lang/extract.hpp).
+std::vector<model::Package> parse_rpm_database(
+    std::string_view content, DbKind kind, std::string_view location, const model::OsInfo& os,
+    std::vector<std::string>& warnings, std::set<std::string>* owned_language_files = nullptr);
 
 // The same on a buffer the caller owns: an SQLite database is read in place, without the copy
 // parse_rpm_database makes (`content` is modified while it is read, and restored).
-std::vector<model::Package> parse_rpm_database_in_place(std::string& content, DbKind kind,
-                                                        std::string_view location,
-                                                        const model::OsInfo& os,
-                                                        std::vector<std::string>& warnings);
+std::vector<model::Package> parse_rpm_database_in_place(
+    std::string& content, DbKind kind, std::string_view location, const model::OsInfo& os,
+    std::vector<std::string>& warnings, std::set<std::string>* owned_language_files = nullptr);
 
 }  // namespace strata::detect

@@ -26,6 +26,9 @@ enum Tag : std::uint32_t {
   k_tag_arch = 1022,
   k_tag_source_rpm = 1044,
   k_tag_modularity_label = 5096,
+  k_tag_dirindexes = 1116,
+  k_tag_basenames = 1117,
+  k_tag_dirnames = 1118,
 };
 
 std::uint32_t be32(std::string_view s, std::size_t pos) {
@@ -71,8 +74,67 @@ util::Result<std::uint32_t> int32_at(std::string_view data, const IndexEntry& e,
   return be32(data, e.offset);
 }
 
+// The `e.count` strings of a STRING_ARRAY at `e.offset`, each checked to end inside `data`.
+util::Result<std::vector<std::string_view>> strings_at(std::string_view data, const IndexEntry& e,
+                                                       std::size_t i) {
+  if (e.type != k_type_string_array) {
+    return util::input_error("index entry {}: tag {} has type {}, not a string array", i, e.tag,
+                             e.type);
+  }
+  std::vector<std::string_view> out;
+  std::size_t at = e.offset;
+  for (std::uint32_t k = 0; k < e.count; ++k) {
+    std::size_t end = at < data.size() ? data.find('\0', at) : std::string_view::npos;
+    if (end == std::string_view::npos) {
+      return util::input_error("index entry {}: string {} of tag {} runs past the data", i, k,
+                               e.tag);
+    }
+    out.push_back(data.substr(at, end - at));
+    at = end + 1;
+  }
+  return out;
+}
+
+// The `e.count` INT32 values at `e.offset`, checked to lie inside `data`.
+util::Result<std::vector<std::uint32_t>> int32s_at(std::string_view data, const IndexEntry& e,
+                                                   std::size_t i) {
+  if (e.type != k_type_int32 || e.offset > data.size() || (data.size() - e.offset) / 4 < e.count) {
+    return util::input_error("index entry {}: tag {} is not {} INT32 values inside the data", i,
+                             e.tag, e.count);
+  }
+  std::vector<std::uint32_t> out(e.count);
+  for (std::uint32_t k = 0; k < e.count; ++k) {
+    out[k] = be32(data, e.offset + 4 * std::size_t{k});
+  }
+  return out;
+}
+
+// The file list: DIRNAMES[DIRINDEXES[k]] + BASENAMES[k], every index checked.
+util::Result<std::vector<std::string>> file_list(const std::vector<std::string_view>& dirs,
+                                                 const std::vector<std::string_view>& bases,
+                                                 const std::vector<std::uint32_t>& index) {
+  if (bases.size() != index.size()) {
+    return util::input_error("{} file names but {} directory indexes", bases.size(), index.size());
+  }
+  std::vector<std::string> out;
+  out.reserve(bases.size());
+  for (std::size_t k = 0; k < bases.size(); ++k) {
+    if (index[k] >= dirs.size()) {
+      return util::input_error("file {} names directory {} of {}", k, index[k], dirs.size());
+    }
+    out.push_back(std::string(dirs[index[k]]) + std::string(bases[k]));
+  }
+  return out;
+}
+
+struct FileTags {
+  std::vector<std::string_view> dirs, bases;
+  std::vector<std::uint32_t> index;
+};
+
 // Stores the value of one entry strata reads; other tags are skipped.
-util::Status take_entry(std::string_view data, const IndexEntry& e, std::size_t i, RpmHeader& out) {
+util::Status take_entry(std::string_view data, const IndexEntry& e, std::size_t i, RpmHeader& out,
+                        FileTags& files) {
   std::string* field = nullptr;
   switch (e.tag) {
     case k_tag_name:
@@ -103,6 +165,18 @@ util::Status take_entry(std::string_view data, const IndexEntry& e, std::size_t 
       TRY_ASSIGN(out.epoch, int32_at(data, e, i));
       return {};
     }
+    case k_tag_dirnames: {
+      TRY_ASSIGN(files.dirs, strings_at(data, e, i));
+      return {};
+    }
+    case k_tag_basenames: {
+      TRY_ASSIGN(files.bases, strings_at(data, e, i));
+      return {};
+    }
+    case k_tag_dirindexes: {
+      TRY_ASSIGN(files.index, int32s_at(data, e, i));
+      return {};
+    }
     default:
       return {};
   }
@@ -127,11 +201,13 @@ util::Result<RpmHeader> parse_rpm_header(std::string_view blob) {
   }
   const std::string_view data = blob.substr(8 + std::size_t{il} * k_index_entry_size, dl);
   RpmHeader out;
+  FileTags files;
   for (std::size_t i = 0; i < il; ++i) {
     const std::size_t at = 8 + i * k_index_entry_size;
     const IndexEntry e{be32(blob, at), be32(blob, at + 4), be32(blob, at + 8), be32(blob, at + 12)};
-    TRY(take_entry(data, e, i, out));
+    TRY(take_entry(data, e, i, out, files));
   }
+  TRY_ASSIGN(out.files, file_list(files.dirs, files.bases, files.index));
   if (out.name.empty() || out.version.empty()) {
     return util::input_error("header has no {}", out.name.empty() ? "NAME" : "VERSION");
   }

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "util/result.hpp"
 
@@ -29,6 +30,9 @@ struct RpmHeader {
   std::string license;                 // RPMTAG_LICENSE 1014
   std::string vendor;                  // RPMTAG_VENDOR 1011
   std::string modularity_label;        // RPMTAG_MODULARITYLABEL 5096
+  // The package's files: DIRNAMES 1118 [DIRINDEXES 1116 [k]] + BASENAMES 1117 [k] (absolute
+  // paths; empty for a package without files).
+  std::vector<std::string> files;
 };
 
 // One package of an rpm database (the SQLite, BerkeleyDB and NDB readers): its index in the

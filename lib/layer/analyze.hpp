@@ -35,10 +35,11 @@ struct ReadOptions {
   // Keep the content of regular files (and hard links) for which this returns true. An empty
   // function keeps no content (symlinks, whiteouts and dirs are still recorded).
   std::function<bool(std::string_view normalized_path)> wants;
-  // Optional second look at a wanted regular file once its content is read: false drops it. For
-  // files wanted for their name alone (a package database reached through a symlinked
-  // directory), whose content must show that it is one.
-  std::function<bool(std::string_view normalized_path, std::string_view content)> accepts;
+  // Optional second look at a wanted regular file once its content is read: false drops it, and
+  // it may shrink `content` to what its reader needs. For files wanted for their name alone (a
+  // package database reached through a symlinked directory), whose content must show that it is
+  // one, and for files of which only some lines matter.
+  std::function<bool(std::string_view normalized_path, std::string& content)> accepts;
   // Per-file cap: a wanted file larger than this is skipped with a warning. `size_limit`, when
   // set and non-zero for a path, replaces it for that path (package databases may be larger).
   std::uint64_t max_file_size = 32u << 20;

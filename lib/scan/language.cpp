@@ -72,6 +72,16 @@ std::vector<model::Package> language_packages(const std::vector<layer::LayerAnal
   return out;
 }
 
+void drop_os_owned(std::vector<model::Package>& packages, const std::set<std::string>& os_owned) {
+  if (os_owned.empty()) {
+    return;
+  }
+  std::erase_if(packages, [&](const model::Package& p) {
+    std::string_view file = p.location;
+    return os_owned.contains(std::string(file.substr(0, file.find('!'))));
+  });
+}
+
 std::vector<model::Package> walk_language_packages(const vfs::Filesystem& fs,
                                                    std::vector<std::string>& warnings) {
   std::vector<model::Package> out;

@@ -2,6 +2,8 @@
 // The language packages of an image: what each layer's extracted files declare
 // (layer::LayerAnalysis::extracted), merged bottom-up as the image's filesystem is.
 
+#include <set>
+#include <string>
 #include <vector>
 
 #include "layer/analyze.hpp"
@@ -24,6 +26,10 @@ std::vector<model::Package> language_packages(const std::vector<layer::LayerAnal
 // (a directory reached through a symlink is not visited twice), iteratively. Directories that
 // cannot be listed (skipped pseudo filesystems, permissions) are passed over; a file that cannot
 // be read or is too large is a warning naming it.
+// Drops the packages whose file (Package::location, up to a "!" into an archive) an OS package
+// installed: they are reported once, as the OS package.
+void drop_os_owned(std::vector<model::Package>& packages, const std::set<std::string>& os_owned);
+
 std::vector<model::Package> walk_language_packages(const vfs::Filesystem& fs,
                                                    std::vector<std::string>& warnings);
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <set>
 
 #include "cache/layer_cache.hpp"
 #include "detect/detect.hpp"
@@ -141,7 +142,7 @@ util::Result<source::LoadedImage> read_image(const Options& options) {
   load.tag = options.tag;
   load.platform = options.platform;
   load.read.wants = detect::wants_path;
-  load.read.accepts = detect::accepts_content;
+  load.read.accepts = detect::keep_content;
   load.read.size_limit = detect::kept_size_limit;
   load.read.extracts = detect::lang::is_language_file;
   load.read.extracts_head = detect::lang::is_executable_head;
@@ -178,9 +179,11 @@ void detect_into(model::ScanResult& result, const std::vector<layer::LayerAnalys
   vfs::MemFs merged = layer::merge_layers(bottom_up);
   const auto merged_at = std::chrono::steady_clock::now();
   result.target.os = detect::detect_os(merged, result.warnings);
-  result.packages = detect::detect_packages(merged, result.target.os, result.warnings);
+  std::set<std::string> os_owned;
+  result.packages = detect::detect_packages(merged, result.target.os, result.warnings, &os_owned);
   attribute_layers(result.packages, analyses, result.target.os);
   auto language = language_packages(analyses);
+  drop_os_owned(language, os_owned);
   result.packages.insert(result.packages.end(), std::make_move_iterator(language.begin()),
                          std::make_move_iterator(language.end()));
   LOG_INFO(
@@ -280,8 +283,10 @@ util::Result<model::ScanResult> scan_rootfs(const RootfsOptions& options) {
   result.target.kind = options.host ? "host" : "rootfs";
   result.target.name = options.host ? host::host_name(fs) : options.root;
   result.target.os = detect::detect_os(fs, result.warnings);
-  result.packages = detect::detect_packages(fs, result.target.os, result.warnings);
+  std::set<std::string> os_owned;
+  result.packages = detect::detect_packages(fs, result.target.os, result.warnings, &os_owned);
   auto language = walk_language_packages(fs, result.warnings);
+  drop_os_owned(language, os_owned);
   result.packages.insert(result.packages.end(), std::make_move_iterator(language.begin()),
                          std::make_move_iterator(language.end()));
   std::vector<model::Package> idle;

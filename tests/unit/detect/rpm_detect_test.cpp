@@ -4,10 +4,14 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <set>
 
+#include "detect/apk.hpp"
 #include "detect/catalog.hpp"
 #include "detect/detect.hpp"
+#include "detect/lang/extract.hpp"
 #include "detect/rpm.hpp"
+#include "detect/rpmdb_ndb.hpp"
 #include "fixtures.hpp"
 #include "vfs/mem_fs.hpp"
 
@@ -248,4 +252,36 @@ TEST_CASE("parse_database_file dispatches by the file's name, wherever it is") {
   CHECK(pkgs[0].name == "libuuid");
   CHECK(pkgs[0].location == "/usr/lib/sysimage/rpm/Packages");
   CHECK(parse_database_file("/etc/hostname", "x", {}, warnings).empty());
+}
+
+TEST_CASE("the files OS packages installed: language files only") {
+  std::set<std::string> owned;
+  apk_owned_files(
+      "P:py3-six\nV:1.16.0-r4\nF:usr/lib/python3.11/site-packages/six-1.16.0.dist-info\n"
+      "R:METADATA\nR:RECORD\nF:usr/bin\nR:six-tool\n\nP:musl\nF:lib\nR:ld-musl-x86_64.so.1\n",
+      lang::is_language_file, owned);
+  CHECK(owned ==
+        std::set<std::string>{"/usr/lib/python3.11/site-packages/six-1.16.0.dist-info/METADATA"});
+
+  // rpm headers carry their file lists: the NDB fixture's glibc owns /lib64/libc.so.6.
+  std::vector<std::string> warnings;
+  auto entries = read_rpmdb_ndb(testdata(k_sle_ndb));
+  REQUIRE(entries);
+  bool found = false;
+  for (const auto& e : *entries) {
+    if (e.header && e.header->name == "glibc") {
+      found = std::find(e.header->files.begin(), e.header->files.end(), "/lib64/libc.so.6") !=
+              e.header->files.end();
+    }
+  }
+  CHECK(found);
+
+  // dpkg file lists are kept shrunk to their language files.
+  std::string list =
+      "/.\n/usr\n/usr/lib/python3/dist-packages/six-1.16.0.egg-info/PKG-INFO\n/usr/bin/x\n";
+  CHECK(wants_path("/var/lib/dpkg/info/python3-six.list"));
+  CHECK(keep_content("/var/lib/dpkg/info/python3-six.list", list));
+  CHECK(list == "/usr/lib/python3/dist-packages/six-1.16.0.egg-info/PKG-INFO\n");
+  std::string none = "/.\n/usr/bin/x\n";
+  CHECK_FALSE(keep_content("/var/lib/dpkg/info/coreutils.list", none));
 }

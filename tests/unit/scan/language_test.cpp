@@ -70,3 +70,14 @@ TEST_CASE("language packages merge across layers as the filesystem does") {
     CHECK(scan::language_packages({l1, l5}).empty());
   }
 }
+
+TEST_CASE("language packages an OS package installed are dropped") {
+  std::vector<model::Package> pkgs{
+      pkg("six", "1.16.0", "/usr/lib/python3/dist-packages/six.egg-info"),
+      pkg("a", "1.0", "/opt/app/a.dist-info/METADATA"),
+      pkg("b", "1.0", "/usr/share/java/x.jar!/lib/b.jar")};
+  scan::drop_os_owned(pkgs,
+                      {"/usr/lib/python3/dist-packages/six.egg-info", "/usr/share/java/x.jar"});
+  REQUIRE(pkgs.size() == 1);
+  CHECK(pkgs[0].name == "a");
+}
