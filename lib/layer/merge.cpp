@@ -15,7 +15,7 @@ vfs::MemFs merge_layers(const std::vector<const LayerAnalysis*>& bottom_up) {
       fs.add_dir(dir, 0755, layer->diff_id);
     }
     for (const auto& [path, file] : layer->files) {
-      fs.add_file(path, file.content, file.mode, layer->diff_id);
+      fs.add_file_view(path, file.content, file.mode, layer->diff_id);
     }
     for (const auto& [path, target] : layer->symlinks) {
       fs.add_symlink(path, target, layer->diff_id);

@@ -13,6 +13,9 @@ struct Node {
   std::uint32_t mode = 0755;
   std::string layer;
   std::string data;  // file content, or symlink target
+  // A file whose content lives outside the tree (add_file_view): used instead of `data`.
+  const std::string* external = nullptr;
+  std::string_view content() const { return external != nullptr ? *external : data; }
   std::map<std::string, std::unique_ptr<Node>, std::less<>> children;
 };
 
@@ -32,7 +35,7 @@ Stat stat_of(const Node& node) {
   st.type = node.type;
   st.mode = node.mode;
   st.layer = node.layer;
-  st.size = node.type == FileType::directory ? 0 : node.data.size();
+  st.size = node.type == FileType::directory ? 0 : node.content().size();
   return st;
 }
 
@@ -48,7 +51,7 @@ struct MemFs::Impl {
     if (count_self) {
       --entries;
       if (node.type == FileType::regular) {
-        bytes -= node.data.size();
+        bytes -= node.content().size();
       }
     }
     for (const auto& [name, child] : node.children) {
@@ -73,7 +76,7 @@ struct MemFs::Impl {
       } else if (it->second->type != FileType::directory) {
         Node& n = *it->second;
         if (n.type == FileType::regular) {
-          bytes -= n.data.size();
+          bytes -= n.content().size();
         }
         n = Node{};
         n.layer = layer;
@@ -98,7 +101,7 @@ struct MemFs::Impl {
     }
     ++entries;
     if (it->second->type == FileType::regular) {
-      bytes += it->second->data.size();
+      bytes += it->second->content().size();
     }
   }
 
@@ -201,6 +204,16 @@ void MemFs::add_file(std::string_view path, std::string content, std::uint32_t m
   m_impl->put(components(normalize(path)), std::move(node));
 }
 
+void MemFs::add_file_view(std::string_view path, const std::string& content, std::uint32_t mode,
+                          std::string layer) {
+  auto node = std::make_unique<Node>();
+  node->type = FileType::regular;
+  node->mode = mode;
+  node->layer = std::move(layer);
+  node->external = &content;
+  m_impl->put(components(normalize(path)), std::move(node));
+}
+
 void MemFs::add_symlink(std::string_view path, std::string target, std::string layer) {
   auto node = std::make_unique<Node>();
   node->type = FileType::symlink;
@@ -262,11 +275,11 @@ util::Result<std::string> MemFs::read_file(std::string_view path, std::uint64_t 
   if (node->type != FileType::regular) {
     return util::input_error("{}: not a regular file", path);
   }
-  if (node->data.size() > max_size) {
-    return util::input_error("{}: file too large ({} bytes, limit {})", path, node->data.size(),
-                             max_size);
+  if (node->content().size() > max_size) {
+    return util::input_error("{}: file too large ({} bytes, limit {})", path,
+                             node->content().size(), max_size);
   }
-  return node->data;
+  return std::string(node->content());
 }
 
 util::Result<std::string> MemFs::read_prefix(std::string_view path, std::size_t n) const {
@@ -274,7 +287,7 @@ util::Result<std::string> MemFs::read_prefix(std::string_view path, std::size_t 
   if (node->type != FileType::regular) {
     return util::input_error("{}: not a regular file", path);
   }
-  return node->data.substr(0, n);
+  return std::string(node->content().substr(0, n));
 }
 
 util::Result<Stat> MemFs::stat(std::string_view path) const {

@@ -41,6 +41,10 @@ class MemFs final : public Filesystem {
   // directories are created. Replacing a directory with a file drops the directory's subtree.
   void add_file(std::string_view path, std::string content, std::uint32_t mode = 0644,
                 std::string layer = {});
+  // add_file without a copy: the file's content is `content`, which must outlive this MemFs
+  // and not change while it is used.
+  void add_file_view(std::string_view path, const std::string& content, std::uint32_t mode = 0644,
+                     std::string layer = {});
   void add_symlink(std::string_view path, std::string target, std::string layer = {});
   void add_dir(std::string_view path, std::uint32_t mode = 0755, std::string layer = {});
   // Removes `path` and everything below it (a whiteout). No-op when absent.

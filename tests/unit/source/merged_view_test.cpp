@@ -20,6 +20,8 @@ source::LoadedImage load_ok(const std::string& path, const source::LoadOptions& 
   return std::move(r).value();
 }
 
+// The view refers to the image's file contents: the image must outlive it (hence no temporaries).
+vfs::MemFs merged(source::LoadedImage&& img, std::size_t upto = SIZE_MAX) = delete;
 vfs::MemFs merged(const source::LoadedImage& img, std::size_t upto = SIZE_MAX) {
   std::vector<const layer::LayerAnalysis*> layers;
   for (std::size_t i = 0; i < img.analyses.size() && i < upto; ++i) {
@@ -101,22 +103,26 @@ TEST_CASE("oci-alpine:upgrade merged view: whiteouts, opaque dir, layers", "[mer
 }
 
 TEST_CASE("merged views of the other real images", "[merge]") {
-  auto trunc = merged(load_ok(k_images + "/oci-alpine", load_options("insert-truncated")));
+  auto trunc_img = load_ok(k_images + "/oci-alpine", load_options("insert-truncated"));
+  auto trunc = merged(trunc_img);
   CHECK(apk_packages(*trunc.read_file("/lib/apk/db/installed")) ==
         expected_packages(k_images + "/expected/alpine-insert-truncated.tsv"));
   CHECK(trunc.exists("/opt/inserted.txt"));
 
-  auto arm = merged(load_ok(k_images + "/oci-alpine", load_options("multi", "linux/arm64")));
+  auto arm_img = load_ok(k_images + "/oci-alpine", load_options("multi", "linux/arm64"));
+  auto arm = merged(arm_img);
   CHECK(apk_packages(*arm.read_file("/lib/apk/db/installed")) ==
         expected_packages(k_images + "/expected/alpine-3.20.3-arm64.tsv"));
 
-  auto docker =
-      merged(load_ok(k_images + "/docker-archive/alpine-upgrade.docker.tar.gz", load_options()));
+  auto docker_img =
+      load_ok(k_images + "/docker-archive/alpine-upgrade.docker.tar.gz", load_options());
+  auto docker = merged(docker_img);
   CHECK(apk_packages(*docker.read_file("/lib/apk/db/installed")) ==
         expected_packages(k_images + "/expected/alpine-upgrade.tsv"));
 
-  auto t311 =
-      merged(load_ok(k_images + "/docker-save/trivy-alpine-311/alpine-311.tar.gz", load_options()));
+  auto t311_img =
+      load_ok(k_images + "/docker-save/trivy-alpine-311/alpine-311.tar.gz", load_options());
+  auto t311 = merged(t311_img);
   CHECK(apk_packages(*t311.read_file("/lib/apk/db/installed")) ==
         expected_packages(k_images + "/docker-save/trivy-alpine-311/expected.tsv"));
 
@@ -132,7 +138,8 @@ TEST_CASE("merged views of the other real images", "[merge]") {
 
 TEST_CASE("ggcr mutate fixtures: whiteout and overwritten file", "[merge]") {
   const std::string ggcr = k_images + "/docker-save/ggcr-tarballs/";
-  auto wh = merged(load_ok(ggcr + "mutate-whiteout_image.tar", load_options()));
+  auto wh_img = load_ok(ggcr + "mutate-whiteout_image.tar", load_options());
+  auto wh = merged(wh_img);
   CHECK_FALSE(wh.exists("/foo.txt"));
   CHECK(wh.exists("/bar.txt"));
   auto ow = load_ok(ggcr + "mutate-overwritten_file.tar", load_options());
@@ -147,7 +154,8 @@ TEST_CASE("ggcr mutate fixtures: whiteout and overwritten file", "[merge]") {
 
 TEST_CASE("scalibr symlink fixtures resolve inside the root and never loop", "[merge]") {
   const std::string dir = k_images + "/docker-save/scalibr-layerscanning/";
-  auto basic = merged(load_ok(dir + "symlink-basic.tar", load_options()));
+  auto basic_img = load_ok(dir + "symlink-basic.tar", load_options());
+  auto basic = merged(basic_img);
   std::string sample = *basic.read_file("/dir1/sample.txt");
   for (const char* p : {"/dir1/absolute-symlink.txt", "/dir1/chain-symlink.txt",
                         "/dir1/relative-dot-symlink.txt", "/dir1/relative-symlink.txt"}) {
@@ -156,21 +164,25 @@ TEST_CASE("scalibr symlink fixtures resolve inside the root and never loop", "[m
     REQUIRE(r.ok());
     CHECK(*r == sample);
   }
-  auto cycle = merged(load_ok(dir + "symlink-cycle.tar", load_options()));
+  auto cycle_img = load_ok(dir + "symlink-cycle.tar", load_options());
+  auto cycle = merged(cycle_img);
   auto c = cycle.read_file("/dir1/chain-symlink.txt");
   REQUIRE_FALSE(c.ok());
   CHECK(c.error().message.find("symbolic links") != std::string::npos);
 
-  auto dangling = merged(load_ok(dir + "symlink-dangling.tar", load_options()));
+  auto dangling_img = load_ok(dir + "symlink-dangling.tar", load_options());
+  auto dangling = merged(dangling_img);
   CHECK_FALSE(dangling.read_file("/dir2/dir3/relative-subfolder-symlink.txt").ok());
   CHECK(dangling.lstat("/dir2/dir3/relative-subfolder-symlink.txt")->type ==
         vfs::FileType::symlink);
 
-  auto depth = merged(load_ok(dir + "symlink-depth-exceeded.tar", load_options()));
+  auto depth_img = load_ok(dir + "symlink-depth-exceeded.tar", load_options());
+  auto depth = merged(depth_img);
   CHECK(*depth.read_file("/dir1/symlink7.txt") == *depth.read_file("/dir1/sample.txt"));
 
   // Targets that climb above the root stay inside it: /../secret.txt is /secret.txt (absent).
-  auto attack = merged(load_ok(dir + "symlink-attack.tar", load_options()));
+  auto attack_img = load_ok(dir + "symlink-attack.tar", load_options());
+  auto attack = merged(attack_img);
   CHECK(attack.lstat("/dir1/attack-symlink.txt")->type == vfs::FileType::symlink);
   CHECK_FALSE(attack.read_file("/dir1/attack-symlink.txt").ok());
   CHECK_FALSE(attack.read_file("/dir1/attack-symlink-absolute.txt").ok());

@@ -300,3 +300,22 @@ TEST_CASE("MemFs: random symlink graphs always resolve or fail, inside the root"
     }
   }
 }
+
+TEST_CASE("a file added as a view reads as its content, without a copy held by the tree") {
+  const std::string content = "Package: a\nVersion: 1\n";
+  MemFs fs;
+  fs.add_file_view("/var/lib/dpkg/status", content, 0600, "sha256:l1");
+  auto read = fs.read_file("/var/lib/dpkg/status");
+  REQUIRE(read.ok());
+  CHECK(*read == content);
+  auto st = fs.stat("/var/lib/dpkg/status");
+  REQUIRE(st.ok());
+  CHECK(st->size == content.size());
+  CHECK(st->mode == 0600);
+  CHECK(st->layer == "sha256:l1");
+  CHECK(fs.content_bytes() == content.size());
+  CHECK(*fs.read_prefix("/var/lib/dpkg/status", 7) == "Package");
+  fs.add_file("/var/lib/dpkg/status", "replaced");  // replacing drops the view
+  CHECK(*fs.read_file("/var/lib/dpkg/status") == "replaced");
+  CHECK(fs.content_bytes() == 8);
+}
