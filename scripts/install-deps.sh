@@ -19,9 +19,11 @@ build_pkgs=(
 # Bundler::LockfileParser; golang-go: the Go toolchain that builds the binaries whose embedded
 # build info strata reads, and prints it with `go version -m`; npm: the oracle the package-lock
 # reader is checked against, npm's own lockfile reader, Arborist; python3-packaging: pypa's
-# packaging, the PEP 440 oracle of the language-package golden test).
+# packaging, the PEP 440 oracle of the language-package golden test; python3-pkg-resources:
+# setuptools' vendored packaging 21.3, whose LegacyVersion is the oracle of the order of PyPI
+# versions outside PEP 440).
 test_pkgs=(jq zstd gzip tar curl openssl python3 skopeo umoci docker-registry apache2-utils podman unzip
-  clang-format rpm db5.3-util ruby ruby-bundler golang-go npm python3-packaging)
+  clang-format rpm db5.3-util ruby ruby-bundler golang-go npm python3-packaging python3-pkg-resources)
 
 want=("${build_pkgs[@]}")
 if [[ "${1:-}" == "--test" ]]; then

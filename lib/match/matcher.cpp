@@ -22,6 +22,9 @@ namespace {
 constexpr std::size_t k_min_parallel_jobs = 64;
 constexpr unsigned k_max_match_threads = 4;
 constexpr std::size_t k_match_chunk = 16;
+// Warnings about advisory bounds that could not be compared: at most this many, then one line
+// that counts the others (all of them are logged at debug level).
+constexpr std::size_t k_max_bound_warnings = 20;
 
 void add_unique(std::vector<std::string>& list, const std::string& item) {
   if (!item.empty() && std::find(list.begin(), list.end(), item) == list.end()) {
@@ -98,10 +101,12 @@ bool linked(const model::Finding& a, const model::Finding& b) {
   return (!is_cve(b.id) && names(a, b.id)) || (!is_cve(a.id) && names(b, a.id));
 }
 
-// What matching one package gave: its findings (not merged yet) and warnings.
+// What matching one package gave: its findings (not merged yet) and warnings; bound_warnings
+// name the advisory bounds that could not be compared (capped when merged).
 struct PackageResult {
   std::vector<model::Finding> findings;
   std::vector<std::string> warnings;
+  std::vector<std::string> bound_warnings;
 };
 
 class Matcher {
@@ -126,6 +131,7 @@ class Matcher {
         std::string fixed;
         for (const auto& entry : adv.affected) {
           auto verdict = vercmp::evaluate(entry, scheme, lookup.version, &m_range_stats);
+          take_invalid_bounds(adv.id, pkg.name, result);
           if (!verdict) {
             result.warnings.push_back(fmt::format("{} {}: not matched: {}", pkg.name,
                                                   lookup.version, verdict.error().message));
@@ -203,6 +209,18 @@ class Matcher {
   }
 
   const vercmp::RangeStats& range_stats() const { return m_range_stats; }
+
+  // The bounds the last evaluate() skipped, as warnings: "ADV: package NAME: cannot compare
+  // fixed version 'V': why".
+  void take_invalid_bounds(const std::string& advisory, const std::string& package,
+                           PackageResult& result) {
+    for (const auto& bad : m_range_stats.invalid_bounds) {
+      result.bound_warnings.push_back(
+          fmt::format("{}: package {}: cannot compare {} version '{}': {}", advisory, package,
+                      vercmp::event_kind_name(bad.kind), bad.version, bad.reason));
+    }
+    m_range_stats.invalid_bounds.clear();
+  }
 
   void add(model::Finding f, const std::string& ecosystem, vercmp::SchemeId scheme) {
     std::string key;
@@ -416,6 +434,23 @@ void sort_findings(std::vector<model::Finding>& findings) {
   findings = std::move(sorted);
 }
 
+// The first k_max_bound_warnings bound warnings (in package order), then one that counts the
+// rest; every one is logged at debug level.
+void add_bound_warnings(std::vector<std::string> warnings, MatchOutput& out) {
+  for (std::size_t i = 0; i < warnings.size(); ++i) {
+    LOG_DEBUG("matching: {}", warnings[i]);
+    if (i < k_max_bound_warnings) {
+      out.warnings.push_back(std::move(warnings[i]));
+    }
+  }
+  if (warnings.size() > k_max_bound_warnings) {
+    out.warnings.push_back(
+        fmt::format("... and {} more advisory versions that could not be compared (those bounds "
+                    "were skipped; --log-level debug lists them)",
+                    warnings.size() - k_max_bound_warnings));
+  }
+}
+
 }  // namespace
 
 MatchOutput match_packages(const std::vector<model::Package>& packages, const model::OsInfo& os,
@@ -431,10 +466,16 @@ MatchOutput match_packages(const std::vector<model::Package>& packages, const mo
   std::vector<std::unique_ptr<Matcher>> helpers;
   std::vector<PackageResult> results = run_jobs(jobs, db, matcher, out, helpers);
   std::set<std::string> warned;
+  std::vector<std::string> bound_warnings;
   for (std::size_t j = 0; j < jobs.size(); ++j) {
     for (auto& w : results[j].warnings) {
       if (warned.insert(w).second) {
         out.warnings.push_back(std::move(w));
+      }
+    }
+    for (auto& w : results[j].bound_warnings) {
+      if (warned.insert(w).second) {
+        bound_warnings.push_back(std::move(w));
       }
     }
     const vercmp::SchemeId scheme = vercmp::scheme_for_ecosystem(*jobs[j].ecosystem);
@@ -452,6 +493,7 @@ MatchOutput match_packages(const std::vector<model::Package>& packages, const mo
   if (invalid > 0) {
     LOG_DEBUG("matching: {} advisory versions could not be parsed and were skipped", invalid);
   }
+  add_bound_warnings(std::move(bound_warnings), out);
   if (options.ignore_unfixed) {
     std::erase_if(out.findings, [](const model::Finding& f) { return f.fixed_version.empty(); });
   }

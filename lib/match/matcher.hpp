@@ -52,7 +52,11 @@ struct MatchOutput {
 };
 
 // Never fails: a lookup error or an unparseable installed version becomes a warning naming the
-// package, and matching goes on with the next one.
+// package, and matching goes on with the next one. An advisory event version that does not parse
+// under the scheme ("fixed": "1.x" in an npm record) is skipped -- the record's other events and
+// ranges still decide -- and becomes a warning: "GHSA-...: package foo: cannot compare fixed
+// version '1.x': invalid semver version '1.x': ...", each once, at most 20 of them, then one
+// line counting the others.
 MatchOutput match_packages(const std::vector<model::Package>& packages, const model::OsInfo& os,
                            const vulndb::Database& db, const MatchOptions& options = {});
 

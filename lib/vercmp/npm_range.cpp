@@ -440,7 +440,7 @@ bool test_set(const std::vector<Comparator>& set, const semver::Version& v, cons
   if (!v.prerelease.empty() && !o.include_prerelease) {
     for (const auto& c : set) {
       if (c.op != Comparator::Op::any && !c.version.prerelease.empty() &&
-          c.version.major == v.major && c.version.minor == v.minor && c.version.patch == v.patch) {
+          semver::compare_core(c.version, v) == 0) {
         return true;
       }
     }

@@ -59,6 +59,12 @@ std::vector<Seen> usable_events(const OsvRange& range, SchemeId scheme, std::str
     auto c = compare(scheme, version, e.version);
     if (!c.ok()) {
       count_invalid(stats);
+      if (stats != nullptr) {
+        // The installed version parsed (evaluate() checks it first): the event's is the bad one.
+        auto why = validate(scheme, e.version);
+        stats->invalid_bounds.push_back(
+            {e.kind, e.version, why.ok() ? c.error().message : why.error().message});
+      }
       continue;
     }
     usable.push_back({&e, *c});
@@ -249,6 +255,20 @@ bool listed_as_affected(const std::vector<std::string>& versions, SchemeId schem
 }
 
 }  // namespace
+
+const char* event_kind_name(OsvEvent::Kind kind) {
+  switch (kind) {
+    case Kind::introduced:
+      return "introduced";
+    case Kind::fixed:
+      return "fixed";
+    case Kind::last_affected:
+      return "last_affected";
+    case Kind::limit:
+      return "limit";
+  }
+  return "?";
+}
 
 util::Result<AffectedVerdict> evaluate(const OsvAffected& affected, SchemeId scheme,
                                        std::string_view version, RangeStats* stats) {

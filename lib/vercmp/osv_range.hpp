@@ -32,10 +32,23 @@ struct OsvAffected {
   std::vector<std::string> versions;
 };
 
+// An event version that does not parse under the scheme its range is read with.
+struct InvalidBound {
+  OsvEvent::Kind kind = OsvEvent::Kind::introduced;
+  std::string version;
+  std::string reason;  // the scheme's error: "invalid semver version 'x': bad major version"
+};
+
 struct RangeStats {
   std::uint64_t git_ranges_skipped = 0;
   std::uint64_t invalid_versions = 0;  // events or installed versions that failed to parse
+  // Every event skipped because its version did not parse, in the order met (one entry per
+  // evaluation: the caller takes them out and de-duplicates).
+  std::vector<InvalidBound> invalid_bounds;
 };
+
+// "introduced", "fixed", "last_affected", "limit".
+const char* event_kind_name(OsvEvent::Kind kind);
 
 struct AffectedVerdict {
   bool affected = false;
@@ -44,8 +57,9 @@ struct AffectedVerdict {
   std::string fixed_version;
 };
 
-// Evaluates `affected` for `version` using `scheme`. Unparseable event versions are skipped and
-// counted in `stats` (never fatal); an unparseable installed version is an error (and counted)
+// Evaluates `affected` for `version` using `scheme`. Unparseable event versions are skipped,
+// counted in `stats` and recorded in stats->invalid_bounds (never fatal: the range's other events
+// and the other ranges still decide); an unparseable installed version is an error (and counted)
 // unless `versions` lists it verbatim, in which case it is affected.
 // Details:
 // - ECOSYSTEM ranges compare with `scheme`, SEMVER ranges with SchemeId::semver (an installed

@@ -357,7 +357,131 @@ util::Result<Version> parse_reason(std::string_view text) {
   return v;
 }
 
+// --- Legacy versions (packaging 21.3 LegacyVersion) ---------------------------------------
+
+bool is_lower_alpha(char c) {
+  return c >= 'a' && c <= 'z';
+}
+
+// One part of _parse_version_parts, after the replacement map: digits zero-padded to 8, the
+// others '*'-prefixed ("." parts are dropped by the caller).
+std::string legacy_part(std::string_view part) {
+  if (is_digit(part.front())) {
+    std::string out;
+    if (part.size() < 8) {
+      out.assign(8 - part.size(), '0');
+    }
+    out += part;
+    return out;
+  }
+  if (part == "pre" || part == "preview" || part == "rc") {
+    part = "c";
+  } else if (part == "dev") {
+    part = "@";
+  } else if (part == "-") {
+    part = "final-";
+  }
+  std::string out = "*";
+  out += part;
+  return out;
+}
+
+// _legacy_cmpkey's loop body: appends `part`, first popping "*final-" before a pre-release tag
+// and trailing zero parts before any '*' part.
+void push_legacy_part(std::vector<std::string>& parts, std::string part) {
+  if (part.front() == '*') {
+    if (part < "*final") {
+      while (!parts.empty() && parts.back() == "*final-") {
+        parts.pop_back();
+      }
+    }
+    while (!parts.empty() && parts.back() == "00000000") {
+      parts.pop_back();
+    }
+  }
+  parts.push_back(std::move(part));
+}
+
+// Length of the token of re.split(r"(\d+|[a-z]+|\.|-)") at the start of `s` (a match), or 0
+// when `s` starts with text between matches.
+std::size_t legacy_token_length(std::string_view s) {
+  std::size_t n = 0;
+  if (is_digit(s.front())) {
+    while (n < s.size() && is_digit(s[n])) {
+      ++n;
+    }
+  } else if (is_lower_alpha(s.front())) {
+    while (n < s.size() && is_lower_alpha(s[n])) {
+      ++n;
+    }
+  } else if (s.front() == '.' || s.front() == '-') {
+    n = 1;
+  }
+  return n;
+}
+
 }  // namespace
+
+LegacyVersion parse_legacy(std::string_view text) {
+  std::string lowered(text);
+  for (char& c : lowered) {
+    c = lower(c);
+  }
+  LegacyVersion v;
+  std::string_view s = lowered;
+  while (!s.empty()) {
+    std::size_t n = legacy_token_length(s);
+    if (n == 0) {  // the text up to the next match is one part
+      while (n < s.size() && legacy_token_length(s.substr(n)) == 0) {
+        ++n;
+      }
+    }
+    std::string_view part = s.substr(0, n);
+    s.remove_prefix(n);
+    if (part != ".") {
+      push_legacy_part(v.parts, legacy_part(part));
+    }
+  }
+  push_legacy_part(v.parts, "*final");
+  return v;
+}
+
+int compare_legacy(const LegacyVersion& l, const LegacyVersion& r) {
+  // std::string compares bytes as unsigned char: UTF-8 byte order is code point order.
+  return l.parts < r.parts ? -1 : (r.parts < l.parts ? 1 : 0);
+}
+
+namespace {
+
+util::Result<AnyVersion> parse_any_reason(std::string_view text) {
+  if (text.empty()) {
+    return invalid(text, "empty");
+  }
+  if (text.size() > 4096) {
+    return invalid(text.substr(0, 64), "longer than 4096 characters");
+  }
+  AnyVersion any;
+  if (auto v = parse_reason(text)) {
+    any.version = std::move(*v);
+  } else {
+    any.legacy = true;
+    any.legacy_parts = parse_legacy(text);
+  }
+  return any;
+}
+
+}  // namespace
+
+util::Result<AnyVersion> parse_any(std::string_view text) {
+  return scheme_util::parse_with("pep440", parse_any_reason, text);
+}
+
+int compare_any(const AnyVersion& l, const AnyVersion& r) {
+  if (l.legacy != r.legacy) {
+    return l.legacy ? -1 : 1;
+  }
+  return l.legacy ? compare_legacy(l.legacy_parts, r.legacy_parts) : compare(l.version, r.version);
+}
 
 util::Result<Version> parse(std::string_view text) {
   return scheme_util::parse_with("pep440", parse_reason, text);
@@ -452,11 +576,11 @@ std::string canonical(const Version& v) {
 }
 
 util::Result<int> compare_strings(std::string_view left, std::string_view right) {
-  return scheme_util::compare_with("pep440", parse_reason, compare, left, right);
+  return scheme_util::compare_with("pep440", parse_any_reason, compare_any, left, right);
 }
 
 util::Status validate(std::string_view version) {
-  return scheme_util::validate_with(parse, version);
+  return scheme_util::validate_with(parse_any, version);
 }
 
 }  // namespace strata::vercmp::pep440

@@ -10,6 +10,12 @@
 // dev, local (absent < present; numeric local parts > alphanumeric ones).
 //
 // Parse once, compare many: compare() never allocates.
+//
+// Versions outside that grammar ("0.1-bulbasaur", "1.0-foo", "2004d") exist on PyPI. They are
+// not errors here: like packaging 21.3's `parse()` (which fell back to `LegacyVersion`), the
+// scheme orders them before every valid version, and among themselves by packaging 21.3's
+// `_legacy_cmpkey` (setuptools' pre-PEP 440 scheme; see LegacyVersion). Only an empty string and
+// one longer than 4096 bytes are invalid.
 
 #include <cstdint>
 #include <string>
@@ -59,8 +65,37 @@ class Version {
   std::string m_text;
 };
 
-// Parses `text`; an input error says what is wrong. Never throws on bad input.
+// Parses `text` as a valid PEP 440 version; an input error says what is wrong (a legacy version
+// is an error here: use parse_any). Never throws on bad input.
 util::Result<Version> parse(std::string_view text);
+
+// packaging 21.3's LegacyVersion: the `parts` of its _legacy_cmpkey. The text (ASCII lower-cased)
+// is split into runs of digits, runs of a-z, '.', '-' and the runs of anything else between
+// them; '.' is dropped; pre/preview/rc become "c", dev "@", '-' "final-"; digit runs are
+// zero-padded to 8 ("00000001"), every other part gets a '*' prefix; "*final" ends the list.
+// Before appending a '*' part, "*final-" parts are popped when it sorts before "*final" (a
+// pre-release tag), then trailing "00000000" parts. Keys compare as tuples of strings (code
+// point order, a prefix first), so "1.10" > "1.9" but a 9-digit run compares as text against an
+// 8-digit one, exactly as in packaging.
+// Not reproduced: Python lower-cases and reads digits beyond ASCII (`str.lower`, `\d`); here
+// non-ASCII bytes are kept and never digits. Such versions do not occur in practice.
+struct LegacyVersion {
+  std::vector<std::string> parts;
+};
+LegacyVersion parse_legacy(std::string_view text);
+// <0, 0, >0 between two legacy keys.
+int compare_legacy(const LegacyVersion& left, const LegacyVersion& right);
+
+// A version as packaging 21.3's `parse()` reads it: valid, or else legacy.
+struct AnyVersion {
+  bool legacy = false;
+  Version version;             // when !legacy
+  LegacyVersion legacy_parts;  // when legacy
+};
+// Errors only for an empty text or one longer than 4096 bytes.
+util::Result<AnyVersion> parse_any(std::string_view text);
+// Every legacy version sorts before every valid one (packaging's epoch -1).
+int compare_any(const AnyVersion& left, const AnyVersion& right);
 
 // <0, 0, >0 with packaging's ordering (1.0 == 1.0.0, 1.0.dev0 < 1.0a1 < 1.0 < 1.0.post0, ...).
 int compare(const Version& left, const Version& right);
@@ -68,9 +103,10 @@ int compare(const Version& left, const Version& right);
 // packaging's normalized str(): "1!2.0rc1.post3.dev4+ubuntu.1", "1.0.0a1" for "1.0.0.A.1".
 std::string canonical(const Version& version);
 
-// <0, 0, >0; an invalid side is an input error naming it: "invalid pep440 version 'x' (left): why".
+// <0, 0, >0 under parse_any (legacy versions included); an invalid side (empty, too long) is an
+// input error naming it: "invalid pep440 version '' (left): empty".
 util::Result<int> compare_strings(std::string_view left, std::string_view right);
-// Ok when `version` is valid under this scheme; the error says why not.
+// Ok when parse_any accepts `version` (a legacy version is ok); the error says why not.
 util::Status validate(std::string_view version);
 
 }  // namespace strata::vercmp::pep440

@@ -7,8 +7,7 @@
 namespace strata::vercmp::semver {
 namespace {
 
-constexpr std::size_t k_max_length = 256;                       // node-semver MAX_LENGTH
-constexpr std::uint64_t k_max_safe_integer = 9007199254740991;  // Number.MAX_SAFE_INTEGER
+constexpr std::size_t k_max_length = 256;  // node-semver MAX_LENGTH
 
 // JavaScript's \s and String.prototype.trim(), ASCII part: the same set as C's isspace.
 constexpr auto is_js_space = scheme_util::is_c_space;
@@ -43,8 +42,9 @@ bool valid_idents(std::string_view s, bool no_leading_zero) {
   return true;
 }
 
-// A major/minor/patch number; strict forbids leading zeros. False if not a number or too big.
-bool take_number(std::string_view& s, Mode mode, std::uint64_t& out) {
+// A major/minor/patch number of any length (19 digits and fewer in `small`, longer ones into
+// v.m_text); strict forbids leading zeros. False if not a number.
+bool take_number(std::string_view& s, Mode mode, Number& out, Version& v) {
   std::size_t i = 0;
   while (i < s.size() && is_digit(s[i])) {
     ++i;
@@ -53,15 +53,15 @@ bool take_number(std::string_view& s, Mode mode, std::uint64_t& out) {
     return false;
   }
   std::string_view digits = strip_zeros(s.substr(0, i));
-  if (digits.size() > 16) {
-    return false;
-  }
-  out = 0;
-  for (char c : digits) {
-    out = out * 10 + static_cast<std::uint64_t>(c - '0');
-  }
-  if (out > k_max_safe_integer) {
-    return false;
+  out = Number{};
+  if (digits.size() <= 19) {
+    for (char c : digits) {
+      out.small = out.small * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+  } else {
+    out.offset = static_cast<std::uint32_t>(v.m_text.size());
+    out.length = static_cast<std::uint32_t>(digits.size());
+    v.m_text += digits;
   }
   s.remove_prefix(i);
   return true;
@@ -69,6 +69,28 @@ bool take_number(std::string_view& s, Mode mode, std::uint64_t& out) {
 
 int compare_u64(std::uint64_t a, std::uint64_t b) {
   return a < b ? -1 : (a > b ? 1 : 0);
+}
+
+// Numbers of 20 digits and more are longer, so greater, than every `small` one.
+int compare_numbers(const Number& a, const Version& va, const Number& b, const Version& vb) {
+  if (a.length == 0 || b.length == 0) {
+    return a.length != b.length ? (a.length == 0 ? -1 : 1) : compare_u64(a.small, b.small);
+  }
+  if (a.length != b.length) {
+    return a.length < b.length ? -1 : 1;
+  }
+  int c = std::string_view(va.m_text)
+              .substr(a.offset, a.length)
+              .compare(std::string_view(vb.m_text).substr(b.offset, b.length));
+  return c < 0 ? -1 : (c > 0 ? 1 : 0);
+}
+
+void append_number(std::string& out, const Number& n, const Version& v) {
+  if (n.length == 0) {
+    out += std::to_string(n.small);
+  } else {
+    out += std::string_view(v.m_text).substr(n.offset, n.length);
+  }
 }
 
 // `text` without surrounding JavaScript whitespace and the leading 'v' (loose: any run of 'v',
@@ -93,15 +115,15 @@ std::string_view strip_prefix(std::string_view text, Mode mode) {
 
 // MAJOR.MINOR.PATCH at the start of `s`, consumed.
 util::Status take_core(std::string_view& s, Mode mode, Version& v) {
-  if (!take_number(s, mode, v.major) || s.empty() || s[0] != '.') {
+  if (!take_number(s, mode, v.major, v) || s.empty() || s[0] != '.') {
     return util::input_error("bad major version");
   }
   s.remove_prefix(1);
-  if (!take_number(s, mode, v.minor) || s.empty() || s[0] != '.') {
+  if (!take_number(s, mode, v.minor, v) || s.empty() || s[0] != '.') {
     return util::input_error("bad minor version");
   }
   s.remove_prefix(1);
-  if (!take_number(s, mode, v.patch)) {
+  if (!take_number(s, mode, v.patch, v)) {
     return util::input_error("bad patch version");
   }
   return {};
@@ -128,9 +150,10 @@ util::Result<std::string_view> prerelease_of(std::string_view region, Mode mode)
   return util::input_error("bad prerelease '{}'", region);
 }
 
-// Stores the prerelease identifiers and the build metadata in v.m_text.
+// Stores the prerelease identifiers and the build metadata in v.m_text (after any long core
+// number).
 void store_labels(Version& v, std::string_view pre, std::string_view build) {
-  v.m_text.reserve(pre.size() + build.size());
+  v.m_text.reserve(v.m_text.size() + pre.size() + build.size());
   if (!pre.empty()) {
     std::size_t start = 0;
     for (std::size_t i = 0; i <= pre.size(); ++i) {
@@ -193,14 +216,18 @@ util::Result<Version> parse(std::string_view text, Mode mode) {
       "semver", [mode](std::string_view t) { return parse_reason(t, mode); }, text);
 }
 
+int compare_core(const Version& l, const Version& r) {
+  if (int c = compare_numbers(l.major, l, r.major, r); c != 0) {
+    return c;
+  }
+  if (int c = compare_numbers(l.minor, l, r.minor, r); c != 0) {
+    return c;
+  }
+  return compare_numbers(l.patch, l, r.patch, r);
+}
+
 int compare(const Version& l, const Version& r) {
-  if (int c = compare_u64(l.major, r.major); c != 0) {
-    return c;
-  }
-  if (int c = compare_u64(l.minor, r.minor); c != 0) {
-    return c;
-  }
-  if (int c = compare_u64(l.patch, r.patch); c != 0) {
+  if (int c = compare_core(l, r); c != 0) {
     return c;
   }
   if (l.prerelease.empty() || r.prerelease.empty()) {
@@ -219,8 +246,12 @@ int compare(const Version& l, const Version& r) {
 }
 
 std::string canonical(const Version& v) {
-  std::string out =
-      std::to_string(v.major) + "." + std::to_string(v.minor) + "." + std::to_string(v.patch);
+  std::string out;
+  append_number(out, v.major, v);
+  out += '.';
+  append_number(out, v.minor, v);
+  out += '.';
+  append_number(out, v.patch, v);
   for (std::size_t i = 0; i < v.prerelease.size(); ++i) {
     out += i == 0 ? '-' : '.';
     std::string_view id = v.identifier(v.prerelease[i]);

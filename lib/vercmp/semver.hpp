@@ -4,11 +4,15 @@
 // Strict: [v]MAJOR.MINOR.PATCH[-PRE][+BUILD], numbers without leading zeros, prerelease
 //   identifiers [0-9A-Za-z-]+ (numeric ones without leading zeros), surrounding whitespace
 //   trimmed. Loose adds: any run of 'v', '=' and whitespace before the number ("=v 1.2.3"),
-//   leading zeros, and a prerelease without '-' ("1.2.3beta"). Numbers above 2^53-1 and
-//   versions longer than 256 characters are invalid, as in node-semver.
+//   leading zeros, and a prerelease without '-' ("1.2.3beta"). Versions longer than 256
+//   characters are invalid, as in node-semver.
 // Ordering: major, minor, patch; a prerelease sorts before its release; identifiers compare
 //   numerically when both are digits, digits before letters, else by ASCII; build is ignored.
-//   (node-semver compares numeric identifiers above 2^53 as JS doubles; here they stay exact.)
+// Numbers of any length: major, minor, patch and numeric identifiers compare as numbers (by
+//   length once leading zeros are stripped, then digit by digit), also beyond 64 bits. This is
+//   where strata departs from node-semver, which rejects a major/minor/patch above 2^53-1 and
+//   compares numeric identifiers above it as JS doubles: crates.io, Hex and Pub versions are
+//   read with this scheme too, and an advisory bound must never be skipped for its size.
 //
 // npm range expressions (`^`, `~`, x-ranges, hyphen ranges, `||`) live in vercmp/npm_range.hpp.
 // Parse once, compare many: compare() never allocates.
@@ -31,11 +35,19 @@ struct Identifier {
   std::uint32_t length = 0;
 };
 
+// A major, minor or patch number: `small` when it fits 64 bits (`length` 0), else its digits
+// (leading zeros stripped) are [offset, offset+length) in the owning Version's m_text.
+struct Number {
+  std::uint64_t small = 0;
+  std::uint32_t offset = 0;
+  std::uint32_t length = 0;
+};
+
 class Version {
  public:
-  std::uint64_t major = 0;
-  std::uint64_t minor = 0;
-  std::uint64_t patch = 0;
+  Number major;
+  Number minor;
+  Number patch;
   std::vector<Identifier> prerelease;  // empty: a release
 
   std::string_view identifier(const Identifier& id) const {
@@ -57,6 +69,8 @@ util::Result<Version> parse(std::string_view text, Mode mode = Mode::loose);
 
 // <0, 0, >0 with SemVer 2.0 precedence (node-semver's compare()).
 int compare(const Version& left, const Version& right);
+// <0, 0, >0 on [major, minor, patch] only.
+int compare_core(const Version& left, const Version& right);
 
 // node-semver's `version` string: "1.2.3-beta.1" (no build; loose numeric identifiers lose
 // leading zeros: "1.2.3-beta.01" -> "1.2.3-beta.1").

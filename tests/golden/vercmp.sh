@@ -58,6 +58,12 @@ expect '<' 0 maven 1.0-RC1 1.0
 expect '<' 0 maven 1.0-SNAPSHOT 1.0
 expect '>' 0 maven 1.0-sp1 1.0
 expect '=' 0 maven 1-cr1 1-RC1
+# pep440 orders versions outside PEP 440 as packaging 21.3's LegacyVersion: below every valid one.
+expect '>' 0 pep440 1.0 'not a version'
+expect '<' 0 pep440 1.0-foo 0.1
+expect '>' 0 pep440 1.10-foo 1.9-foo
+# SemVer numbers of any length.
+expect '<' 0 semver 1234567890123456789012345.0.0 1234567890123456789012346.0.0
 expect '<' 0 rubygems 1.0.a 1.0
 expect '>' 0 rubygems 3.10 3.2
 expect '=' 0 nuget 1.0.0-BETA 1.0.0-beta+build
@@ -72,7 +78,7 @@ expect 'out' 0 npm-range 1.3.0-beta '^1.2.0'
 
 # Invalid input: exit 2, one line on stderr naming the side.
 expect_error 2 "(left)" dpkg 'a:1.0' 1.0
-expect_error 2 "(right)" pep440 1.0 'not a version'
+expect_error 2 "invalid pep440 version '' (right): empty" pep440 1.0 ''
 expect_error 2 "(right)" nuget 1.0 1.0-01
 expect_error 2 "(left)" maven '' 1
 expect_error 2 "invalid rpm version '' (right): empty" rpm 1.0 ''

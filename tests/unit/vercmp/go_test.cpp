@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "vercmp/go.hpp"
+#include "vercmp/osv_range.hpp"
 #include "vercmp/vercmp.hpp"
 #include "vercmp_testlib.hpp"
 
@@ -201,4 +202,51 @@ TEST_CASE("go: toolchain versions as go/version.Compare") {
   auto sv = [](const char* t) { return *go::toolchain_to_semver(t); };
   CHECK(sign(*go::compare_strings(sv("go1.22rc1"), sv("go1.22.0"))) == -1);
   CHECK(sign(*go::compare_strings(sv("go1.20beta1"), sv("go1.20rc1"))) == -1);
+}
+
+TEST_CASE("go: pseudo-versions and +incompatible order as x/mod semver.Compare") {
+  // x/mod orders a pseudo-version as the prerelease it is; semver_test.go's table (go_semver.tsv)
+  // has none, so these follow from semver.Compare's rules: vX.Y.Z-0.T.H sorts after vX.Y.(Z-1)
+  // and before vX.Y.Z; v0.0.0-T.H before every release; timestamps in order; build ignored.
+  auto cmp = [](const char* a, const char* b) {
+    auto r = go::compare_strings(a, b);
+    INFO(a << " ? " << b);
+    REQUIRE(r.ok());
+    return sign(*r);
+  };
+  const char* base = "v0.0.0-20210121094942-22b2f8951d46";
+  const char* next = "v1.2.4-0.20191109021931-daa7c04131f5";
+  CHECK(cmp(base, "v0.0.0") < 0);
+  CHECK(cmp(base, "v0.0.1") < 0);
+  CHECK(cmp(base, "v0.0.0-20210121094943-00000000000") < 0);  // later timestamp
+  CHECK(cmp("v0.0.0-20191109021931-daa7c04131f5", base) < 0);
+  CHECK(cmp(next, "v1.2.3") > 0);
+  CHECK(cmp(next, "v1.2.4") < 0);
+  CHECK(cmp(next, "v1.2.4-0.20191109021932-aaaaaaaaaaaa") < 0);
+  CHECK(cmp(next, "v1.2.4-rc.1") < 0);  // "0" is numeric: below "rc"
+  CHECK(cmp("v1.2.4-pre.0.20191109021931-daa7c04131f5", "v1.2.4-pre") > 0);
+  // +incompatible is build metadata: v2.0.0+incompatible compares as v2.0.0.
+  CHECK(cmp("v2.0.0+incompatible", "v2.0.0") == 0);
+  CHECK(cmp("v2.0.0+incompatible", "v2.0.0+meta") == 0);
+  CHECK(cmp("v2.0.0+incompatible", "v1.9.9") > 0);
+  CHECK(cmp("v2.0.0+incompatible", "v2.0.1") < 0);
+  CHECK(cmp("v2.0.0-rc.1+incompatible", "v2.0.0+incompatible") < 0);
+  CHECK(cmp("v2.0.1-0.20191109021931-daa7c04131f5+incompatible", "v2.0.0+incompatible") > 0);
+  // Numbers of any length, also in prereleases (x/mod compares them by length, then digits).
+  CHECK(cmp("v1234567890123456789012345.0.0", "v1234567890123456789012346.0.0") < 0);
+  CHECK(cmp("v1.0.0-1234567890123456789012345", "v1.0.0-999") > 0);
+
+  // As OSV bounds: a pseudo-version fix closes a range of pseudo-versions.
+  OsvAffected a;
+  a.ecosystem = "Go";
+  a.name = "example.com/m";
+  a.ranges.push_back({"SEMVER",
+                      {{OsvEvent::Kind::introduced, "0"},
+                       {OsvEvent::Kind::fixed, "0.0.0-20210121094942-22b2f8951d46"}}});
+  auto before = evaluate(a, SchemeId::go, "v0.0.0-20200101000000-abcdefabcdef");
+  REQUIRE(before.ok());
+  CHECK(before->affected);
+  auto at = evaluate(a, SchemeId::go, base);
+  REQUIRE(at.ok());
+  CHECK_FALSE(at->affected);
 }

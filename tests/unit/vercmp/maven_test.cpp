@@ -83,3 +83,39 @@ TEST_CASE("maven: invalid input is an error naming the side", "[vercmp][maven]")
     }
   }
 }
+
+// The forms issue 14 names. Every expectation here is also what Debian 12's maven-artifact
+// 3.8.7 jar (`java -jar /usr/share/java/maven-artifact-3.x.jar A B`, the MNG-7644 parser of
+// 3.9.x) answers. Where that parser and the one this scheme follows (master's, with
+// CombinationItem) disagree, the case is left out: 3.2.0rc2 vs 3.2.0-rc.1 (3.8.7: <, here: >),
+// 1-1.foo-bar1baz-.1 vs 1-1.foo-bar-1-baz-0.1 (=, <), 1-ga-1 vs 1-sp (>, <).
+TEST_CASE("maven: '-' and '.' forms, ga, rc against post-releases", "[vercmp][maven]") {
+  CHECK(cmp("1-ga-1", "1") > 0);
+  CHECK(cmp("1-ga-1", "1-ga") > 0);
+  CHECK(cmp("1-ga-1", "1-1") < 0);
+  CHECK(cmp("2.9.0.RC1", "2.9.0-1") < 0);  // a release candidate before the -1 build
+  CHECK(cmp("2.9.0.RC1", "2.9.0-RC1") == 0);
+  CHECK(cmp("2.9.0.RC1", "2.9.0") < 0);
+  CHECK(cmp("2.9.0-1", "2.9.0") > 0);
+  CHECK(cmp("2.9.0-1", "2.9.1") < 0);
+  CHECK(cmp("3.2.0rc2", "3.2.0") < 0);
+  CHECK(cmp("3.2.0-rc.1", "3.2.0") < 0);
+  CHECK(cmp("3.2.0rc2", "3.2.0-RC2") == 0);
+  CHECK(cmp("1-1.foo-bar1baz-.1", "1-1.foo-bar1baz") > 0);
+  CHECK(cmp("1-1.foo-bar1baz-.1", "1-1") > 0);
+  CHECK(cmp("1-1.foo-bar1baz-.1", "1-2") < 0);
+  // The qualifier chain: alpha < beta < milestone < rc = cr < snapshot < "" = final = ga =
+  // release < sp.
+  const char* chain[] = {"1.0-alpha",    "1.0-beta", "1.0-milestone", "1.0-rc",
+                         "1.0-snapshot", "1.0",      "1.0-sp"};
+  for (std::size_t i = 0; i + 1 < std::size(chain); ++i) {
+    INFO(chain[i] << " < " << chain[i + 1]);
+    CHECK(cmp(chain[i], chain[i + 1]) < 0);
+    CHECK(cmp(chain[i + 1], chain[i]) > 0);
+  }
+  for (const char* same : {"1.0-final", "1.0-ga", "1.0-release", "1.0.0", "1"}) {
+    INFO(same);
+    CHECK(cmp("1.0", same) == 0);
+  }
+  CHECK(cmp("1.0-cr", "1.0-rc") == 0);
+}

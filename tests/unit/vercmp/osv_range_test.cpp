@@ -181,13 +181,24 @@ TEST_CASE("osv: an invalid installed version is an error") {
   CHECK_FALSE(evaluate(a, SchemeId::apk, "not valid").ok());
   CHECK(evaluate(a, SchemeId::apk, "1.0-1").ok());
 
-  // ... unless the advisory lists it verbatim (PyPI's pre-PEP 440 versions, e.g. joblib 0.3.2d).
-  OsvAffected listed = one_range("PyPI", {intro("0"), fixed("0.4")});
-  listed.versions = {"0.3.2d", "0.3.2f"};
-  auto legacy = evaluate(listed, SchemeId::pep440, "0.3.2d");
+  // ... unless the advisory lists it verbatim.
+  OsvAffected listed = one_range("Debian:12", {intro("0"), fixed("2.0-1")});
+  listed.versions = {"not valid"};
+  auto verbatim = evaluate(listed, SchemeId::dpkg, "not valid");
+  REQUIRE(verbatim.ok());
+  CHECK(verbatim->affected);
+
+  // PyPI's pre-PEP 440 versions (joblib 0.3.2d) are no error: packaging 21.3's LegacyVersion
+  // order puts them below every valid version, so below a fix at 0.4.
+  OsvAffected pypi = one_range("PyPI", {intro("0"), fixed("0.4")});
+  auto legacy = evaluate(pypi, SchemeId::pep440, "0.3.2e");
   REQUIRE(legacy.ok());
   CHECK(legacy->affected);
-  CHECK_FALSE(evaluate(listed, SchemeId::pep440, "0.3.2e").ok());
+  CHECK(legacy->fixed_version == "0.4");
+  auto above =
+      evaluate(one_range("PyPI", {intro("0.1"), fixed("0.4")}), SchemeId::pep440, "0.3.2e");
+  REQUIRE(above.ok());
+  CHECK_FALSE(above->affected);
 }
 
 TEST_CASE("osv: exact scheme only honours introduced 0 alone") {

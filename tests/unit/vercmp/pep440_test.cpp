@@ -41,7 +41,7 @@ TEST_CASE("pep440: every packaging comparison row, both directions") {
   CHECK(pass == rows.size());
 }
 
-TEST_CASE("pep440: packaging's invalid versions are rejected") {
+TEST_CASE("pep440: packaging's invalid versions are rejected by parse(), legacy for the scheme") {
   std::ifstream in(data_path("pep440_invalid.txt"));
   REQUIRE(in.good());
   std::string line;
@@ -56,7 +56,11 @@ TEST_CASE("pep440: packaging's invalid versions are rejected") {
     auto v = pep440::parse(version);
     INFO(version);
     CHECK_FALSE(v.ok());
-    CHECK_FALSE(validate(SchemeId::pep440, version).ok());
+    // The scheme orders them as packaging 21.3 did (LegacyVersion), below every valid version.
+    CHECK(validate(SchemeId::pep440, version).ok());
+    auto vs_zero = compare(SchemeId::pep440, version, "0");
+    REQUIRE(vs_zero.ok());
+    CHECK(*vs_zero < 0);
     if (!v.ok()) {
       ++pass;
       CHECK(v.error().message.find("invalid pep440 version") != std::string::npos);
@@ -133,7 +137,10 @@ TEST_CASE("pep440: edge cases of the grammar and ordering") {
   CHECK(pep440::parse("1.0+").ok() == false);
   CHECK(pep440::parse("1.0+a.").ok() == false);
   CHECK(pep440::parse(std::string(5000, '1')).ok() == false);
-  auto err = pep440::compare_strings("1.0", "nope");
+  auto err = pep440::compare_strings("1.0", "");
   REQUIRE_FALSE(err.ok());
   CHECK(err.error().message.find("(right)") != std::string::npos);
+  auto legacy = pep440::compare_strings("1.0", "nope");  // a legacy version: below 1.0
+  REQUIRE(legacy.ok());
+  CHECK(*legacy > 0);
 }

@@ -59,13 +59,16 @@ TEST_CASE("semver: loose-only spellings are rejected in strict mode") {
     INFO(v);
     CHECK(semver::parse(v, semver::Mode::loose).ok());
   }
-  for (const char* v : {"1.2", "1.2.3.4", "1.2.3+", "9007199254740992.0.0", "x.y.z"}) {
+  for (const char* v : {"1.2", "1.2.3.4", "1.2.3+", "x.y.z"}) {
     INFO(v);
     CHECK_FALSE(semver::parse(v, semver::Mode::loose).ok());
     CHECK_FALSE(validate(SchemeId::semver, v).ok());
   }
   CHECK_FALSE(semver::parse(std::string(257, '1'), semver::Mode::loose).ok());
   CHECK(semver::parse("9007199254740991.0.0", semver::Mode::strict).ok());
+  // Beyond node-semver: numbers above 2^53-1 (and 2^64) are versions, compared exactly.
+  CHECK(semver::parse("9007199254740992.0.0", semver::Mode::strict).ok());
+  CHECK(validate(SchemeId::semver, "1.18446744073709551616.0").ok());
   auto err = semver::compare_strings("1.2.3", "nope");
   REQUIRE_FALSE(err.ok());
   CHECK(err.error().message.find("(right)") != std::string::npos);
@@ -105,4 +108,49 @@ TEST_CASE("semver: strict weak ordering over every version in the files") {
   std::cout << "semver ordering: " << versions.size() << " distinct versions, " << bad
             << " inconsistent pairs\n";
   CHECK(bad == 0);
+}
+
+TEST_CASE("semver: numbers beyond 64 bits compare as numbers") {
+  auto cmp = [](const char* a, const char* b) {
+    auto r = semver::compare_strings(a, b);
+    INFO(a << " ? " << b);
+    REQUIRE(r.ok());
+    return vercmp_testlib::sign(*r);
+  };
+  // 25-digit components in the core version: by length, then digit by digit.
+  const char* big = "1234567890123456789012345";
+  const char* bigger = "1234567890123456789012346";
+  const char* longer = "10000000000000000000000000";  // 26 digits
+  auto v = [](const std::string& major, const std::string& minor, const std::string& patch) {
+    return major + "." + minor + "." + patch;
+  };
+  CHECK(cmp(v(big, "0", "0").c_str(), v(bigger, "0", "0").c_str()) < 0);
+  CHECK(cmp(v(bigger, "0", "0").c_str(), v(big, "0", "0").c_str()) > 0);
+  CHECK(cmp(v(big, "0", "0").c_str(), v(big, "0", "0").c_str()) == 0);
+  CHECK(cmp(v(longer, "0", "0").c_str(), v(bigger, "0", "0").c_str()) > 0);
+  CHECK(cmp(v("18446744073709551615", "0", "0").c_str(), v(big, "0", "0").c_str()) < 0);  // 2^64-1
+  CHECK(cmp("18446744073709551616.0.0", "18446744073709551615.0.0") > 0);  // 2^64 vs 2^64-1
+  CHECK(cmp("9999999999999999999.0.0", "10000000000000000000.0.0") < 0);   // 19 vs 20 digits
+  CHECK(cmp(v("1", big, "0").c_str(), v("1", bigger, "0").c_str()) < 0);
+  CHECK(cmp(v("1", "2", big).c_str(), v("1", "2", bigger).c_str()) < 0);
+  CHECK(cmp(v("1", "2", big).c_str(), v("1", "3", "0").c_str()) < 0);
+  CHECK(cmp(v("2", "0", "0").c_str(), v("1", big, big).c_str()) > 0);
+  // Loose mode strips leading zeros before comparing (strict rejects them).
+  CHECK(cmp(("000" + std::string(big) + ".0.0").c_str(), v(big, "0", "0").c_str()) == 0);
+  CHECK_FALSE(semver::parse("0" + std::string(big) + ".0.0", semver::Mode::strict).ok());
+  // 25-digit numeric prerelease identifiers.
+  CHECK(cmp((std::string("1.0.0-") + big).c_str(), (std::string("1.0.0-") + bigger).c_str()) < 0);
+  CHECK(cmp((std::string("1.0.0-rc.") + longer).c_str(), (std::string("1.0.0-rc.") + big).c_str()) >
+        0);
+  CHECK(cmp((std::string("1.0.0-rc.") + big).c_str(), "1.0.0-rc.9") > 0);
+  CHECK(cmp((std::string("1.0.0-rc.") + big).c_str(), "1.0.0-rc.a") < 0);  // digits < letters
+  CHECK(cmp((std::string("1.0.0-") + big).c_str(), "1.0.0") < 0);
+  // The canonical form keeps long numbers exact.
+  auto p = semver::parse(v(big, bigger, longer) + "-" + big);
+  REQUIRE(p.ok());
+  CHECK(semver::canonical(*p) == v(big, bigger, longer) + "-" + big);
+  // And npm ranges see them too.
+  auto in = npm_range::satisfies(v("1", big, "0"), "^1.0.0");
+  REQUIRE(in.ok());
+  CHECK(*in);
 }
