@@ -14,6 +14,11 @@ void add_match_options(CLI::App& sub, MatchFlags& flags) {
   sub.add_flag("--ignore-unfixed", flags.ignore_unfixed,
                "Do not report vulnerabilities that have no fixed version yet")
       ->envname("STRATA_IGNORE_UNFIXED");
+  sub.add_option("--pkg-types", flags.pkg_types,
+                 "Package types to report, comma-separated: os (dpkg, apk, rpm), library "
+                 "(language packages); the others are neither matched nor listed")
+      ->capture_default_str()
+      ->envname("STRATA_PKG_TYPES");
   add_db_policy_options(sub, flags.db_policy);
 }
 

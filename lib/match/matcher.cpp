@@ -457,7 +457,9 @@ MatchOutput match_packages(const std::vector<model::Package>& packages, const mo
                            const vulndb::Database& db, const MatchOptions& options) {
   MatchOutput out;
   std::vector<Job> jobs;
-  add_os_jobs(packages, os, db, jobs, out);
+  if (options.os_packages) {
+    add_os_jobs(packages, os, db, jobs, out);
+  }
   add_language_jobs(packages, os, db, jobs, out);
 
   // Lookups, version comparisons and advisory texts on several cores; the findings are then

@@ -38,6 +38,9 @@ namespace strata::match {
 
 struct MatchOptions {
   bool ignore_unfixed = false;  // drop findings with no fixed version
+  // False when OS packages were not asked for (--pkg-types library): none is matched and no
+  // warning is given about the OS's data (os_data stays false).
+  bool os_packages = true;
 };
 
 struct MatchOutput {

@@ -38,4 +38,8 @@ Severity severity_from_score(double score) {
   return Severity::unknown;
 }
 
+bool is_os_package_type(std::string_view type) {
+  return type == "dpkg" || type == "apk" || type == "rpm";
+}
+
 }  // namespace strata::model

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -43,6 +44,10 @@ struct Package {
 
   bool operator==(const Package&) const = default;
 };
+
+// Whether a package type is an OS package manager's ("dpkg", "apk", "rpm"): what
+// `--pkg-types os` selects. Every other type ("python", "npm", "java", ...) is a library.
+bool is_os_package_type(std::string_view type);
 
 // One vulnerability finding: a package whose version falls in an advisory's affected ranges.
 struct Finding {

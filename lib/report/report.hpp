@@ -40,11 +40,18 @@ namespace strata::report {
 //   packages: [{name, version}], vulnerabilities: [{id, package}]   (in the orders above)
 void write_json(const model::ScanResult& result, std::ostream& out, bool layer_details = false);
 
-// Human table: a header line "NAME (OS), N packages"; then either the aligned columns PACKAGE,
-// INSTALLED, FIXED ("-" when none), VULNERABILITY, SEVERITY, or "No vulnerabilities found"
-// (which points at the warnings when there are any); then the warnings; then
-// "Total: N (CRITICAL: a, HIGH: b, MEDIUM: c, LOW: d, UNKNOWN: e)". `color` adds ANSI colours
-// to severities and warnings (the caller decides, e.g. only on a terminal).
+// Human table: a header line "NAME (OS), N packages"; then the findings grouped by target, as
+// Trivy does: first the OS packages' (title "alpine 3.10.9 (apk)", "unknown OS (dpkg)"), then
+// one section per language file, by path (title "/app/package-lock.json (npm)": the finding's
+// `path`, with the types of the packages read from it). A finding is a language file's when its
+// path is the location of a package whose type is not an OS one (model::is_os_package_type);
+// every other finding is in the OS section. Each section: its title, a line of '=' as wide,
+// "Total: N (CRITICAL: a, HIGH: b, MEDIUM: c, LOW: d, UNKNOWN: e)" for the section, a blank
+// line, the aligned columns PACKAGE, INSTALLED, FIXED ("-" when none), VULNERABILITY, SEVERITY.
+// Targets without findings get no section; with no findings at all, "No vulnerabilities found"
+// (which points at the warnings when there are any) instead. Then the warnings; then, as the
+// last line, the Total line of the whole report. `color` adds ANSI colours to severities and
+// warnings (the caller decides, e.g. only on a terminal).
 void write_table(const model::ScanResult& result, std::ostream& out, bool color);
 
 // Per-layer section (--scan-layers): "LAYERS (top first):" then one line per layer with its
@@ -101,6 +108,7 @@ struct SeverityCounts {
 
 // Number of findings per severity.
 SeverityCounts count_by_severity(const model::ScanResult& result);
+SeverityCounts count_by_severity(const std::vector<model::Finding>& findings);
 
 // The most severe finding's severity; nullopt when there are no findings.
 std::optional<model::Severity> highest_severity(const model::ScanResult& result);

@@ -6,8 +6,12 @@
 namespace strata::report {
 
 SeverityCounts count_by_severity(const model::ScanResult& result) {
+  return count_by_severity(result.findings);
+}
+
+SeverityCounts count_by_severity(const std::vector<model::Finding>& findings) {
   SeverityCounts c;
-  for (const auto& f : result.findings) {
+  for (const auto& f : findings) {
     switch (f.severity) {
       case model::Severity::critical:
         ++c.critical;

@@ -1,5 +1,7 @@
 #include <algorithm>
 #include <array>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -48,53 +50,122 @@ std::string os_text(const model::OsInfo& os) {
   return text;
 }
 
+std::string join(const std::set<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) {
+    out += out.empty() ? i : ", " + i;
+  }
+  return out;
+}
+
+std::string total_line(const SeverityCounts& c) {
+  return fmt::format("Total: {} (CRITICAL: {}, HIGH: {}, MEDIUM: {}, LOW: {}, UNKNOWN: {})\n",
+                     c.total, c.critical, c.high, c.medium, c.low, c.unknown);
+}
+
+// One section of the table: a title ("alpine 3.10.9 (apk)", "/app/package-lock.json (npm)")
+// and its findings, in sorted_findings order.
+struct Section {
+  std::string title;
+  std::vector<model::Finding> findings;
+};
+
+// The findings grouped by target: OS packages first, then one section per language file (by
+// path). A finding belongs to a language file when its path is the location of a package of a
+// library type; every other finding (no path, a package database) is an OS package's.
+std::vector<Section> sections(const model::ScanResult& result) {
+  std::map<std::string, std::set<std::string>> library_types;  // location -> types
+  std::set<std::string> os_types;
+  for (const auto& p : result.packages) {
+    if (model::is_os_package_type(p.type)) {
+      os_types.insert(p.type);
+    } else if (!p.location.empty()) {
+      library_types[p.location].insert(p.type);
+    }
+  }
+  Section os;
+  std::map<std::string, Section> files;
+  for (auto& f : sorted_findings(result.findings)) {
+    auto it = f.path.empty() ? library_types.end() : library_types.find(f.path);
+    if (it == library_types.end()) {
+      os.findings.push_back(std::move(f));
+      continue;
+    }
+    Section& s = files[f.path];
+    if (s.title.empty()) {
+      s.title = fmt::format("{} ({})", f.path, join(it->second));
+    }
+    s.findings.push_back(std::move(f));
+  }
+  std::vector<Section> out;
+  if (!os.findings.empty()) {
+    const auto& t = result.target.os;
+    os.title = t.empty() ? std::string("unknown OS") : os_text(t);
+    if (!os_types.empty()) {
+      os.title += fmt::format(" ({})", join(os_types));
+    }
+    out.push_back(std::move(os));
+  }
+  for (auto& [path, s] : files) {
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+// The aligned columns PACKAGE, INSTALLED, FIXED, VULNERABILITY, SEVERITY of `findings`.
+void write_rows(const std::vector<model::Finding>& findings, std::ostream& out, bool color) {
+  constexpr std::size_t k_cols = 5;
+  std::vector<std::array<std::string, k_cols>> rows;
+  std::vector<model::Severity> severities;
+  rows.push_back({"PACKAGE", "INSTALLED", "FIXED", "VULNERABILITY", "SEVERITY"});
+  severities.push_back(model::Severity::unknown);
+  for (const auto& f : findings) {
+    rows.push_back({f.package, f.installed_version, f.fixed_version.empty() ? "-" : f.fixed_version,
+                    f.id, model::severity_name(f.severity)});
+    severities.push_back(f.severity);
+  }
+  std::array<std::size_t, k_cols> widths{};
+  for (const auto& row : rows) {
+    for (std::size_t i = 0; i < k_cols; ++i) {
+      widths[i] = std::max(widths[i], width(row[i]));
+    }
+  }
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    std::string line;
+    for (std::size_t i = 0; i + 1 < k_cols; ++i) {
+      line += rows[r][i];
+      line.append(widths[i] - width(rows[r][i]) + 2, ' ');
+    }
+    const char* c = (color && r > 0) ? severity_color(severities[r]) : "";
+    if (*c != '\0') {
+      line += fmt::format("{}{}{}", c, rows[r][k_cols - 1], k_reset);
+    } else {
+      line += rows[r][k_cols - 1];
+    }
+    out << line << '\n';
+  }
+}
+
 }  // namespace
 
 void write_table(const model::ScanResult& result, std::ostream& out, bool color) {
   const auto& t = result.target;
   out << fmt::format("{} ({}), {} package{}\n", t.name.empty() ? "(unnamed target)" : t.name,
                      os_text(t.os), result.packages.size(), result.packages.size() == 1 ? "" : "s");
-  out << '\n';
 
   if (result.findings.empty()) {
+    out << '\n';
     if (result.warnings.empty()) {
       out << "No vulnerabilities found\n";
     } else {
       out << fmt::format("No vulnerabilities found, but read the {} warning{} below\n",
                          result.warnings.size(), result.warnings.size() == 1 ? "" : "s");
     }
-  } else {
-    constexpr std::size_t k_cols = 5;
-    std::vector<std::array<std::string, k_cols>> rows;
-    std::vector<model::Severity> severities;
-    rows.push_back({"PACKAGE", "INSTALLED", "FIXED", "VULNERABILITY", "SEVERITY"});
-    severities.push_back(model::Severity::unknown);
-    for (const auto& f : sorted_findings(result.findings)) {
-      rows.push_back({f.package, f.installed_version,
-                      f.fixed_version.empty() ? "-" : f.fixed_version, f.id,
-                      model::severity_name(f.severity)});
-      severities.push_back(f.severity);
-    }
-    std::array<std::size_t, k_cols> widths{};
-    for (const auto& row : rows) {
-      for (std::size_t i = 0; i < k_cols; ++i) {
-        widths[i] = std::max(widths[i], width(row[i]));
-      }
-    }
-    for (std::size_t r = 0; r < rows.size(); ++r) {
-      std::string line;
-      for (std::size_t i = 0; i + 1 < k_cols; ++i) {
-        line += rows[r][i];
-        line.append(widths[i] - width(rows[r][i]) + 2, ' ');
-      }
-      const char* c = (color && r > 0) ? severity_color(severities[r]) : "";
-      if (*c != '\0') {
-        line += fmt::format("{}{}{}", c, rows[r][k_cols - 1], k_reset);
-      } else {
-        line += rows[r][k_cols - 1];
-      }
-      out << line << '\n';
-    }
+  }
+  for (const auto& s : sections(result)) {
+    out << '\n' << s.title << '\n' << std::string(width(s.title), '=') << '\n';
+    out << total_line(count_by_severity(s.findings)) << '\n';
+    write_rows(s.findings, out, color);
   }
 
   if (!result.warnings.empty()) {
@@ -107,10 +178,7 @@ void write_table(const model::ScanResult& result, std::ostream& out, bool color)
     }
   }
 
-  auto c = count_by_severity(result);
-  out << '\n';
-  out << fmt::format("Total: {} (CRITICAL: {}, HIGH: {}, MEDIUM: {}, LOW: {}, UNKNOWN: {})\n",
-                     c.total, c.critical, c.high, c.medium, c.low, c.unknown);
+  out << '\n' << total_line(count_by_severity(result));
 }
 
 void write_layer_table(const model::ScanResult& result, std::ostream& out) {

@@ -26,10 +26,12 @@ namespace strata::scan {
 namespace {
 
 util::Status match_into(model::ScanResult& result, const vulndb::Database& db, bool ignore_unfixed,
-                        const DbPolicy& policy) {
+                        const PackageTypes& types, const DbPolicy& policy) {
   auto start = std::chrono::steady_clock::now();
-  auto matched = match::match_packages(result.packages, result.target.os, db,
-                                       match::MatchOptions{ignore_unfixed});
+  match::MatchOptions match_options;
+  match_options.ignore_unfixed = ignore_unfixed;
+  match_options.os_packages = types.os;
+  auto matched = match::match_packages(result.packages, result.target.os, db, match_options);
   LOG_INFO(
       "matched {} packages in {:.1f} ms: {} findings", result.packages.size(),
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count(),
@@ -39,7 +41,7 @@ util::Status match_into(model::ScanResult& result, const vulndb::Database& db, b
   result.db_built = db.info().built;
   result.os_data = matched.os_data;
   const model::OsInfo& os = result.target.os;
-  if (policy.fail_on_unsupported && !matched.os_data && !os.family.empty()) {
+  if (policy.fail_on_unsupported && types.os && !matched.os_data && !os.family.empty()) {
     return util::input_error(
         "the vulnerability database has no data for {} {}{} (--fail-on-unsupported)", os.family,
         os.version, os.ecosystem.empty() ? "" : fmt::format(" ({})", os.ecosystem));
@@ -237,8 +239,9 @@ util::Result<model::ScanResult> scan_image(const Options& options) {
   result.warnings = std::move(image.warnings);
   result.warnings.insert(result.warnings.end(), db_warnings.begin(), db_warnings.end());
   detect_into(result, image.analyses);
+  keep_package_types(result.packages, options.pkg_types);
   if (db) {
-    TRY(match_into(result, *db, options.ignore_unfixed, options.db_policy));
+    TRY(match_into(result, *db, options.ignore_unfixed, options.pkg_types, options.db_policy));
   }
   return result;
 }
@@ -283,12 +286,22 @@ util::Result<model::ScanResult> scan_rootfs(const RootfsOptions& options) {
   result.target.kind = options.host ? "host" : "rootfs";
   result.target.name = options.host ? host::host_name(fs) : options.root;
   result.target.os = detect::detect_os(fs, result.warnings);
+  // The OS databases are read even when only libraries are reported: they say which language
+  // packages an OS package installed (reported once, as the OS package).
   std::set<std::string> os_owned;
-  result.packages = detect::detect_packages(fs, result.target.os, result.warnings, &os_owned);
-  auto language = walk_language_packages(fs, result.warnings);
-  drop_os_owned(language, os_owned);
-  result.packages.insert(result.packages.end(), std::make_move_iterator(language.begin()),
-                         std::make_move_iterator(language.end()));
+  std::vector<std::string> unreported_warnings;
+  auto os_packages = detect::detect_packages(
+      fs, result.target.os, options.pkg_types.os ? result.warnings : unreported_warnings,
+      &os_owned);
+  if (options.pkg_types.os) {
+    result.packages = std::move(os_packages);
+  }
+  if (options.pkg_types.library) {
+    auto language = walk_language_packages(fs, result.warnings);
+    drop_os_owned(language, os_owned);
+    result.packages.insert(result.packages.end(), std::make_move_iterator(language.begin()),
+                           std::make_move_iterator(language.end()));
+  }
   std::vector<model::Package> idle;
   if (options.host) {
     result.target.kernel = host::running_kernel_release(options.proc);
@@ -300,7 +313,7 @@ util::Result<model::ScanResult> scan_rootfs(const RootfsOptions& options) {
            result.target.os.ecosystem.empty() ? "unknown" : result.target.os.ecosystem,
            touched.lookups, touched.files_read, touched.bytes_read);
   if (db) {
-    TRY(match_into(result, *db, options.ignore_unfixed, options.db_policy));
+    TRY(match_into(result, *db, options.ignore_unfixed, options.pkg_types, options.db_policy));
   }
   if (!idle.empty()) {
     std::string names;

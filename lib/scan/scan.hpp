@@ -14,6 +14,7 @@
 #include "image/reference.hpp"
 #include "model/types.hpp"
 #include "registry/client.hpp"
+#include "scan/package_types.hpp"
 #include "util/result.hpp"
 
 namespace strata::scan {
@@ -63,6 +64,9 @@ struct Options {
   std::string db_dir;                    // vulnerability database directory
   bool packages_only = false;            // skip matching (no database needed)
   bool ignore_unfixed = false;           // drop findings that have no fixed version
+  // What is reported (--pkg-types): packages of the other kind are dropped after detection,
+  // before matching (the layers are read the same way: the layer cache stays valid for both).
+  PackageTypes pkg_types;
   DbPolicy db_policy;
   std::uint64_t max_file_size = 32u << 20;
   // The layer cache (cache/layer_cache.hpp): its directory ("" = no cache), size cap, and the
@@ -90,6 +94,8 @@ struct RootfsOptions {
   std::string db_dir;
   bool packages_only = false;
   bool ignore_unfixed = false;
+  // As Options::pkg_types; without `library` the tree is not walked for language files.
+  PackageTypes pkg_types;
   DbPolicy db_policy;
   std::uint64_t max_file_size = 256u << 20;
 };

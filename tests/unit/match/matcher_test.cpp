@@ -190,6 +190,19 @@ TEST_CASE("No data for the image's ecosystem is a warning, never a silent clean 
   CHECK(unknown.warnings[0].find("not reported") != std::string::npos);
 }
 
+TEST_CASE("Without OS packages (--pkg-types library), nothing is said about the OS's data") {
+  const auto& db = database();
+  model::OsInfo alpine318{"alpine", "3.18.9", "Alpine:v3.18", "Alpine Linux v3.18"};
+  match::MatchOptions options;
+  options.os_packages = false;
+  for (const auto& os : {alpine318, alpine310(), model::OsInfo{}}) {
+    auto out = match::match_packages({}, os, db, options);
+    CHECK(out.findings.empty());
+    CHECK(out.warnings.empty());
+    CHECK_FALSE(out.os_data);
+  }
+}
+
 TEST_CASE("An unparseable installed version is a warning naming the package") {
   const auto& db = database();
   auto out = match::match_packages(

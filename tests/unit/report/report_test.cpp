@@ -171,6 +171,10 @@ TEST_CASE("table report: golden text") {
   CHECK(out.str() ==
         "testdata/demo/alpine-3.10.tar.gz (alpine 3.10.9), 3 packages\n"
         "\n"
+        "alpine 3.10.9 (apk)\n"
+        "===================\n"
+        "Total: 4 (CRITICAL: 1, HIGH: 0, MEDIUM: 2, LOW: 0, UNKNOWN: 1)\n"
+        "\n"
         "PACKAGE       INSTALLED  FIXED       VULNERABILITY   SEVERITY\n"
         "musl          1.1.22-r3  1.1.22-r3x  CVE-2019-14697  CRITICAL\n"
         "libcrypto1.1  1.1.1c-r0  1.1.1d-r0   CVE-2019-1547   MEDIUM\n"
@@ -181,6 +185,80 @@ TEST_CASE("table report: golden text") {
         "  ! layer sha256:diff1: skipped an apk entry at line 3 without V: (version)\n"
         "\n"
         "Total: 4 (CRITICAL: 1, HIGH: 0, MEDIUM: 2, LOW: 0, UNKNOWN: 1)\n");
+}
+
+TEST_CASE("table report: one section per target, OS packages first") {
+  auto r = sample();
+  r.warnings.clear();
+  auto lang = [](std::string name, std::string version, std::string type, std::string location) {
+    model::Package p;
+    p.name = std::move(name);
+    p.version = std::move(version);
+    p.type = std::move(type);
+    p.location = std::move(location);
+    return p;
+  };
+  const std::string metadata =
+      "/usr/lib/python3.11/site-packages/requests-2.25.0.dist-info/METADATA";
+  r.packages.push_back(lang("requests", "2.25.0", "python", metadata));
+  r.packages.push_back(lang("lodash", "4.17.4", "npm", "/app/package-lock.json"));
+  r.packages.push_back(lang("minimist", "1.2.0", "npm", "/app/package-lock.json"));
+  r.packages.push_back(lang("left-pad", "1.0.0", "npm", "/srv/package-lock.json"));  // clean
+  auto in = [](model::Finding f, std::string path) {
+    f.path = std::move(path);
+    return f;
+  };
+  r.findings.push_back(
+      in(finding("CVE-2021-23337", "lodash", "4.17.4", "4.17.21", model::Severity::high),
+         "/app/package-lock.json"));
+  r.findings.push_back(
+      in(finding("CVE-2020-7598", "minimist", "1.2.0", "1.2.2", model::Severity::medium),
+         "/app/package-lock.json"));
+  r.findings.push_back(
+      in(finding("CVE-2023-32681", "requests", "2.25.0", "2.31.0", model::Severity::medium),
+         metadata));
+  // An OS package's finding names its database: it stays in the OS section.
+  r.findings[0].path = "/lib/apk/db/installed";
+  std::ostringstream out;
+  write_table(r, out, false);
+  CHECK(out.str() ==
+        "testdata/demo/alpine-3.10.tar.gz (alpine 3.10.9), 7 packages\n"
+        "\n"
+        "alpine 3.10.9 (apk)\n"
+        "===================\n"
+        "Total: 4 (CRITICAL: 1, HIGH: 0, MEDIUM: 2, LOW: 0, UNKNOWN: 1)\n"
+        "\n"
+        "PACKAGE       INSTALLED  FIXED       VULNERABILITY   SEVERITY\n"
+        "musl          1.1.22-r3  1.1.22-r3x  CVE-2019-14697  CRITICAL\n"
+        "libcrypto1.1  1.1.1c-r0  1.1.1d-r0   CVE-2019-1547   MEDIUM\n"
+        "libcrypto1.1  1.1.1c-r0  1.1.1d-r0   CVE-2019-1549   MEDIUM\n"
+        "busybox       1.30.1-r2  -           CVE-2021-0000   UNKNOWN\n"
+        "\n"
+        "/app/package-lock.json (npm)\n"
+        "============================\n"
+        "Total: 2 (CRITICAL: 0, HIGH: 1, MEDIUM: 1, LOW: 0, UNKNOWN: 0)\n"
+        "\n"
+        "PACKAGE   INSTALLED  FIXED    VULNERABILITY   SEVERITY\n"
+        "lodash    4.17.4     4.17.21  CVE-2021-23337  HIGH\n"
+        "minimist  1.2.0      1.2.2    CVE-2020-7598   MEDIUM\n"
+        "\n"
+        "/usr/lib/python3.11/site-packages/requests-2.25.0.dist-info/METADATA (python)\n"
+        "=============================================================================\n"
+        "Total: 1 (CRITICAL: 0, HIGH: 0, MEDIUM: 1, LOW: 0, UNKNOWN: 0)\n"
+        "\n"
+        "PACKAGE   INSTALLED  FIXED   VULNERABILITY   SEVERITY\n"
+        "requests  2.25.0     2.31.0  CVE-2023-32681  MEDIUM\n"
+        "\n"
+        "Total: 7 (CRITICAL: 1, HIGH: 1, MEDIUM: 4, LOW: 0, UNKNOWN: 1)\n");
+
+  // Only language findings: no OS section.
+  std::erase_if(r.findings, [](const model::Finding& f) {
+    return f.path.empty() || f.path == "/lib/apk/db/installed";
+  });
+  std::ostringstream lang_only;
+  write_table(r, lang_only, false);
+  CHECK(lang_only.str().find("alpine 3.10.9 (apk)\n") == std::string::npos);
+  CHECK(lang_only.str().rfind("\nTotal: 3 (CRITICAL: 0, HIGH: 1, MEDIUM: 2,") != std::string::npos);
 }
 
 TEST_CASE("table report: colours only severities and warnings") {
