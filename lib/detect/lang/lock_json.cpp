@@ -5,10 +5,7 @@
 
 namespace strata::detect::lang {
 
-namespace {
-
-// The deepest nesting of '[' and '{' outside strings, stopping once it passes `limit`.
-std::size_t nesting_depth(std::string_view content, std::size_t limit) {
+std::size_t json_nesting_depth(std::string_view content, std::size_t limit) {
   std::size_t depth = 0, deepest = 0;
   bool in_string = false;
   for (std::size_t i = 0; i < content.size(); ++i) {
@@ -35,11 +32,9 @@ std::size_t nesting_depth(std::string_view content, std::size_t limit) {
   return deepest;
 }
 
-}  // namespace
-
 bool parse_lock_json(std::string_view content, nlohmann::ordered_json& out, std::string& error,
                      std::size_t max_depth) {
-  if (nesting_depth(content, max_depth) > max_depth) {
+  if (json_nesting_depth(content, max_depth) > max_depth) {
     error = fmt::format("nested deeper than {} levels", max_depth);
     return false;
   }

@@ -13,6 +13,11 @@ namespace strata::detect::lang {
 // Deepest nesting of arrays and objects accepted (composer.lock and deps.json need 5 or 6).
 inline constexpr std::size_t k_max_json_depth = 64;
 
+// The deepest nesting of '[' and '{' outside strings in `content`, counted only until it passes
+// `limit` (then that depth is returned): the check that keeps a recursive JSON parser's stack
+// bounded.
+std::size_t json_nesting_depth(std::string_view content, std::size_t limit);
+
 // Parses `content` into `out`. False, with `error` saying why ("not valid JSON", "nested deeper
 // than 64 levels"), when it is not one JSON value or nests deeper than `max_depth`.
 bool parse_lock_json(std::string_view content, nlohmann::ordered_json& out, std::string& error,

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "detect/lang/lock_json.hpp"
 #include "detect/lang/rust.hpp"
 
 namespace strata::detect::lang {
@@ -45,29 +46,6 @@ util::Result<std::string> inflate_bounded(std::string_view in, std::size_t max) 
   return out;
 }
 
-// The deepest nesting of arrays and objects in `json` (strings skipped).
-std::size_t json_depth(std::string_view json) {
-  std::size_t depth = 0, deepest = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < json.size(); ++i) {
-    char c = json[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      deepest = std::max(deepest, ++depth);
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return deepest;
-}
-
 }  // namespace
 
 util::Result<std::optional<std::string>> read_cargo_auditable_json(const Executable& exe) {
@@ -90,7 +68,7 @@ util::Result<std::optional<std::string>> read_cargo_auditable_json(const Executa
 util::Result<std::vector<model::Package>> cargo_auditable_packages(std::string_view json,
                                                                    std::string_view path,
                                                                    std::size_t& skipped) {
-  if (json_depth(json) > k_max_auditable_depth) {
+  if (json_nesting_depth(json, k_max_auditable_depth) > k_max_auditable_depth) {
     return util::input_error("JSON nested deeper than {}", k_max_auditable_depth);
   }
   auto doc = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
