@@ -2,9 +2,10 @@
 # Golden test of language packages end to end: an image with one ecosystem per layer (Python,
 # Node, Java, Go, then Ruby/PHP/.NET/Rust lock files, then a layer whose whiteout removes one
 # Python package), checked for names, versions, paths and layers; the same tree scanned as a
-# directory (strata rootfs) finds the same packages; findings against the real PyPI and Go OSV
-# records (testdata/osv-match) equal what an independent oracle computes from the records with
-# pypa `packaging` (Debian's python3-packaging) and Go's semver order.
+# directory (strata rootfs) and as a host root (strata host --root) finds the same packages;
+# findings against the real PyPI and Go OSV records (testdata/osv-match) equal what an independent
+# oracle computes from the records with pypa `packaging` (Debian's python3-packaging) and Go's
+# semver order.
 source "$(dirname "$0")/lib.bash"
 support="$(dirname "$0")/../support"
 pkgdb="$TESTDATA/pkgdb"
@@ -102,6 +103,13 @@ jq -r '.packages[] | select(.type != "dpkg") | [.type, .ecosystem, .name, .versi
   "$WORK/out" | sort > "$WORK/got"
 cut -f1-5 "$WORK/want" | sort > "$WORK/want-rootfs"
 expect_same "language packages of the same tree (strata rootfs)" "$WORK/want-rootfs" "$WORK/got"
+# ... and as a host root (strata host --root: the walk -n does through /proc/1/root)
+expect_rc 0 "$STRATA" host --root "$root" --packages-only --format json
+jq -r '.packages[] | select(.type != "dpkg") | [.type, .ecosystem, .name, .version, .path] | @tsv' \
+  "$WORK/out" | sort > "$WORK/got"
+expect_same "language packages of the same tree (strata host --root)" "$WORK/want-rootfs" "$WORK/got"
+[[ $(jq -r '[.packages[] | select(.name == "python3-six" or .name == "six") | .type] | join(" ")' \
+   "$WORK/out") == dpkg ]] && pass || fail "host: six is not reported once, as the dpkg package"
 
 # --- findings against the real PyPI and Go records, and the oracle ----------------------------
 "$STRATA" -q db import --db-dir "$WORK/db" "$TESTDATA/osv-match/pypi" "$TESTDATA/osv-match/go" \
