@@ -278,13 +278,25 @@ struct LayerCache::Impl {
   // process stored the same key with this analyzer first (then `tmp` is dropped and that record
   // kept). Under the file lock. True when this call's record was renamed into place.
   util::Result<bool> place_record(Index& index, const std::string& key, const std::string& tmp,
-                                  std::uint64_t size) {
+                                  std::uint64_t size, bool replace) {
     const std::string path = record_path(key);
     auto existing = index.records.find(key);
-    if (existing != index.records.end() &&
-        existing->second.analyzer_version == opts.analyzer_version && stat_file(path)) {
+    const bool same = existing != index.records.end() &&
+                      existing->second.analyzer_version == opts.analyzer_version && stat_file(path);
+    if (same && !replace) {
       remove_file(tmp);
       return false;
+    }
+    if (same) {  // a fuller analysis of the same layer: its counters stay
+      if (::rename(tmp.c_str(), path.c_str()) != 0) {
+        int err = errno;
+        remove_file(tmp);
+        return util::input_error("layer cache: {}: cannot rename into place: {}", path,
+                                 std::strerror(err));
+      }
+      existing->second.size = size;
+      existing->second.last_referred = now();
+      return true;
     }
     if (::rename(tmp.c_str(), path.c_str()) != 0) {
       int err = errno;
@@ -471,7 +483,8 @@ std::vector<std::string> record_aliases(const layer::LayerAnalysis& analysis,
 
 }  // namespace
 
-util::Status LayerCache::store(const layer::LayerAnalysis& analysis, std::string_view alias) {
+util::Status LayerCache::store(const layer::LayerAnalysis& analysis, std::string_view alias,
+                               bool replace) {
   Impl& m = *m_impl;
   const std::string& key = analysis.diff_id;
   if (!util::parse_digest(key)) {
@@ -506,7 +519,7 @@ util::Status LayerCache::store(const layer::LayerAnalysis& analysis, std::string
     remove_file(*tmp);
     return index.error();
   }
-  TRY_ASSIGN(bool renamed, m.place_record(*index, key, *tmp, bytes.size()));
+  TRY_ASSIGN(bool renamed, m.place_record(*index, key, *tmp, bytes.size(), replace));
   for (const auto& a : aliases) {
     index->aliases[a] = key;
   }

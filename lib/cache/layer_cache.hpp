@@ -113,9 +113,12 @@ class LayerCache {
   // analysis.digest as aliases, and leases it. Evicts as described in CacheOptions::max_bytes;
   // if the records in use alone leave no room, or the record is larger than the cap, the
   // record is not stored (a warning, not an error). An existing record for the same diff_id
-  // and analyzer version is kept (only the aliases are added). Errors (disk full, lock
-  // failure) are for the caller to log: the scan goes on without the cache.
-  util::Status store(const layer::LayerAnalysis& analysis, std::string_view alias);
+  // and analyzer version is kept (only the aliases are added), unless `replace` (the analysis
+  // holds more than that record: secrets looked for), when it takes the record's place and keeps
+  // its counters. Errors (disk full, lock failure) are for the caller to log: the scan goes on
+  // without the cache.
+  util::Status store(const layer::LayerAnalysis& analysis, std::string_view alias,
+                     bool replace = false);
 
   // Counters and totals from the index (read under the lock).
   util::Result<Stats> stats() const;

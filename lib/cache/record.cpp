@@ -40,6 +40,8 @@ auto package_fields(P& p) {
 //           extracted:u64 { path packages:u64 { name version type ecosystem source_name
 //                                                source_version arch purl location
 //                                                modularity_label } }
+//           setid:u64 { path mode:u32 owner } entry_hashes:u64 { u64 } secret_rules
+//           secrets:u64 { rule_id category severity title path match line:u32 deleted:u32 }
 //   links = count:u64 { path target }      lists = count:u64 { string }
 std::string encode_body(const layer::LayerAnalysis& a) {
   std::string out;
@@ -77,6 +79,26 @@ std::string encode_body(const layer::LayerAnalysis& a) {
         w.str32(*field);
       }
     }
+  }
+  w.u64le(a.setid.size());
+  for (const auto& f : a.setid) {
+    w.str32(f.path);
+    w.u32le(f.mode);
+    w.str32(f.owner);
+  }
+  w.u64le(a.entry_hashes.size());
+  for (std::uint64_t h : a.entry_hashes) {
+    w.u64le(h);
+  }
+  w.str32(a.secret_rules);
+  w.u64le(a.secrets.size());
+  for (const auto& s : a.secrets) {
+    for (const std::string* field :
+         {&s.rule_id, &s.category, &s.severity, &s.title, &s.path, &s.match}) {
+      w.str32(*field);
+    }
+    w.u32le(s.line);
+    w.u32le(s.deleted ? 1 : 0);
   }
   return out;
 }
@@ -126,6 +148,25 @@ bool decode_body(std::string_view body, layer::LayerAnalysis& a) {
       }
     }
     a.extracted.emplace_hint(a.extracted.end(), std::move(path), std::move(packages));
+  }
+  a.setid.resize(r.count64(12));
+  for (auto& f : a.setid) {
+    f.path = r.str32();
+    f.mode = r.u32le();
+    f.owner = r.str32();
+  }
+  a.entry_hashes.resize(r.count64(8));
+  for (auto& h : a.entry_hashes) {
+    h = r.u64le();
+  }
+  a.secret_rules = r.str32();
+  a.secrets.resize(r.count64(32));
+  for (auto& s : a.secrets) {
+    for (std::string* field : {&s.rule_id, &s.category, &s.severity, &s.title, &s.path, &s.match}) {
+      *field = r.str32();
+    }
+    s.line = r.u32le();
+    s.deleted = r.u32le() != 0;
   }
   return !r.failed() && r.remaining() == 0;
 }

@@ -20,6 +20,11 @@
 //              n:u64 (path:str m:u64 (str{10}){m}){n}        extracted: each file's packages
 //                  (name version type ecosystem source_name source_version arch purl location
 //                  modularity_label)
+//              n:u64 (path:str mode:u32 owner:str){n}        setid files
+//              n:u64 u64{n}                                  entry_hashes (sorted)
+//              secret_rules:str
+//              n:u64 (rule_id category severity title path match:str line:u32
+//                     deleted:u32){n}                        secrets (match: redacted only)
 //
 // A record is accepted only if every length fits, the checksum matches, the body decodes to
 // exactly body_size bytes, and (when a key is given) the mac is present and matches. The record
@@ -36,7 +41,7 @@
 
 namespace strata::cache {
 
-inline constexpr std::uint32_t k_record_format = 2;  // 2: extracted packages
+inline constexpr std::uint32_t k_record_format = 3;  // 2: extracted packages; 3: setid, secrets
 inline constexpr std::string_view k_record_magic = "STRATALC";
 // A body larger than this is refused on write and rejected on read.
 inline constexpr std::uint64_t k_max_body_size = 1ull << 30;

@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "http/pull_stream.hpp"
+#include "image/manifest.hpp"
 #include "util/log.hpp"
 #include "util/strings.hpp"
 
@@ -182,6 +183,10 @@ util::Result<ImageInspect> parse_inspect(std::string_view text) {
   out.author = string_at(doc, "Author");
   if (auto cfg = doc.find("Config"); cfg != doc.end() && cfg->is_object()) {
     out.env = strings_at(*cfg, "Env");
+    out.user = string_at(*cfg, "User");
+    if (auto hc = cfg->find("Healthcheck"); hc != cfg->end()) {
+      out.healthcheck = image::healthcheck_set(*hc);
+    }
     if (auto labels = cfg->find("Labels"); labels != cfg->end() && labels->is_object()) {
       for (const auto& [k, v] : labels->items()) {
         if (v.is_string()) {

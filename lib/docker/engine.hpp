@@ -72,6 +72,8 @@ struct ImageInspect {
   std::string created, author;                              // RFC 3339
   std::vector<std::string> env;                             // Config.Env
   std::vector<std::pair<std::string, std::string>> labels;  // Config.Labels, sorted
+  std::string user;                                         // Config.User
+  bool healthcheck = false;  // Config.Healthcheck sets a test (image::healthcheck_set)
 };
 
 // One step of /images/{name}/history, oldest first.

@@ -59,6 +59,7 @@ vfs::Stat to_stat(const struct stat& st) {
   out.type = file_type(st.st_mode);
   out.size = static_cast<std::uint64_t>(st.st_size);
   out.mode = static_cast<std::uint32_t>(st.st_mode & 07777);
+  out.uid = static_cast<std::uint32_t>(st.st_uid);
   return out;
 }
 

@@ -123,6 +123,17 @@ util::Result<Index> parse_index(std::string_view text) {
   return idx;
 }
 
+bool healthcheck_set(const json& healthcheck) {
+  if (!healthcheck.is_object()) {
+    return false;
+  }
+  auto test = healthcheck.find("Test");
+  if (test == healthcheck.end() || !test->is_array() || test->empty() || !(*test)[0].is_string()) {
+    return false;
+  }
+  return (*test)[0].get<std::string>() != "NONE";
+}
+
 util::Result<ImageConfig> parse_config(std::string_view text) {
   TRY_ASSIGN(json doc, parse_json(text));
   if (!doc.is_object()) {
@@ -149,6 +160,10 @@ util::Result<ImageConfig> parse_config(std::string_view text) {
         }
       }
       std::sort(c.labels.begin(), c.labels.end());
+    }
+    c.user = string_field(*cfg, "User");
+    if (auto hc = cfg->find("Healthcheck"); hc != cfg->end()) {
+      c.healthcheck = healthcheck_set(*hc);
     }
   }
   auto rootfs = doc.find("rootfs");

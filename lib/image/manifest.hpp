@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "image/platform.hpp"
 #include "util/result.hpp"
 
@@ -51,6 +53,8 @@ struct ImageConfig {
   std::string author;
   std::vector<std::string> env;                             // config.Env
   std::vector<std::pair<std::string, std::string>> labels;  // config.Labels, sorted by name
+  std::string user;                                         // config.User
+  bool healthcheck = false;  // config.Healthcheck.Test set and not ["NONE"]
 
   // created_by of each non-empty history entry, in order (one per layer when consistent).
   std::vector<std::string> layer_created_by() const;
@@ -69,6 +73,9 @@ util::Result<Manifest> parse_manifest(std::string_view json);
 // Parses an index / manifest list (must have a "manifests" array).
 util::Result<Index> parse_index(std::string_view json);
 util::Result<ImageConfig> parse_config(std::string_view json);
+// Whether a config's (or an engine's Config's) Healthcheck object sets a test: a non-empty Test
+// whose first word is not "NONE" (which disables an inherited one).
+bool healthcheck_set(const nlohmann::json& healthcheck);
 util::Result<std::vector<DockerArchiveEntry>> parse_docker_archive_manifest(std::string_view json);
 
 // The entry of `index` for `wanted` (rule in platform.hpp). An input error "<where>: no image

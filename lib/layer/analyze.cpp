@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <memory>
 #include <optional>
+#include <set>
 
 #include "layer/entry_path.hpp"
 #include "util/hash.hpp"
@@ -126,6 +127,16 @@ class Analyzer {
                              std::uint32_t mode);
   util::Status extract_content(archive* inner, const std::string& path, std::uint64_t size);
   util::Result<bool> extract_by_head(archive* inner, const std::string& path, std::uint64_t size);
+  // Reads the rest of a file that is neither kept nor extracted (`have` of its bytes are in
+  // m_extract_buffer already) and searches it for secrets.
+  util::Status inspect_rest(archive* inner, const std::string& path, std::uint64_t size);
+  void inspect(const std::string& path, std::string_view content);
+  bool inspects(const std::string& path, std::uint64_t size) const {
+    return m_options.inspect && m_options.inspects && m_options.inspects(path, size);
+  }
+  // Bookkeeping every entry that is not a whiteout gets: its hash, set-id bits, and what an
+  // earlier entry at the same path in this layer found.
+  void record_entry(archive_entry* entry, const std::string& path, bool is_dir, bool is_file);
   util::Status drain();
   std::uint64_t size_limit(std::string_view path) const {
     std::uint64_t limit = m_options.size_limit ? m_options.size_limit(path) : 0;
@@ -141,6 +152,8 @@ class Analyzer {
   LayerAnalysis m_out;
   std::string m_extract_buffer;  // reused for every extracted file
   static constexpr std::size_t k_kept_buffer = 16u << 20;
+  std::map<std::string, model::SetidFile> m_setid;
+  std::set<std::string> m_secret_paths;
   std::int64_t m_last_entry_end = 0;  // lower bound of where the last entry's data ends
   bool m_truncated_tail = false;      // the tar ended right after an entry's data
 };
@@ -193,6 +206,9 @@ util::Status Analyzer::read_content(archive* inner, const std::string& path, std
                                     std::uint32_t mode) {
   std::string content;
   TRY(read_data(inner, path, size, content));
+  if (inspects(path, size)) {
+    inspect(path, content);
+  }
   m_out.symlinks.erase(path);
   m_out.hardlinks.erase(path);
   if (m_options.accepts && !m_options.accepts(path, content)) {
@@ -207,6 +223,9 @@ util::Status Analyzer::extract_content(archive* inner, const std::string& path,
                                        std::uint64_t size) {
   m_extract_buffer.clear();
   TRY(read_data(inner, path, size, m_extract_buffer));
+  if (inspects(path, size)) {
+    inspect(path, m_extract_buffer);
+  }
   std::vector<model::Package> packages;
   m_options.extract(path, m_extract_buffer, packages, m_out.warnings);
   m_out.extracted[path] = std::move(packages);
@@ -228,6 +247,10 @@ util::Result<bool> Analyzer::extract_by_head(archive* inner, const std::string& 
   }
   std::string_view head(static_cast<const char*>(block), std::min(n, k_head_size));
   if (!m_options.extracts_head(head)) {
+    if (inspects(path, size)) {
+      m_extract_buffer.assign(static_cast<const char*>(block), n);
+      TRY(inspect_rest(inner, path, size));
+    }
     return false;
   }
   if (size > m_options.max_extract_size) {
@@ -238,6 +261,9 @@ util::Result<bool> Analyzer::extract_by_head(archive* inner, const std::string& 
   }
   m_extract_buffer.assign(static_cast<const char*>(block), n);
   TRY(read_data(inner, path, size, m_extract_buffer));
+  if (inspects(path, size)) {
+    inspect(path, m_extract_buffer);
+  }
   std::vector<model::Package> packages;
   m_options.extract(path, m_extract_buffer, packages, m_out.warnings);
   m_out.extracted[path] = std::move(packages);
@@ -308,7 +334,10 @@ util::Status Analyzer::handle_entry(archive* inner, archive_entry* entry) {
     return {};
   }
   std::uint32_t mode = archive_entry_perm(entry);
-  if (const char* link = archive_entry_hardlink(entry); link != nullptr) {
+  const char* link = archive_entry_hardlink(entry);
+  record_entry(entry, path, link == nullptr && type == AE_IFDIR,
+               link != nullptr || type == AE_IFREG);
+  if (link != nullptr) {
     auto target_or = normalize_entry_path(link);
     if (!target_or) {
       return fail(fmt::format("hard link '{}': {}", path, target_or.error().message));
@@ -356,11 +385,11 @@ util::Status Analyzer::handle_entry(archive* inner, archive_entry* entry) {
 
 util::Status Analyzer::extract_entry(archive* inner, const std::string& path, std::int64_t size,
                                      std::uint32_t mode) {
-  if (!m_options.extract || size <= 0) {
+  if (size <= 0) {
     return {};
   }
   const auto usize = static_cast<std::uint64_t>(size);
-  if (m_options.extracts && m_options.extracts(path)) {
+  if (m_options.extract && m_options.extracts && m_options.extracts(path)) {
     if (usize > m_options.max_extract_size) {
       m_out.warnings.push_back(fmt::format("{}: {} not examined: {} bytes exceed the {} byte limit",
                                            m_name, path, size, m_options.max_extract_size));
@@ -369,10 +398,60 @@ util::Status Analyzer::extract_entry(archive* inner, const std::string& path, st
     }
     return extract_content(inner, path, usize);
   }
-  if (m_options.extracts_head && (mode & 0111) != 0) {
+  if (m_options.extract && m_options.extracts_head && (mode & 0111) != 0) {
     TRY(extract_by_head(inner, path, usize));
+    return {};
+  }
+  if (inspects(path, usize)) {
+    m_extract_buffer.clear();
+    return inspect_rest(inner, path, usize);
   }
   return {};
+}
+
+util::Status Analyzer::inspect_rest(archive* inner, const std::string& path, std::uint64_t size) {
+  TRY(read_data(inner, path, size, m_extract_buffer));
+  inspect(path, m_extract_buffer);
+  if (m_extract_buffer.capacity() > k_kept_buffer) {
+    std::string().swap(m_extract_buffer);
+  }
+  return {};
+}
+
+void Analyzer::inspect(const std::string& path, std::string_view content) {
+  const std::size_t before = m_out.secrets.size();
+  m_options.inspect(path, content, m_out.secrets);
+  for (std::size_t i = before; i < m_out.secrets.size(); ++i) {
+    m_out.secrets[i].path = path;
+  }
+  if (m_out.secrets.size() > before) {
+    m_secret_paths.insert(path);
+  }
+}
+
+void Analyzer::record_entry(archive_entry* entry, const std::string& path, bool is_dir,
+                            bool is_file) {
+  if (!is_dir) {
+    m_out.entry_hashes.push_back(entry_hash(path));
+  }
+  // A second entry for a path replaces the first: its set-id bits no longer count, and a secret
+  // the first one held is in the blob but no longer in the layer's tree.
+  m_setid.erase(path);
+  if (!m_secret_paths.empty() && m_secret_paths.erase(path) != 0) {
+    for (auto& s : m_out.secrets) {
+      if (s.path == path) {
+        s.deleted = true;
+      }
+    }
+  }
+  const std::uint32_t perm = archive_entry_perm(entry);
+  if (is_file && (perm & 06000) != 0) {
+    const char* uname = archive_entry_uname(entry);
+    std::string owner = uname != nullptr && *uname != '\0'
+                            ? std::string(uname)
+                            : std::to_string(archive_entry_uid(entry));
+    m_setid[path] = model::SetidFile{path, perm, std::move(owner), ""};
+  }
 }
 
 util::Status Analyzer::drain() {
@@ -439,6 +518,13 @@ util::Result<LayerAnalysis> Analyzer::run() {
   }
   inner.reset();
   TRY(drain());
+  std::sort(m_out.entry_hashes.begin(), m_out.entry_hashes.end());
+  m_out.entry_hashes.erase(std::unique(m_out.entry_hashes.begin(), m_out.entry_hashes.end()),
+                           m_out.entry_hashes.end());
+  for (auto& [path, file] : m_setid) {
+    m_out.setid.push_back(std::move(file));
+  }
+  m_out.secret_rules = m_options.inspect ? m_options.inspect_id : std::string();
   m_out.digest = "sha256:" + m_pipe.compressed_hash.hex_digest();
   m_out.diff_id = "sha256:" + m_pipe.uncompressed_hash.hex_digest();
   m_out.compressed_size = m_pipe.compressed_size;
@@ -447,6 +533,32 @@ util::Result<LayerAnalysis> Analyzer::run() {
 }
 
 }  // namespace
+
+std::uint64_t entry_hash(std::string_view normalized_path) {
+  return util::xxh3_64(normalized_path);
+}
+
+bool replaced_in(const LayerAnalysis& analysis, std::string_view path) {
+  auto has_entry = [&](std::string_view p) {
+    return std::binary_search(analysis.entry_hashes.begin(), analysis.entry_hashes.end(),
+                              entry_hash(p));
+  };
+  auto listed = [](const std::vector<std::string>& v, std::string_view p) {
+    return std::find(v.begin(), v.end(), p) != v.end();
+  };
+  if (has_entry(path) || listed(analysis.whiteouts, path) || listed(analysis.dirs, path)) {
+    return true;
+  }
+  for (auto slash = path.rfind('/'); slash != std::string_view::npos && slash > 0;
+       slash = path.rfind('/', slash - 1)) {
+    std::string_view parent = path.substr(0, slash);
+    if (has_entry(parent) || listed(analysis.whiteouts, parent) ||
+        listed(analysis.opaque_dirs, parent)) {
+      return true;
+    }
+  }
+  return false;
+}
 
 util::Result<LayerAnalysis> analyze_layer(util::InputStream& blob, const ReadOptions& options) {
   Analyzer analyzer(blob, options);

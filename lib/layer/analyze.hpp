@@ -58,6 +58,17 @@ struct ReadOptions {
                      std::vector<model::Package>& packages, std::vector<std::string>& warnings)>
       extract;
   std::uint64_t max_extract_size = 256u << 20;
+
+  // Files searched for secrets: a regular file for which `inspects(path, size)` is true (the
+  // tar header alone decides) has its content handed to `inspect`, which appends what it finds
+  // (Secret::path set; layer and deleted are the merge's). A file that is also kept or extracted
+  // is read once for both. `inspect_id` names the rule set (LayerAnalysis::secret_rules): empty
+  // when no secret scanning is asked for.
+  std::function<bool(std::string_view normalized_path, std::uint64_t size)> inspects;
+  std::function<void(std::string_view normalized_path, std::string_view content,
+                     std::vector<model::Secret>& found)>
+      inspect;
+  std::string inspect_id;
 };
 
 inline constexpr std::size_t k_head_size = 64;
@@ -88,7 +99,26 @@ struct LayerAnalysis {
   // none, which still hides what a lower layer's file at that path declared). Package::layer is
   // left empty (it is this layer's diff_id); Package::location names the file.
   std::map<std::string, std::vector<model::Package>> extracted;
+  // Regular files (and hard links) whose tar header has the setuid or setgid bit, the last entry
+  // for a path deciding (SetidFile::layer left empty), in tar order.
+  std::vector<model::SetidFile> setid;
+  // XXH3-64 of the path of every entry that is not a directory (files, links, devices), sorted
+  // and unique: whether this layer replaced a lower layer's file at a path, without keeping
+  // every path (replaced_in).
+  std::vector<std::uint64_t> entry_hashes;
+  // Secrets found (ReadOptions::inspect) and the rule set they were found with ("" = none
+  // looked for: a scan that wants secrets does not reuse such a cached analysis).
+  std::string secret_rules;
+  std::vector<model::Secret> secrets;
 };
+
+// The hash LayerAnalysis::entry_hashes holds for `path`.
+std::uint64_t entry_hash(std::string_view normalized_path);
+
+// Whether `analysis` (a layer above the one that had `path`) removes or replaces `path`: a
+// whiteout of it or of a parent, an opaque parent, or an entry at it or at a parent that
+// replaces it (any non-directory entry; a directory entry at the path itself).
+bool replaced_in(const LayerAnalysis& analysis, std::string_view path);
 
 // Reads `blob` to its end once. See the file comment for formats, errors and warnings.
 util::Result<LayerAnalysis> analyze_layer(util::InputStream& blob, const ReadOptions& options);

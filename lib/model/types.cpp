@@ -42,4 +42,25 @@ bool is_os_package_type(std::string_view type) {
   return type == "dpkg" || type == "apk" || type == "rpm";
 }
 
+std::string setid_kind(std::uint32_t mode) {
+  const bool uid = (mode & 04000) != 0;
+  const bool gid = (mode & 02000) != 0;
+  return uid && gid ? "setuid setgid" : uid ? "setuid" : "setgid";
+}
+
+std::string setid_mode_string(std::uint32_t mode) {
+  std::string out;
+  if ((mode & 04000) != 0) {
+    out += 'u';
+  }
+  if ((mode & 02000) != 0) {
+    out += 'g';
+  }
+  static constexpr std::string_view k_rwx = "rwxrwxrwx";
+  for (int bit = 8; bit >= 0; --bit) {
+    out += (mode & (1u << bit)) != 0 ? k_rwx[static_cast<std::size_t>(8 - bit)] : '-';
+  }
+  return out;
+}
+
 }  // namespace strata::model

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "model/secret.hpp"
+
 namespace strata::model {
 
 enum class Severity { unknown = 0, low, medium, high, critical };
@@ -102,7 +104,42 @@ struct Target {
   std::vector<std::string> env;                             // "NAME=value"
   std::vector<std::pair<std::string, std::string>> labels;  // sorted by name
   std::vector<HistoryStep> history;                         // oldest first
+  std::string user;  // config User ("" = root, as the runtime takes it)
+  // config Healthcheck: true when it sets a test that is not ["NONE"]
+  bool healthcheck = false;
   std::string kernel;  // host scans: the running kernel's release ("6.1.0-13-amd64")
+};
+
+// A regular file of the final image (or tree) with the setuid or setgid bit, as the tar header
+// (or stat) gives it.
+struct SetidFile {
+  std::string path;
+  std::uint32_t mode = 0;  // permission bits with the set-id bits: 04755
+  std::string owner;       // the user name the tar header records, else the uid ("0")
+  std::string layer;       // diff_id of the layer that added it ("" for a tree)
+  bool operator==(const SetidFile&) const = default;
+};
+
+// How NeuVector's result shows a set-id file: the kind ("setuid", "setgid", "setuid setgid") and
+// the mode as Go's os.FileMode.String() writes it ("urwxr-xr-x": "u" for setuid, "g" for setgid,
+// then rwxrwxrwx).
+std::string setid_kind(std::uint32_t mode);
+std::string setid_mode_string(std::uint32_t mode);
+
+// One CIS Docker Benchmark image item that the image fails (NeuVector's RESTBenchItem).
+struct Check {
+  std::string test_number;  // "I.4.1"
+  std::string category;     // "image"
+  std::string type;         // "image" | "secret"
+  std::string profile;      // "Level 1" | "Level 2"
+  bool scored = false;
+  bool automated = false;
+  std::string description;
+  std::string remediation;
+  std::string level;  // "WARN"
+  std::string evidence;
+  std::string location;
+  std::vector<std::string> message;
 };
 
 struct ScanResult {
@@ -115,6 +152,11 @@ struct ScanResult {
   // Whether the database has advisories for the OS's ecosystem (false too when nothing was
   // matched: no OS, or --packages-only).
   bool os_data = false;
+  // The secret scanner's findings (secrets_scanned: it ran), set-id files, and the image checks.
+  bool secrets_scanned = false;
+  std::vector<Secret> secrets;
+  std::vector<SetidFile> setid;
+  std::vector<Check> checks;
 };
 
 }  // namespace strata::model

@@ -1,12 +1,15 @@
 #include "scan/language.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 #include <string_view>
 
 #include <fmt/format.h>
 
 #include "detect/lang/extract.hpp"
+#include "scan/image_checks.hpp"
+#include "util/strings.hpp"
 
 namespace strata::scan {
 
@@ -82,10 +85,38 @@ void drop_os_owned(std::vector<model::Package>& packages, const std::set<std::st
   });
 }
 
-std::vector<model::Package> walk_language_packages(const vfs::Filesystem& fs,
-                                                   std::vector<std::string>& warnings) {
-  std::vector<model::Package> out;
+namespace {
+
+// uid -> user name, from the tree's /etc/passwd (absent or unreadable: none).
+std::map<std::uint32_t, std::string> passwd_names(const vfs::Filesystem& fs) {
+  std::map<std::uint32_t, std::string> out;
+  auto text = fs.read_file("/etc/passwd", 4u << 20);
+  if (!text) {
+    return out;
+  }
+  std::string_view rest = *text;
+  while (!rest.empty()) {
+    std::string_view line = rest.substr(0, rest.find('\n'));
+    rest.remove_prefix(std::min(rest.size(), line.size() + 1));
+    auto f = util::split(line, ':');
+    std::uint32_t uid = 0;
+    if (f.size() >= 3 && !f[2].empty() &&
+        std::from_chars(f[2].data(), f[2].data() + f[2].size(), uid).ptr ==
+            f[2].data() + f[2].size()) {
+      out.emplace(uid, std::string(f[0]));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TreeFindings walk_tree(const vfs::Filesystem& fs, const TreeWalk& what,
+                       std::vector<std::string>& warnings) {
+  TreeFindings out;
+  const auto users = passwd_names(fs);
   std::vector<std::string> dirs{"/"};
+  std::string content;
   while (!dirs.empty()) {
     std::string dir = std::move(dirs.back());
     dirs.pop_back();
@@ -106,28 +137,48 @@ std::vector<model::Package> walk_language_packages(const vfs::Filesystem& fs,
       if (st->type != vfs::FileType::regular) {
         continue;
       }
-      if (!detect::lang::is_language_file(path)) {
+      if ((st->mode & 06000) != 0) {
+        auto user = users.find(st->uid);
+        out.setid.push_back(model::SetidFile{
+            path, st->mode, user != users.end() ? user->second : std::to_string(st->uid), ""});
+      }
+      bool language = false;
+      if (what.languages) {
+        language = detect::lang::is_language_file(path);
         // Executables are found by content: an execute bit and an executable's first bytes.
-        if ((st->mode & 0111) == 0) {
-          continue;
-        }
-        auto head = fs.read_prefix(path, layer::k_head_size);
-        if (!head || !detect::lang::is_executable_head(*head)) {
-          continue;
+        if (!language && (st->mode & 0111) != 0) {
+          auto head = fs.read_prefix(path, layer::k_head_size);
+          language = head && detect::lang::is_executable_head(*head);
         }
       }
-      auto content = fs.read_file(path, detect::lang::k_max_language_file);
-      if (!content) {
-        warnings.push_back(fmt::format("{} not examined: {}", path, content.error().message));
+      const bool secrets = what.secrets != nullptr && what.secrets->wants(path, st->size);
+      if (!language && !secrets) {
         continue;
       }
-      detect::lang::extract_language_packages(path, *content, out, warnings);
+      auto read = fs.read_file(path, language ? detect::lang::k_max_language_file : st->size + 1);
+      if (!read) {
+        warnings.push_back(fmt::format("{} not examined: {}", path, read.error().message));
+        continue;
+      }
+      content = std::move(*read);
+      if (secrets) {
+        const std::size_t before = out.secrets.size();
+        what.secrets->scan(path, content, out.secrets);
+        for (std::size_t i = before; i < out.secrets.size(); ++i) {
+          out.secrets[i].path = path;
+        }
+      }
+      if (language) {
+        detect::lang::extract_language_packages(path, content, out.packages, warnings);
+      }
     }
   }
-  std::stable_sort(out.begin(), out.end(), [](const model::Package& a, const model::Package& b) {
-    return a.location < b.location;
-  });
-  detect::lang::drop_duplicate_reports(out);
+  std::stable_sort(
+      out.packages.begin(), out.packages.end(),
+      [](const model::Package& a, const model::Package& b) { return a.location < b.location; });
+  detect::lang::drop_duplicate_reports(out.packages);
+  sort_setid(out.setid);
+  sort_secrets(out.secrets);
   return out;
 }
 

@@ -8,6 +8,7 @@
 
 #include "layer/analyze.hpp"
 #include "model/types.hpp"
+#include "scan/secret_hooks.hpp"
 #include "vfs/vfs.hpp"
 
 namespace strata::scan {
@@ -20,17 +21,30 @@ namespace strata::scan {
 // Ordered by path, then as the file lists them.
 std::vector<model::Package> language_packages(const std::vector<layer::LayerAnalysis>& bottom_up);
 
-// The language packages of a root filesystem (a host, a directory): every regular file under
-// "/" that detect/lang/extract.hpp reads (by name, or an executable by its first bytes), found
-// by walking the tree without following symlinks
-// (a directory reached through a symlink is not visited twice), iteratively. Directories that
-// cannot be listed (skipped pseudo filesystems, permissions) are passed over; a file that cannot
-// be read or is too large is a warning naming it.
 // Drops the packages whose file (Package::location, up to a "!" into an archive) an OS package
 // installed: they are reported once, as the OS package.
 void drop_os_owned(std::vector<model::Package>& packages, const std::set<std::string>& os_owned);
 
-std::vector<model::Package> walk_language_packages(const vfs::Filesystem& fs,
-                                                   std::vector<std::string>& warnings);
+// What one walk of a root filesystem (a host, a directory) finds, every regular file under "/"
+// visited once: the tree is walked iteratively without following symlinks (a directory reached
+// through a symlink is not visited twice). Directories that cannot be listed (skipped pseudo
+// filesystems, permissions) are passed over; a file that cannot be read or is too large is a
+// warning naming it.
+struct TreeWalk {
+  // Language packages: every file detect/lang/extract.hpp reads (by name, or an executable by
+  // its first bytes).
+  bool languages = true;
+  // Secrets: the files `secrets->wants` accepts. nullptr: none looked for.
+  const SecretHooks* secrets = nullptr;
+};
+struct TreeFindings {
+  std::vector<model::Package> packages;  // ordered by file path
+  std::vector<model::Secret> secrets;    // sorted by path, line, rule
+  // Regular files with the setuid or setgid bit (owner: the tree's /etc/passwd name for the
+  // uid, else the uid), sorted by path.
+  std::vector<model::SetidFile> setid;
+};
+TreeFindings walk_tree(const vfs::Filesystem& fs, const TreeWalk& what,
+                       std::vector<std::string>& warnings);
 
 }  // namespace strata::scan

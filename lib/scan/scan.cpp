@@ -13,6 +13,7 @@
 #include "layer/merge.hpp"
 #include "match/matcher.hpp"
 #include "scan/attribute.hpp"
+#include "scan/image_checks.hpp"
 #include "scan/language.hpp"
 #include "source/engine_source.hpp"
 #include "source/image_source.hpp"
@@ -121,18 +122,28 @@ util::Result<source::LoadedImage> load_source(const Options& options,
 }
 
 // The layer cache's lookups and stores for source::LoadOptions; a failing one is a warning.
-void connect_cache(cache::LayerCache& c, source::LoadOptions& load) {
+// A scan that looks for secrets reads a layer again when its cached analysis was made without
+// them (or with other rules), and its record replaces that one: it holds everything the other
+// did, and the secrets.
+void connect_cache(cache::LayerCache& c, source::LoadOptions& load, std::string secret_rules) {
   cache::LayerCache* cache = &c;
-  load.cache.lookup = [cache](const std::string& key) -> std::optional<layer::LayerAnalysis> {
+  load.cache.lookup =
+      [cache, secret_rules](const std::string& key) -> std::optional<layer::LayerAnalysis> {
     auto hit = cache->lookup(key);
     if (!hit) {
       LOG_WARN("layer cache: {}", hit.error().message);
       return std::nullopt;
     }
+    if (*hit && !secret_rules.empty() && (*hit)->secret_rules != secret_rules) {
+      LOG_INFO("layer cache: {} was analysed without these secret rules; reading it again", key);
+      return std::nullopt;
+    }
     return std::move(*hit);
   };
-  load.cache.store = [cache](const layer::LayerAnalysis& analysis, const std::string& alias) {
-    if (auto st = cache->store(analysis, alias); !st) {
+  const bool replace = !secret_rules.empty();
+  load.cache.store = [cache, replace](const layer::LayerAnalysis& analysis,
+                                      const std::string& alias) {
+    if (auto st = cache->store(analysis, alias, replace); !st) {
       LOG_WARN("layer cache: {}", st.error().message);
     }
   };
@@ -151,9 +162,14 @@ util::Result<source::LoadedImage> read_image(const Options& options) {
   load.read.extract = detect::lang::extract_language_packages;
   load.read.max_extract_size = detect::lang::k_max_language_file;
   load.read.max_file_size = options.max_file_size;
+  if (options.secrets) {
+    load.read.inspects = options.secrets->wants;
+    load.read.inspect = options.secrets->scan;
+    load.read.inspect_id = options.secrets->rules_id;
+  }
   std::optional<cache::LayerCache> layer_cache = open_layer_cache(options);
   if (layer_cache) {
-    connect_cache(*layer_cache, load);
+    connect_cache(*layer_cache, load, options.secrets ? options.secrets->rules_id : "");
   }
   const std::string what = options.engine      ? options.engine->name
                            : options.reference ? options.reference->str()
@@ -240,6 +256,12 @@ util::Result<model::ScanResult> scan_image(const Options& options) {
   result.warnings.insert(result.warnings.end(), db_warnings.begin(), db_warnings.end());
   detect_into(result, image.analyses);
   keep_package_types(result.packages, options.pkg_types);
+  result.setid = image_setid_files(image.analyses);
+  if (options.secrets) {
+    result.secrets_scanned = true;
+    result.secrets = image_secrets(image.analyses);
+  }
+  result.checks = image_checks(result);
   if (db) {
     TRY(match_into(result, *db, options.ignore_unfixed, options.pkg_types, options.db_policy));
   }
@@ -296,12 +318,19 @@ util::Result<model::ScanResult> scan_rootfs(const RootfsOptions& options) {
   if (options.pkg_types.os) {
     result.packages = std::move(os_packages);
   }
-  if (options.pkg_types.library) {
-    auto language = walk_language_packages(fs, result.warnings);
-    drop_os_owned(language, os_owned);
-    result.packages.insert(result.packages.end(), std::make_move_iterator(language.begin()),
-                           std::make_move_iterator(language.end()));
+  TreeWalk walk;
+  walk.languages = options.pkg_types.library;
+  walk.secrets = options.secrets ? &*options.secrets : nullptr;
+  TreeFindings found = walk_tree(fs, walk, result.warnings);
+  drop_os_owned(found.packages, os_owned);
+  result.packages.insert(result.packages.end(), std::make_move_iterator(found.packages.begin()),
+                         std::make_move_iterator(found.packages.end()));
+  result.setid = std::move(found.setid);
+  if (options.secrets) {
+    result.secrets_scanned = true;
+    result.secrets = std::move(found.secrets);
   }
+  result.checks = image_checks(result);
   std::vector<model::Package> idle;
   if (options.host) {
     result.target.kernel = host::running_kernel_release(options.proc);

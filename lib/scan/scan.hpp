@@ -8,6 +8,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "docker/engine.hpp"
 #include "host/host_fs.hpp"
@@ -15,6 +17,7 @@
 #include "model/types.hpp"
 #include "registry/client.hpp"
 #include "scan/package_types.hpp"
+#include "scan/secret_hooks.hpp"
 #include "util/result.hpp"
 
 namespace strata::scan {
@@ -69,6 +72,8 @@ struct Options {
   PackageTypes pkg_types;
   DbPolicy db_policy;
   std::uint64_t max_file_size = 32u << 20;
+  // Secrets (--scanners secret): nullopt = not looked for (ScanResult::secrets_scanned false).
+  std::optional<SecretHooks> secrets;
   // The layer cache (cache/layer_cache.hpp): its directory ("" = no cache), size cap, and the
   // HMAC key records are signed with (nullopt: checksums only). A cache that cannot be opened
   // is a warning; the scan goes on without it.
@@ -98,6 +103,7 @@ struct RootfsOptions {
   PackageTypes pkg_types;
   DbPolicy db_policy;
   std::uint64_t max_file_size = 256u << 20;
+  std::optional<SecretHooks> secrets;  // as Options::secrets
 };
 
 // Scans `root` read-only through host::HostFs with the image detectors. Target: kind "host"

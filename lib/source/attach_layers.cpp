@@ -35,6 +35,8 @@ util::Status attach_layers(const image::ImageConfig& config, std::vector<model::
   out.target.created = config.created;
   out.target.author = config.author;
   out.target.env = config.env;
+  out.target.user = config.user;
+  out.target.healthcheck = config.healthcheck;
   out.target.labels = config.labels;
   for (const auto& h : config.history) {
     out.target.history.push_back(model::HistoryStep{h.created_by, h.empty_layer});

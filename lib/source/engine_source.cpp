@@ -70,6 +70,8 @@ util::Result<std::optional<LoadedImage>> from_cache(docker::EngineClient& engine
   image.target.created = inspect.created;
   image.target.author = inspect.author;
   image.target.env = inspect.env;
+  image.target.user = inspect.user;
+  image.target.healthcheck = inspect.healthcheck;
   image.target.labels = inspect.labels;
   LOG_INFO("{}: every layer is in the layer cache; nothing exported", name);
   return std::optional<LoadedImage>(std::move(image));

@@ -25,7 +25,8 @@ struct Stat {
   FileType type = FileType::regular;
   std::uint64_t size = 0;
   std::uint32_t mode = 0;
-  std::string layer;  // diff_id of the layer that last wrote the file; empty when not layered
+  std::uint32_t uid = 0;  // owner (0 where the view does not record one)
+  std::string layer;      // diff_id of the layer that last wrote the file; empty when not layered
 };
 
 class Filesystem {

@@ -4,6 +4,7 @@
 // busybox symlinks, a hard link, directories, and for some n whiteouts, opaque dirs and a
 // warning). The same n always gives the same analysis.
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 
@@ -83,6 +84,21 @@ inline layer::LayerAnalysis synthetic_layer(unsigned n, unsigned packages = 0) {
   stdlib.version = "1.21.4";
   a.extracted[go.location] = {go, stdlib};
   a.extracted["/opt/empty/package.json"] = {};
+  // Set-id files, entry hashes, and (for even n) secrets found with a rule set.
+  a.setid.push_back(model::SetidFile{"/bin/su", 04755, "root", ""});
+  if (n % 2 == 0) {
+    a.setid.push_back(model::SetidFile{fmt::format("/usr/bin/wall{}", n), 02755, "0", ""});
+  }
+  for (const auto& [path, file] : a.files) {
+    a.entry_hashes.push_back(layer::entry_hash(path));
+  }
+  std::sort(a.entry_hashes.begin(), a.entry_hashes.end());
+  if (n % 2 == 0) {
+    a.secret_rules = "rules-1";
+    a.secrets.push_back(model::Secret{"github-pat", "GitHub", "CRITICAL", "GitHub token",
+                                      fmt::format("/app/{}.env", n), 3 + n, "ghp_*****", "",
+                                      n % 4 == 0});
+  }
   return a;
 }
 
@@ -101,7 +117,8 @@ inline bool same_layer(const layer::LayerAnalysis& x, const layer::LayerAnalysis
          x.uncompressed_size == y.uncompressed_size && x.entries == y.entries &&
          x.symlinks == y.symlinks && x.hardlinks == y.hardlinks && x.dirs == y.dirs &&
          x.whiteouts == y.whiteouts && x.opaque_dirs == y.opaque_dirs && x.warnings == y.warnings &&
-         x.extracted == y.extracted;
+         x.extracted == y.extracted && x.setid == y.setid && x.entry_hashes == y.entry_hashes &&
+         x.secret_rules == y.secret_rules && x.secrets == y.secrets;
 }
 
 }  // namespace strata::cache::testing

@@ -293,3 +293,112 @@ TEST_CASE("files read for what they declare are extracted, not kept", "[layer]")
   CHECK(r->warnings.size() == 1);
   CHECK(r->warnings[0].find("/usr/bin/huge not examined") != std::string::npos);
 }
+
+TEST_CASE("set-id files come from the tar headers, the last entry for a path deciding",
+          "[layer][setid]") {
+  std::string tar = test::TarBuilder()
+                        .file("usr/bin/su", "x", 04755)
+                        .file("usr/bin/wall", "x", 02755)
+                        .file("usr/bin/both", "x", 06750)
+                        .file("usr/bin/plain", "x", 0755)
+                        .file("usr/bin/once", "x", 04755)
+                        .file("usr/bin/once", "y", 0755)  // chmod'ed in the same layer
+                        .hardlink("usr/bin/su2", "usr/bin/su")
+                        .dir("usr/sbin")
+                        .finish();
+  auto a = analyze_bytes(tar, {});
+  REQUIRE(a);
+  std::vector<std::pair<std::string, std::uint32_t>> got;
+  for (const auto& f : a->setid) {
+    got.emplace_back(f.path, f.mode);
+    CHECK(f.owner == "0");  // the builder writes uid 0 and no user name
+  }
+  // TarBuilder writes hard links with mode 0644: not set-id.
+  CHECK(got == std::vector<std::pair<std::string, std::uint32_t>>{
+                   {"/usr/bin/both", 06750}, {"/usr/bin/su", 04755}, {"/usr/bin/wall", 02755}});
+  // Every non-directory entry is hashed once; directories are not.
+  CHECK(a->entry_hashes.size() == 6);
+  CHECK(std::is_sorted(a->entry_hashes.begin(), a->entry_hashes.end()));
+  CHECK(std::binary_search(a->entry_hashes.begin(), a->entry_hashes.end(),
+                           layer::entry_hash("/usr/bin/su2")));
+  CHECK_FALSE(std::binary_search(a->entry_hashes.begin(), a->entry_hashes.end(),
+                                 layer::entry_hash("/usr/sbin")));
+}
+
+TEST_CASE("replaced_in: whiteouts, opaque parents, new entries at a path or a parent",
+          "[layer][setid]") {
+  layer::LayerAnalysis upper;
+  upper.whiteouts = {"/etc/gone", "/opt/dir"};
+  upper.opaque_dirs = {"/var/cache"};
+  upper.dirs = {"/srv/now-a-dir"};
+  upper.entry_hashes = {layer::entry_hash("/usr/bin/su"), layer::entry_hash("/home")};
+  std::sort(upper.entry_hashes.begin(), upper.entry_hashes.end());
+  CHECK(layer::replaced_in(upper, "/etc/gone"));
+  CHECK(layer::replaced_in(upper, "/opt/dir/file"));
+  CHECK(layer::replaced_in(upper, "/var/cache/x/y"));
+  CHECK(layer::replaced_in(upper, "/srv/now-a-dir"));
+  CHECK(layer::replaced_in(upper, "/usr/bin/su"));
+  CHECK(layer::replaced_in(upper, "/home/user/.netrc"));  // /home became a file or a link
+  CHECK_FALSE(layer::replaced_in(upper, "/etc/gone-not"));
+  CHECK_FALSE(layer::replaced_in(upper, "/var/cachex"));
+  CHECK_FALSE(layer::replaced_in(upper, "/var/cache"));  // the opaque dir itself stays
+  CHECK_FALSE(layer::replaced_in(upper, "/usr/bin/sudo"));
+}
+
+TEST_CASE("files are searched for secrets once, whether kept, extracted or neither",
+          "[layer][secret]") {
+  std::string tar = test::TarBuilder()
+                        .file("etc/os-release", "ID=alpine\nTOKEN here\n")
+                        .file("app/package.json", "{\"name\":\"a\",\"version\":\"1\"} TOKEN\n")
+                        .file("app/run.sh", "#!/bin/sh\necho TOKEN\n", 0755)
+                        .file("app/notes.txt", "line1\nTOKEN\n")
+                        .file("app/big.txt", "TOKEN" + std::string(100, 'x'))
+                        .file("app/notes.txt", "replaced\n")
+                        .finish();
+  layer::ReadOptions o = keep({"/etc/os-release"});
+  o.extracts = [](std::string_view p) { return p == "/app/package.json"; };
+  o.extracts_head = [](std::string_view head) {
+    return head.substr(0, 4) ==
+           "\x7f"
+           "ELF";
+  };
+  o.extract = [](std::string_view, std::string_view, std::vector<model::Package>&,
+                 std::vector<std::string>&) {};
+  std::vector<std::string> asked;
+  o.inspects = [&](std::string_view p, std::uint64_t size) {
+    asked.emplace_back(p);
+    return size < 100;
+  };
+  o.inspect = [](std::string_view, std::string_view content, std::vector<model::Secret>& out) {
+    std::size_t at = content.find("TOKEN");
+    if (at != std::string_view::npos) {
+      model::Secret s;
+      s.rule_id = "token";
+      s.line = static_cast<std::uint32_t>(
+          1 + std::count(content.begin(), content.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+      s.match = "TOKE*****";
+      out.push_back(s);
+    }
+  };
+  o.inspect_id = "rules-x";
+  auto a = analyze_bytes(tar, o);
+  REQUIRE(a);
+  CHECK(a->secret_rules == "rules-x");
+  std::vector<std::tuple<std::string, std::uint32_t, bool>> got;
+  for (const auto& s : a->secrets) {
+    got.emplace_back(s.path, s.line, s.deleted);
+  }
+  // big.txt is over the size inspects() allows; the first notes.txt was replaced in the layer.
+  CHECK(got ==
+        std::vector<std::tuple<std::string, std::uint32_t, bool>>{{"/etc/os-release", 2, false},
+                                                                  {"/app/package.json", 1, false},
+                                                                  {"/app/run.sh", 2, false},
+                                                                  {"/app/notes.txt", 2, true}});
+  CHECK(a->files.at("/etc/os-release").content == "ID=alpine\nTOKEN here\n");
+  CHECK(std::count(asked.begin(), asked.end(), "/app/notes.txt") == 2);
+  // Without hooks: nothing searched, no rule set named.
+  auto plain = analyze_bytes(tar, keep({}));
+  REQUIRE(plain);
+  CHECK(plain->secrets.empty());
+  CHECK(plain->secret_rules.empty());
+}
