@@ -88,14 +88,17 @@ AllowRule parse_allow(const YAML::Node& node, std::string_view origin, std::stri
   }
   auto where = fmt::format("{}: {}allow rule '{}'", origin, owner, allow.id);
   check_keys(node, {"id", "description", "path", "regex"}, where, warnings);
+  auto what = [&](const char* key) {
+    return fmt::format("{}allow rule '{}': {}", owner, allow.id, key);
+  };
   if (node["description"]) {
-    allow.description = scalar(node["description"], origin, "description");
+    allow.description = scalar(node["description"], origin, what("description"));
   }
   if (node["path"]) {
-    allow.path = scalar(node["path"], origin, "path");
+    allow.path = scalar(node["path"], origin, what("path"));
   }
   if (node["regex"]) {
-    allow.regex = scalar(node["regex"], origin, "regex");
+    allow.regex = scalar(node["regex"], origin, what("regex"));
   }
   auto compiled = detail::compile_allow(allow, where);
   if (!compiled) {
@@ -163,7 +166,7 @@ Rule parse_rule(const YAML::Node& node, std::string_view origin,
     throw ConfigError{fmt::format("{}: severity missing (CRITICAL, HIGH, MEDIUM or LOW)", where)};
   }
   if (node["keywords"]) {
-    rule.keywords = strings(node["keywords"], origin, "keywords");
+    rule.keywords = strings(node["keywords"], origin, fmt::format("rule '{}': keywords", rule.id));
     for (const auto& k : rule.keywords) {
       if (k.empty()) {
         throw ConfigError{fmt::format("{}: keywords: an empty keyword", where)};
@@ -198,7 +201,7 @@ Rule parse_rule(const YAML::Node& node, std::string_view origin,
     }
   }
   if (node["magic"]) {
-    rule.magic = strings(node["magic"], origin, "magic");
+    rule.magic = strings(node["magic"], origin, fmt::format("rule '{}': magic", rule.id));
   }
   auto compiled = detail::compile_rule(rule);
   if (!compiled) {
