@@ -143,9 +143,9 @@ Rule parse_rule(const YAML::Node& node, std::string_view origin,
   }
   auto where = fmt::format("{}: rule '{}'", origin, rule.id);
   check_keys(node,
-             {"id", "category", "title", "severity", "keywords", "regex", "secret-group-name",
-              "path", "allow-rules", "min-entropy", "skip-placeholders", "near", "near-lines",
-              "validate", "magic", "description"},
+             {"id", "category", "title", "severity", "keywords", "keywords-case-sensitive", "regex",
+              "secret-group-name", "path", "allow-rules", "min-entropy", "skip-placeholders",
+              "near", "near-lines", "validate", "magic", "description"},
              where, warnings);
   auto text = [&](const char* key) {
     return node[key] ? scalar(node[key], origin, fmt::format("rule '{}': {}", rule.id, key))
@@ -190,6 +190,12 @@ Rule parse_rule(const YAML::Node& node, std::string_view origin,
   if (node["skip-placeholders"]) {
     if (!YAML::convert<bool>::decode(node["skip-placeholders"], rule.skip_placeholders)) {
       throw ConfigError{fmt::format("{}: skip-placeholders must be true or false", where)};
+    }
+  }
+  if (node["keywords-case-sensitive"]) {
+    if (!YAML::convert<bool>::decode(node["keywords-case-sensitive"],
+                                     rule.keywords_case_sensitive)) {
+      throw ConfigError{fmt::format("{}: keywords-case-sensitive must be true or false", where)};
     }
   }
   if (node["near-lines"]) {

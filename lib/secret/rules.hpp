@@ -17,6 +17,8 @@
 //       path: '\.env$'                     # the rule applies only to paths this matches
 //       allow-rules: [{id, description, path, regex}]  # per-rule allow-list (see below)
 //       # strata's extensions (Trivy ignores keys it does not know):
+//       keywords-case-sensitive: true   # for fixed-case prefixes ("AKIA"): fewer files whose
+//                                       # keyword occurs by chance ("Asia/Tokyo")
 //       min-entropy: 3.5          # the value's Shannon entropy must be >= this (bits/char)
 //       skip-placeholders: true   # values like "changeme", "${VAR}", "<password>" are no finding
 //       near: 'REGEX'             # this must also match in the file ...
@@ -60,6 +62,7 @@ struct Rule {
   std::string title;
   std::string severity;  // "CRITICAL" | "HIGH" | "MEDIUM" | "LOW"
   std::vector<std::string> keywords;
+  bool keywords_case_sensitive = false;
   std::string regex;         // empty only for a magic rule
   std::string secret_group;  // empty: the whole match
   std::string path;          // empty: every path

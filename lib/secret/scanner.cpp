@@ -131,10 +131,9 @@ util::Result<Scanner> Scanner::create(const RuleSet& rules, ScanLimits limits) {
     }
   }
 
-  // The keyword prefilter: each distinct keyword (case-folded) once in the set.
+  // The keyword prefilter: each distinct keyword once in the set, as a quoted literal,
+  // case-insensitive ("(?i)" per pattern) unless its rule asks for case-sensitive keywords.
   re2::RE2::Options set_options;
-  set_options.set_literal(true);
-  set_options.set_case_sensitive(false);
   set_options.set_log_errors(false);
   set_options.set_max_mem(k_set_memory);
   auto set = std::make_unique<re2::RE2::Set>(set_options, re2::RE2::UNANCHORED);
@@ -146,12 +145,11 @@ util::Result<Scanner> Scanner::create(const RuleSet& rules, ScanLimits limits) {
       continue;
     }
     for (const auto& keyword : rule.keywords) {
-      std::string folded = keyword;
-      std::transform(folded.begin(), folded.end(), folded.begin(),
-                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-      auto [it, added] = keyword_index.emplace(folded, impl->keyword_rules.size());
+      std::string pattern =
+          (rule.keywords_case_sensitive ? "" : "(?i)") + re2::RE2::QuoteMeta(piece(keyword));
+      auto [it, added] = keyword_index.emplace(pattern, impl->keyword_rules.size());
       if (added) {
-        if (set->Add(piece(keyword), nullptr) < 0) {
+        if (set->Add(piece(pattern), nullptr) < 0) {
           return util::input_error("{}: rule '{}': keywords: cannot be compiled", rule.origin,
                                    rule.id);
         }

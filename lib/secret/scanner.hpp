@@ -42,9 +42,10 @@ class Scanner {
 
   // From the tar header only (no content): would scan() look at this regular file? False for
   // files above max_file_size and for paths a global allow rule matches (the built-in ones:
-  // documentation, man pages, locales, *.mo, Python bytecode, language packages' tests,
-  // CA certificates, zoneinfo, libraries and archives; see rules.yaml). One RE2::Set match of
-  // the path: cheap enough for every file of every layer. Thread-safe.
+  // documentation, man pages, locales, *.mo, Python bytecode, test suites and examples shipped
+  // inside installed software and language packages, package READMEs, CA certificates,
+  // zoneinfo, libraries and archives; see rules.yaml). One RE2::Set match of the path (two
+  // for Trivy's relative patterns): cheap enough for every file of every layer. Thread-safe.
   bool wants(std::string_view path, std::uint64_t size) const;
 
   // Appends the findings in `content` of the file at `path` (absolute inside the image; a

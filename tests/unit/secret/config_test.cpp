@@ -97,6 +97,26 @@ rules:
   CHECK(scan("/app/x", "bearer not-a-jwt-at-all", scanner).empty());
 }
 
+TEST_CASE("keywords are case-insensitive unless keywords-case-sensitive") {
+  auto scanner = scanner_for(R"(
+rules:
+  - id: any-case
+    severity: LOW
+    keywords: [acme_]
+    regex: '(?i)acme_[0-9]{8}'
+  - id: exact-case
+    severity: LOW
+    keywords: [ACME-]
+    keywords-case-sensitive: true
+    regex: '(?i)acme-[0-9]{8}'
+)");
+  CHECK(rule_ids(scan("/app/x", "ACME_12345678", scanner)) == std::vector<std::string>{"any-case"});
+  CHECK(rule_ids(scan("/app/x", "ACME-12345678", scanner)) ==
+        std::vector<std::string>{"exact-case"});
+  // The regex would match, but the keyword does not occur in this case: the rule never runs.
+  CHECK(scan("/app/x", "acme-12345678", scanner).empty());
+}
+
 TEST_CASE("global allow rules: path (absolute or Trivy's relative) and value") {
   auto token = "ghp_" + gen(k_base62, 36, 303);
   auto scanner = scanner_for(R"(

@@ -98,6 +98,7 @@ TEST_CASE("aws-access-key-id") {
     check_none("/app/a", "id = AKIA" + gen("01890189", 16, 3) + "\n");           // not base32
     check_none("/app/a", "id = XAKIA" + gen(k_base32, 16, 3) + "\n");            // inside a word
     check_none("/app/a", std::string("id = AKIA") + "IOSFODNN7" + "EXAMPLE\n");  // AWS's doc key
+    check_none("/app/a", "user = AIDA" + gen(k_base32, 16, 3) + "\n");  // a user's unique id
   }
 }
 
@@ -421,6 +422,7 @@ TEST_CASE("generic-secret-assignment: high entropy, no placeholders") {
     // The name must end with the keyword: a file, URL or policy setting is no secret.
     check_none("/app/.env", "DB_PASSWORD_FILE=" + value + "\n");
     check_none("/app/.env", "token_url=" + value + "\n");
+    check_none("/app/run.sh", "docker run -v /etc/passwd:/etc/passwd:ro image\n");
     // Package-managed code is not configuration.
     check_none("/usr/lib/python3/dist-packages/app/settings.py", "SECRET_KEY = '" + value + "'\n");
     check_none("/usr/local/lib/node_modules/x/index.js", "const apiKey = '" + value + "';\n");

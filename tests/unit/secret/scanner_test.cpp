@@ -100,6 +100,19 @@ TEST_CASE("wants: noise paths, allow-listed paths and the size cap") {
            "/usr/lib/libfoo.a",
            "/app/static/logo.png",
            "/app/lib/app.jar",
+           "/root/.pyenv/versions/3.11.7/lib/python3.11/test/certdata/keycert.pem",
+           "/usr/lib/google-cloud-sdk/platform/gsutil/gslib/tests/test_data/test.p12",
+           "/opt/rust/share/doc/cargo/reference/registries.html",
+           "/usr/share/go-1.19/src/crypto/tls/example_test.go",
+           "/usr/lib/python3/dist-packages/awscli/examples/iot/create-claim.rst",
+           "/usr/lib/python3/dist-packages/PyJWT-2.6.0.egg-info/PKG-INFO",
+           "/usr/local/lib/python3.11/site-packages/joserfc-1.6.5.dist-info/METADATA",
+           "/app/node_modules/jsonwebtoken/README.md",
+           "/var/lib/dpkg/status",
+           "/var/lib/dpkg/info/tzdata.list",
+           "/var/lib/dpkg/info/tzdata.md5sums",
+           "/lib/apk/db/installed",
+           "/var/lib/rpm/rpmdb.sqlite",
            "usr/share/doc/x/copyright",    // relative, as in a tar header
            "./usr/share/doc/x/copyright",  // ditto
        }) {
@@ -115,6 +128,10 @@ TEST_CASE("wants: noise paths, allow-listed paths and the size cap") {
            "/app/node_modules/pkg/index.js",
            "/app/certs/client.p12",
            "/app/testing/config.yaml",
+           "/app/tests/config.yaml",  // the application's own tests
+           "/usr/share/cmake-3.25/Templates/Windows/Windows_TemporaryKey.pfx",  // rule-level
+           "/app/docs/setup.md",
+           "/var/lib/dpkg/info/hello.postinst",  // maintainer scripts are scanned
            "etc/shadow",
            "./root/.docker/config.json",
        }) {
