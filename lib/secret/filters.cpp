@@ -59,9 +59,23 @@ bool is_path(std::string_view v) {
   });
 }
 
-// "process.env.TOKEN", "settings.SECRET_KEY", "config.db.password": a dotted name in code.
+// "process.env.TOKEN", "settings.SECRET_KEY", "*in.env_password", "self->token",
+// "Config::kPassword": a (dereferenced) qualified name in code.
 bool is_dotted_name(std::string_view v) {
-  auto parts = util::split(v, '.');
+  while (!v.empty() && (v.front() == '*' || v.front() == '&')) {
+    v.remove_prefix(1);
+  }
+  std::string dotted;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i + 1 < v.size() &&
+        ((v[i] == '-' && v[i + 1] == '>') || (v[i] == ':' && v[i + 1] == ':'))) {
+      dotted += '.';
+      ++i;
+    } else {
+      dotted += v[i];
+    }
+  }
+  auto parts = util::split(dotted, '.');
   if (parts.size() < 2) {
     return false;
   }

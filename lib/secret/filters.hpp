@@ -13,7 +13,8 @@ double shannon_entropy(std::string_view value);
 
 // Whether `value` (an assigned value, quotes already stripped) is a placeholder or a reference
 // rather than a literal secret: a template or variable reference (${VAR}, $VAR, $(cmd), {{ .x }},
-// %(x)s, #{x}, <password>), code (a call, an index, a dotted name such as process.env.TOKEN), a
+// %(x)s, #{x}, <password>), code (a call, an index, a qualified name such as process.env.TOKEN,
+// *in.password, self->token or Config::kToken), a
 // file path, a well-known dummy ("changeme", "password", "example", "your_...", "xxxx", "****",
 // "null", "none", "true", "false", ...), or one character repeated.
 bool is_placeholder(std::string_view value);

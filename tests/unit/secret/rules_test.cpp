@@ -405,15 +405,16 @@ TEST_CASE("generic-secret-assignment: high entropy, no placeholders") {
     for (const std::string& v : std::vector<std::string>{
              "changeme123456789",  // a dummy
              "${DB_PASSWORD}",     // references
-             "$DB_PASSWORD_FROM_ENV", "{{ .Values.password }}", "<your-password-here>",
-             "aaaaaaaaaaaaaaaaaaaa",      // one repeated character
-             "abcabcabcabcabcabc",        // low entropy
-             "correcthorsebattery",       // words: entropy < 3.5
-             "os.environ.get(",           // code
-             "process.env.DB_PASSWORD",   // a dotted name
+             "$DB_PASSWORD_FROM_ENV",    "{{ .Values.password }}", "<your-password-here>",
+             "aaaaaaaaaaaaaaaaaaaa",     // one repeated character
+             "abcabcabcabcabcabc",       // low entropy
+             "correcthorsebattery",      // words: entropy < 3.5
+             "os.environ.get(",          // code
+             "process.env.DB_PASSWORD",  // qualified names in code
+             "*in.env_password",         "self->db_password",      "Settings::kDbPassword",
              "/run/secrets/db_password",  // a path
              "MY_APP_SECRET_NAME",        // a name
-             "xxxxxxxxxxxxxxxxxxxx", "********************", "Example-K3y-Value-99",
+             "xxxxxxxxxxxxxxxxxxxx",     "********************",   "Example-K3y-Value-99",
              gen(k_base62, 8, 37),  // short
          }) {
       INFO(v);
