@@ -10,14 +10,15 @@
 #                                             image references/manifests, HTTP client
 #   L2 host config                            a host root as a vfs; settings with precedence
 #   L3 registry docker layer detect vulndb    OCI distribution, Docker Engine API, tar streams and
-#      report                                 merged view, package detectors, vulnerability
-#                                             database, report writers
+#      report secret                          merged view, package detectors, vulnerability
+#                                             database, report writers, secret scanning of file
+#                                             contents
 #   L4 cache source match                     the layer cache (of layer analyses), image sources,
 #                                             packages x advisories -> findings
 #   L5 scan                                   orchestration
 #   L6 cli                                    command line, the only user of CLI11
 set(STRATA_MODULES util vfs model vercmp image http host config registry docker layer detect
-    vulndb report cache source match scan cli)
+    vulndb report secret cache source match scan cli)
 set(layer_util     0)
 set(layer_vfs      1)
 set(layer_model    1)
@@ -32,6 +33,7 @@ set(layer_layer    3)
 set(layer_detect   3)
 set(layer_vulndb   3)
 set(layer_report   3)
+set(layer_secret   3)
 set(layer_cache    4)
 set(layer_source   4)
 set(layer_match    4)
@@ -52,6 +54,7 @@ set(deps_layer   util vfs model image)
 set(deps_detect  util vfs model vercmp)
 set(deps_vulndb  util model vercmp http)
 set(deps_report  util model)
+set(deps_secret  util model)
 set(deps_cache   util model vfs layer)
 set(deps_source  util vfs model image http registry docker layer)
 set(deps_match   util model vercmp vulndb)

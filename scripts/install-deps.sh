@@ -7,6 +7,9 @@ build_pkgs=(
   cmake g++ make pkg-config
   libcli11-dev libcurl4-openssl-dev libarchive-dev libzstd-dev nlohmann-json3-dev libfmt-dev
   libxxhash-dev catch2 libssl-dev libsqlite3-dev libsimdjson-dev zlib1g-dev
+  # lib/secret: RE2 (linear-time, thread-safe regexes for the secret rules; no abseil in Debian
+  # 12's 20220601) and yaml-cpp (reads the rule file, Trivy's secret-config format).
+  libre2-dev libyaml-cpp-dev
 )
 # Tools the test suite and the benchmarks drive for real (images, registries, databases) and read
 # results with (unzip: the baseline of bench/db, and unzip/zipinfo the oracle of the Java archive

@@ -1,6 +1,6 @@
 #pragma once
-// A secret found in a file: what the secret scanner reports. Only the redacted form of the value
-// is ever held here (`match`): the first 4 characters, then "*****".
+// A leaked secret found in a file of an image (lib/secret finds them). Plain data: the value
+// itself is never stored, only a redacted prefix of it.
 
 #include <cstdint>
 #include <string>
