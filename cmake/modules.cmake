@@ -61,4 +61,4 @@ set(deps_match   util model vercmp vulndb)
 set(deps_scan    util vfs model vercmp image http registry docker layer detect vulndb cache report source
                  match host config)
 set(deps_cli     util vfs model vercmp image http host config registry docker layer detect vulndb
-                 cache report source match scan)
+                 cache report source match scan secret)

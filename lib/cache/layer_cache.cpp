@@ -420,7 +420,8 @@ const std::string& LayerCache::dir() const {
   return m_impl->opts.dir;
 }
 
-util::Result<std::optional<layer::LayerAnalysis>> LayerCache::lookup(std::string_view name) {
+util::Result<std::optional<layer::LayerAnalysis>> LayerCache::lookup(
+    std::string_view name, const std::function<bool(const layer::LayerAnalysis&)>& usable) {
   if (!util::parse_digest(name)) {
     return util::make_error(util::ErrorCategory::usage, "layer cache: '{}' is not a layer digest",
                             name);
@@ -448,7 +449,7 @@ util::Result<std::optional<layer::LayerAnalysis>> LayerCache::lookup(std::string
                 fmt::format("written by analyzer version '{}'", header->analyzer_version));
     } else if (auto analysis = decode_record(bytes, *header); !analysis) {
       m.discard(index, key, analysis.error().message);
-    } else {
+    } else if (!usable || usable(*analysis)) {
       result = std::move(*analysis);
     }
   }

@@ -107,7 +107,11 @@ class LayerCache {
   // the record to this process. Anything else is a miss (cache_misses): absent, or a record
   // that is damaged, unsigned or from another analyzer version (deleted, with a warning).
   // Fails only if the lock cannot be taken or the index cannot be written.
-  util::Result<std::optional<layer::LayerAnalysis>> lookup(std::string_view diff_id_or_digest);
+  // A record that `usable` (when given) refuses is a miss, and stays (a store with `replace`
+  // takes its place).
+  util::Result<std::optional<layer::LayerAnalysis>> lookup(
+      std::string_view diff_id_or_digest,
+      const std::function<bool(const layer::LayerAnalysis&)>& usable = {});
 
   // Stores `analysis` under its diff_id, with `alias` (its compressed digest; may be empty) and
   // analysis.digest as aliases, and leases it. Evicts as described in CacheOptions::max_bytes;

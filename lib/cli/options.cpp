@@ -2,6 +2,14 @@
 
 #include <CLI/CLI.hpp>
 
+#include "secret/builtin_rules.hpp"
+#include "secret/rules.hpp"
+#include "secret/scanner.hpp"
+#include "util/file.hpp"
+#include "util/hash.hpp"
+#include "util/log.hpp"
+#include "util/strings.hpp"
+
 namespace strata::cli {
 
 void add_match_options(CLI::App& sub, MatchFlags& flags) {
@@ -19,7 +27,59 @@ void add_match_options(CLI::App& sub, MatchFlags& flags) {
                  "(language packages); the others are neither matched nor listed")
       ->capture_default_str()
       ->envname("STRATA_PKG_TYPES");
+  sub.add_option("--scanners", flags.scanners,
+                 "What to look for, comma-separated: vuln (packages matched against the "
+                 "database), secret (leaked credentials and keys in the image's files)")
+      ->capture_default_str()
+      ->envname("STRATA_SCANNERS");
+  sub.add_option("--secret-config", flags.secret_config,
+                 "Secret rules and allow-lists to add to the built-in ones (Trivy's "
+                 "trivy-secret.yaml format)")
+      ->envname("STRATA_SECRET_CONFIG");
   add_db_policy_options(sub, flags.db_policy);
+}
+
+util::Result<Scanners> parse_scanners(std::string_view text) {
+  Scanners out{false, false};
+  for (auto word : util::split(text, ',')) {
+    word = util::trim(word);
+    if (word == "vuln") {
+      out.vuln = true;
+    } else if (word == "secret") {
+      out.secret = true;
+    } else if (!word.empty()) {
+      return util::make_error(util::ErrorCategory::usage,
+                              "--scanners: unknown scanner '{}' (vuln, secret)", word);
+    }
+  }
+  if (!out.vuln && !out.secret) {
+    return util::make_error(util::ErrorCategory::usage,
+                            "--scanners: name at least one of vuln, secret");
+  }
+  return out;
+}
+
+util::Result<scan::SecretHooks> make_secret_hooks(const std::string& config_path) {
+  TRY_ASSIGN(secret::RuleSet rules, secret::load_rule_set(config_path));
+  for (const auto& w : rules.warnings) {
+    LOG_WARN("{}", w);
+  }
+  TRY_ASSIGN(secret::Scanner scanner, secret::Scanner::create(rules));
+  // The rule set's identity, for the layer cache: the built-in rules and the user's file.
+  util::Sha256 id;
+  id.update(secret::builtin_rules_yaml());
+  if (!config_path.empty()) {
+    TRY_ASSIGN(std::string text, util::read_file(config_path));
+    id.update(text);
+  }
+  scan::SecretHooks hooks;
+  hooks.wants = [scanner](std::string_view path, std::uint64_t size) {
+    return scanner.wants(path, size);
+  };
+  hooks.scan = [scanner](std::string_view path, std::string_view content,
+                         std::vector<model::Secret>& found) { scanner.scan(path, content, found); };
+  hooks.rules_id = "secret-rules-" + id.hex_digest().substr(0, 16);
+  return hooks;
 }
 
 }  // namespace strata::cli

@@ -3,11 +3,13 @@
 // the database directory, --packages-only, --ignore-unfixed, --pkg-types and the database policy.
 
 #include <string>
+#include <string_view>
 
 #include "cli/db_policy.hpp"
 #include "config/environment.hpp"
 #include "config/settings.hpp"
 #include "scan/package_types.hpp"
+#include "scan/secret_hooks.hpp"
 #include "util/result.hpp"
 
 namespace CLI {
@@ -21,16 +23,33 @@ struct MatchFlags {
   bool packages_only = false;
   bool ignore_unfixed = false;
   std::string pkg_types = "os,library";
+  std::string scanners = "vuln,secret";  // --scanners
+  std::string secret_config;             // --secret-config FILE
   DbPolicyFlags db_policy;
 };
 
-// --db-dir, --packages-only, --ignore-unfixed, --pkg-types (and their STRATA_ variables), then
-// the database policy flags (add_db_policy_options).
+// What --scanners selects: "vuln" (packages matched against the database) and "secret".
+struct Scanners {
+  bool vuln = true;
+  bool secret = true;
+};
+// Parses "vuln,secret" (either or both, comma-separated). Errors (usage) name an unknown word or
+// an empty list.
+util::Result<Scanners> parse_scanners(std::string_view text);
+
+// The secret scanner of --secret-config (built-in rules, then the file's), as the scan calls it.
+// Errors (input): the rule file cannot be read or is invalid (one line naming it and the rule).
+// The rule set's warnings are logged.
+util::Result<scan::SecretHooks> make_secret_hooks(const std::string& config_path);
+
+// --db-dir, --packages-only, --ignore-unfixed, --pkg-types, --scanners, --secret-config (and
+// their STRATA_ variables), then the database policy flags (add_db_policy_options).
 void add_match_options(CLI::App& sub, MatchFlags& flags);
 
-// Sets db_dir (config::db_dir), packages_only, ignore_unfixed, pkg_types and db_policy of
-// scan::Options or scan::RootfsOptions. Errors (usage): those of scan::parse_package_types and
-// make_db_policy.
+// Sets db_dir (config::db_dir), packages_only, ignore_unfixed, pkg_types, db_policy and secrets
+// of scan::Options or scan::RootfsOptions (--scanners without vuln sets packages_only). Errors
+// (usage): those of scan::parse_package_types, make_db_policy and parse_scanners; (input) those
+// of make_secret_hooks.
 template <typename ScanOptions>
 util::Status apply_match_flags(const MatchFlags& flags, const config::Environment& env,
                                ScanOptions& opts) {
@@ -39,6 +58,16 @@ util::Status apply_match_flags(const MatchFlags& flags, const config::Environmen
   opts.ignore_unfixed = flags.ignore_unfixed;
   TRY_ASSIGN(opts.pkg_types, scan::parse_package_types(flags.pkg_types));
   TRY_ASSIGN(opts.db_policy, make_db_policy(flags.db_policy));
+  TRY_ASSIGN(Scanners scanners, parse_scanners(flags.scanners));
+  if (!scanners.vuln) {
+    opts.packages_only = true;  // --scanners secret: no matching, no database needed
+  }
+  if (scanners.secret) {
+    TRY_ASSIGN(opts.secrets, make_secret_hooks(flags.secret_config));
+  } else if (!flags.secret_config.empty()) {
+    return util::make_error(util::ErrorCategory::usage,
+                            "--secret-config needs the secret scanner (--scanners secret)");
+  }
   return {};
 }
 

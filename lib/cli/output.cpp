@@ -25,6 +25,12 @@ void add_output_options(CLI::App& sub, OutputOptions& options) {
       ->check(CLI::IsMember({"critical", "high", "medium", "low", "unknown", "CRITICAL", "HIGH",
                              "MEDIUM", "LOW", "UNKNOWN"}))
       ->envname("STRATA_FAIL_ON");
+  sub.add_option("--fail-on-secret", options.fail_on_secret,
+                 "Exit with code 1 when a secret of this severity or higher is found: "
+                 "critical, high, medium, low")
+      ->check(CLI::IsMember(
+          {"critical", "high", "medium", "low", "CRITICAL", "HIGH", "MEDIUM", "LOW"}))
+      ->envname("STRATA_FAIL_ON_SECRET");
   sub.add_flag("--scan-layers", options.scan_layers,
                "Add per-layer results: the packages and vulnerabilities each layer introduced")
       ->envname("STRATA_SCAN_LAYERS");
@@ -65,6 +71,15 @@ int findings_exit_code(const model::ScanResult& result, const OutputOptions& opt
     auto threshold = model::parse_severity(options.fail_on);
     if (threshold && report::has_findings_at_or_above(result, *threshold)) {
       return k_exit_findings;
+    }
+  }
+  if (!options.fail_on_secret.empty()) {
+    auto threshold = model::parse_severity(options.fail_on_secret);
+    for (const auto& s : result.secrets) {
+      auto severity = model::parse_severity(s.severity);
+      if (threshold && severity && *severity >= *threshold) {
+        return k_exit_findings;
+      }
     }
   }
   return k_exit_ok;

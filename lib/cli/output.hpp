@@ -17,6 +17,7 @@ struct OutputOptions {
   std::string format;   // "table", "json" or "neuvector"; empty = table on a terminal, else json
   std::string output;   // file path; empty = stdout
   std::string fail_on;  // severity name; empty = never fail on findings
+  std::string fail_on_secret;  // severity name; empty = never fail on secrets
   bool scan_layers = false;   // per-layer results in every format
   bool cap_critical = false;  // keep "Critical" in the neuvector format
 };
@@ -30,7 +31,8 @@ util::Status write_report(const model::ScanResult& result, const OutputOptions& 
                           const std::string& format, const std::string& output,
                           const report::NeuVectorOptions& neuvector);
 
-// The exit code for a written report: 1 when a finding is at or above --fail-on, else 0.
+// The exit code for a written report: 1 when a finding is at or above --fail-on, or a secret at
+// or above --fail-on-secret (deleted ones too: they are in the image's blobs), else 0.
 int findings_exit_code(const model::ScanResult& result, const OutputOptions& options);
 
 // write_report to the options' destination, then findings_exit_code (3 when the output file

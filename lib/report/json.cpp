@@ -1,5 +1,7 @@
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "report/checks_json.hpp"
 #include "report/report.hpp"
 
 namespace strata::report {
@@ -113,6 +115,36 @@ void write_json(const model::ScanResult& result, std::ostream& out, bool layer_d
     vulns.push_back(finding_json(f));
   }
   doc["vulnerabilities"] = std::move(vulns);
+  if (result.secrets_scanned) {
+    Json secrets = Json::array();
+    for (const auto& x : result.secrets) {
+      secrets.push_back(Json{{"rule_id", x.rule_id},
+                             {"category", x.category},
+                             {"severity", x.severity},
+                             {"title", x.title},
+                             {"path", x.path},
+                             {"line", x.line},
+                             {"match", x.match},
+                             {"layer", x.layer},
+                             {"deleted", x.deleted}});
+    }
+    doc["secrets"] = std::move(secrets);
+  }
+  Json setid = Json::array();
+  for (const auto& f : result.setid) {
+    setid.push_back(Json{{"path", f.path},
+                         {"mode", fmt::format("{:o}", f.mode)},
+                         {"setuid", (f.mode & 04000) != 0},
+                         {"setgid", (f.mode & 02000) != 0},
+                         {"owner", f.owner},
+                         {"layer", f.layer}});
+  }
+  doc["setid_perms"] = std::move(setid);
+  Json checks = Json::array();
+  for (const auto& c : result.checks) {
+    checks.push_back(detail::check_json(c));
+  }
+  doc["checks"] = std::move(checks);
   doc["warnings"] = strings(result.warnings);
   doc["db"] = Json{{"built", result.db_built}};
   auto counts = count_by_severity(result);

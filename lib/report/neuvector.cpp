@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "report/checks_json.hpp"
 #include "report/report.hpp"
 #include "util/time.hpp"
 
@@ -174,9 +175,29 @@ void write_neuvector(const model::ScanResult& result, const NeuVectorOptions& op
                            {"cpes", Json::array()}});
   }
   r["modules"] = std::move(modules);
-  r["checks"] = Json::array();
-  r["secrets"] = Json::array();
-  r["setid_perms"] = Json::array();
+  Json checks = Json::array();
+  for (const auto& c : result.checks) {
+    checks.push_back(detail::check_json(c));
+  }
+  r["checks"] = std::move(checks);
+  // NeuVector's RESTScanSecret and RESTScanSetIdPerm: the rule's title as the type, the redacted
+  // match as the evidence.
+  Json secrets = Json::array();
+  for (const auto& x : result.secrets) {
+    secrets.push_back(Json{{"type", x.title},
+                           {"evidence", x.match},
+                           {"path", x.path},
+                           {"suggestion", "Please remove the file if it is not necessary, or "
+                                          "cloak the secret and rotate it"}});
+  }
+  r["secrets"] = std::move(secrets);
+  Json setid = Json::array();
+  for (const auto& f : result.setid) {
+    setid.push_back(Json{{"type", model::setid_kind(f.mode)},
+                         {"evidence", model::setid_mode_string(f.mode)},
+                         {"path", f.path}});
+  }
+  r["setid_perms"] = std::move(setid);
   Json envs = Json::array();
   for (const auto& e : t.env) {
     envs.push_back(e);

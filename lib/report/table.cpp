@@ -146,6 +146,60 @@ void write_rows(const std::vector<model::Finding>& findings, std::ostream& out, 
   }
 }
 
+// Plain aligned columns (the first row is the header), two spaces apart.
+template <std::size_t N>
+void write_columns(const std::vector<std::array<std::string, N>>& rows, std::ostream& out) {
+  std::array<std::size_t, N> widths{};
+  for (const auto& row : rows) {
+    for (std::size_t i = 0; i < N; ++i) {
+      widths[i] = std::max(widths[i], width(row[i]));
+    }
+  }
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t i = 0; i < N; ++i) {
+      line += row[i];
+      if (i + 1 < N) {
+        line.append(widths[i] - width(row[i]) + 2, ' ');
+      }
+    }
+    while (!line.empty() && line.back() == ' ') {
+      line.pop_back();
+    }
+    out << line << '\n';
+  }
+}
+
+void write_title(const std::string& title, std::ostream& out) {
+  out << '\n' << title << '\n' << std::string(width(title), '=') << '\n';
+}
+
+// Secrets (when the secret scanner ran) and set-id files, after the vulnerabilities.
+void write_beyond_packages(const model::ScanResult& result, std::ostream& out) {
+  if (result.secrets_scanned) {
+    write_title(fmt::format("Secrets: {}", result.secrets.size()), out);
+    if (result.secrets.empty()) {
+      out << "No secrets found\n";
+    } else {
+      std::vector<std::array<std::string, 5>> rows{{"SEVERITY", "RULE", "FILE", "MATCH", "NOTE"}};
+      for (const auto& x : result.secrets) {
+        rows.push_back({x.severity, x.rule_id,
+                        x.line > 0 ? fmt::format("{}:{}", x.path, x.line) : x.path, x.match,
+                        x.deleted ? "deleted by a later layer: still in the image's blobs" : ""});
+      }
+      write_columns(rows, out);
+    }
+  }
+  if (!result.setid.empty()) {
+    write_title(fmt::format("Set-id files: {}", result.setid.size()), out);
+    std::vector<std::array<std::string, 4>> rows{{"FILE", "MODE", "KIND", "OWNER"}};
+    for (const auto& f : result.setid) {
+      rows.push_back({f.path, fmt::format("{:04o}", f.mode), model::setid_kind(f.mode), f.owner});
+    }
+    write_columns(rows, out);
+  }
+}
+
 }  // namespace
 
 void write_table(const model::ScanResult& result, std::ostream& out, bool color) {
@@ -167,6 +221,7 @@ void write_table(const model::ScanResult& result, std::ostream& out, bool color)
     out << total_line(count_by_severity(s.findings)) << '\n';
     write_rows(s.findings, out, color);
   }
+  write_beyond_packages(result, out);
 
   if (!result.warnings.empty()) {
     out << '\n';

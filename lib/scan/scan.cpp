@@ -129,13 +129,15 @@ void connect_cache(cache::LayerCache& c, source::LoadOptions& load, std::string 
   cache::LayerCache* cache = &c;
   load.cache.lookup =
       [cache, secret_rules](const std::string& key) -> std::optional<layer::LayerAnalysis> {
-    auto hit = cache->lookup(key);
+    auto hit = cache->lookup(key, [&](const layer::LayerAnalysis& a) {
+      if (secret_rules.empty() || a.secret_rules == secret_rules) {
+        return true;
+      }
+      LOG_INFO("layer cache: {} was analysed without these secret rules; reading it again", key);
+      return false;
+    });
     if (!hit) {
       LOG_WARN("layer cache: {}", hit.error().message);
-      return std::nullopt;
-    }
-    if (*hit && !secret_rules.empty() && (*hit)->secret_rules != secret_rules) {
-      LOG_INFO("layer cache: {} was analysed without these secret rules; reading it again", key);
       return std::nullopt;
     }
     return std::move(*hit);
