@@ -28,8 +28,8 @@ void add_output_options(CLI::App& sub, OutputOptions& options) {
   sub.add_option("--fail-on-secret", options.fail_on_secret,
                  "Exit with code 1 when a secret of this severity or higher is found: "
                  "critical, high, medium, low")
-      ->check(CLI::IsMember(
-          {"critical", "high", "medium", "low", "CRITICAL", "HIGH", "MEDIUM", "LOW"}))
+      ->check(
+          CLI::IsMember({"critical", "high", "medium", "low", "CRITICAL", "HIGH", "MEDIUM", "LOW"}))
       ->envname("STRATA_FAIL_ON_SECRET");
   sub.add_flag("--scan-layers", options.scan_layers,
                "Add per-layer results: the packages and vulnerabilities each layer introduced")

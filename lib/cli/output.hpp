@@ -18,8 +18,8 @@ struct OutputOptions {
   std::string output;   // file path; empty = stdout
   std::string fail_on;  // severity name; empty = never fail on findings
   std::string fail_on_secret;  // severity name; empty = never fail on secrets
-  bool scan_layers = false;   // per-layer results in every format
-  bool cap_critical = false;  // keep "Critical" in the neuvector format
+  bool scan_layers = false;    // per-layer results in every format
+  bool cap_critical = false;   // keep "Critical" in the neuvector format
 };
 
 void add_output_options(CLI::App& sub, OutputOptions& options);

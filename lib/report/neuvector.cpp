@@ -187,8 +187,9 @@ void write_neuvector(const model::ScanResult& result, const NeuVectorOptions& op
     secrets.push_back(Json{{"type", x.title},
                            {"evidence", x.match},
                            {"path", x.path},
-                           {"suggestion", "Please remove the file if it is not necessary, or "
-                                          "cloak the secret and rotate it"}});
+                           {"suggestion",
+                            "Please remove the file if it is not necessary, or "
+                            "cloak the secret and rotate it"}});
   }
   r["secrets"] = std::move(secrets);
   Json setid = Json::array();

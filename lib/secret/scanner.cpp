@@ -218,6 +218,31 @@ void Scanner::scan(std::string_view path, std::string_view content,
   }
   std::set<std::tuple<const detail::CompiledRule*, std::uint32_t, std::string>> seen;
   std::size_t found = 0;
+  const std::size_t first = out.size();
+  // A Generic finding on a line where a specific rule found something says the same thing less
+  // precisely (an .npmrc's _authToken= line, a .pypirc's password =): only the specific one is
+  // reported.
+  struct DropGenericDuplicates {
+    std::vector<model::Secret>& out;
+    std::size_t first;
+    ~DropGenericDuplicates() {
+      std::set<std::uint32_t> specific;
+      for (std::size_t i = first; i < out.size(); ++i) {
+        if (out[i].category != "Generic") {
+          specific.insert(out[i].line);
+        }
+      }
+      if (specific.empty()) {
+        return;
+      }
+      auto from = out.begin() + static_cast<std::ptrdiff_t>(first);
+      out.erase(std::remove_if(from, out.end(),
+                               [&](const model::Secret& s) {
+                                 return s.category == "Generic" && specific.count(s.line) != 0;
+                               }),
+                out.end());
+    }
+  } drop_generic_duplicates{out, first};
 
   auto rule_applies = [&](const detail::CompiledRule& rule) {
     if (rule.path && !detail::path_matches(*rule.path, abs)) {
