@@ -154,6 +154,25 @@ while IFS= read -r value; do
 done < "$WORK/values"
 [[ $leaks -eq 0 ]] && pass
 
+# --- the same tree as a directory and as a host root: the files of the final image only ------
+mkdir -p "$WORK/root"
+tar -C "$WORK/root" -xpf "$WORK/l1.tar"
+rm -f "$WORK/root/root/.netrc" "$WORK/root/usr/bin/newgrp"
+tar -C "$WORK/root" -xpf "$WORK/l2.tar" --exclude='*.wh.*'
+jq -r '.secrets[] | select(.deleted | not) | [.rule_id, .path, .line] | @tsv' "$WORK/img.json" \
+  | sort > "$WORK/want"
+for cmd in rootfs "host --root"; do
+  # shellcheck disable=SC2086
+  expect_rc 0 "$STRATA" $cmd "$WORK/root" --scanners secret --format json
+  jq -r '.secrets[] | [.rule_id, .path, .line] | @tsv' "$WORK/out" | sort > "$WORK/got"
+  expect_same "secrets of the tree ($cmd)" "$WORK/want" "$WORK/got"
+  jq -r '.setid_perms[] | [.path, .mode] | @tsv' "$WORK/out" > "$WORK/got"
+  printf '/usr/bin/mount\t6750\n/usr/bin/su\t4755\n' > "$WORK/want-setid"
+  expect_same "set-id files of the tree ($cmd)" "$WORK/want-setid" "$WORK/got"
+  jq -e '[.checks[].test_number] | unique == ["I.4.10", "I.4.8"]' "$WORK/out" > /dev/null && pass \
+    || fail "tree checks ($cmd): $(jq -c '[.checks[].test_number] | unique' "$WORK/out")"
+done
+
 # --- zero secrets in the real images of testdata/images -----------------------------------------
 unset STRATA_CACHE_DIR
 for img in oci-alpine:3.18.9 oci-debian-dpkgmeta:bookworm oci-rpm:sqlite oci-alpine-zstd:upgrade-zstd; do
