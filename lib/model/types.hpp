@@ -39,9 +39,10 @@ struct Package {
   std::string source_version;  // defaults to version
   std::string arch;
   std::string purl;
-  std::string layer;             // diff_id of the layer that introduced this package (version)
-  std::string location;          // the file the package was read from (a database, a
-                                 // METADATA, a jar: "/app/x.jar!/BOOT-INF/lib/y.jar")
+  std::string layer;                  // diff_id of the layer that introduced this package (version)
+  std::string location;               // the file the package was read from (a database, a
+                                      // METADATA, a jar: "/app/x.jar!/BOOT-INF/lib/y.jar")
+  std::optional<bool> in_base_image;  // as Finding::in_base_image
   std::string modularity_label;  // rpm MODULARITYLABEL ("nodejs:18:9020020230616:rhel9"), or ""
 
   bool operator==(const Package&) const = default;
@@ -73,6 +74,17 @@ struct Finding {
   std::string ecosystem;  // the package's (OSV ecosystem it matched in)
   std::string purl;       // the package's
   std::string path;       // the package's location: two copies of a library are two findings
+  // Set when a policy accepted the finding (an ignore file entry, a VEX not_affected statement):
+  // it stays in the JSON report but is left out of counts, the table, --fail-on and failures.
+  struct Suppression {
+    std::string kind;    // "ignore" | "vex"
+    std::string reason;  // the ignore entry's reason, the VEX justification
+    bool operator==(const Suppression&) const = default;
+  };
+  std::optional<Suppression> suppressed;
+  // --base-image: whether the package's layer is one the base image has (nullopt: no base image
+  // given, never guessed).
+  std::optional<bool> in_base_image;
 };
 
 struct LayerInfo {
