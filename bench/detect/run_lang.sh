@@ -18,8 +18,8 @@
 # binary its modules and stdlib) and nothing in the baseline; the bench fails otherwise. Then,
 # per image, the bare read of its layers (gzip -dc, GNU gzip, one layer after the other, as
 # strata reads them from a layout; igzip -dc too when installed), `strata image --no-cache
-# --packages-only` of it (medians of BENCH_REPEAT runs, default 3; wall and CPU seconds; peak RSS
-# the largest of the runs) and the times strata logs for the merged view and OS detection
+# --packages-only` of it (medians of BENCH_REPEAT runs, default 3, each image's interleaved with
+# its baseline's and the bare read's; wall and CPU seconds; peak RSS the largest of the runs) and the times strata logs for the merged view and OS detection
 # (language files are parsed while the layers are read, inside strata_s); then, per ecosystem
 # and for the whole image, what detection adds over the baseline, against the bare read (the
 # goal: under 20%), and the peak RSS of the whole image (the goal: under 150 MB = 143.1 MiB).
@@ -106,6 +106,9 @@ echo "packages (strata = expected-lang.tsv; none in base): $(count "$work/got.ts
   "binaries, $stdlibs stdlib), $(count "$work/got.tsv" python) PyPI"
 echo
 
+med() { tr ' ' '\n' <<< "$1" | grep . | sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
+maxof() { tr ' ' '\n' <<< "$1" | grep . | sort -g | tail -1; }
+
 # The merged view and OS detection as strata logs them (info: "merged view of ... in X ms,
 # detected in Y ms"): "X Y", each the median of the runs.
 logged_ms() {
@@ -115,32 +118,46 @@ logged_ms() {
     merge+="$(sed -E 's/.* kept\) in ([0-9.]+) ms.*/\1/' <<< "$log") "
     detect+="$(sed -E 's/.*detected in ([0-9.]+) ms.*/\1/' <<< "$log") "
   done
-  med() { tr ' ' '\n' <<< "$1" | grep . | sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
   echo "$(med "$merge") $(med "$detect")"
 }
 
 # Wall and CPU (user + system) seconds: the machine may be busy with other work, which inflates
-# wall times; CPU times are steadier. The bare read is measured on each image's own layers.
+# wall times, and CPU times too (less). So the runs of a pair are interleaved (gzip -dc, strata
+# on the image, strata on its baseline, BENCH_REPEAT times): a change in the load falls on all
+# three alike. The bare read of a pair is measured on the image's layers (the baseline's hold
+# the same bytes: its row repeats the figure).
 printf '%-10s %6s %9s %7s %8s %8s %8s %10s %9s %9s %9s\n' image layers layer_MiB gzip_s \
   gzip_cpu igzip_s strata_s strata_cpu merge_ms detect_ms peak_MiB
 declare -A gz gzc st stc rss
-for tag in lang base npm npm-base maven maven-base go go-base pypi pypi-base; do
+for pair in lang:base npm:npm-base maven:maven-base go:go-base pypi:pypi-base; do
+  tag=${pair%%:*} base=${pair##*:}
   mapfile -t layers < <(layers_of "$tag")
-  # shellcheck disable=SC2016 # the layers are the inner script's arguments
-  read -r gz[$tag] _ gzc[$tag] < <($measure --repeat "$repeat" --cpu -- \
-    bash -c 'for l; do gzip -dc "$l"; done > /dev/null' _ "${layers[@]}")
+  declare -A w=() c=() r=()
+  for _ in $(seq "$repeat"); do
+    # shellcheck disable=SC2016 # the layers are the inner script's arguments
+    read -r wall _ cpu < <($measure --cpu -- \
+      bash -c 'for l; do gzip -dc "$l"; done > /dev/null' _ "${layers[@]}")
+    w[gzip]+="$wall " c[gzip]+="$cpu "
+    for t in "$tag" "$base"; do
+      read -r wall peak cpu < <($measure --cpu -- "$strata" -q image --no-cache --packages-only \
+        --format json --input "$images" --tag "$t")
+      w[$t]+="$wall " c[$t]+="$cpu " r[$t]+="$peak "
+    done
+  done
   ig=-
   if command -v igzip > /dev/null; then
     # shellcheck disable=SC2016
     read -r ig _ < <($measure --repeat "$repeat" -- \
       bash -c 'for l; do igzip -dc "$l"; done > /dev/null' _ "${layers[@]}")
   fi
-  read -r st[$tag] rss[$tag] stc[$tag] < <($measure --repeat "$repeat" --cpu -- \
-    "$strata" -q image --no-cache --packages-only --format json --input "$images" --tag "$tag")
-  read -r merge_ms detect_ms < <(logged_ms "$tag")
-  printf '%-10s %6s %9s %7.3f %8.3f %8s %8.3f %10.3f %9s %9s %9.1f\n' "$tag" "${#layers[@]}" \
-    "$(mib_of_layers "$tag")" "${gz[$tag]}" "${gzc[$tag]}" "$ig" "${st[$tag]}" "${stc[$tag]}" \
-    "$merge_ms" "$detect_ms" "${rss[$tag]}"
+  for t in "$tag" "$base"; do
+    gz[$t]=$(med "${w[gzip]}") gzc[$t]=$(med "${c[gzip]}")
+    st[$t]=$(med "${w[$t]}") stc[$t]=$(med "${c[$t]}") rss[$t]=$(maxof "${r[$t]}")
+    read -r merge_ms detect_ms < <(logged_ms "$t")
+    printf '%-10s %6s %9s %7.3f %8.3f %8s %8.3f %10.3f %9s %9s %9.1f\n' "$t" "${#layers[@]}" \
+      "$(mib_of_layers "$t")" "${gz[$t]}" "${gzc[$t]}" "$ig" "${st[$t]}" "${stc[$t]}" \
+      "$merge_ms" "$detect_ms" "${rss[$t]}"
+  done
 done
 
 # Per pair: strata against its baseline and against gzip -dc of the same layers; added =
