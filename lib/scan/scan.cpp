@@ -320,10 +320,15 @@ util::Result<model::ScanResult> scan_rootfs(const RootfsOptions& options) {
   if (options.pkg_types.os) {
     result.packages = std::move(os_packages);
   }
+  // The tree is walked for language files and secrets (and lists its set-id files on the way);
+  // with neither asked for, it is not walked at all.
   TreeWalk walk;
   walk.languages = options.pkg_types.library;
   walk.secrets = options.secrets ? &*options.secrets : nullptr;
-  TreeFindings found = walk_tree(fs, walk, result.warnings);
+  TreeFindings found;
+  if (walk.languages || walk.secrets != nullptr) {
+    found = walk_tree(fs, walk, result.warnings);
+  }
   drop_os_owned(found.packages, os_owned);
   result.packages.insert(result.packages.end(), std::make_move_iterator(found.packages.begin()),
                          std::make_move_iterator(found.packages.end()));
