@@ -24,9 +24,11 @@ build_pkgs=(
 # reader is checked against, npm's own lockfile reader, Arborist; python3-packaging: pypa's
 # packaging, the PEP 440 oracle of the language-package golden test; python3-pkg-resources:
 # setuptools' vendored packaging 21.3, whose LegacyVersion is the oracle of the order of PyPI
-# versions outside PEP 440).
+# versions outside PEP 440; busybox-static: the shell scripts/build-image.sh --shell puts in the
+# container image, tested by tests/golden/self_image.sh).
 test_pkgs=(jq zstd gzip tar curl openssl python3 skopeo umoci docker-registry apache2-utils podman unzip
-  clang-format rpm db5.3-util ruby ruby-bundler golang-go npm python3-packaging python3-pkg-resources)
+  clang-format rpm db5.3-util ruby ruby-bundler golang-go npm python3-packaging python3-pkg-resources
+  busybox-static)
 
 want=("${build_pkgs[@]}")
 if [[ "${1:-}" == "--test" ]]; then
