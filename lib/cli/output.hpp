@@ -20,6 +20,7 @@ struct OutputOptions {
   std::string fail_on_secret;  // severity name; empty = never fail on secrets
   bool scan_layers = false;    // per-layer results in every format
   bool cap_critical = false;   // keep "Critical" in the neuvector format
+  bool hide_base = false;      // --hide-base: the table leaves out findings in_base_image
 };
 
 void add_output_options(CLI::App& sub, OutputOptions& options);
