@@ -279,7 +279,7 @@ Command add_image_command(CLI::App& app, const GlobalOptions& globals) {
   add_registry_options(*sub, *opts);
   add_engine_options(*sub, *opts);
   add_cache_options(*sub, *opts);
-  add_output_options(*sub, opts->output);
+  add_output_options(*sub, opts->output, globals.env);
   sub->add_flag("--on-demand", opts->on_demand)->group("");  // set by the NeuVector forms
   return {sub, [opts, &globals] { return run_image(*opts, globals); }};
 }
