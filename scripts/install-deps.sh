@@ -24,11 +24,14 @@ build_pkgs=(
 # reader is checked against, npm's own lockfile reader, Arborist; python3-packaging: pypa's
 # packaging, the PEP 440 oracle of the language-package golden test; python3-pkg-resources:
 # setuptools' vendored packaging 21.3, whose LegacyVersion is the oracle of the order of PyPI
-# versions outside PEP 440; busybox-static: the shell scripts/build-image.sh --shell puts in the
-# container image, tested by tests/golden/self_image.sh).
+# versions outside PEP 440; python3-jsonschema: validates the SARIF, CycloneDX and SPDX reports
+# against their official schemas (third_party/schemas), and libxml2-utils: xmllint, which parses
+# the JUnit report and checks it against junit-10.xsd; busybox-static: the shell
+# scripts/build-image.sh --shell puts in the container image, tested by
+# tests/golden/self_image.sh).
 test_pkgs=(jq zstd gzip tar curl openssl python3 skopeo umoci docker-registry apache2-utils podman unzip
   clang-format rpm db5.3-util ruby ruby-bundler golang-go npm python3-packaging python3-pkg-resources
-  busybox-static)
+  python3-jsonschema libxml2-utils busybox-static)
 
 want=("${build_pkgs[@]}")
 if [[ "${1:-}" == "--test" ]]; then

@@ -30,8 +30,9 @@ std::string hmac_sha256(const std::string& key, std::string_view data) {
 // The Package fields a record carries, in order (layer is the record's own diff_id).
 template <typename P>
 auto package_fields(P& p) {
-  return std::array{&p.name,           &p.version, &p.type, &p.ecosystem, &p.source_name,
-                    &p.source_version, &p.arch,    &p.purl, &p.location,  &p.modularity_label};
+  return std::array{&p.name,        &p.version,          &p.type,   &p.ecosystem,
+                    &p.source_name, &p.source_version,   &p.arch,   &p.purl,
+                    &p.location,    &p.modularity_label, &p.license};
 }
 
 // The body grammar (all integers little-endian, strings with a u32 length):
@@ -39,7 +40,7 @@ auto package_fields(P& p) {
 //           files:u64 { path mode:u32 content } symlinks hardlinks dirs whiteouts opaque warnings
 //           extracted:u64 { path packages:u64 { name version type ecosystem source_name
 //                                                source_version arch purl location
-//                                                modularity_label } }
+//                                                modularity_label license } }
 //           setid:u64 { path mode:u32 owner } entry_hashes:u64 { u64 } secret_rules
 //           secrets:u64 { rule_id category severity title path match line:u32 deleted:u32 }
 //   links = count:u64 { path target }      lists = count:u64 { string }

@@ -64,13 +64,13 @@ int run_rootfs(const RootfsCliOptions& o, bool host, const GlobalOptions& global
   return write_scan_output(*result, o.output, nv);
 }
 
-void add_rootfs_options(CLI::App& sub, RootfsCliOptions& o) {
+void add_rootfs_options(CLI::App& sub, RootfsCliOptions& o, const config::Environment& env) {
   add_match_options(sub, o.match);
   sub.add_flag("--include-mounts", o.include_mounts,
                "Also read /proc, /sys, /dev, /run and mounted non-disk filesystems");
   sub.add_flag("--include-container-storage", o.include_container_storage,
                "Also read /var/lib/docker, /var/lib/containers and /var/lib/containerd");
-  add_output_options(sub, o.output);
+  add_output_options(sub, o.output, env);
 }
 
 }  // namespace
@@ -82,7 +82,7 @@ Command add_host_command(CLI::App& app, const GlobalOptions& globals) {
   sub->add_option("--root", opts->root,
                   "The host's root directory (default: /host/proc/1/root, /proc/1/root when "
                   "readable, else /)");
-  add_rootfs_options(*sub, *opts);
+  add_rootfs_options(*sub, *opts, globals.env);
   sub->add_flag("--on-demand", opts->on_demand)->group("");  // set by NeuVector's -n
   return {sub, [opts, &globals] { return run_rootfs(*opts, true, globals); }};
 }
@@ -92,7 +92,7 @@ Command add_rootfs_command(CLI::App& app, const GlobalOptions& globals) {
   auto* sub = app.add_subcommand(
       "rootfs", "Scan an unpacked root filesystem: a chroot, a debootstrap tree, a mounted disk");
   sub->add_option("dir", opts->root, "The root directory")->required();
-  add_rootfs_options(*sub, *opts);
+  add_rootfs_options(*sub, *opts, globals.env);
   return {sub, [opts, &globals] { return run_rootfs(*opts, false, globals); }};
 }
 

@@ -36,19 +36,24 @@ int OnDemandOutput::fail(const util::Error& error) const {
 
 int OnDemandOutput::succeed(const model::ScanResult& result, const OutputOptions& options,
                             const report::NeuVectorOptions& neuvector) const {
+  const report::DocumentInfo doc = document_info(options);
   const std::pair<const char*, std::string> files[] = {
       {"neuvector", m_dir + "/scan_result.json"}, {"json", m_dir + "/scan_result.strata.json"}};
   for (const auto& [format, path] : files) {
-    if (auto st = write_report(result, options, format, path, neuvector); !st) {
+    if (auto st = write_report(result, options, format, path, neuvector, doc); !st) {
       return report_error(st.error());
     }
   }
+  if (auto st = write_report_files(result, options, neuvector, doc); !st) {
+    return report_error(st.error());
+  }
   std::string stdout_format = options.format.empty() ? "table" : options.format;
-  if (auto st = write_report(result, options, stdout_format, "", neuvector); !st) {
+  if (auto st = write_report(result, options, stdout_format, "", neuvector, doc); !st) {
     return report_error(st.error());
   }
   if (!options.output.empty()) {
-    if (auto st = write_report(result, options, options.format, options.output, neuvector); !st) {
+    if (auto st = write_report(result, options, options.format, options.output, neuvector, doc);
+        !st) {
       return report_error(st.error());
     }
   }

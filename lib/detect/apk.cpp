@@ -12,10 +12,10 @@ namespace {
 
 struct Entry {
   std::size_t line = 0;
-  std::string name, version, arch, origin;
+  std::string name, version, arch, origin, license;
 };
 
-// The fields strata reads: P (name), V (version), A (arch), o (origin).
+// The fields strata reads: P (name), V (version), A (arch), o (origin), L (license).
 void set_field(Entry& e, char key, std::string value) {
   switch (key) {
     case 'P':
@@ -29,6 +29,9 @@ void set_field(Entry& e, char key, std::string value) {
       break;
     case 'o':
       e.origin = std::move(value);
+      break;
+    case 'L':
+      e.license = std::move(value);
       break;
     default:
       break;
@@ -52,6 +55,7 @@ void finish(const Entry& e, std::string_view location, const model::OsInfo& os,
   pkg.source_name = e.origin.empty() ? e.name : e.origin;
   pkg.source_version = e.version;
   pkg.location = std::string(location);
+  pkg.license = e.license;
   pkg.purl = apk_purl(pkg, os);
   out.push_back(std::move(pkg));
 }

@@ -19,7 +19,8 @@ namespace strata::detect {
 // changes: it is part of the layer cache's key, so analyses made by another version are never
 // reused.
 inline constexpr std::string_view k_analyzer_version =
-    "detect-3 (os-release and older release files, dpkg, apk, rpm sqlite/bdb/ndb; databases "
+    "detect-4 (os-release and older release files, dpkg, apk, rpm sqlite/bdb/ndb, apk and rpm "
+    "licenses; databases "
     "kept by name for symlinked directories; language files: python ruby php dotnet java npm rust; "
     "go and rust executables; dpkg file lists shrunk to language files)";
 

@@ -99,6 +99,7 @@ model::Package rpm_package(const RpmHeader& header, const model::OsInfo& os) {
   pkg.source_name = source_name.empty() ? header.name : std::move(source_name);
   pkg.source_version = source_version.empty() ? version_release : std::move(source_version);
   pkg.modularity_label = header.modularity_label;
+  pkg.license = header.license;
   pkg.purl = rpm_purl(header.name, version_release, epoch, header.arch, os);
   return pkg;
 }

@@ -44,6 +44,10 @@ struct Package {
                                       // METADATA, a jar: "/app/x.jar!/BOOT-INF/lib/y.jar")
   std::optional<bool> in_base_image;  // as Finding::in_base_image
   std::string modularity_label;  // rpm MODULARITYLABEL ("nodejs:18:9020020230616:rhel9"), or ""
+  // The license as the package database names it (apk L:, the rpm header's License: "MIT",
+  // "GPL-2.0-or-later AND LGPL-2.1-or-later", "GPLv2+"), "" when it names none (dpkg, language
+  // packages).
+  std::string license;
 
   bool operator==(const Package&) const = default;
 };

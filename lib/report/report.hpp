@@ -9,6 +9,7 @@
 // order the scan met them).
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -58,8 +59,11 @@ void write_json(const model::ScanResult& result, std::ostream& out, bool layer_d
 // later layer)) and the set-id files ("Set-id files: N": FILE, MODE, KIND, OWNER). Then the
 // warnings; then, as the
 // last line, the Total line of the whole report. `color` adds ANSI colours to severities and
-// warnings (the caller decides, e.g. only on a terminal).
-void write_table(const model::ScanResult& result, std::ostream& out, bool color);
+// warnings (the caller decides, e.g. only on a terminal). With `hide_base` (--hide-base), the
+// findings in_base_image are left out (of the sections and the totals), and a line after the
+// sections counts them: "N findings of the base image not shown (--hide-base)".
+void write_table(const model::ScanResult& result, std::ostream& out, bool color,
+                 bool hide_base = false);
 
 // Per-layer section (--scan-layers): "LAYERS (top first):" then one line per layer with its
 // number (1 = bottom), short digest, the packages and vulnerabilities it introduced, and the
@@ -107,6 +111,79 @@ void write_neuvector(const model::ScanResult& result, const NeuVectorOptions& op
                      std::ostream& out);
 // The same envelope for a scan that failed: {"error_message": message, "report": null}.
 void write_neuvector_error(std::string_view message, std::ostream& out);
+
+// What the document formats (SARIF, CycloneDX, SPDX, JUnit) say about their own making. Their
+// only time stamps are this one (SARIF invocations[0].endTimeUtc, CycloneDX metadata.timestamp,
+// SPDX creationInfo.created, JUnit testsuite timestamp); with the same ScanResult and
+// DocumentInfo every writer's output is byte-identical.
+struct DocumentInfo {
+  std::int64_t timestamp = 0;  // seconds since the epoch: SOURCE_DATE_EPOCH when set, else now
+  std::string tool_version;    // strata's version ("0.1.0")
+};
+
+// SARIF 2.1.0 (errata 01), one run. tool.driver.rules: one rule per vulnerability id, in
+// sorted_findings order of the id's first finding: id, shortDescription (summary, else the id),
+// fullDescription (details, else the summary), helpUri (first link), help (text and markdown:
+// severity, CVSS, each affected package with its fixed version, links), defaultConfiguration.level,
+// properties {security-severity: the highest CVSS score of the id's findings as a string ("7.5"),
+// left out when no finding has a score; tags: ["vulnerability", "security", SEVERITY]}.
+// results: one per finding (sorted_findings order): ruleId, ruleIndex, level (CRITICAL and HIGH
+// "error", MEDIUM "warning", LOW and UNKNOWN "note"), message ("Package NAME VERSION (PURL) is
+// affected by ID (SEVERITY); fixed in X" / "no fix yet"), one location: the package's file in the
+// image (Finding::path, else the package's location: for OS packages their database) as a URI
+// relative to uriBaseId "ROOTFS" (run.originalUriBaseIds: file:///, the image's root), and
+// properties {package, installed_version, fixed_version, severity, purl, layer, in_base_image
+// (only when known)}. A suppressed finding keeps its result, with
+// suppressions: [{kind: "external", status: "accepted", justification: "KIND: REASON"}] (SARIF
+// viewers hide it). invocations: [{executionSuccessful: true, endTimeUtc}]. run.properties names
+// the target (name, digest, os).
+void write_sarif(const model::ScanResult& result, const DocumentInfo& info, std::ostream& out);
+
+// CycloneDX 1.5 JSON. serialNumber: a UUID derived from the document's content (deterministic).
+// metadata: timestamp, tools.components [strata], component: the image {type "container",
+// bom-ref "strata:target", name, version (the manifest digest, else the config digest: a docker
+// save archive has no manifest digest), hashes (its SHA-256),
+// properties strata:digest, strata:config_digest, strata:platform, strata:kind}. components: the
+// OS {type "operating-system", bom-ref "strata:os"} when known, then every package (sorted_packages
+// order) {bom-ref (the purl, made unique with "|LOCATION" and "|N" when two packages share one),
+// type "library", name, version, licenses [{license: {name: Package::license}}] when the package
+// database names one (as written there: not always an SPDX id), purl, properties strata:type,
+// strata:layer, strata:location, strata:arch, strata:source_name, strata:source_version,
+// strata:in_base_image (when known)}. dependencies: the image depends on every component.
+// vulnerabilities: one per (id, suppression) in sorted_findings order {bom-ref, id, source {name
+// "OSV", url https://osv.dev/vulnerability/ADVISORY}, references (aliases), ratings
+// [{score, severity, method (CVSSv2, CVSSv3, CVSSv31, CVSSv4 by the vector's prefix, else
+// "other"), vector}] (a severity-only rating when there is no score), description, detail,
+// recommendation ("Upgrade NAME to X"; one line per package), advisories (links), published,
+// updated, affects [{ref, versions [{version, status "affected"}]}], analysis for suppressed
+// ones {state "not_affected", justification (for a VEX justification CycloneDX names), detail
+// "KIND: REASON"}, properties strata:in_base_image}.
+void write_cyclonedx(const model::ScanResult& result, const DocumentInfo& info, std::ostream& out);
+
+// SPDX 2.3 JSON. The image is the root package "SPDXRef-Image" (primaryPackagePurpose CONTAINER,
+// versionInfo and a SHA256 checksum from the manifest digest, else the config digest); the OS
+// (when known)
+// "SPDXRef-OperatingSystem" (OPERATING_SYSTEM); then every package (sorted_packages order) as
+// "SPDXRef-Package-<16 hex of the SHA-256 of its purl, location and layer>" with
+// downloadLocation, licenseConcluded, licenseDeclared and copyrightText NOASSERTION, filesAnalyzed
+// false, externalRefs [{PACKAGE-MANAGER, purl}], sourceInfo naming its file and layer.
+// relationships: DOCUMENT DESCRIBES Image, Image CONTAINS each package (and the OS).
+// documentNamespace: https://spdx.org/spdxdocs/strata/NAME-UUID with the UUID derived from the
+// document's content; creationInfo.created is the only time stamp. No vulnerabilities (SPDX 2.3
+// has no place for them).
+void write_spdx(const model::ScanResult& result, const DocumentInfo& info, std::ostream& out);
+
+// JUnit XML (as GitLab and Jenkins read it). <testsuites name="strata"> with one <testsuite> per
+// target, in the order of the table's sections: the OS packages ("alpine 3.10.9 (apk)"), then
+// one per language file by path ("/app/package-lock.json (npm)"). Each suite has one <testcase>
+// per package (sorted_packages order; classname: the suite's name, name: "NAME@VERSION"), with a
+// <failure> when the package has a finding that is not suppressed and is at or above `fail_on`
+// (any finding when nullopt): message "N vulnerabilities in PURL" ("1 vulnerability", no " in
+// PURL" without a purl), type the highest severity, text one line per finding "ID SEVERITY
+// installed X fixed Y" ("-" when unfixed; every non-suppressed finding of the package). Everything
+// is XML-escaped; characters XML 1.0 cannot carry become U+FFFD.
+void write_junit(const model::ScanResult& result, const DocumentInfo& info,
+                 std::optional<model::Severity> fail_on, std::ostream& out);
 
 struct SeverityCounts {
   std::size_t critical = 0;

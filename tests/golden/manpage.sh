@@ -20,4 +20,22 @@ for sub in "" image host rootfs db "db import" "db info" "db update" "db export"
     grep -q "strata $sub${sub:+ }$cmd" "$WORK/man.txt" && pass || fail "subcommand '$sub $cmd' not in man page"
   done
 done
+# Every report format --format takes (the list its usage error gives) is documented: in the man
+# page's --format entry and REPORT FORMATS section, and in the README's table; so are FMT=PATH
+# and SOURCE_DATE_EPOCH's part in the reports.
+"$STRATA" image --format no-such-format x > /dev/null 2> "$WORK/err" || true
+formats=$(sed -n 's/.*unknown format (use \([a-z, ]*\)).*/\1/p' "$WORK/err" | tr -d ',')
+[[ $(wc -w <<< "$formats") -ge 7 ]] && pass || fail "no format list in: $(head -c 300 "$WORK/err")"
+awk '/^\.BR -f ", " --format/{f=1} f&&/^\.TP/{exit} f' "$WORK/man.txt" > "$WORK/format_entry"
+awk '/^\.SH REPORT FORMATS/{f=1;next} f&&/^\.SH /{exit} f' "$WORK/man.txt" > "$WORK/formats_section"
+for f in $formats; do
+  grep -qF "\\fI$f\\fR" "$WORK/format_entry" && pass || fail "format $f not in the man page's --format entry"
+  grep -qE "^\.B $f\$|\\\\fI$f\\\\fR" "$WORK/formats_section" && pass \
+    || fail "format $f not in the man page's REPORT FORMATS"
+  grep -qF "| \`$f\` |" "$SOURCE_DIR/README.md" && pass || fail "format $f not in README's table"
+done
+grep -qF '\fIFMT\fR=\fIPATH\fR' "$WORK/format_entry" && pass || fail "FMT=PATH not in the man page"
+grep -qF -- '--format FMT=PATH' "$SOURCE_DIR/README.md" && pass || fail "FMT=PATH not in README"
+awk '/^\.B SOURCE_DATE_EPOCH/{f=1;next} f&&/^\.TP/{exit} f' "$WORK/man.txt" | grep -q 'reports' \
+  && pass || fail "SOURCE_DATE_EPOCH: the reports' time stamp is not in ENVIRONMENT"
 finish

@@ -79,6 +79,7 @@ inline layer::LayerAnalysis synthetic_layer(unsigned n, unsigned packages = 0) {
   go.ecosystem = "Go";
   go.purl = fmt::format("pkg:golang/golang.org/x/net@v0.{}.0", n);
   go.location = fmt::format("/usr/local/bin/app{}", n);
+  go.license = "BSD-3-Clause";  // a record carries the license too (set for OS packages)
   model::Package stdlib = go;
   stdlib.name = "stdlib";
   stdlib.version = "1.21.4";

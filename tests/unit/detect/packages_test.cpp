@@ -234,7 +234,7 @@ TEST_CASE("apk installed files match their expected package lists exactly") {
   }
 }
 
-TEST_CASE("apk fields: origin, arch, purl, and the missing-V: warning") {
+TEST_CASE("apk fields: origin, arch, purl, license, and the missing-V: warning") {
   std::vector<std::string> w;
   auto pkgs = parse_apk_installed(testdata("pkgdb/apk/scalibr-alpine318-installed/installed"),
                                   "/lib/apk/db/installed", alpine318(), w);
@@ -243,9 +243,11 @@ TEST_CASE("apk fields: origin, arch, purl, and the missing-V: warning") {
   CHECK(libcrypto->source_name == "openssl");
   CHECK(libcrypto->arch == "x86_64");
   CHECK(libcrypto->purl == "pkg:apk/alpine/libcrypto3@3.1.0-r4?arch=x86_64&distro=3.18.9");
+  CHECK(libcrypto->license == "Apache-2.0");
   auto* binsh = find(pkgs, "busybox-binsh");
   REQUIRE(binsh);
   CHECK(binsh->source_name == "busybox");
+  CHECK(binsh->license == "GPL-2.0-only");
 
   auto arch = parse_apk_installed(testdata("pkgdb/apk/scalibr-different-arch/installed"), "x",
                                   alpine318(), w);

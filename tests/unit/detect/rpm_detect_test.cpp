@@ -63,6 +63,7 @@ TEST_CASE("an rpm header becomes a package with the report's fields") {
   h.epoch = 1;
   h.arch = "x86_64";
   h.source_rpm = "openssl-3.0.7-24.el9.src.rpm";
+  h.license = "Apache-2.0";
   auto p = rpm_package(h, alma94());
   CHECK(p.type == "rpm");
   CHECK(p.version == "1:3.0.7-24.el9");
@@ -73,6 +74,7 @@ TEST_CASE("an rpm header becomes a package with the report's fields") {
   CHECK(p.purl ==
         "pkg:rpm/almalinux/openssl-libs@3.0.7-24.el9?arch=x86_64&epoch=1&distro=almalinux-9.4");
   CHECK(p.modularity_label.empty());
+  CHECK(p.license == "Apache-2.0");
 
   SECTION("epoch 0 or absent is not written; no source rpm falls back to the package") {
     h.epoch = 0;
