@@ -13,7 +13,8 @@
 #
 #   --binary FILE          the strata binary (default: build/strata)
 #   --tag TAG              the tag in the OCI layout and the docker archive (default: latest)
-#   --oci DIR              write an OCI image layout, one gzip layer (DIR is replaced)
+#   --oci DIR              write an OCI image layout, one gzip layer (an existing layout in DIR
+#                          is replaced; any other non-empty DIR is refused)
 #   --docker-archive FILE  write a `docker load` archive of the same image, tagged strata:TAG
 #   --rootfs DIR           only assemble the root filesystem in DIR (new or empty)
 #   --no-strip             keep the binary's debug information (default: strip it when `strip`
@@ -52,6 +53,9 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 [[ -n $oci || -n $archive || -n $rootfs_out ]] || die "nothing to do: give --oci, --docker-archive or --rootfs"
+if [[ -n $oci && -d $oci && ! -f $oci/oci-layout && -n $(ls -A "$oci") ]]; then
+  die "--oci $oci is a non-empty directory that holds no OCI layout: not replacing it"
+fi
 [[ -f $binary && -x $binary ]] || die "no strata binary at $binary (build it, or give --binary)"
 tools=(ldd dpkg dpkg-query tar gzip sha256sum)
 if [[ -n $oci || -n $archive ]]; then
@@ -84,32 +88,6 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/strata-image.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 # --- Which packages: the owners of the libraries the binary links --------------------------------
-# owner PATH: the package owning PATH ("libcurl4:amd64"). On a merged-/usr system ldd may name
-# /lib/... where dpkg recorded /usr/lib/... (or the other way round), so both spellings and the
-# resolved path are tried.
-owner() {
-  local p=$1 real candidates=("$1")
-  real=$(readlink -f "$p")
-  case $p in
-    /usr/*) candidates+=("${p#/usr}") ;;
-    *) candidates+=("/usr$p") ;;
-  esac
-  candidates+=("$real")
-  case $real in
-    /usr/*) candidates+=("${real#/usr}") ;;
-    *) candidates+=("/usr$real") ;;
-  esac
-  local c line
-  for c in "${candidates[@]}"; do
-    line=$(dpkg-query -S "$c" 2> /dev/null | grep -v '^diversion by' | head -1) || true
-    if [[ -n $line ]]; then
-      echo "${line%%: *}"
-      return 0
-    fi
-  done
-  return 1
-}
-
 ldd "$binary" > "$work/ldd.txt" 2>&1 || die "ldd $binary failed: $(head -c 300 "$work/ldd.txt")"
 if grep -q 'not found' "$work/ldd.txt"; then
   die "$binary links libraries that are not installed: $(grep 'not found' "$work/ldd.txt" | tr '\n' ' ')"
@@ -118,11 +96,37 @@ fi
 # linux-vdso.so.1 is the kernel's
 awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}' "$work/ldd.txt" | sort -u > "$work/libs.txt"
 [[ -s $work/libs.txt ]] || die "$binary links no shared library (static?): nothing to take from dpkg"
+# candidates LIB: the spellings dpkg may have recorded LIB under, in order. On a merged-/usr
+# system ldd may name /lib/... where dpkg recorded /usr/lib/... (or the other way round), and a
+# library may be a symlink: both spellings of the path and of the resolved path.
+candidates() {
+  local p
+  for p in "$1" "$(readlink -f "$1")"; do
+    echo "$p"
+    case $p in
+      /usr/*) echo "${p#/usr}" ;;
+      *) echo "/usr$p" ;;
+    esac
+  done
+}
+while read -r lib; do
+  candidates "$lib" | sed "s|^|$lib\t|"
+done < "$work/libs.txt" > "$work/candidates.tsv"
+# One dpkg-query for them all (each call reads every file list): "pkg[, pkg]: /path" lines, the
+# paths no package has are errors on stderr.
+cut -f2 "$work/candidates.tsv" | sort -u | xargs dpkg-query -S 2> /dev/null \
+  | grep -v '^diversion by' > "$work/dpkg-S.txt" || true
 : > "$work/owners.txt"
 while read -r lib; do
-  pkg=$(owner "$lib") || die "no installed package owns $lib (ldd $binary): it cannot go into the image"
-  # "a, b: /path" when several packages share a path: each of them
-  tr ',' '\n' <<< "$pkg" | sed 's/^ *//' >> "$work/owners.txt"
+  found=""
+  while IFS=$'\t' read -r _ c; do
+    # "a, b: /path" when several packages share a path: each of them
+    found=$(awk -v c="$c" '{ i = index($0, ": /") } i && substr($0, i + 2) == c {
+      print substr($0, 1, i - 1); exit }' "$work/dpkg-S.txt")
+    [[ -n $found ]] && break
+  done < <(awk -F'\t' -v lib="$lib" '$1 == lib' "$work/candidates.tsv")
+  [[ -n $found ]] || die "no installed package owns $lib (ldd $binary): it cannot go into the image"
+  tr ',' '\n' <<< "$found" | sed 's/^ *//' >> "$work/owners.txt"
 done < "$work/libs.txt"
 for p in "${extra_pkgs[@]}"; do
   dpkg-query -W -f '${db:Status-Abbrev}' "$p" 2> /dev/null | grep -q '^ii' \
@@ -153,9 +157,7 @@ done
 
 # Every path the packages installed that is still there (a Docker base image may have dropped the
 # documentation); directories as directories, their contents only when listed.
-for p in "${pkgs[@]}"; do
-  dpkg-query -L "$p"
-done | grep '^/' | grep -vx '/\.' | sort -u > "$work/paths.txt"
+dpkg-query -L "${pkgs[@]}" | grep '^/' | grep -vx '/\.' | sort -u > "$work/paths.txt"
 while read -r f; do
   if [[ -e $f || -L $f ]]; then
     printf '%s\n' "${f#/}"
@@ -166,10 +168,8 @@ tar -C / --no-recursion --verbatim-files-from --numeric-owner -T "$work/files.tx
 
 # The dpkg database: the packages' status stanzas and file lists.
 mkdir -p "$root/var/lib/dpkg/info" "$root/var/lib/dpkg/updates"
-for p in "${pkgs[@]}"; do
-  dpkg-query -s "$p"
-  echo
-done > "$root/var/lib/dpkg/status"
+# (dpkg-query -s separates the stanzas with a blank line; the file ends with one too)
+{ dpkg-query -s "${pkgs[@]}"; echo; } > "$root/var/lib/dpkg/status"
 for p in "${pkgs[@]}"; do
   for ext in list md5sums; do
     if [[ -f /var/lib/dpkg/info/$p.$ext ]]; then
