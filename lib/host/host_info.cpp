@@ -4,27 +4,40 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+
+#include "util/log.hpp"
 #include "util/strings.hpp"
 
 namespace strata::host {
 
 namespace {
 
-bool openable_dir(const std::string& path) {
+// 0 when `path` opens as a directory, else the errno of the attempt.
+int open_dir_error(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) {
-    return false;
+    return errno;
   }
   ::close(fd);
-  return true;
+  return 0;
 }
 
 }  // namespace
 
 std::string default_host_root(const std::string& host_proc, const std::string& proc) {
   for (const auto& candidate : {host_proc + "/1/root", proc + "/1/root"}) {
-    if (openable_dir(candidate)) {
+    int err = open_dir_error(candidate);
+    if (err == 0) {
       return candidate;
+    }
+    if (err == EACCES || err == EPERM) {
+      // In a container started with --pid=host but not as root, this is the host's root and
+      // "/" (scanned instead) the container's: say so.
+      LOG_WARN("cannot open {} ({}): scanning / instead; in a container that is the container's "
+               "root, not the host's (run as root: docker run --user 0)",
+               candidate, std::strerror(err));
     }
   }
   return "/";
