@@ -17,6 +17,7 @@
 # the database file's size (the goal: the file's size plus a small constant).
 # It fails when strata lists a different number of packages than `rpm -qa` on the same database,
 # or when a scan wrote to the layer cache (every scan must be cold).
+# Language packages (npm, Maven, Go, PyPI: issue 14) are bench/detect/run_lang.sh.
 #   STRATA_BENCH_DIR  where the images are generated and kept (default /tmp/strata-bench)
 #   BENCH_PACKAGES, BENCH_MIB  packages in the database and MiB of package files (1200, 256)
 set -euo pipefail

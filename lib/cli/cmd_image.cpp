@@ -41,6 +41,7 @@ struct ImageOptions {
   bool no_cache = false;
   long long cache_max_mb = 1000;  // 0: layer cache off
   std::string cache_key_file;
+  std::string base_image;  // --base-image
 };
 
 // Reads the password from the first line of stdin (without its line end).
@@ -130,6 +131,21 @@ util::Result<scan::Options> scan_options(const ImageOptions& o, const config::En
   opts.platform = o.platform;
   TRY(apply_match_flags(o.match, env, opts));
   TRY(set_layer_cache(o, env, opts));
+  if (!o.base_image.empty()) {
+    // Resolved as the scanned image is (engines, registry, a path), with the same settings.
+    ImageOptions b = o;
+    b.input.clear();
+    b.reference = o.base_image;
+    b.password_stdin = false;  // stdin was the scanned image's: the base uses stored credentials
+    TRY_ASSIGN(scan::Target base, scan::resolve_target(target_request(b, env)));
+    scan::Options::BaseImage bi;
+    bi.name = o.base_image;
+    bi.input_path = std::move(base.input_path);
+    bi.engine = std::move(base.engine);
+    bi.reference = std::move(base.reference);
+    bi.registry = std::move(base.registry);
+    opts.base_image = std::move(bi);
+  }
   return opts;
 }
 
@@ -184,6 +200,11 @@ void add_image_options(CLI::App& sub, ImageOptions& o) {
   sub.add_option("--platform", o.platform, "Platform to pick in an image index: os/arch[/variant]")
       ->capture_default_str()
       ->envname("STRATA_PLATFORM");
+  sub.add_option("--base-image", o.base_image,
+                 "The image this one is built on (a path or a reference, found as the scanned "
+                 "image is): packages and findings of the layers it shares are marked "
+                 "in_base_image")
+      ->envname("STRATA_BASE_IMAGE");
 }
 
 void add_registry_options(CLI::App& sub, ImageOptions& o) {

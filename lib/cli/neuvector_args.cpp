@@ -29,6 +29,9 @@ Args image_options(const config::NeuVectorOptions& o) {
   if (o.cap_critical) {
     out.push_back("--cap-critical");
   }
+  if (!o.base_image.empty()) {
+    out.insert(out.end(), {"--base-image", o.base_image});
+  }
   if (o.cache_max_mb > 0) {
     out.insert(out.end(), {"--cache-max-mb", std::to_string(o.cache_max_mb)});
   } else {

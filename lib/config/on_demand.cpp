@@ -97,9 +97,7 @@ util::Result<NeuVectorOptions> neuvector_options(const Environment& env) {
   TRY_ASSIGN(out.scan_layers, env.get_bool("SCANNER_SCAN_LAYERS"));
   TRY_ASSIGN(out.cap_critical, env.get_bool("CAP_CRITICAL"));
   TRY_ASSIGN(out.cache_max_mb, max_cache_record_mb(env));
-  if (env.non_empty("SCANNER_BASE_IMAGE")) {
-    LOG_WARN("SCANNER_BASE_IMAGE is not supported yet; findings are not marked in_base_image");
-  }
+  out.base_image = env.get_or("SCANNER_BASE_IMAGE");
   if (env.non_empty("SCANNER_STANDALONE_TLS_VERIFICATION")) {
     LOG_DEBUG("SCANNER_STANDALONE_TLS_VERIFICATION: strata always verifies TLS");
   }

@@ -47,6 +47,7 @@ struct NeuVectorOptions {
   bool cap_critical = false;       // CAP_CRITICAL
   std::uint64_t cache_max_mb = 0;  // MAX_CACHE_RECORD_MB; unset or 0: no layer cache, as NeuVector
   std::string proxy_url;           // PROXY_URL; the caller exports it to libcurl
+  std::string base_image;          // SCANNER_BASE_IMAGE: `strata image --base-image`
 };
 
 struct OnDemandJob {

@@ -127,8 +127,8 @@ class Analyzer {
                              std::uint32_t mode);
   util::Status extract_content(archive* inner, const std::string& path, std::uint64_t size);
   util::Result<bool> extract_by_head(archive* inner, const std::string& path, std::uint64_t size);
-  // Reads the rest of a file that is neither kept nor extracted (`have` of its bytes are in
-  // m_extract_buffer already) and searches it for secrets.
+  // Reads the rest of a file that is neither kept nor extracted onto m_extract_buffer (which
+  // holds what was read of it already: nothing, or its first block) and searches it for secrets.
   util::Status inspect_rest(archive* inner, const std::string& path, std::uint64_t size);
   void inspect(const std::string& path, std::string_view content);
   bool inspects(const std::string& path, std::uint64_t size) const {

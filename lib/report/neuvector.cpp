@@ -77,7 +77,7 @@ Json vulnerability(const model::ScanResult& result, const model::Finding& f,
   v["published_timestamp"] = unix_time(f.published);
   v["last_modified_timestamp"] = unix_time(f.modified);
   v["feed_rating"] = model::severity_name(f.severity);
-  v["in_base_image"] = false;
+  v["in_base_image"] = f.in_base_image.value_or(false);
   return v;
 }
 

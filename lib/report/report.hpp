@@ -35,6 +35,10 @@ namespace strata::report {
 //                      suppressed: {kind: "ignore" | "vex", reason} (only when a policy accepted
 //                      the finding)}]
 //                    (packages[] carry in_base_image too, only when known)
+//   secrets: [{rule_id, category, severity, title, path, line, match (redacted), layer,
+//             deleted}]   (present only when the secret scanner ran: ScanResult::secrets_scanned)
+//   setid_perms: [{path, mode ("4755"), setuid, setgid, owner, layer}]
+//   checks: [the CIS image items, NeuVector's RESTBenchItem shape]
 //   warnings: [string]
 //   db: {built}            ("" when no database was used)
 //   summary: {critical, high, medium, low, unknown, total}   (counts of vulnerabilities that
@@ -55,9 +59,11 @@ void write_json(const model::ScanResult& result, std::ostream& out, bool layer_d
 // Suppressed findings are not listed: one line "N suppressed finding(s) (ignore file, VEX) not
 // shown: see the JSON report" follows the sections when there are any.
 // Targets without findings get no section; with no (unsuppressed) findings at all, "No
-// vulnerabilities found" (which points at the warnings when there are any) instead. Then the
-// warnings; then, as the last line, the Total line of the whole report. `color` adds ANSI colours
-// to severities and warnings (the caller decides, e.g. only on a terminal).
+// vulnerabilities found" (which points at the warnings when there are any) instead. Then, when
+// there are some, the secrets ("Secrets: N": SEVERITY, RULE, FILE (path:line), MATCH (redacted),
+// NOTE (deleted by a later layer)) and the set-id files ("Set-id files: N": FILE, MODE, KIND,
+// OWNER). Then the warnings; then, as the last line, the Total line of the whole report. `color`
+// adds ANSI colours to severities and warnings (the caller decides, e.g. only on a terminal).
 void write_table(const model::ScanResult& result, std::ostream& out, bool color);
 
 // Per-layer section (--scan-layers): "LAYERS (top first):" then one line per layer with its
@@ -88,10 +94,14 @@ void write_layer_table(const model::ScanResult& result, std::ostream& out);
 //                     otherwise), package_version (the source version for dpkg), fixed_version
 //                     ("" when unfixed), link, published_timestamp and last_modified_timestamp
 //                     (Unix seconds, 0 when unknown), feed_rating (strata's severity name),
-//                     in_base_image (false)}]
+//                     in_base_image (the finding's in_base_image; false when unknown)}]
 //   modules           one per package: {name, file (""), version, source (base_os), cves:
 //                     [{name, status: "fix exists" | "unpatched"}], cpes: []}
-//   checks, secrets, setid_perms: [] (strata does not run those checks)
+//   checks            the CIS image items (ScanResult::checks) as RESTBenchItem objects
+//   secrets           [{type (the rule's title), evidence (the redacted value), path,
+//                     suggestion}]
+//   setid_perms       [{type ("setuid", "setgid", "setuid setgid"), evidence (the mode as Go's
+//                     FileMode writes it: "urwxr-xr-x"), path}]
 struct NeuVectorOptions {
   std::string registry;    // registry URL ("https://127.0.0.1:5000/"), "" for a local image
   std::string repository;  // "library/alpine"

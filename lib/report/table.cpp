@@ -177,21 +177,18 @@ void write_title(const std::string& title, std::ostream& out) {
   out << '\n' << title << '\n' << std::string(width(title), '=') << '\n';
 }
 
-// Secrets (when the secret scanner ran) and set-id files, after the vulnerabilities.
+// The secrets and set-id files found (sections only when there are some), after the
+// vulnerabilities.
 void write_beyond_packages(const model::ScanResult& result, std::ostream& out) {
-  if (result.secrets_scanned) {
+  if (!result.secrets.empty()) {
     write_title(fmt::format("Secrets: {}", result.secrets.size()), out);
-    if (result.secrets.empty()) {
-      out << "No secrets found\n";
-    } else {
-      std::vector<std::array<std::string, 5>> rows{{"SEVERITY", "RULE", "FILE", "MATCH", "NOTE"}};
-      for (const auto& x : result.secrets) {
-        rows.push_back({x.severity, x.rule_id,
-                        x.line > 0 ? fmt::format("{}:{}", x.path, x.line) : x.path, x.match,
-                        x.deleted ? "deleted by a later layer: still in the image's blobs" : ""});
-      }
-      write_columns(rows, out);
+    std::vector<std::array<std::string, 5>> rows{{"SEVERITY", "RULE", "FILE", "MATCH", "NOTE"}};
+    for (const auto& x : result.secrets) {
+      rows.push_back({x.severity, x.rule_id,
+                      x.line > 0 ? fmt::format("{}:{}", x.path, x.line) : x.path, x.match,
+                      x.deleted ? "deleted by a later layer: still in the image's blobs" : ""});
     }
+    write_columns(rows, out);
   }
   if (!result.setid.empty()) {
     write_title(fmt::format("Set-id files: {}", result.setid.size()), out);

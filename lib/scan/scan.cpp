@@ -188,6 +188,68 @@ util::Result<source::LoadedImage> read_image(const Options& options) {
   return loaded;
 }
 
+// The diff_ids of the base image, from its config: every layer "hits" a cache that makes up an
+// empty analysis for it, so a registry, OCI layout or engine base is never read (an archive is
+// read whole, as always, without keeping anything).
+util::Result<std::vector<std::string>> base_diff_ids(const Options& options) {
+  const Options::BaseImage& b = *options.base_image;
+  Options base;
+  base.input_path = b.input_path;
+  base.engine = b.engine;
+  base.reference = b.reference;
+  base.registry = b.registry;
+  base.platform = options.platform;
+  source::LoadOptions load;
+  load.platform = options.platform;
+  load.cache.lookup = [](const std::string& key) -> std::optional<layer::LayerAnalysis> {
+    layer::LayerAnalysis empty;
+    empty.diff_id = key;
+    return empty;
+  };
+  if (options.progress) {
+    options.progress("reading base image " + b.name);
+  }
+  auto loaded = load_source(base, load);
+  if (!loaded) {
+    return loaded.error().wrap("base image " + b.name);
+  }
+  std::vector<std::string> ids;
+  for (const auto& l : loaded->layers) {
+    ids.push_back(l.diff_id);
+  }
+  return ids;
+}
+
+// Marks every package and finding in_base_image: whether its layer is one of the image's bottom
+// layers that are the base image's (the same diff_ids in the same order).
+void mark_base_layers(model::ScanResult& result, const std::vector<std::string>& base,
+                      const std::string& name) {
+  std::set<std::string> shared;
+  for (std::size_t i = 0; i < base.size() && i < result.layers.size(); ++i) {
+    if (result.layers[i].diff_id != base[i]) {
+      break;
+    }
+    shared.insert(base[i]);
+  }
+  if (shared.empty()) {
+    result.warnings.push_back(fmt::format(
+        "the base image {} shares no layers with the image (its bottom layer differs): nothing "
+        "is marked in_base_image",
+        name));
+  } else if (shared.size() < base.size()) {
+    result.warnings.push_back(fmt::format(
+        "the image shares only {} of the base image {}'s {} layers: the image is built on "
+        "another version of it",
+        shared.size(), name, base.size()));
+  }
+  for (auto& p : result.packages) {
+    p.in_base_image = shared.count(p.layer) != 0;
+  }
+  for (auto& f : result.findings) {
+    f.in_base_image = shared.count(f.layer) != 0;
+  }
+}
+
 // The OS and packages of the merged layers, each package attributed to its layer.
 void detect_into(model::ScanResult& result, const std::vector<layer::LayerAnalysis>& analyses) {
   std::vector<const layer::LayerAnalysis*> bottom_up;
@@ -268,6 +330,10 @@ util::Result<model::ScanResult> scan_image(const Options& options) {
     TRY(match_into(result, *db, options.ignore_unfixed, options.pkg_types, options.db_policy));
     policy::apply(options.policy, result);
   }
+  if (options.base_image) {
+    TRY_ASSIGN(std::vector<std::string> base, base_diff_ids(options));
+    mark_base_layers(result, base, options.base_image->name);
+  }
   return result;
 }
 
@@ -321,10 +387,15 @@ util::Result<model::ScanResult> scan_rootfs(const RootfsOptions& options) {
   if (options.pkg_types.os) {
     result.packages = std::move(os_packages);
   }
+  // The tree is walked for language files and secrets (and lists its set-id files on the way);
+  // with neither asked for, it is not walked at all.
   TreeWalk walk;
   walk.languages = options.pkg_types.library;
   walk.secrets = options.secrets ? &*options.secrets : nullptr;
-  TreeFindings found = walk_tree(fs, walk, result.warnings);
+  TreeFindings found;
+  if (walk.languages || walk.secrets != nullptr) {
+    found = walk_tree(fs, walk, result.warnings);
+  }
   drop_os_owned(found.packages, os_owned);
   result.packages.insert(result.packages.end(), std::make_move_iterator(found.packages.begin()),
                          std::make_move_iterator(found.packages.end()));

@@ -75,6 +75,18 @@ struct Options {
   PackageTypes pkg_types;
   DbPolicy db_policy;
   std::uint64_t max_file_size = 32u << 20;
+  // --base-image: the image the scanned one is built on (resolved like the scanned image; only
+  // its config is read, never its layers, except in an archive). The scanned image's layers from
+  // the bottom that are the base's own (same diff_ids, in order) mark their packages and
+  // findings in_base_image; without a base, in_base_image stays unset.
+  struct BaseImage {
+    std::string name;  // as given, for messages
+    std::string input_path;
+    std::optional<EngineImage> engine;
+    std::optional<image::Reference> reference;
+    registry::RegistryOptions registry;
+  };
+  std::optional<BaseImage> base_image;
   // Secrets (--scanners secret): nullopt = not looked for (ScanResult::secrets_scanned false).
   std::optional<SecretHooks> secrets;
   // The layer cache (cache/layer_cache.hpp): its directory ("" = no cache), size cap, and the

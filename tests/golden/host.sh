@@ -50,7 +50,7 @@ expect_same "rootfs findings vs image findings" "$WORK/want.tsv" "$WORK/got.tsv"
 # 3. This machine: strata host --root / against dpkg-query -W.
 if [[ -f /var/lib/dpkg/status ]]; then
   # OS packages only: this machine's language packages (npm, pip, ...) are not dpkg-query's
-  expect_rc 0 "$STRATA" host --root / --packages-only --pkg-types os --format json
+  expect_rc 0 "$STRATA" host --root / --packages-only --pkg-types os --scanners vuln --format json
   cp "$WORK/out" "$WORK/host.json"
   installed /var/lib/dpkg > "$WORK/want.tsv"
   scanned "$WORK/host.json" > "$WORK/got.tsv"
@@ -85,7 +85,7 @@ expect_one_line_error "missing root"
 # this machine's; the result files are written like an image scan's.
 if unshare --pid --fork --mount-proc true 2> /dev/null; then
   rc=0
-  SCANNER_RESULT_DIR="$WORK/nv" STRATA_PKG_TYPES=os unshare --pid --fork --mount-proc "$STRATA" -n neuvector --packages-only \
+  SCANNER_RESULT_DIR="$WORK/nv" STRATA_PKG_TYPES=os STRATA_SCANNERS=vuln unshare --pid --fork --mount-proc "$STRATA" -n neuvector --packages-only \
     > "$WORK/out" 2> "$WORK/err" || rc=$?
   [[ $rc == 0 ]] && pass || fail "-n: exit $rc: $(head -c 300 "$WORK/err")"
   jq -e '.target.kind == "host"' "$WORK/nv/scan_result.strata.json" > /dev/null && pass || fail "-n: strata json"

@@ -4,6 +4,7 @@
 #include <archive_entry.h>
 
 #include <array>
+#include <cstdint>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -91,9 +92,9 @@ class Walker {
  private:
   enum class Read { ok, skipped, stop };
 
-  // Reads the current entry of `a` (at `where`, in an archive of `archive_size` bytes) into
-  // `data`, at most `cap` bytes. `stop` when the archive cannot be read further.
-  Read read_entry(archive* a, archive_entry* e, std::uint64_t cap, std::uint64_t archive_size,
+  // Reads the current entry of `a` (at `where`, in the archive `archive`, the bytes `a` reads)
+  // into `data`, at most `cap` bytes. `stop` when the archive cannot be read further.
+  Read read_entry(archive* a, archive_entry* e, std::uint64_t cap, std::string_view archive,
                   const std::string& where, std::string& data);
   void pom_properties(std::string_view text, const std::string& where,
                       std::vector<MavenCoordinates>& own);
@@ -182,7 +183,7 @@ void Walker::walk(std::string_view bytes, const std::string& path, int depth) {
     const std::uint64_t cap =
         kind == Kind::nested ? m_limits.max_archive_bytes : m_limits.max_metadata_bytes;
     std::string data;
-    Read read = read_entry(a.get(), e, cap, bytes.size(), where, data);
+    Read read = read_entry(a.get(), e, cap, bytes, where, data);
     if (read == Read::stop) {
       break;
     }
@@ -218,8 +219,9 @@ void Walker::walk(std::string_view bytes, const std::string& path, int depth) {
 }
 
 Walker::Read Walker::read_entry(archive* a, archive_entry* e, std::uint64_t cap,
-                                std::uint64_t archive_size, const std::string& where,
+                                std::string_view archive, const std::string& where,
                                 std::string& data) {
+  const std::uint64_t archive_size = archive.size();
   constexpr auto k_max = std::numeric_limits<std::uint64_t>::max();
   const std::uint64_t ratio = std::max<std::uint64_t>(m_limits.max_ratio, 1);
   auto times_ratio = [&](std::uint64_t n) { return n > k_max / ratio ? k_max : n * ratio; };
@@ -241,39 +243,57 @@ Walker::Read Walker::read_entry(archive* a, archive_entry* e, std::uint64_t cap,
     // The declared size may be a lie: reserve no more than the bomb check lets through.
     data.reserve(std::min(declared, m_limits.min_bomb_bytes));
   }
-  // While reading: the bytes out against the cap, and against the compressed bytes libarchive
-  // has consumed for them (its read position in the archive).
+  // While reading: the bytes out against the cap, and those libarchive inflated against the
+  // compressed bytes it has consumed for them (its read position in the archive). A block that
+  // lies inside `archive` is the archive's own bytes handed out as they are (a STORED entry,
+  // as Spring Boot stores BOOT-INF/lib/*.jar): it is not inflated, and libarchive moves its
+  // read position past such a block only when the next one is asked for, so counting it
+  // against the position made every STORED entry over min_bomb_bytes look like a bomb.
   const la_int64_t start = archive_filter_bytes(a, 0);
+  const auto archive_begin = reinterpret_cast<std::uintptr_t>(archive.data());
+  std::uint64_t stored = 0;
   for (;;) {
-    const std::size_t old = data.size();
-    data.resize(old + k_chunk);
-    la_ssize_t n = archive_read_data(a, data.data() + old, k_chunk);
-    if (n < 0) {
-      data.clear();
-      warn(fmt::format("{}: not read ({})", where, archive_error(a)));
-      return n == ARCHIVE_FATAL ? Read::stop : Read::skipped;
-    }
-    data.resize(old + static_cast<std::size_t>(n));
-    if (n == 0) {
+    const void* block = nullptr;
+    std::size_t size = 0;
+    la_int64_t offset = 0;
+    int r = archive_read_data_block(a, &block, &size, &offset);
+    if (r == ARCHIVE_EOF) {
       return Read::ok;
     }
-    m_bytes += static_cast<std::uint64_t>(n);
-    if (m_bytes > m_limits.max_total_bytes) {
-      warn(fmt::format("{}: more than {} bytes decompressed in all; the rest not read", where,
-                       m_limits.max_total_bytes));
-      m_exhausted = true;
-      return Read::stop;
+    if (r < ARCHIVE_OK || offset != static_cast<la_int64_t>(data.size())) {
+      data.clear();
+      warn(fmt::format("{}: not read ({})", where,
+                       r < ARCHIVE_OK ? archive_error(a) : "data out of order"));
+      return r == ARCHIVE_FATAL ? Read::stop : Read::skipped;
     }
-    if (data.size() > cap) {
-      warn(fmt::format("{}: decompresses to more than {} bytes; not read", where, cap));
-      return Read::skipped;
-    }
-    const la_int64_t consumed = std::max<la_int64_t>(archive_filter_bytes(a, 0) - start, 1);
-    if (data.size() > m_limits.min_bomb_bytes &&
-        data.size() > times_ratio(static_cast<std::uint64_t>(consumed))) {
-      warn(fmt::format("{}: {} bytes from {} compressed, a zip bomb; not read", where, data.size(),
-                       consumed));
-      return Read::skipped;
+    const auto at = reinterpret_cast<std::uintptr_t>(block);
+    const bool raw = at >= archive_begin && at - archive_begin <= archive.size() &&
+                     size <= archive.size() - (at - archive_begin);
+    // In chunks, so that a bound stops the read having held at most one chunk more.
+    for (std::size_t done = 0; done < size;) {
+      const std::size_t n = std::min(k_chunk, size - done);
+      data.append(static_cast<const char*>(block) + done, n);
+      done += n;
+      stored += raw ? n : 0;
+      m_bytes += n;
+      if (m_bytes > m_limits.max_total_bytes) {
+        warn(fmt::format("{}: more than {} bytes decompressed in all; the rest not read", where,
+                         m_limits.max_total_bytes));
+        m_exhausted = true;
+        return Read::stop;
+      }
+      if (data.size() > cap) {
+        warn(fmt::format("{}: decompresses to more than {} bytes; not read", where, cap));
+        return Read::skipped;
+      }
+      const std::uint64_t inflated = data.size() - stored;
+      const la_int64_t consumed = std::max<la_int64_t>(archive_filter_bytes(a, 0) - start, 1);
+      if (inflated > m_limits.min_bomb_bytes &&
+          inflated > times_ratio(static_cast<std::uint64_t>(consumed))) {
+        warn(fmt::format("{}: {} bytes from {} compressed, a zip bomb; not read", where,
+                         data.size(), consumed));
+        return Read::skipped;
+      }
     }
   }
 }

@@ -64,7 +64,8 @@ struct JarLimits {
   // its compressed size (deflate reaches 1032; jars nested in jars are ~1, text ~3-10). It is
   // skipped as soon as that is known: before reading when its declared size is more than
   // max_ratio times the whole archive, else while reading (the declared size may lie), having
-  // held at most min_bomb_bytes and a 64 KiB chunk.
+  // held at most min_bomb_bytes and a 64 KiB chunk. A STORED entry (a nested jar in a Spring
+  // Boot jar) is not inflated, so only the cap bounds it.
   std::uint64_t max_ratio = 100;
   std::uint64_t min_bomb_bytes = 1ull << 20;
   // Entries looked at, and bytes decompressed, in the archive and all nested ones together.

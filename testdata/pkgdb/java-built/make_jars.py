@@ -3,6 +3,7 @@
 as the only argument. Python's zipfile writes the ordinary ones; the zip bombs, the stale local
 entry and the encrypted entry are written byte by byte (raw_zip). Deterministic: fixed dates."""
 import io
+import random
 import struct
 import sys
 import zipfile
@@ -117,6 +118,14 @@ def main(out):
     files["boot-app.jar"] = boot
     # The same with a launch script before it ("fully executable" Spring Boot jars).
     files["boot-app-executable.jar"] = b"#!/bin/bash\n# launch script\nexec java -jar \"$0\" \"$@\"\n" * 20 + boot
+    # Spring Boot with a large library: a 3 MiB jar (incompressible classes) STORED in
+    # BOOT-INF/lib, as guava or log4j-core are; not a bomb although it holds more than 1 MiB.
+    noise = random.Random(14).randbytes(3 << 20)
+    large = zip_bytes([("META-INF/maven/org.large/large/pom.properties", pom("org.large", "large", "9.1"), D),
+                       ("org/large/Blob.class", noise, D)])
+    files["boot-large.jar"] = zip_bytes([
+        ("META-INF/maven/com.example/boot-large/pom.properties", pom("com.example", "boot-large", "0.2"), D),
+        ("BOOT-INF/lib/large-9.1.jar", large, S)])
     # An ear: a.ear!/lib/b.war!/WEB-INF/lib/c.jar
     c = zip_bytes([("META-INF/maven/org.c/c/pom.properties", pom("org.c", "c", "3"), D)])
     b = zip_bytes([("WEB-INF/lib/c.JAR", c, D), ("WEB-INF/web.xml", "<web-app/>", D)])

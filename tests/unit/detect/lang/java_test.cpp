@@ -305,6 +305,15 @@ TEST_CASE("java: Spring Boot jars nested three levels deep, and an ear", "[java]
   CHECK(warnings.empty());
 }
 
+TEST_CASE("java: a STORED nested jar larger than the bomb threshold is read", "[java]") {
+  // Spring Boot stores BOOT-INF/lib/*.jar uncompressed: 3 MiB out of 3 MiB is no bomb.
+  std::vector<std::string> warnings;
+  CHECK(parse_rows(built("boot-large.jar"), "/app.jar", warnings) ==
+        std::multiset<std::string>{"com.example:boot-large\t0.2\t/app.jar",
+                                   "org.large:large\t9.1\t/app.jar!/BOOT-INF/lib/large-9.1.jar"});
+  CHECK(warnings.empty());
+}
+
 TEST_CASE("java: nesting is read down to max_depth levels", "[java]") {
   const std::string deep = built("deep.jar");
   for (int max_depth : {0, 1, 4, 6}) {
