@@ -31,10 +31,11 @@ model::ScanResult image_with_history() {
     l.size = 1000u * static_cast<unsigned>(i);
     r.layers.push_back(l);
   }
-  model::Package libc{"libc6", "2.36-9", "dpkg",         "Debian:12", "glibc", "2.36-9+deb12u1",
-                      "amd64", "",       "sha256:diff1", "",          ""};
-  model::Package curl{"curl",  "7.88.1-10", "dpkg",         "Debian:12", "curl", "7.88.1-10",
-                      "amd64", "",          "sha256:diff2", "",          ""};
+  model::Package libc{"libc6",          "2.36-9", "dpkg", "Debian:12",    "glibc",
+                      "2.36-9+deb12u1", "amd64",  "",     "sha256:diff1", "",
+                      std::nullopt,     ""};
+  model::Package curl{"curl",  "7.88.1-10", "dpkg",         "Debian:12", "curl",       "7.88.1-10",
+                      "amd64", "",          "sha256:diff2", "",          std::nullopt, ""};
   r.packages = {libc, curl};
   model::Finding f1;
   f1.id = "CVE-2024-0001";
