@@ -10,15 +10,15 @@
 #                                             image references/manifests, HTTP client
 #   L2 host config                            a host root as a vfs; settings with precedence
 #   L3 registry docker layer detect vulndb    OCI distribution, Docker Engine API, tar streams and
-#      report secret                          merged view, package detectors, vulnerability
+#      report secret policy                   merged view, package detectors, vulnerability
 #                                             database, report writers, secret scanning of file
-#                                             contents
+#                                             contents, ignore files / VEX / --severity
 #   L4 cache source match                     the layer cache (of layer analyses), image sources,
 #                                             packages x advisories -> findings
 #   L5 scan                                   orchestration
 #   L6 cli                                    command line, the only user of CLI11
 set(STRATA_MODULES util vfs model vercmp image http host config registry docker layer detect
-    vulndb report secret cache source match scan cli)
+    vulndb report secret policy cache source match scan cli)
 set(layer_util     0)
 set(layer_vfs      1)
 set(layer_model    1)
@@ -34,6 +34,7 @@ set(layer_detect   3)
 set(layer_vulndb   3)
 set(layer_report   3)
 set(layer_secret   3)
+set(layer_policy   3)
 set(layer_cache    4)
 set(layer_source   4)
 set(layer_match    4)
@@ -55,10 +56,11 @@ set(deps_detect  util vfs model vercmp)
 set(deps_vulndb  util model vercmp http)
 set(deps_report  util model)
 set(deps_secret  util model)
+set(deps_policy  util model)
 set(deps_cache   util model vfs layer)
 set(deps_source  util vfs model image http registry docker layer)
 set(deps_match   util model vercmp vulndb)
 set(deps_scan    util vfs model vercmp image http registry docker layer detect vulndb cache report source
-                 match host config)
+                 match host config policy)
 set(deps_cli     util vfs model vercmp image http host config registry docker layer detect vulndb
-                 cache report source match scan secret)
+                 cache report source match scan secret policy)

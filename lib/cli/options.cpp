@@ -2,6 +2,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <chrono>
+
 #include "secret/builtin_rules.hpp"
 #include "secret/rules.hpp"
 #include "secret/scanner.hpp"
@@ -36,7 +38,50 @@ void add_match_options(CLI::App& sub, MatchFlags& flags) {
                  "Secret rules and allow-lists to add to the built-in ones (Trivy's "
                  "trivy-secret.yaml format)")
       ->envname("STRATA_SECRET_CONFIG");
+  sub.add_option("--severity", flags.severity,
+                 "Report only findings of these severities, comma-separated: CRITICAL, HIGH, "
+                 "MEDIUM, LOW, UNKNOWN (default: all)")
+      ->envname("STRATA_SEVERITY");
+  sub.add_flag("--only-fixed", flags.only_fixed,
+               "Report only vulnerabilities that have a fixed version (the same as "
+               "--ignore-unfixed)")
+      ->envname("STRATA_ONLY_FIXED");
+  sub.add_option("--ignore-file", flags.ignore_file,
+                 "Vulnerabilities to accept: plain ids one per line, or YAML with packages, "
+                 "reasons and expiry dates (default: ./.strataignore when present)")
+      ->envname("STRATA_IGNORE_FILE");
+  sub.add_option("--vex", flags.vex,
+                 "OpenVEX or CycloneDX VEX document whose not_affected statements suppress "
+                 "findings; repeatable")
+      ->allow_extra_args(false);
   add_db_policy_options(sub, flags.db_policy);
+}
+
+util::Result<policy::Policy> make_policy(const MatchFlags& flags, const config::Environment& env) {
+  policy::Policy p;
+  if (!flags.severity.empty()) {
+    TRY_ASSIGN(p.severities, policy::parse_severities(flags.severity));
+  }
+  std::string ignore_file = flags.ignore_file;
+  if (ignore_file.empty() && util::is_regular_file(".strataignore")) {
+    ignore_file = ".strataignore";
+  }
+  if (!ignore_file.empty()) {
+    TRY_ASSIGN(p.ignores, policy::load_ignore_file(ignore_file));
+    LOG_INFO("ignore file {}: {} entries", ignore_file, p.ignores.size());
+  }
+  for (const auto& path : flags.vex) {
+    TRY_ASSIGN(auto statements, policy::load_vex(path));
+    LOG_INFO("VEX {}: {} not_affected statements", path, statements.size());
+    p.vex.insert(p.vex.end(), std::make_move_iterator(statements.begin()),
+                 std::make_move_iterator(statements.end()));
+  }
+  auto now = config::source_date_epoch(env).value_or(
+      std::chrono::duration_cast<std::chrono::seconds>(
+          std::chrono::system_clock::now().time_since_epoch())
+          .count());
+  p.today = policy::date_of(now);
+  return p;
 }
 
 util::Result<Scanners> parse_scanners(std::string_view text) {

@@ -1,13 +1,16 @@
 #pragma once
 // Flags shared by the scanning subcommands (`strata image`, `host`, `rootfs`), registered once:
-// the database directory, --packages-only, --ignore-unfixed, --pkg-types and the database policy.
+// the database directory, --packages-only, --ignore-unfixed, --pkg-types, the database policy and
+// the findings policy (--severity, --only-fixed, --ignore-file, --vex).
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cli/db_policy.hpp"
 #include "config/environment.hpp"
 #include "config/settings.hpp"
+#include "policy/policy.hpp"
 #include "scan/package_types.hpp"
 #include "scan/secret_hooks.hpp"
 #include "util/result.hpp"
@@ -26,7 +29,17 @@ struct MatchFlags {
   std::string scanners = "vuln,secret";  // --scanners
   std::string secret_config;             // --secret-config FILE
   DbPolicyFlags db_policy;
+  std::string severity;          // --severity LIST ("" = every severity)
+  bool only_fixed = false;       // --only-fixed: the same as --ignore-unfixed
+  std::string ignore_file;       // --ignore-file PATH ("" = ./.strataignore when present)
+  std::vector<std::string> vex;  // --vex PATH, repeatable
 };
+
+// The findings policy of --severity, --ignore-file (else ./.strataignore when it is a regular
+// file) and --vex, with `today` the date of SOURCE_DATE_EPOCH when set, else of the clock.
+// Errors: (usage) a bad --severity; (input) an ignore or VEX file that is missing, unreadable or
+// malformed: one line naming the file and the problem.
+util::Result<policy::Policy> make_policy(const MatchFlags& flags, const config::Environment& env);
 
 // What --scanners selects: "vuln" (packages matched against the database) and "secret".
 struct Scanners {
@@ -42,23 +55,26 @@ util::Result<Scanners> parse_scanners(std::string_view text);
 // The rule set's warnings are logged.
 util::Result<scan::SecretHooks> make_secret_hooks(const std::string& config_path);
 
-// --db-dir, --packages-only, --ignore-unfixed, --pkg-types, --scanners, --secret-config (and
-// their STRATA_ variables), then the database policy flags (add_db_policy_options).
+// --db-dir, --packages-only, --ignore-unfixed, --pkg-types, --scanners, --secret-config,
+// --severity, --only-fixed, --ignore-file, --vex (and their STRATA_ variables), then the database
+// policy flags (add_db_policy_options).
 void add_match_options(CLI::App& sub, MatchFlags& flags);
 
-// Sets db_dir (config::db_dir), packages_only, ignore_unfixed, pkg_types, db_policy and secrets
-// of scan::Options or scan::RootfsOptions (--scanners without vuln sets packages_only). Errors
-// (usage): those of scan::parse_package_types, make_db_policy and parse_scanners; (input) those
-// of make_secret_hooks.
+// Sets db_dir (config::db_dir), packages_only, ignore_unfixed (--ignore-unfixed or --only-fixed),
+// pkg_types, db_policy, policy and secrets of scan::Options or scan::RootfsOptions (--scanners
+// without vuln sets packages_only). The policy files are read here, before any image. Errors
+// (usage): those of scan::parse_package_types, make_db_policy, parse_scanners and make_policy;
+// (input) those of make_policy and make_secret_hooks.
 template <typename ScanOptions>
 util::Status apply_match_flags(const MatchFlags& flags, const config::Environment& env,
                                ScanOptions& opts) {
   opts.db_dir = config::logged_value("database directory", config::db_dir(flags.db_dir, env));
   opts.packages_only = flags.packages_only;
-  opts.ignore_unfixed = flags.ignore_unfixed;
+  opts.ignore_unfixed = flags.ignore_unfixed || flags.only_fixed;
   TRY_ASSIGN(opts.pkg_types, scan::parse_package_types(flags.pkg_types));
   TRY_ASSIGN(opts.db_policy, make_db_policy(flags.db_policy));
   TRY_ASSIGN(Scanners scanners, parse_scanners(flags.scanners));
+  TRY_ASSIGN(opts.policy, make_policy(flags, env));
   if (!scanners.vuln) {
     opts.packages_only = true;  // --scanners secret: no matching, no database needed
   }

@@ -35,9 +35,10 @@ std::string default_host_root(const std::string& host_proc, const std::string& p
     if (err == EACCES || err == EPERM) {
       // In a container started with --pid=host but not as root, this is the host's root and
       // "/" (scanned instead) the container's: say so.
-      LOG_WARN("cannot open {} ({}): scanning / instead; in a container that is the container's "
-               "root, not the host's (run as root: docker run --user 0)",
-               candidate, std::strerror(err));
+      LOG_WARN(
+          "cannot open {} ({}): scanning / instead; in a container that is the container's "
+          "root, not the host's (run as root: docker run --user 0)",
+          candidate, std::strerror(err));
     }
   }
   return "/";

@@ -74,6 +74,9 @@ Json package_json(const model::Package& p) {
   if (!p.modularity_label.empty()) {
     j["modularity_label"] = p.modularity_label;
   }
+  if (p.in_base_image) {
+    j["in_base_image"] = *p.in_base_image;
+  }
   return j;
 }
 
@@ -93,6 +96,12 @@ Json finding_json(const model::Finding& f) {
   v["ecosystem"] = f.ecosystem;
   v["purl"] = f.purl;
   v["path"] = f.path;
+  if (f.in_base_image) {
+    v["in_base_image"] = *f.in_base_image;
+  }
+  if (f.suppressed) {
+    v["suppressed"] = Json{{"kind", f.suppressed->kind}, {"reason", f.suppressed->reason}};
+  }
   return v;
 }
 

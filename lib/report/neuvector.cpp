@@ -129,7 +129,9 @@ Json layer_rows(const model::ScanResult& result, const std::vector<model::Findin
 void write_neuvector(const model::ScanResult& result, const NeuVectorOptions& options,
                      std::ostream& out) {
   const auto& t = result.target;
-  const std::vector<model::Finding> findings = sorted_findings(result.findings);
+  // Suppressed findings (ignore file, VEX) are left out: NeuVector has no notion of them.
+  std::vector<model::Finding> findings = sorted_findings(result.findings);
+  std::erase_if(findings, [](const model::Finding& f) { return f.suppressed.has_value(); });
   const std::string base_os = t.os.empty() ? "" : t.os.family + ":" + t.os.version;
 
   Json r;

@@ -32,14 +32,18 @@ namespace strata::report {
 //                      fixed_version ("" when no fix), status ("fixed" | "affected"; derived from
 //                      fixed_version when the finding has none), severity ("CRITICAL" | "HIGH" |
 //                      "MEDIUM" | "LOW" | "UNKNOWN"), cvss_score (number or null), layer,
-//                      links: [..]}]
+//                      links: [..], in_base_image (only when known: --base-image),
+//                      suppressed: {kind: "ignore" | "vex", reason} (only when a policy accepted
+//                      the finding)}]
+//                    (packages[] carry in_base_image too, only when known)
 //   secrets: [{rule_id, category, severity, title, path, line, match (redacted), layer,
 //             deleted}]   (present only when the secret scanner ran: ScanResult::secrets_scanned)
 //   setid_perms: [{path, mode ("4755"), setuid, setgid, owner, layer}]
 //   checks: [the CIS image items, NeuVector's RESTBenchItem shape]
 //   warnings: [string]
 //   db: {built}            ("" when no database was used)
-//   summary: {critical, high, medium, low, unknown, total}   (counts of vulnerabilities)
+//   summary: {critical, high, medium, low, unknown, total}   (counts of vulnerabilities that
+//            are not suppressed)
 // Strings that are not valid UTF-8 are written with U+FFFD replacements (never throws).
 // With `layer_details` (--scan-layers), each layers[] entry also lists what the layer introduced:
 //   packages: [{name, version}], vulnerabilities: [{id, package}]   (in the orders above)
@@ -53,15 +57,17 @@ void write_json(const model::ScanResult& result, std::ostream& out, bool layer_d
 // every other finding is in the OS section. Each section: its title, a line of '=' as wide,
 // "Total: N (CRITICAL: a, HIGH: b, MEDIUM: c, LOW: d, UNKNOWN: e)" for the section, a blank
 // line, the aligned columns PACKAGE, INSTALLED, FIXED ("-" when none), VULNERABILITY, SEVERITY.
-// Targets without findings get no section; with no findings at all, "No vulnerabilities found"
-// (which points at the warnings when there are any) instead. Then, when there are some, the
-// secrets ("Secrets: N": SEVERITY, RULE, FILE (path:line), MATCH (redacted), NOTE (deleted by a
-// later layer)) and the set-id files ("Set-id files: N": FILE, MODE, KIND, OWNER). Then the
-// warnings; then, as the
-// last line, the Total line of the whole report. `color` adds ANSI colours to severities and
-// warnings (the caller decides, e.g. only on a terminal). With `hide_base` (--hide-base), the
-// findings in_base_image are left out (of the sections and the totals), and a line after the
-// sections counts them: "N findings of the base image not shown (--hide-base)".
+// Suppressed findings are not listed: one line "N suppressed finding(s) (ignore file, VEX) not
+// shown: see the JSON report" follows the sections when there are any.
+// Targets without findings get no section; with no (unsuppressed) findings at all, "No
+// vulnerabilities found" (which points at the warnings when there are any) instead. Then, when
+// there are some, the secrets ("Secrets: N": SEVERITY, RULE, FILE (path:line), MATCH (redacted),
+// NOTE (deleted by a later layer)) and the set-id files ("Set-id files: N": FILE, MODE, KIND,
+// OWNER). Then the warnings; then, as the last line, the Total line of the whole report. `color`
+// adds ANSI colours to severities and warnings (the caller decides, e.g. only on a terminal).
+// With `hide_base` (--hide-base), the findings in_base_image are left out (of the sections and
+// the totals), and a line after the sections counts them: "N findings of the base image not shown
+// (--hide-base)".
 void write_table(const model::ScanResult& result, std::ostream& out, bool color,
                  bool hide_base = false);
 
@@ -84,7 +90,8 @@ void write_layer_table(const model::ScanResult& result, std::ostream& out);
 //   layers            [] unless scan_layers; then one row per history step, newest (top) first,
 //                     {digest ("" for a step that added no layer), cmds, size, vulnerabilities
 //                     (those the layer introduced)}
-//   vulnerabilities   [{name (CVE id when there is one), score and score_v3 (the CVSS v3 base
+//   vulnerabilities   (suppressed findings left out, in modules and layers too)
+//                     [{name (CVE id when there is one), score and score_v3 (the CVSS v3 base
 //                     score: OSV data carries no v2 scores), severity ("Critical" only with
 //                     cap_critical, else "High"; "High", "Medium", "Low", "Unknown"), vectors ("")
 //                     and vectors_v3, description, file_name (""), package_name ("source/binary"
@@ -92,7 +99,7 @@ void write_layer_table(const model::ScanResult& result, std::ostream& out);
 //                     otherwise), package_version (the source version for dpkg), fixed_version
 //                     ("" when unfixed), link, published_timestamp and last_modified_timestamp
 //                     (Unix seconds, 0 when unknown), feed_rating (strata's severity name),
-//                     in_base_image (false)}]
+//                     in_base_image (the finding's in_base_image; false when unknown)}]
 //   modules           one per package: {name, file (""), version, source (base_os), cves:
 //                     [{name, status: "fix exists" | "unpatched"}], cpes: []}
 //   checks            the CIS image items (ScanResult::checks) as RESTBenchItem objects
@@ -194,9 +201,14 @@ struct SeverityCounts {
   std::size_t total = 0;
 };
 
-// Number of findings per severity.
+// Number of findings per severity. Suppressed findings (Finding::suppressed) are not counted here
+// nor by highest_severity / has_findings_at_or_above (so never by --fail-on), and the table and
+// the NeuVector envelope leave them out; only the JSON report lists them.
 SeverityCounts count_by_severity(const model::ScanResult& result);
 SeverityCounts count_by_severity(const std::vector<model::Finding>& findings);
+
+// The number of suppressed findings.
+std::size_t count_suppressed(const model::ScanResult& result);
 
 // The most severe finding's severity; nullopt when there are no findings.
 std::optional<model::Severity> highest_severity(const model::ScanResult& result);

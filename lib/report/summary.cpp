@@ -12,6 +12,9 @@ SeverityCounts count_by_severity(const model::ScanResult& result) {
 SeverityCounts count_by_severity(const std::vector<model::Finding>& findings) {
   SeverityCounts c;
   for (const auto& f : findings) {
+    if (f.suppressed) {
+      continue;
+    }
     switch (f.severity) {
       case model::Severity::critical:
         ++c.critical;
@@ -37,7 +40,7 @@ SeverityCounts count_by_severity(const std::vector<model::Finding>& findings) {
 std::optional<model::Severity> highest_severity(const model::ScanResult& result) {
   std::optional<model::Severity> best;
   for (const auto& f : result.findings) {
-    if (!best || f.severity > *best) {
+    if (!f.suppressed && (!best || f.severity > *best)) {
       best = f.severity;
     }
   }
@@ -47,6 +50,11 @@ std::optional<model::Severity> highest_severity(const model::ScanResult& result)
 bool has_findings_at_or_above(const model::ScanResult& result, model::Severity threshold) {
   auto best = highest_severity(result);
   return best && *best >= threshold;
+}
+
+std::size_t count_suppressed(const model::ScanResult& result) {
+  return static_cast<std::size_t>(std::count_if(result.findings.begin(), result.findings.end(),
+                                                [](const auto& f) { return f.suppressed; }));
 }
 
 std::vector<model::Package> sorted_packages(const std::vector<model::Package>& packages) {

@@ -86,6 +86,9 @@ std::vector<Section> sections(const model::ScanResult& result) {
   Section os;
   std::map<std::string, Section> files;
   for (auto& f : sorted_findings(result.findings)) {
+    if (f.suppressed) {
+      continue;  // accepted by a policy: in the JSON report only
+    }
     auto it = f.path.empty() ? library_types.end() : library_types.find(f.path);
     if (it == library_types.end()) {
       os.findings.push_back(std::move(f));
@@ -205,7 +208,8 @@ void write_shown_table(const model::ScanResult& result, std::size_t hidden_base,
   out << fmt::format("{} ({}), {} package{}\n", t.name.empty() ? "(unnamed target)" : t.name,
                      os_text(t.os), result.packages.size(), result.packages.size() == 1 ? "" : "s");
 
-  if (result.findings.empty()) {
+  const std::size_t suppressed = count_suppressed(result);
+  if (result.findings.size() == suppressed) {
     out << '\n';
     if (result.warnings.empty()) {
       out << "No vulnerabilities found\n";
@@ -222,6 +226,11 @@ void write_shown_table(const model::ScanResult& result, std::size_t hidden_base,
   if (hidden_base > 0) {
     out << fmt::format("\n{} finding{} of the base image not shown (--hide-base)\n", hidden_base,
                        hidden_base == 1 ? "" : "s");
+  }
+  if (suppressed > 0) {
+    out << fmt::format(
+        "\n{} suppressed finding{} (ignore file, VEX) not shown: see the JSON report\n", suppressed,
+        suppressed == 1 ? "" : "s");
   }
   write_beyond_packages(result, out);
 
@@ -246,7 +255,9 @@ void write_table(const model::ScanResult& result, std::ostream& out, bool color,
     return;
   }
   model::ScanResult shown = result;
-  std::erase_if(shown.findings, [](const model::Finding& f) { return f.in_base_image == true; });
+  // A suppressed finding of the base is counted once, as suppressed.
+  std::erase_if(shown.findings,
+                [](const model::Finding& f) { return f.in_base_image == true && !f.suppressed; });
   write_shown_table(shown, result.findings.size() - shown.findings.size(), out, color);
 }
 
@@ -260,7 +271,7 @@ void write_layer_table(const model::ScanResult& result, std::ostream& out) {
       pkgs += p.layer == l.diff_id ? 1 : 0;
     }
     for (const auto& f : result.findings) {
-      vulns += f.layer == l.diff_id ? 1 : 0;
+      vulns += f.layer == l.diff_id && !f.suppressed ? 1 : 0;
     }
     const std::string& digest = l.digest.empty() ? l.diff_id : l.digest;
     std::string short_digest = digest.substr(0, std::min<std::size_t>(digest.size(), 19));

@@ -328,6 +328,7 @@ util::Result<model::ScanResult> scan_image(const Options& options) {
   result.checks = image_checks(result);
   if (db) {
     TRY(match_into(result, *db, options.ignore_unfixed, options.pkg_types, options.db_policy));
+    policy::apply(options.policy, result);
   }
   if (options.base_image) {
     TRY_ASSIGN(std::vector<std::string> base, base_diff_ids(options));
@@ -416,6 +417,7 @@ util::Result<model::ScanResult> scan_rootfs(const RootfsOptions& options) {
            touched.lookups, touched.files_read, touched.bytes_read);
   if (db) {
     TRY(match_into(result, *db, options.ignore_unfixed, options.pkg_types, options.db_policy));
+    policy::apply(options.policy, result);
   }
   if (!idle.empty()) {
     std::string names;

@@ -15,6 +15,7 @@
 #include "host/host_fs.hpp"
 #include "image/reference.hpp"
 #include "model/types.hpp"
+#include "policy/policy.hpp"
 #include "registry/client.hpp"
 #include "scan/package_types.hpp"
 #include "scan/secret_hooks.hpp"
@@ -67,6 +68,8 @@ struct Options {
   std::string db_dir;                    // vulnerability database directory
   bool packages_only = false;            // skip matching (no database needed)
   bool ignore_unfixed = false;           // drop findings that have no fixed version
+  // Applied to the findings after matching (policy::apply): --severity, ignore file, VEX.
+  policy::Policy policy;
   // What is reported (--pkg-types): packages of the other kind are dropped after detection,
   // before matching (the layers are read the same way: the layer cache stays valid for both).
   PackageTypes pkg_types;
@@ -111,6 +114,7 @@ struct RootfsOptions {
   std::string db_dir;
   bool packages_only = false;
   bool ignore_unfixed = false;
+  policy::Policy policy;  // as Options::policy
   // As Options::pkg_types; without `library` the tree is not walked for language files.
   PackageTypes pkg_types;
   DbPolicy db_policy;

@@ -38,4 +38,16 @@ grep -qF '\fIFMT\fR=\fIPATH\fR' "$WORK/format_entry" && pass || fail "FMT=PATH n
 grep -qF -- '--format FMT=PATH' "$SOURCE_DIR/README.md" && pass || fail "FMT=PATH not in README"
 awk '/^\.B SOURCE_DATE_EPOCH/{f=1;next} f&&/^\.TP/{exit} f' "$WORK/man.txt" | grep -q 'reports' \
   && pass || fail "SOURCE_DATE_EPOCH: the reports' time stamp is not in ENVIRONMENT"
+# the findings policy (issue 16): its flags are in the scanning subcommands' help (so the loop
+# above checks them), and the man page has the ignore file, VEX and their environment variables
+for sub in image host rootfs; do
+  "$STRATA" $sub --help > "$WORK/help.txt" 2>&1 || true
+  for opt in --severity --only-fixed --ignore-file --vex; do
+    grep -qE -- "$opt([^a-z-]|$)" "$WORK/help.txt" && pass || fail "'strata $sub --help' lacks $opt"
+  done
+done
+for word in '^\.SH POLICIES' '\.strataignore' 'OpenVEX' 'CycloneDX' 'not_affected' 'STRATA_SEVERITY' \
+  'STRATA_ONLY_FIXED' 'STRATA_IGNORE_FILE' 'SOURCE_DATE_EPOCH'; do
+  grep -qE -- "$word" "$WORK/man.txt" && pass || fail "man/strata.1 lacks $word"
+done
 finish

@@ -86,8 +86,10 @@ TEST_CASE("json report: keys, order, types and values") {
   for (auto it = doc.begin(); it != doc.end(); ++it) {
     keys.push_back(it.key());
   }
+  // (secrets only when the secret scanner ran: not in this sample)
   CHECK(keys == std::vector<std::string>{"schema_version", "target", "layers", "packages",
-                                         "vulnerabilities", "warnings", "db", "summary"});
+                                         "vulnerabilities", "setid_perms", "checks", "warnings",
+                                         "db", "summary"});
   CHECK(doc["schema_version"] == 1);
   CHECK(
       doc["target"].dump() ==
@@ -354,4 +356,61 @@ TEST_CASE("severity helpers") {
   r.findings.clear();
   CHECK_FALSE(highest_severity(r).has_value());
   CHECK_FALSE(has_findings_at_or_above(r, model::Severity::unknown));
+}
+
+TEST_CASE("suppressed findings: in the JSON report only") {
+  auto r = sample();
+  for (auto& f : r.findings) {
+    if (f.id == "CVE-2019-14697") {
+      f.suppressed = model::Finding::Suppression{"vex", "component_not_present"};
+    }
+  }
+  auto c = count_by_severity(r);
+  CHECK(c.critical == 0);
+  CHECK(c.total == 3);
+  CHECK(count_suppressed(r) == 1);
+  CHECK(highest_severity(r) == model::Severity::medium);
+  CHECK_FALSE(has_findings_at_or_above(r, model::Severity::high));
+
+  std::ostringstream json;
+  write_json(r, json);
+  auto j = nlohmann::json::parse(json.str());
+  REQUIRE(j["vulnerabilities"].size() == 4);
+  std::size_t marked = 0;
+  for (const auto& v : j["vulnerabilities"]) {
+    if (v["id"] == "CVE-2019-14697") {
+      CHECK(v["suppressed"] ==
+            nlohmann::json{{"kind", "vex"}, {"reason", "component_not_present"}});
+      ++marked;
+    } else {
+      CHECK_FALSE(v.contains("suppressed"));
+    }
+  }
+  CHECK(marked == 1);
+  CHECK(j["summary"]["total"] == 3);
+  CHECK(j["summary"]["critical"] == 0);
+
+  std::ostringstream table;
+  write_table(r, table, false);
+  const std::string text = table.str();
+  CHECK(text.find("CVE-2019-14697") == std::string::npos);
+  CHECK(text.find("\n1 suppressed finding (ignore file, VEX) not shown: see the JSON report\n") !=
+        std::string::npos);
+  CHECK(text.ends_with("Total: 3 (CRITICAL: 0, HIGH: 0, MEDIUM: 2, LOW: 0, UNKNOWN: 1)\n"));
+
+  // every finding suppressed: "No vulnerabilities found", and the count line
+  for (auto& f : r.findings) {
+    f.suppressed = model::Finding::Suppression{"ignore", "accepted"};
+  }
+  r.warnings.clear();
+  std::ostringstream all;
+  write_table(r, all, false);
+  CHECK(all.str() ==
+        "testdata/demo/alpine-3.10.tar.gz (alpine 3.10.9), 3 packages\n"
+        "\n"
+        "No vulnerabilities found\n"
+        "\n"
+        "4 suppressed findings (ignore file, VEX) not shown: see the JSON report\n"
+        "\n"
+        "Total: 0 (CRITICAL: 0, HIGH: 0, MEDIUM: 0, LOW: 0, UNKNOWN: 0)\n");
 }
