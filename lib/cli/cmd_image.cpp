@@ -74,6 +74,10 @@ util::Status check_flags(const ImageOptions& o) {
   if (o.parallel < 1 || o.parallel > 64) {
     return util::make_error(util::ErrorCategory::usage, "--parallel must be between 1 and 64");
   }
+  if (o.output.hide_base && o.base_image.empty()) {
+    return util::make_error(util::ErrorCategory::usage,
+                            "--hide-base needs --base-image REF: without a base nothing is marked");
+  }
   return {};
 }
 
@@ -205,6 +209,10 @@ void add_image_options(CLI::App& sub, ImageOptions& o) {
                  "image is): packages and findings of the layers it shares are marked "
                  "in_base_image")
       ->envname("STRATA_BASE_IMAGE");
+  sub.add_flag("--hide-base", o.output.hide_base,
+               "Leave the base image's findings out of the table (JSON, the other formats and "
+               "--fail-on keep them)")
+      ->envname("STRATA_HIDE_BASE");
 }
 
 void add_registry_options(CLI::App& sub, ImageOptions& o) {

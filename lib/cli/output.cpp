@@ -123,7 +123,7 @@ util::Status write_report(const model::ScanResult& result, const OutputOptions& 
   std::string chosen = format.empty() ? (to_terminal ? "table" : "json") : format;
   std::ostringstream out;
   if (chosen == "table") {
-    report::write_table(result, out, to_terminal);
+    report::write_table(result, out, to_terminal, options.hide_base);
     if (options.scan_layers) {
       report::write_layer_table(result, out);
     }

@@ -46,6 +46,7 @@ struct OutputOptions {
   std::string fail_on_secret;     // severity name; empty = never fail on secrets
   bool scan_layers = false;       // per-layer results in every format
   bool cap_critical = false;      // keep "Critical" in the neuvector format
+  bool hide_base = false;         // --hide-base: the table leaves out findings in_base_image
   // The time stamp of the document formats: SOURCE_DATE_EPOCH (config::source_date_epoch) when
   // set, else the time the reports are written.
   std::optional<std::int64_t> source_date_epoch;

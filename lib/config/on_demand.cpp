@@ -72,7 +72,8 @@ util::Result<NeuVectorImage> neuvector_image(const Environment& env,
   if (!url) {
     return usage(fmt::format("SCANNER_REGISTRY={}: {}", registry, url.error().message));
   }
-  out.reference = fmt::format("{}://{}/{}{}{}", url->scheme, url->host, repository, sep, tag);
+  out.registry_prefix = fmt::format("{}://{}/", url->scheme, url->host);
+  out.reference = out.registry_prefix + repository + sep + tag;
   return out;
 }
 
@@ -115,6 +116,11 @@ util::Result<std::optional<OnDemandJob>> on_demand_job(const Environment& env,
   TRY_ASSIGN(job.debug, env.get_bool("SCANNER_DEBUG_MODE"));
   TRY_ASSIGN(job.image, neuvector_image(env, check_endpoint));
   TRY_ASSIGN(job.options, neuvector_options(env));
+  std::string& base = job.options.base_image;
+  if (!base.empty() && !job.image.registry_prefix.empty() &&
+      base.find("://") == std::string::npos) {
+    base = job.image.registry_prefix + base;
+  }
   return std::optional<OnDemandJob>(std::move(job));
 }
 

@@ -8,10 +8,10 @@
 // Variables: SCANNER_ON_DEMAND, SCANNER_LICENSE (either starts the environment mode),
 // SCANNER_DEBUG_MODE, SCANNER_REGISTRY, SCANNER_REPOSITORY, SCANNER_TAG (default latest),
 // SCANNER_DOCKER_URL, SCANNER_SCAN_LAYERS, CAP_CRITICAL, MAX_CACHE_RECORD_MB, PROXY_URL,
-// SCANNER_RESULT_DIR; SCANNER_BASE_IMAGE (a warning: not supported),
-// SCANNER_STANDALONE_TLS_VERIFICATION (ignored: strata always verifies TLS). The registry
-// user name and password (SCANNER_REGISTRY_USERNAME, SCANNER_REGISTRY_PASSWORD) are those of
-// `strata image` (config/settings.hpp).
+// SCANNER_RESULT_DIR; SCANNER_BASE_IMAGE (`--base-image`: with a registry, a repository of that
+// registry, as NeuVector looks it up), SCANNER_STANDALONE_TLS_VERIFICATION (ignored: strata always
+// verifies TLS). The registry user name and password (SCANNER_REGISTRY_USERNAME,
+// SCANNER_REGISTRY_PASSWORD) are those of `strata image` (config/settings.hpp).
 
 #include <cstdint>
 #include <functional>
@@ -38,6 +38,8 @@ struct NeuVectorImage {
   std::string image_src;
   // SCANNER_DOCKER_URL, or the host of a NeuVector-style "tcp://host:port/repository".
   std::string docker_host;
+  // With a registry: "scheme://host/", in front of SCANNER_BASE_IMAGE; else "".
+  std::string registry_prefix;
 };
 
 // The variables that apply to the environment mode and to `-i` (a host scan, `-n`, takes only
@@ -47,7 +49,10 @@ struct NeuVectorOptions {
   bool cap_critical = false;       // CAP_CRITICAL
   std::uint64_t cache_max_mb = 0;  // MAX_CACHE_RECORD_MB; unset or 0: no layer cache, as NeuVector
   std::string proxy_url;           // PROXY_URL; the caller exports it to libcurl
-  std::string base_image;          // SCANNER_BASE_IMAGE: `strata image --base-image`
+  // SCANNER_BASE_IMAGE: `strata image --base-image`. In the environment mode with a registry, a
+  // value without "://" is a repository of SCANNER_REGISTRY (NeuVector's base image is remote
+  // when the target is), and gets its prefix.
+  std::string base_image;
 };
 
 struct OnDemandJob {

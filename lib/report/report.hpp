@@ -59,8 +59,11 @@ void write_json(const model::ScanResult& result, std::ostream& out, bool layer_d
 // later layer)) and the set-id files ("Set-id files: N": FILE, MODE, KIND, OWNER). Then the
 // warnings; then, as the
 // last line, the Total line of the whole report. `color` adds ANSI colours to severities and
-// warnings (the caller decides, e.g. only on a terminal).
-void write_table(const model::ScanResult& result, std::ostream& out, bool color);
+// warnings (the caller decides, e.g. only on a terminal). With `hide_base` (--hide-base), the
+// findings in_base_image are left out (of the sections and the totals), and a line after the
+// sections counts them: "N findings of the base image not shown (--hide-base)".
+void write_table(const model::ScanResult& result, std::ostream& out, bool color,
+                 bool hide_base = false);
 
 // Per-layer section (--scan-layers): "LAYERS (top first):" then one line per layer with its
 // number (1 = bottom), short digest, the packages and vulnerabilities it introduced, and the

@@ -197,9 +197,10 @@ void write_beyond_packages(const model::ScanResult& result, std::ostream& out) {
   }
 }
 
-}  // namespace
-
-void write_table(const model::ScanResult& result, std::ostream& out, bool color) {
+// The table of `result`; `hidden_base` findings of the base image were left out of it
+// (--hide-base), which a line after the sections says.
+void write_shown_table(const model::ScanResult& result, std::size_t hidden_base, std::ostream& out,
+                       bool color) {
   const auto& t = result.target;
   out << fmt::format("{} ({}), {} package{}\n", t.name.empty() ? "(unnamed target)" : t.name,
                      os_text(t.os), result.packages.size(), result.packages.size() == 1 ? "" : "s");
@@ -218,6 +219,10 @@ void write_table(const model::ScanResult& result, std::ostream& out, bool color)
     out << total_line(count_by_severity(s.findings)) << '\n';
     write_rows(s.findings, out, color);
   }
+  if (hidden_base > 0) {
+    out << fmt::format("\n{} finding{} of the base image not shown (--hide-base)\n", hidden_base,
+                       hidden_base == 1 ? "" : "s");
+  }
   write_beyond_packages(result, out);
 
   if (!result.warnings.empty()) {
@@ -231,6 +236,18 @@ void write_table(const model::ScanResult& result, std::ostream& out, bool color)
   }
 
   out << '\n' << total_line(count_by_severity(result));
+}
+
+}  // namespace
+
+void write_table(const model::ScanResult& result, std::ostream& out, bool color, bool hide_base) {
+  if (!hide_base) {
+    write_shown_table(result, 0, out, color);
+    return;
+  }
+  model::ScanResult shown = result;
+  std::erase_if(shown.findings, [](const model::Finding& f) { return f.in_base_image == true; });
+  write_shown_table(shown, result.findings.size() - shown.findings.size(), out, color);
 }
 
 void write_layer_table(const model::ScanResult& result, std::ostream& out) {

@@ -58,6 +58,31 @@ TEST_CASE("on_demand_job: a registry image becomes a reference with its scheme")
   CHECK(j.options.proxy_url == "http://proxy:3128");
 }
 
+TEST_CASE("on_demand_job: SCANNER_BASE_IMAGE is a repository of SCANNER_REGISTRY") {
+  auto job = on_demand_job(Environment({{"SCANNER_ON_DEMAND", "true"},
+                                        {"SCANNER_REGISTRY", "https://reg.example:5000"},
+                                        {"SCANNER_REPOSITORY", "app"},
+                                        {"SCANNER_BASE_IMAGE", "library/debian:12"}}),
+                           accept_endpoint);
+  REQUIRE(job);
+  CHECK((*job)->options.base_image == "https://reg.example:5000/library/debian:12");
+  // a value with its own scheme is kept; without a registry the base is local, as the image
+  auto own = on_demand_job(Environment({{"SCANNER_ON_DEMAND", "true"},
+                                        {"SCANNER_REGISTRY", "https://reg.example"},
+                                        {"SCANNER_REPOSITORY", "app"},
+                                        {"SCANNER_BASE_IMAGE", "http://other:5000/base:1"}}),
+                           accept_endpoint);
+  REQUIRE(own);
+  CHECK((*own)->options.base_image == "http://other:5000/base:1");
+  auto local = on_demand_job(Environment({{"SCANNER_ON_DEMAND", "true"},
+                                          {"SCANNER_REPOSITORY", "app"},
+                                          {"SCANNER_BASE_IMAGE", "debian:12"}}),
+                             accept_endpoint);
+  REQUIRE(local);
+  CHECK((*local)->options.base_image == "debian:12");
+  CHECK((*local)->image.registry_prefix.empty());
+}
+
 TEST_CASE("on_demand_job: without a registry, the local engines only") {
   Environment local({{"SCANNER_ON_DEMAND", "true"},
                      {"SCANNER_REPOSITORY", "library/ubuntu"},

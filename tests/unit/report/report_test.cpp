@@ -187,6 +187,39 @@ TEST_CASE("table report: golden text") {
         "Total: 4 (CRITICAL: 1, HIGH: 0, MEDIUM: 2, LOW: 0, UNKNOWN: 1)\n");
 }
 
+TEST_CASE("table report: --hide-base leaves out the base image's findings and counts them") {
+  auto r = sample();
+  r.warnings.clear();
+  for (auto& f : r.findings) {
+    f.in_base_image = f.package != "busybox";
+  }
+  std::ostringstream out;
+  write_table(r, out, false, true);
+  CHECK(out.str() ==
+        "testdata/demo/alpine-3.10.tar.gz (alpine 3.10.9), 3 packages\n"
+        "\n"
+        "alpine 3.10.9 (apk)\n"
+        "===================\n"
+        "Total: 1 (CRITICAL: 0, HIGH: 0, MEDIUM: 0, LOW: 0, UNKNOWN: 1)\n"
+        "\n"
+        "PACKAGE  INSTALLED  FIXED  VULNERABILITY  SEVERITY\n"
+        "busybox  1.30.1-r2  -      CVE-2021-0000  UNKNOWN\n"
+        "\n"
+        "3 findings of the base image not shown (--hide-base)\n"
+        "\n"
+        "Total: 1 (CRITICAL: 0, HIGH: 0, MEDIUM: 0, LOW: 0, UNKNOWN: 1)\n");
+  // without --hide-base, or without a base (in_base_image unset), the table is the usual one
+  std::ostringstream all, plain;
+  write_table(r, all, false, false);
+  auto unmarked = sample();
+  unmarked.warnings.clear();
+  write_table(unmarked, plain, false, true);
+  std::ostringstream want;
+  write_table(unmarked, want, false);
+  CHECK(all.str() == want.str());
+  CHECK(plain.str() == want.str());
+}
+
 TEST_CASE("table report: one section per target, OS packages first") {
   auto r = sample();
   r.warnings.clear();
