@@ -3,6 +3,11 @@
 #include <CLI/CLI.hpp>
 
 #include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
 
 #include "secret/builtin_rules.hpp"
 #include "secret/rules.hpp"
@@ -104,25 +109,62 @@ util::Result<Scanners> parse_scanners(std::string_view text) {
   return out;
 }
 
-util::Result<scan::SecretHooks> make_secret_hooks(const std::string& config_path) {
-  TRY_ASSIGN(secret::RuleSet rules, secret::load_rule_set(config_path));
-  for (const auto& w : rules.warnings) {
-    LOG_WARN("{}", w);
+namespace {
+
+// The scanner of the built-in rules, made on first use: a scan whose layers all come from the
+// layer cache never parses or compiles them (about 25 ms). The built-in set is checked by the
+// unit tests; failing here is a bug (an exception: exit 4).
+class BuiltinScanner {
+ public:
+  const secret::Scanner& get() {
+    std::call_once(m_once, [this] {
+      auto rules = secret::load_rule_set();
+      if (!rules) {
+        throw std::runtime_error("built-in secret rules: " + rules.error().message);
+      }
+      auto scanner = secret::Scanner::create(*rules);
+      if (!scanner) {
+        throw std::runtime_error("built-in secret rules: " + scanner.error().message);
+      }
+      m_scanner.emplace(std::move(*scanner));
+    });
+    return *m_scanner;
   }
-  TRY_ASSIGN(secret::Scanner scanner, secret::Scanner::create(rules));
+
+ private:
+  std::once_flag m_once;
+  std::optional<secret::Scanner> m_scanner;
+};
+
+}  // namespace
+
+util::Result<scan::SecretHooks> make_secret_hooks(const std::string& config_path) {
   // The rule set's identity, for the layer cache: the built-in rules and the user's file.
   util::Sha256 id;
   id.update(secret::builtin_rules_yaml());
-  if (!config_path.empty()) {
+  std::function<const secret::Scanner&()> scanner;
+  if (config_path.empty()) {
+    auto builtin = std::make_shared<BuiltinScanner>();
+    scanner = [builtin]() -> const secret::Scanner& { return builtin->get(); };
+  } else {
+    // A user's rules are read and compiled now: their errors stop the scan before it starts.
+    TRY_ASSIGN(secret::RuleSet rules, secret::load_rule_set(config_path));
+    for (const auto& w : rules.warnings) {
+      LOG_WARN("{}", w);
+    }
+    TRY_ASSIGN(secret::Scanner compiled, secret::Scanner::create(rules));
     TRY_ASSIGN(std::string text, util::read_file(config_path));
     id.update(text);
+    scanner = [compiled]() -> const secret::Scanner& { return compiled; };
   }
   scan::SecretHooks hooks;
   hooks.wants = [scanner](std::string_view path, std::uint64_t size) {
-    return scanner.wants(path, size);
+    return scanner().wants(path, size);
   };
   hooks.scan = [scanner](std::string_view path, std::string_view content,
-                         std::vector<model::Secret>& found) { scanner.scan(path, content, found); };
+                         std::vector<model::Secret>& found) {
+    scanner().scan(path, content, found);
+  };
   hooks.rules_id = "secret-rules-" + id.hex_digest().substr(0, 16);
   return hooks;
 }
