@@ -2,9 +2,13 @@
 """Writes a large synthetic multi-layer OCI image layout for bench/scan.
 
 usage: make_image.py OUT_DIR [--layers 4] [--files 100000] [--mib 1024] [--status FILE]
+                     [--text-share 0.3]
 
-Files have sizes drawn from a skewed distribution (many small, a few large) and content that
-compresses roughly like real binaries and text (~2.5x with gzip -6). Layer 1 carries an
+Files have sizes drawn from a skewed distribution (many small, a few large). Most have content
+that compresses roughly like real binaries and text (~2.5x with gzip -6), which a secret scanner
+skips as binary; --text-share of them are text files (lines of words, a few with keywords the
+secret rules' prefilter looks for, e.g. "password = ${DB_PASSWORD}", which the full expressions
+then reject), which it reads through, as the configuration and source files of real images. Layer 1 carries an
 /etc/os-release and, when --status is given, a real dpkg status file; the top layer deletes a
 few hundred files of the lower layers with whiteouts, so the scan exercises the merged view.
 """
@@ -36,6 +40,19 @@ def content(rng, size, words):
     return rng.randbytes(half) + text
 
 
+def text_content(rng, size, words):
+    lines, n = [], 0
+    while n < size:
+        if rng.random() < 0.02:
+            line = rng.choice(["password = ${DB_PASSWORD}", "secret: <changeme>",
+                               "token=xxxxxxxx", "aws_access_key_id = placeholder"])
+        else:
+            line = " ".join(rng.choice(words) for _ in range(rng.randrange(3, 14)))
+        lines.append(line)
+        n += len(line) + 1
+    return ("\n".join(lines) + "\n").encode()[:size]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
@@ -43,6 +60,7 @@ def main():
     ap.add_argument("--files", type=int, default=100_000)
     ap.add_argument("--mib", type=int, default=1024)
     ap.add_argument("--status")
+    ap.add_argument("--text-share", type=float, default=0.3)
     a = ap.parse_args()
     rng = random.Random(42)
     words = [f"w{rng.randrange(10**6)}" for _ in range(5000)]
@@ -81,8 +99,12 @@ def main():
                         add(os.path.join(d, ".wh." + b), b"")
                 for i in range(per_layer):
                     size = int(rng.expovariate(1 / avg))
-                    path = f"usr/lib/l{li}/d{i % 512}/f{i}.bin"
-                    add(path, content(rng, size, words))
+                    if rng.random() < a.text_share:
+                        path = f"opt/app/l{li}/d{i % 512}/f{i}.conf"
+                        add(path, text_content(rng, size, words))
+                    else:
+                        path = f"usr/lib/l{li}/d{i % 512}/f{i}.bin"
+                        add(path, content(rng, size, words))
                     all_paths.append(path)
         diff_ids.append("sha256:" + raw.hexdigest())
         digest, size = blob(a.out, data_path=tmp)
