@@ -13,20 +13,13 @@ support="$(dirname "$0")/../support"
 # --- the layers --------------------------------------------------------------------------------
 # Alpine 3.10 packages below the fixes of the demo records (testdata/demo/osv-alpine-v3.10), and
 # urllib3 1.26.4, below the fixes of the PyPI records (testdata/osv-match/pypi).
-mkdir -p "$WORK/l1/etc" "$WORK/l1/lib/apk/db" "$WORK/l2" "$WORK/lx/etc"
-printf 'NAME="Alpine Linux"\nID=alpine\nVERSION_ID=3.10.2\nPRETTY_NAME="Alpine Linux v3.10"\n' \
-  > "$WORK/l1/etc/os-release"
-for p in musl:1.1.22-r2:musl libcrypto1.1:1.1.1c-r0:openssl busybox:1.30.1-r1:busybox; do
-  IFS=: read -r name version origin <<< "$p"
-  printf 'C:Q1x=\nP:%s\nV:%s\nA:x86_64\nS:1\nI:1\nT:x\nU:x\nL:x\no:%s\n\n' \
-    "$name" "$version" "$origin"
-done > "$WORK/l1/lib/apk/db/installed"
-site="$WORK/l2/usr/lib/python3.7/site-packages/urllib3-1.26.4.dist-info"
-mkdir -p "$site"
-printf 'Metadata-Version: 2.1\nName: urllib3\nVersion: 1.26.4\n\n' > "$site/METADATA"
+alpine_layer "$WORK/l1" musl:1.1.22-r2:musl libcrypto1.1:1.1.1c-r0:openssl \
+  busybox:1.30.1-r1:busybox
+urllib3_layer "$WORK/l2"
+mkdir -p "$WORK/lx/etc"
 echo other > "$WORK/lx/etc/motd"
 for n in 1 2 x; do
-  tar --sort=name --mtime=@1704067200 --owner=0 --group=0 -C "$WORK/l$n" -cf "$WORK/l$n.tar" .
+  layer_tar "$WORK/l$n" "$WORK/l$n.tar"
 done
 archive() { python3 "$support/layers-to-docker-archive.py" "$@"; }
 archive "$WORK/img.tar" strata/app:1 "$WORK/l1.tar" "$WORK/l2.tar"

@@ -49,3 +49,30 @@ finish() {
   echo "$checks passed, $failures failed"
   [[ $failures -eq 0 ]]
 }
+
+# alpine_layer DIR NAME:VERSION:ORIGIN... : an Alpine 3.10.2 root in DIR (os-release and an apk
+# database of those packages)
+alpine_layer() {
+  local dir=$1 p name version origin
+  shift
+  mkdir -p "$dir/etc" "$dir/lib/apk/db"
+  printf 'NAME="Alpine Linux"\nID=alpine\nVERSION_ID=3.10.2\nPRETTY_NAME="Alpine Linux v3.10"\n' \
+    > "$dir/etc/os-release"
+  for p in "$@"; do
+    IFS=: read -r name version origin <<< "$p"
+    printf 'C:Q1x=\nP:%s\nV:%s\nA:x86_64\nS:1\nI:1\nT:x\nU:x\nL:x\no:%s\n\n' \
+      "$name" "$version" "$origin"
+  done > "$dir/lib/apk/db/installed"
+}
+
+# urllib3_layer DIR: urllib3 1.26.4's METADATA under DIR's python3.7 site-packages
+urllib3_layer() {
+  local site="$1/usr/lib/python3.7/site-packages/urllib3-1.26.4.dist-info"
+  mkdir -p "$site"
+  printf 'Metadata-Version: 2.1\nName: urllib3\nVersion: 1.26.4\n\n' > "$site/METADATA"
+}
+
+# layer_tar DIR TAR: DIR's files as a layer tar, the same bytes on every run
+layer_tar() {
+  tar --sort=name --mtime=@1704067200 --owner=0 --group=0 -C "$1" -cf "$2" .
+}
