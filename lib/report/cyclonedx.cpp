@@ -28,22 +28,6 @@ void add_property(Json& props, std::string_view name, const std::string& value) 
   }
 }
 
-const char* severity_lower(model::Severity s) {
-  switch (s) {
-    case model::Severity::critical:
-      return "critical";
-    case model::Severity::high:
-      return "high";
-    case model::Severity::medium:
-      return "medium";
-    case model::Severity::low:
-      return "low";
-    case model::Severity::unknown:
-      break;
-  }
-  return "unknown";
-}
-
 // The rating method of a CVSS vector, by its prefix.
 const char* rating_method(std::string_view vector) {
   if (vector.starts_with("CVSS:3.1/")) {
@@ -184,10 +168,10 @@ Json vulnerability_json(const std::vector<const model::Finding*>& group,
   if (!references.empty()) {
     v["references"] = std::move(references);
   }
-  Json rating{{"severity", severity_lower(f.severity)}};
+  Json rating{{"severity", util::to_lower(model::severity_name(f.severity))}};
   if (f.cvss_score) {
     rating = Json{{"score", *f.cvss_score},
-                  {"severity", severity_lower(f.severity)},
+                  {"severity", util::to_lower(model::severity_name(f.severity))},
                   {"method", rating_method(f.cvss_vector)}};
     if (!f.cvss_vector.empty()) {
       rating["vector"] = f.cvss_vector;

@@ -45,4 +45,22 @@ std::string package_label(const model::Package& p) {
   return !p.purl.empty() ? p.purl : fmt::format("{}@{}", p.name, p.version);
 }
 
+std::string join(const std::set<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) {
+    out += out.empty() ? i : ", " + i;
+  }
+  return out;
+}
+
+std::string os_section_title(const model::OsInfo& os, const std::set<std::string>& types) {
+  std::string title = os.empty()           ? std::string("unknown OS")
+                      : os.version.empty() ? os.family
+                                           : fmt::format("{} {}", os.family, os.version);
+  if (!types.empty()) {
+    title += fmt::format(" ({})", join(types));
+  }
+  return title;
+}
+
 }  // namespace strata::report::detail

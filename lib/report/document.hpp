@@ -1,6 +1,7 @@
 #pragma once
 // Helpers the document writers (SARIF, CycloneDX, SPDX, JUnit) share. Internal to report.
 
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -30,5 +31,12 @@ std::string image_digest(const model::Target& t);
 
 // "pkg:..." when the package has a purl, else "NAME@VERSION".
 std::string package_label(const model::Package& p);
+
+// The items joined with ", " (in set order).
+std::string join(const std::set<std::string>& items);
+
+// The title of the OS packages' section of the table and the JUnit report: "alpine 3.10.9
+// (apk)", "unknown OS (dpkg)"; `types` are the package types of the section.
+std::string os_section_title(const model::OsInfo& os, const std::set<std::string>& types);
 
 }  // namespace strata::report::detail

@@ -103,14 +103,6 @@ std::string xml(std::string_view s, bool attribute = true) {
   return out;
 }
 
-std::string join(const std::set<std::string>& items) {
-  std::string out;
-  for (const auto& i : items) {
-    out += out.empty() ? i : ", " + i;
-  }
-  return out;
-}
-
 struct Suite {
   std::string title;
   std::vector<std::size_t> packages;  // indexes into the sorted packages
@@ -142,14 +134,12 @@ void write_junit(const model::ScanResult& result, const DocumentInfo& info,
   }
   std::vector<Suite*> suites;
   if (!os.packages.empty()) {
-    const auto& o = result.target.os;
-    os.title = o.empty() ? std::string("unknown OS")
-                         : (o.version.empty() ? o.family : o.family + " " + o.version);
-    os.title += fmt::format(" ({})", join(os.types));
+    os.title = detail::os_section_title(result.target.os, os.types);
     suites.push_back(&os);
   }
   for (auto& [location, s] : files) {
-    s.title = fmt::format("{} ({})", location.empty() ? "unknown file" : location, join(s.types));
+    s.title =
+        fmt::format("{} ({})", location.empty() ? "unknown file" : location, detail::join(s.types));
     suites.push_back(&s);
   }
   auto fails = [&](const model::Finding* f) { return !fail_on || f->severity >= *fail_on; };

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "report/document.hpp"
 #include "report/report.hpp"
 
 namespace strata::report {
@@ -50,14 +51,6 @@ std::string os_text(const model::OsInfo& os) {
   return text;
 }
 
-std::string join(const std::set<std::string>& items) {
-  std::string out;
-  for (const auto& i : items) {
-    out += out.empty() ? i : ", " + i;
-  }
-  return out;
-}
-
 std::string total_line(const SeverityCounts& c) {
   return fmt::format("Total: {} (CRITICAL: {}, HIGH: {}, MEDIUM: {}, LOW: {}, UNKNOWN: {})\n",
                      c.total, c.critical, c.high, c.medium, c.low, c.unknown);
@@ -96,17 +89,13 @@ std::vector<Section> sections(const model::ScanResult& result) {
     }
     Section& s = files[f.path];
     if (s.title.empty()) {
-      s.title = fmt::format("{} ({})", f.path, join(it->second));
+      s.title = fmt::format("{} ({})", f.path, detail::join(it->second));
     }
     s.findings.push_back(std::move(f));
   }
   std::vector<Section> out;
   if (!os.findings.empty()) {
-    const auto& t = result.target.os;
-    os.title = t.empty() ? std::string("unknown OS") : os_text(t);
-    if (!os_types.empty()) {
-      os.title += fmt::format(" ({})", join(os_types));
-    }
+    os.title = detail::os_section_title(result.target.os, os_types);
     out.push_back(std::move(os));
   }
   for (auto& [path, s] : files) {
