@@ -1,17 +1,19 @@
 #include "cache/layer_cache.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdlib>
+#include <cstdio>
 #include <cstring>
+#include <map>
 #include <mutex>
-#include <random>
 
 #include "cache/files.hpp"
+#include "cache/index_db.hpp"
 #include "cache/lease.hpp"
 #include "cache/record.hpp"
 #include "util/file.hpp"
@@ -23,11 +25,15 @@ namespace strata::cache {
 namespace {
 
 constexpr std::string_view k_temp_prefix = ".tmp-";
+constexpr std::string_view k_json_temp_prefix = "cacher.json.tmp-";
 constexpr std::uint64_t k_max_record_file = k_max_body_size + (64u << 20);
+// The last format whose index was cacher.json: its records are kept and its index imported.
+constexpr std::int64_t k_json_index_format = 1;
 
 std::string version_json() {
-  return nlohmann::json{{"version", k_cache_format_version},
-                        {"description", "strata layer cache: zstd records, xxh3 checksums"}}
+  return nlohmann::json{
+             {"version", k_cache_format_version},
+             {"description", "strata layer cache: zstd records, xxh3 checksums, SQLite index"}}
              .dump() +
          "\n";
 }
@@ -41,16 +47,22 @@ std::optional<std::int64_t> parse_version(const std::string& text) {
   return std::nullopt;
 }
 
+// The lease id in a temp file name "<prefix><lease id>.XXXXXX".
+std::string owner_of_temp(std::string_view name, std::string_view prefix) {
+  std::string_view rest = name.substr(prefix.size());
+  return std::string(rest.substr(0, rest.rfind('.')));
+}
+
 }  // namespace
 
 struct LayerCache::Impl {
   CacheOptions opts;
-  std::string ref_dir, lease_dir, lock_path, index_path, version_path;
+  std::string ref_dir, lease_dir, lock_path, db_path, json_path, version_path;
   bool bypassed = false;
   std::optional<Lease> lease;
+  std::optional<IndexDb> db;
   std::vector<std::string> warnings;
   std::uint64_t discarded = 0;
-  std::vector<std::string> doomed;  // record files to delete once the index is saved
   std::mutex mutex;
 
   TimePoint now() const { return opts.clock ? opts.clock() : std::chrono::system_clock::now(); }
@@ -61,60 +73,11 @@ struct LayerCache::Impl {
     LOG_DEBUG("cache: {}", message);
     warnings.push_back(std::move(message));
   }
-
-  // The index as this object last read or wrote it, valid while the token in the lock file and
-  // cacher.json's inode, size and mtime are unchanged: a process doing several operations in a
-  // row parses the index once. Every save writes a new random token first.
-  std::optional<Index> cached;
-  std::string cached_token;
-  std::optional<FileInfo> cached_file;
-  int lock_fd = -1;  // the descriptor of the lock this object holds (valid under the lock)
-
-  util::Result<util::FileLock> lock() {
-    auto l = util::FileLock::acquire(lock_path);
-    if (!l) {
-      return l.error().wrap("layer cache");
+  // For index writes whose failure must not change an answer (counting a hit or a miss).
+  void soft(const util::Status& st) {
+    if (!st && !db->damaged()) {  // damage: recovering() rebuilds the index, and says so
+      warn(fmt::format("layer cache index not updated: {}", st.error().message));
     }
-    lock_fd = l->fd();
-    return l;
-  }
-
-  std::string read_token() const {
-    char buf[16];
-    ssize_t n = ::pread(lock_fd, buf, sizeof buf, 0);
-    return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
-  }
-  util::Status write_token(const std::string& token) const {
-    if (::pwrite(lock_fd, token.data(), token.size(), 0) != static_cast<ssize_t>(token.size())) {
-      return util::input_error("{}: cannot write: {}", lock_path, std::strerror(errno));
-    }
-    return {};
-  }
-
-  // Writes the index, then deletes the record files it no longer lists (`doomed`): a process
-  // killed in between leaves unindexed files, which open() sweeps, never an index entry without
-  // its file.
-  util::Status save(const Index& index) {
-    std::vector<std::string> files = std::exchange(doomed, {});
-    cached.reset();
-    std::random_device rd;
-    const std::string token = fmt::format("{:08x}{:08x}", rd(), rd());
-    auto st = write_token(token);
-    if (st) {
-      st = replace_file_via_prev(index_path, serialize_index(index));
-    }
-    if (!st) {
-      return st.error().wrap("layer cache index");
-    }
-    for (const auto& f : files) {
-      remove_file(f);
-    }
-    cached_file = stat_file(index_path);
-    if (cached_file) {
-      cached = index;
-      cached_token = token;
-    }
-    return {};
   }
 
   // Reads and verifies one record file; the error says why it is not usable.
@@ -131,17 +94,17 @@ struct LayerCache::Impl {
     return header;
   }
 
-  // Deletes a record that cannot be trusted and forgets it.
-  void discard(Index& index, const std::string& diff_id, std::string_view why) {
-    doomed.push_back(record_path(diff_id));
-    index.erase(diff_id);
-    ++discarded;
-    warn(fmt::format("discarded cached layer {}: {}", diff_id, why));
+  // --- Opening: creating, migrating and rebuilding the index ----------------------------------
+
+  bool has_records() const {
+    auto names = list_dir(ref_dir);
+    return std::any_of(names.begin(), names.end(),
+                       [](const std::string& n) { return diff_id_of_layer_id(n).has_value(); });
   }
 
-  // Rebuilds the index from the record files (lock held): verified records are kept with
-  // reference_count 0 and their file time as last_referred; the others are deleted.
-  Index rebuild() {
+  // An index of the record files (lock held): verified records are kept with reference_count 0
+  // and their file time as last_referred; the others are deleted.
+  Index rebuild_from_records() {
     Index index;
     for (const auto& name : list_dir(ref_dir)) {
       auto diff_id = diff_id_of_layer_id(name);
@@ -166,184 +129,39 @@ struct LayerCache::Impl {
     return index;
   }
 
-  // Reads the index (lock held); a missing index with records present, or a damaged one, is
-  // rebuilt from the record files and saved.
-  util::Result<Index> load() {
-    const std::string token = read_token();
-    auto file = stat_file(index_path);
-    if (cached && file && cached_file == file && token == cached_token) {
-      return *cached;
-    }
-    cached.reset();
-    auto text = util::read_file(index_path);
-    if (!text && !stat_file(index_path)) {
-      text = util::read_file(index_path + ".prev");  // a writer died between its two renames
+  // The index of a format-1 directory (cacher.json; cacher.json.prev when a writer died between
+  // its two renames). nullopt, with a warning, if it is damaged or missing with records present.
+  std::optional<Index> read_json_index() {
+    auto text = util::read_file(json_path);
+    if (!text && !stat_file(json_path)) {
+      text = util::read_file(json_path + ".prev");
     }
     if (text) {
       auto index = parse_index(*text);
       if (index) {
-        if (file) {
-          cached = *index;
-          cached_file = file;
-          cached_token = token;
-        }
-        return index;
+        return std::move(*index);
       }
-      warn(fmt::format("{}: damaged ({}); rebuilt from the record files", index_path,
+      warn(fmt::format("{}: damaged ({}); rebuilt from the record files", json_path,
                        index.error().message));
-    } else {
-      auto names = list_dir(ref_dir);
-      if (std::none_of(names.begin(), names.end(),
-                       [](const std::string& n) { return diff_id_of_layer_id(n).has_value(); })) {
-        return Index{};
-      }
-      warn(fmt::format("{}: missing; rebuilt from the record files", index_path));
+    } else if (has_records()) {
+      warn(fmt::format("{}: missing; rebuilt from the record files", json_path));
     }
-    Index index = rebuild();
-    TRY(save(index));
-    return index;
+    return std::nullopt;
   }
 
-  // Lock held: removes temp files of dead processes, unindexed records, entries without a file
-  // or whose file has another size, and index temp files (only written under the lock).
-  void sweep(Index& index) {
-    LiveLeases live = scan_leases(lease_dir, lease ? &*lease : nullptr);
-    std::set<std::string> on_disk;
-    for (const auto& name : list_dir(ref_dir)) {
-      if (name.starts_with(k_temp_prefix)) {
-        std::string_view rest = std::string_view(name).substr(k_temp_prefix.size());
-        std::string id(rest.substr(0, rest.rfind('.')));
-        if (live.ids.count(id) == 0) {
-          remove_file(ref_dir + "/" + name);
-        }
-        continue;
-      }
-      auto diff_id = diff_id_of_layer_id(name);
-      if (!diff_id) {
-        continue;
-      }
-      auto it = index.records.find(*diff_id);
-      auto info = stat_file(record_path(*diff_id));
-      if (it == index.records.end()) {
-        remove_file(record_path(*diff_id));  // renamed into place, never indexed
-      } else if (!info || info->size != it->second.size) {
-        discard(index, *diff_id, "its size differs from the index");
-      } else {
-        on_disk.insert(*diff_id);
-      }
+  util::Status create_index(const Index& index, bool sweep_needed) {
+    auto created = IndexDb::create(db_path, index, sweep_needed);
+    if (!created) {
+      return created.error().wrap("layer cache index");
     }
-    std::vector<std::string> missing;
-    for (const auto& [diff_id, e] : index.records) {
-      if (on_disk.count(diff_id) == 0) {
-        missing.push_back(diff_id);
-      }
-    }
-    for (const auto& diff_id : missing) {
-      index.erase(diff_id);
-    }
-    const std::string index_name = index_path.substr(index_path.rfind('/') + 1);
-    for (const auto& name : list_dir(opts.dir)) {
-      if (name.starts_with(index_name + ".tmp.") ||
-          (name == index_name + ".prev" && stat_file(index_path))) {
-        remove_file(opts.dir + "/" + name);
-      }
-    }
+    db.emplace(std::move(*created));
+    return {};
   }
 
-  // Removes the records in `order` that are not leased, until `done(index, next)` says stop;
-  // returns counts.
-  template <typename Done>
-  PruneResult remove_unleased(Index& index, const std::vector<std::string>& order,
-                              const std::set<std::string>& leased, Done done) {
-    PruneResult r;
-    for (const auto& diff_id : order) {
-      if (done(index, diff_id)) {
-        break;
-      }
-      if (leased.count(diff_id) != 0) {
-        ++r.kept_in_use;
-        continue;
-      }
-      r.removed_bytes += index.records[diff_id].size;
-      ++r.removed;
-      doomed.push_back(record_path(diff_id));
-      index.erase(diff_id);
-    }
-    r.remaining = index.records.size();
-    r.remaining_bytes = index.total_size();
-    return r;
-  }
-
-  // Renames the temp record `tmp` into place as `key`'s record and indexes it, unless another
-  // process stored the same key with this analyzer first (then `tmp` is dropped and that record
-  // kept). Under the file lock. True when this call's record was renamed into place.
-  util::Result<bool> place_record(Index& index, const std::string& key, const std::string& tmp,
-                                  std::uint64_t size, bool replace) {
-    const std::string path = record_path(key);
-    auto existing = index.records.find(key);
-    const bool same = existing != index.records.end() &&
-                      existing->second.analyzer_version == opts.analyzer_version && stat_file(path);
-    if (same && !replace) {
-      remove_file(tmp);
-      return false;
-    }
-    if (same) {  // a fuller analysis of the same layer: its counters stay
-      if (::rename(tmp.c_str(), path.c_str()) != 0) {
-        int err = errno;
-        remove_file(tmp);
-        return util::input_error("layer cache: {}: cannot rename into place: {}", path,
-                                 std::strerror(err));
-      }
-      existing->second.size = size;
-      existing->second.last_referred = now();
-      return true;
-    }
-    if (::rename(tmp.c_str(), path.c_str()) != 0) {
-      int err = errno;
-      remove_file(tmp);
-      return util::input_error("layer cache: {}: cannot rename into place: {}", path,
-                               std::strerror(err));
-    }
-    index.records[key] = IndexEntry{size, 0, now(), opts.analyzer_version};
-    return true;
-  }
-
-  // The index is over the cap after storing `key`: evicts unleased records, least recently
-  // referred first, down to the low-water mark; `key` goes last. When records in use by live
-  // scans still fill the cap, `key` itself is dropped (its file removed once unlocked).
-  void evict_for(Index& index, const std::string& key) {
-    LiveLeases live = scan_leases(lease_dir, &*lease);
-    const std::uint64_t low_water = opts.max_bytes / 100 * opts.low_water_percent +
-                                    opts.max_bytes % 100 * opts.low_water_percent / 100;
-    auto order = lru_order(index);
-    std::erase(order, key);
-    order.push_back(key);
-    live.keys.insert(key);
-    remove_unleased(index, order, live.keys, [&](const Index& i, const std::string&) {
-      return i.total_size() <= low_water;
-    });
-    if (index.total_size() > opts.max_bytes) {
-      doomed.push_back(record_path(key));
-      index.erase(key);
-      warn(fmt::format("layer {} not cached: records in use fill the cache cap", key));
-    }
-  }
-
-  // Keys sorted least recently referred first (ties by key, so the order is total).
-  static std::vector<std::string> lru_order(const Index& index) {
-    std::vector<std::string> keys;
-    for (const auto& [k, e] : index.records) {
-      keys.push_back(k);
-    }
-    std::stable_sort(keys.begin(), keys.end(), [&](const auto& a, const auto& b) {
-      return index.records.at(a).last_referred < index.records.at(b).last_referred;
-    });
-    return keys;
-  }
-
+  // Lock held: leaves `db` open on a usable index of the current format (or `bypassed` set),
+  // creating, importing or rebuilding it as the version file and the directory say.
   util::Status open_locked() {
     auto version_text = util::read_file(version_path);
-    bool has_data = stat_file(index_path).has_value() || !list_dir(ref_dir).empty();
     std::optional<std::int64_t> version;
     if (version_text) {
       version = parse_version(*version_text);
@@ -356,32 +174,427 @@ struct LayerCache::Impl {
                       opts.dir, *version, k_cache_format_version));
       return {};
     }
-    if (version != k_cache_format_version) {
-      if (has_data) {
-        // Older (or unreadable) format: drop every record and the index, keep the directory.
-        for (const auto& name : list_dir(ref_dir)) {
-          remove_file(ref_dir + "/" + name);
-        }
-        remove_file(index_path);
-        remove_file(index_path + ".prev");
-        if (version_text) {
-          warn(fmt::format("{}: older cache format; the cache was emptied", opts.dir));
-        }
-      }
-      TRY(util::make_dirs(ref_dir));
-      TRY(util::make_dirs(lease_dir));
-      auto st = replace_file(version_path, version_json());
-      if (!st) {
-        return st.error().wrap("layer cache");
-      }
-    }
     TRY(util::make_dirs(ref_dir));
     TRY(util::make_dirs(lease_dir));
-    TRY_ASSIGN(Lease l, Lease::create(lease_dir));
-    lease.emplace(std::move(l));
-    TRY_ASSIGN(Index index, load());
-    sweep(index);
-    return save(index);
+    if (version == k_cache_format_version) {
+      bool damaged = false;
+      auto opened = IndexDb::open(db_path, damaged);
+      if (opened) {
+        db.emplace(std::move(*opened));
+        return {};
+      }
+      if (!damaged) {
+        return opened.error().wrap("layer cache");
+      }
+      const bool existed = stat_file(db_path).has_value();
+      Index index = rebuild_from_records();
+      if (existed) {
+        warn(fmt::format("{}; rebuilt from the record files", opened.error().message));
+      } else if (!index.records.empty()) {
+        warn(fmt::format("{}: missing; rebuilt from the record files", db_path));
+      }
+      return create_index(index, false);
+    }
+    Index index;
+    bool imported = false;
+    if (version == k_json_index_format) {
+      // The previous format: the same records, indexed by cacher.json. Imported once (then
+      // swept against ref/), or rebuilt from the records if it is damaged.
+      if (auto json = read_json_index()) {
+        index = std::move(*json);
+        imported = true;
+        LOG_INFO("{}: the cache index was imported from cacher.json into index.sqlite", opts.dir);
+      } else {
+        index = rebuild_from_records();
+      }
+    } else if (stat_file(json_path) || stat_file(db_path) || !list_dir(ref_dir).empty()) {
+      // Older (or unreadable) format: drop every record and the index, keep the directory.
+      for (const auto& name : list_dir(ref_dir)) {
+        remove_file(ref_dir + "/" + name);
+      }
+      remove_file(json_path);
+      if (version_text) {
+        warn(fmt::format("{}: older cache format; the cache was emptied", opts.dir));
+      }
+    }
+    TRY(create_index(index, imported));
+    // The JSON index's own leftovers; cacher.json itself stays (it is what was imported).
+    for (const auto& name : list_dir(opts.dir)) {
+      if (name == "cacher.json.prev" || name.starts_with("cacher.json.tmp.")) {
+        remove_file(opts.dir + "/" + name);
+      }
+    }
+    // Written last: a process killed before this point leaves the old version, and the next
+    // open does it all again from the start.
+    auto st = replace_file(version_path, version_json());
+    if (!st) {
+      return st.error().wrap("layer cache");
+    }
+    return {};
+  }
+
+  // Opens the index: without the lock when the version is current and the index opens (the
+  // usual case), else under it (open_locked).
+  util::Status open_index() {
+    auto version_text = util::read_file(version_path);
+    if (version_text && parse_version(*version_text) == k_cache_format_version) {
+      bool damaged = false;
+      auto opened = IndexDb::open(db_path, damaged);
+      if (opened) {
+        db.emplace(std::move(*opened));
+        TRY(util::make_dirs(ref_dir));
+        return util::make_dirs(lease_dir);
+      }
+    }
+    auto lock = util::FileLock::acquire(lock_path);
+    if (!lock) {
+      return lock.error().wrap("layer cache");
+    }
+    return open_locked();
+  }
+
+  // After a statement found the index damaged: takes the lock, then opens the index another
+  // process rebuilt meanwhile, or rebuilds it from the record files.
+  util::Status recover() {
+    const ino_t damaged_inode = db->inode();
+    db.reset();
+    auto lock = util::FileLock::acquire(lock_path);
+    if (!lock) {
+      return lock.error().wrap("layer cache");
+    }
+    struct stat st {};
+    if (::stat(db_path.c_str(), &st) == 0 && st.st_ino != damaged_inode) {
+      bool damaged = false;
+      auto opened = IndexDb::open(db_path, damaged);
+      if (opened) {
+        db.emplace(std::move(*opened));
+        return {};
+      }
+    }
+    Index index = rebuild_from_records();
+    warn(fmt::format("{}: damaged; rebuilt from the record files", db_path));
+    return create_index(index, false);
+  }
+
+  // Runs `op`; if it found the index damaged, recovers, and runs it once more if it failed.
+  template <typename Op>
+  auto recovering(Op op) -> decltype(op()) {
+    auto r = op();
+    if (!db || !db->damaged()) {
+      return r;
+    }
+    auto st = recover();
+    if (!st) {
+      return std::move(st).error();
+    }
+    if (r) {
+      return r;  // a soft failure (counting a hit or a miss): the answer stands
+    }
+    return op();
+  }
+
+  // --- Sweeping what dead processes left ------------------------------------------------------
+
+  // After this object's lease exists: a stale lease means a process died without cleaning up.
+  // The index notes it (sweep_needed) before the lease file goes, so that the sweep still
+  // happens if this process dies too; then whoever sees the note sweeps.
+  util::Status check_for_leftovers() {
+    LiveLeases live = scan_leases(lease_dir, &*lease);
+    if (!live.stale.empty()) {
+      TRY_ASSIGN(auto txn, db->write_transaction());
+      TRY(db->set_counter("sweep_needed", 1));
+      TRY(txn.commit());
+      remove_stale_leases(live);
+    }
+    TRY_ASSIGN(IndexCounters c, db->counters());
+    if (c.sweep_needed) {
+      TRY(sweep());
+    }
+    return {};
+  }
+
+  // Removes temp files of dead processes, unindexed record files, rows whose file is gone, and
+  // corrects sizes that differ from the file's (a replacing store killed before its commit: the
+  // record itself is verified when read). O(records); the listing is done without the write
+  // lock, and each finding is checked again under it: a store renames and indexes in one
+  // transaction, so a file without a row under the lock is an orphan.
+  util::Status sweep() {
+    std::map<std::string, std::uint64_t> on_disk;
+    std::vector<std::string> temps;
+    for (const auto& name : list_dir(ref_dir)) {
+      if (name.starts_with(k_temp_prefix)) {
+        temps.push_back(name);
+      } else if (auto diff_id = diff_id_of_layer_id(name)) {
+        if (auto info = stat_file(record_path(*diff_id))) {
+          on_disk.emplace(std::move(*diff_id), info->size);
+        }
+      }
+    }
+    std::vector<std::string> json_temps;
+    for (const auto& name : list_dir(opts.dir)) {
+      if (name.starts_with(k_json_temp_prefix)) {
+        json_temps.push_back(name);
+      }
+    }
+    // The leases are read after the listing: a temp file listed was made by a process whose
+    // lease existed before it, so an owner missing now is gone (a lease read first could miss a
+    // process that started, and wrote a temp file, since).
+    LiveLeases live = scan_leases(lease_dir, &*lease);
+    for (const auto& name : temps) {
+      if (live.ids.count(owner_of_temp(name, k_temp_prefix)) == 0) {
+        remove_file(ref_dir + "/" + name);
+      }
+    }
+    for (const auto& name : json_temps) {
+      if (live.ids.count(owner_of_temp(name, k_json_temp_prefix)) == 0) {
+        remove_file(opts.dir + "/" + name);
+      }
+    }
+    std::vector<std::string> gone, resized;
+    TRY(db->for_each([&](const IndexRow& row) {
+      auto it = on_disk.find(row.diff_id);
+      if (it == on_disk.end()) {
+        gone.push_back(row.diff_id);
+        return;
+      }
+      if (it->second != row.entry.size) {
+        resized.push_back(row.diff_id);
+      }
+      on_disk.erase(it);
+    }));
+    TRY_ASSIGN(auto txn, db->write_transaction());
+    for (const auto& [diff_id, size] : on_disk) {
+      TRY_ASSIGN(auto row, db->get(diff_id));
+      if (!row) {
+        remove_file(record_path(diff_id));
+      }
+    }
+    for (const auto& diff_id : gone) {
+      if (!stat_file(record_path(diff_id))) {
+        TRY(db->erase(diff_id));
+      }
+    }
+    for (const auto& diff_id : resized) {
+      auto info = stat_file(record_path(diff_id));
+      if (info) {
+        TRY(db->set_size(diff_id, info->size));
+      }
+    }
+    TRY(db->set_counter("sweep_needed", 0));
+    return txn.commit();
+  }
+
+  // --- Lookups ---------------------------------------------------------------------------------
+
+  util::Status count_miss() {
+    TRY_ASSIGN(auto txn, db->write_transaction());
+    TRY(db->add_to_counter("cache_misses", 1));
+    return txn.commit();
+  }
+
+  // A hit: reference_count + 1, last_referred = now, cache_hits + 1, leased, in one transaction.
+  // The size is the file's (it differs only after a crash during a replacing store).
+  util::Status touch(const std::string& diff_id, std::uint64_t size) {
+    TRY_ASSIGN(auto txn, db->write_transaction());
+    TRY_ASSIGN(bool present, db->touch(diff_id, now(), size));
+    (void)present;  // evicted since it was read: still a correct hit
+    TRY(db->add_to_counter("cache_hits", 1));
+    TRY(lease->add(diff_id));
+    return txn.commit();
+  }
+
+  // The row names a file that is gone (evicted since the row was read, or a crash's leftover):
+  // forgotten, and a miss. Not damage: no warning.
+  util::Status forget(const std::string& diff_id) {
+    TRY_ASSIGN(auto txn, db->write_transaction());
+    if (!stat_file(record_path(diff_id))) {
+      TRY(db->erase(diff_id));
+    }
+    TRY(db->add_to_counter("cache_misses", 1));
+    return txn.commit();
+  }
+
+  // Deletes a record that cannot be trusted, and counts the miss. `seen` is the file as it was
+  // read (null when the row alone said no: another analyzer version): the file is kept if it
+  // changed since and now verifies (another process replaced it).
+  util::Status discard(const std::string& diff_id, std::string_view why, const std::string* seen) {
+    TRY_ASSIGN(auto txn, db->write_transaction());
+    TRY_ASSIGN(auto row, db->get(diff_id));
+    bool bad = false;
+    if (row && seen == nullptr) {
+      bad = row->entry.analyzer_version != opts.analyzer_version;
+    } else if (row) {
+      std::string again;
+      auto header = read_record(diff_id, again);
+      bad = !header || again == *seen || header->analyzer_version != opts.analyzer_version;
+    }
+    if (bad) {
+      TRY(db->erase(diff_id));
+      remove_file(record_path(diff_id));
+      ++discarded;
+      warn(fmt::format("discarded cached layer {}: {}", diff_id, why));
+    }
+    TRY(db->add_to_counter("cache_misses", 1));
+    return txn.commit();
+  }
+
+  util::Result<std::optional<layer::LayerAnalysis>> lookup(
+      std::string_view name, const std::function<bool(const layer::LayerAnalysis&)>& usable) {
+    using Answer = std::optional<layer::LayerAnalysis>;
+    TRY_ASSIGN(std::optional<IndexRow> row, db->find(name));
+    if (!row) {
+      soft(count_miss());
+      return Answer();
+    }
+    const std::string& key = row->diff_id;
+    if (row->entry.analyzer_version != opts.analyzer_version) {
+      soft(discard(key,
+                   fmt::format("written by analyzer version '{}'", row->entry.analyzer_version),
+                   nullptr));
+      return Answer();
+    }
+    // The file is read and checked outside any transaction: other processes go on meanwhile.
+    std::string bytes;
+    auto header = read_record(key, bytes);
+    if (!header) {
+      if (!stat_file(record_path(key))) {
+        soft(forget(key));
+      } else {
+        soft(discard(key, header.error().message, &bytes));
+      }
+      return Answer();
+    }
+    if (header->analyzer_version != opts.analyzer_version) {
+      soft(discard(key, fmt::format("written by analyzer version '{}'", header->analyzer_version),
+                   &bytes));
+      return Answer();
+    }
+    auto analysis = decode_record(bytes, *header);
+    if (!analysis) {
+      soft(discard(key, analysis.error().message, &bytes));
+      return Answer();
+    }
+    if (usable && !usable(*analysis)) {
+      soft(count_miss());
+      return Answer();
+    }
+    soft(touch(key, bytes.size()));
+    return Answer(std::move(*analysis));
+  }
+
+  // --- Stores and evictions ---------------------------------------------------------------------
+
+  // Renames the temp record `tmp` into place as `key`'s record and indexes it with its aliases,
+  // unless this analyzer's record of `key` is there (then `tmp` is dropped and that record kept,
+  // or with `replace` it takes its place keeping its counters); evicts when over the cap. One
+  // transaction.
+  util::Status place_record(const std::string& key, const std::string& tmp, std::uint64_t size,
+                            const std::vector<std::string>& aliases, bool replace) {
+    const std::string path = record_path(key);
+    TRY_ASSIGN(auto txn, db->write_transaction());
+    TRY_ASSIGN(auto existing, db->get(key));
+    const bool same =
+        existing && existing->entry.analyzer_version == opts.analyzer_version && stat_file(path);
+    bool renamed_new = false;
+    auto st = [&]() -> util::Status {
+      if (same && !replace) {
+        remove_file(tmp);
+      } else {
+        if (::rename(tmp.c_str(), path.c_str()) != 0) {
+          return util::input_error("layer cache: {}: cannot rename into place: {}", path,
+                                   std::strerror(errno));
+        }
+        renamed_new = !existing;
+        IndexRow row{key, IndexEntry{size, same ? existing->entry.reference_count : 0, now(),
+                                     opts.analyzer_version}};
+        TRY(existing ? db->update(row) : db->insert(row));
+      }
+      for (const auto& a : aliases) {
+        TRY(db->add_alias(a, key));
+      }
+      TRY(lease->add(key));
+      TRY(db->set_counter("max_size", opts.max_bytes));
+      TRY_ASSIGN(IndexCounters c, db->counters());
+      if (c.total_size > opts.max_bytes) {
+        TRY(evict_for(key, c.total_size));
+      }
+      return txn.commit();
+    }();
+    if (!st) {
+      remove_file(tmp);
+      if (renamed_new) {
+        remove_file(path);  // not indexed: would be an orphan
+      }
+    }
+    return st;
+  }
+
+  // Within a store's transaction, the total over the cap after storing `key`: evicts unleased
+  // records, least recently referred first, down to the low-water mark; `key` goes last. When
+  // records in use by live scans still fill the cap, `key` itself is dropped.
+  util::Status evict_for(const std::string& key, std::uint64_t total) {
+    LiveLeases live = scan_leases(lease_dir, &*lease);
+    live.keys.insert(key);
+    const std::uint64_t low_water = opts.max_bytes / 100 * opts.low_water_percent +
+                                    opts.max_bytes % 100 * opts.low_water_percent / 100;
+    std::vector<std::string> victims;
+    TRY(db->for_each_lru([&](const IndexRow& row) {
+      if (total <= low_water) {
+        return false;
+      }
+      if (live.keys.count(row.diff_id) == 0) {
+        victims.push_back(row.diff_id);
+        total -= row.entry.size;
+      }
+      return true;
+    }));
+    for (const auto& diff_id : victims) {
+      TRY(db->erase(diff_id));
+      remove_file(record_path(diff_id));
+    }
+    if (total > opts.max_bytes) {
+      TRY(db->erase(key));
+      remove_file(record_path(key));
+      warn(fmt::format("layer {} not cached: records in use fill the cache cap", key));
+    }
+    return {};
+  }
+
+  // --- Pruning -----------------------------------------------------------------------------------
+
+  // In a write transaction: removes, in LRU order, the records not leased until `done(row,
+  // total)` says stop; counts the leased ones passed over.
+  template <typename Done>
+  util::Status remove_unleased(const LiveLeases& live, PruneResult& result, Done done) {
+    TRY_ASSIGN(IndexCounters c, db->counters());
+    std::uint64_t total = c.total_size;
+    std::vector<std::string> victims;
+    TRY(db->for_each_lru([&](const IndexRow& row) {
+      if (done(row, total)) {
+        return false;
+      }
+      if (live.keys.count(row.diff_id) != 0) {
+        ++result.kept_in_use;
+        return true;
+      }
+      victims.push_back(row.diff_id);
+      total -= row.entry.size;
+      result.removed_bytes += row.entry.size;
+      ++result.removed;
+      return true;
+    }));
+    for (const auto& diff_id : victims) {
+      TRY(db->erase(diff_id));
+      remove_file(record_path(diff_id));
+    }
+    return {};
+  }
+
+  util::Status finish_prune(PruneResult& result) {
+    TRY_ASSIGN(IndexCounters c, db->counters());
+    result.remaining = c.record_count;
+    result.remaining_bytes = c.total_size;
+    return {};
   }
 };
 
@@ -400,15 +613,26 @@ util::Result<LayerCache> LayerCache::open(const CacheOptions& options) {
   impl->ref_dir = d + "/ref";
   impl->lease_dir = d + "/leases";
   impl->lock_path = d + "/lock";
-  impl->index_path = d + "/cacher.json";
+  impl->db_path = d + "/index.sqlite";
+  impl->json_path = d + "/cacher.json";
   impl->version_path = d + "/version";
   auto made = util::make_dirs(d);
   if (!made) {
     return made.error().wrap("layer cache");
   }
-  {
-    TRY_ASSIGN(util::FileLock lock, impl->lock());
-    TRY(impl->open_locked());
+  TRY(impl->open_index());
+  if (impl->bypassed) {
+    return LayerCache(std::move(impl));
+  }
+  auto lease = Lease::create(impl->lease_dir);
+  if (!lease) {
+    return lease.error().wrap("layer cache");
+  }
+  impl->lease.emplace(std::move(*lease));
+  Impl& m = *impl;
+  auto st = m.recovering([&] { return m.check_for_leftovers(); });
+  if (!st) {
+    return st.error().wrap("layer cache");
   }
   return LayerCache(std::move(impl));
 }
@@ -431,39 +655,7 @@ util::Result<std::optional<layer::LayerAnalysis>> LayerCache::lookup(
     return std::optional<layer::LayerAnalysis>();
   }
   std::lock_guard guard(m.mutex);
-  TRY_ASSIGN(util::FileLock lock, m.lock());
-  TRY_ASSIGN(Index index, m.load());
-  std::string key(name);
-  if (index.records.count(key) == 0) {
-    auto alias = index.aliases.find(key);
-    key = alias == index.aliases.end() ? std::string() : alias->second;
-  }
-  std::optional<layer::LayerAnalysis> result;
-  if (!key.empty()) {
-    std::string bytes;
-    auto header = m.read_record(key, bytes);
-    if (!header) {
-      m.discard(index, key, header.error().message);
-    } else if (header->analyzer_version != m.opts.analyzer_version) {
-      m.discard(index, key,
-                fmt::format("written by analyzer version '{}'", header->analyzer_version));
-    } else if (auto analysis = decode_record(bytes, *header); !analysis) {
-      m.discard(index, key, analysis.error().message);
-    } else if (!usable || usable(*analysis)) {
-      result = std::move(*analysis);
-    }
-  }
-  if (result) {
-    ++index.cache_hits;
-    IndexEntry& e = index.records[key];
-    ++e.reference_count;
-    e.last_referred = m.now();
-    TRY(m.lease->add(key));
-  } else {
-    ++index.cache_misses;
-  }
-  TRY(m.save(index));
-  return result;
+  return m.recovering([&] { return m.lookup(name, usable); });
 }
 
 namespace {
@@ -510,30 +702,13 @@ util::Status LayerCache::store(const layer::LayerAnalysis& analysis, std::string
                        bytes.size()));
     return {};
   }
-  auto tmp = write_temp(m.ref_dir, fmt::format("{}{}.", k_temp_prefix, m.lease->id()), bytes);
-  if (!tmp) {
-    return tmp.error().wrap("layer cache: cannot write a record");
-  }
-  TRY_ASSIGN(util::FileLock lock, m.lock());
-  auto index = m.load();
-  if (!index) {
-    remove_file(*tmp);
-    return index.error();
-  }
-  TRY_ASSIGN(bool renamed, m.place_record(*index, key, *tmp, bytes.size(), replace));
-  for (const auto& a : aliases) {
-    index->aliases[a] = key;
-  }
-  TRY(m.lease->add(key));
-  index->max_size = m.opts.max_bytes;
-  if (index->total_size() > m.opts.max_bytes) {
-    m.evict_for(*index, key);
-  }
-  auto saved = m.save(*index);
-  if (!saved && renamed) {
-    remove_file(m.record_path(key));
-  }
-  return saved;
+  return m.recovering([&]() -> util::Status {
+    auto tmp = write_temp(m.ref_dir, fmt::format("{}{}.", k_temp_prefix, m.lease->id()), bytes);
+    if (!tmp) {
+      return tmp.error().wrap("layer cache: cannot write a record");
+    }
+    return m.place_record(key, *tmp, bytes.size(), aliases, replace);
+  });
 }
 
 util::Result<Stats> LayerCache::stats() const {
@@ -545,32 +720,60 @@ util::Result<Stats> LayerCache::stats() const {
     return s;
   }
   std::lock_guard guard(m.mutex);
-  TRY_ASSIGN(util::FileLock lock, m.lock());
-  TRY_ASSIGN(Index index, m.load());
-  s.cache_hits = index.cache_hits;
-  s.cache_misses = index.cache_misses;
-  s.record_count = index.records.size();
-  s.record_total_size = index.total_size();
-  s.max_size = index.max_size;
+  TRY_ASSIGN(IndexCounters c, m.recovering([&] { return m.db->counters(); }));
+  s.cache_hits = c.cache_hits;
+  s.cache_misses = c.cache_misses;
+  s.record_count = c.record_count;
+  s.record_total_size = c.total_size;
+  s.max_size = c.max_size;
   return s;
 }
 
 util::Result<CacheData> LayerCache::data() const {
   Impl& m = *m_impl;
-  CacheData d;
   if (m.bypassed) {
-    return d;
+    return CacheData();
   }
   std::lock_guard guard(m.mutex);
-  TRY_ASSIGN(util::FileLock lock, m.lock());
-  TRY_ASSIGN(Index index, m.load());
-  d.cache_hits = index.cache_hits;
-  d.cache_misses = index.cache_misses;
-  d.record_total_size = index.total_size();
-  for (const auto& [diff_id, e] : index.records) {
-    d.records.push_back(RecordInfo{layer_id(diff_id), e.size, e.reference_count, e.last_referred});
+  return m.recovering([&]() -> util::Result<CacheData> {
+    CacheData d;
+    TRY_ASSIGN(auto txn, m.db->read_transaction());
+    TRY_ASSIGN(IndexCounters c, m.db->counters());
+    d.cache_hits = c.cache_hits;
+    d.cache_misses = c.cache_misses;
+    d.record_total_size = c.total_size;
+    TRY(m.db->for_each([&](const IndexRow& r) {
+      d.records.push_back(RecordInfo{layer_id(r.diff_id), r.entry.size, r.entry.reference_count,
+                                     r.entry.last_referred});
+    }));
+    TRY(txn.commit());
+    return d;
+  });
+}
+
+util::Result<std::string> LayerCache::write_cacher_json() const {
+  Impl& m = *m_impl;
+  if (m.bypassed) {
+    return util::input_error("{}: the cache has a newer format version; not touched", m.opts.dir);
   }
-  return d;
+  std::lock_guard guard(m.mutex);
+  TRY_ASSIGN(Index index, m.recovering([&]() -> util::Result<Index> {
+    TRY_ASSIGN(auto txn, m.db->read_transaction());
+    TRY_ASSIGN(Index i, m.db->snapshot());
+    TRY(txn.commit());
+    return i;
+  }));
+  auto tmp = write_temp(m.opts.dir, fmt::format("{}{}.", k_json_temp_prefix, m.lease->id()),
+                        serialize_index(index));
+  if (!tmp) {
+    return tmp.error().wrap("layer cache: cannot write cacher.json");
+  }
+  if (::rename(tmp->c_str(), m.json_path.c_str()) != 0) {
+    const int err = errno;
+    remove_file(*tmp);
+    return util::input_error("{}: cannot rename into place: {}", m.json_path, std::strerror(err));
+  }
+  return m.json_path;
 }
 
 util::Result<PruneResult> LayerCache::prune(std::optional<std::uint64_t> max_bytes,
@@ -580,31 +783,26 @@ util::Result<PruneResult> LayerCache::prune(std::optional<std::uint64_t> max_byt
     return util::input_error("{}: the cache has a newer format version; not touched", m.opts.dir);
   }
   std::lock_guard guard(m.mutex);
-  TRY_ASSIGN(util::FileLock lock, m.lock());
-  TRY_ASSIGN(Index index, m.load());
-  LiveLeases live = scan_leases(m.lease_dir, &*m.lease);
-  PruneResult total;
-  auto add = [&](const PruneResult& r) {
-    total.removed += r.removed;
-    total.removed_bytes += r.removed_bytes;
-    total.kept_in_use += r.kept_in_use;
-  };
-  if (older_than) {
-    const TimePoint cutoff = m.now() - *older_than;
-    add(m.remove_unleased(index, Impl::lru_order(index), live.keys,
-                          [&](const Index& i, const std::string& next) {
-                            return i.records.at(next).last_referred >= cutoff;
-                          }));
-  }
-  if (max_bytes) {
-    add(m.remove_unleased(
-        index, Impl::lru_order(index), live.keys,
-        [&](const Index& i, const std::string&) { return i.total_size() <= *max_bytes; }));
-  }
-  total.remaining = index.records.size();
-  total.remaining_bytes = index.total_size();
-  TRY(m.save(index));
-  return total;
+  return m.recovering([&]() -> util::Result<PruneResult> {
+    TRY(m.sweep());
+    TRY_ASSIGN(auto txn, m.db->write_transaction());
+    // Read under the write lock: a lease taken before this transaction is seen.
+    LiveLeases live = scan_leases(m.lease_dir, &*m.lease);
+    PruneResult r;
+    if (older_than) {
+      const TimePoint cutoff = m.now() - *older_than;
+      TRY(m.remove_unleased(live, r, [&](const IndexRow& row, std::uint64_t) {
+        return row.entry.last_referred >= cutoff;
+      }));
+    }
+    if (max_bytes) {
+      TRY(m.remove_unleased(
+          live, r, [&](const IndexRow&, std::uint64_t total) { return total <= *max_bytes; }));
+    }
+    TRY(m.finish_prune(r));
+    TRY(txn.commit());
+    return r;
+  });
 }
 
 util::Result<PruneResult> LayerCache::clear() {
@@ -613,15 +811,17 @@ util::Result<PruneResult> LayerCache::clear() {
     return util::input_error("{}: the cache has a newer format version; not touched", m.opts.dir);
   }
   std::lock_guard guard(m.mutex);
-  TRY_ASSIGN(util::FileLock lock, m.lock());
-  TRY_ASSIGN(Index index, m.load());
-  LiveLeases live = scan_leases(m.lease_dir, &*m.lease);
-  PruneResult r = m.remove_unleased(index, Impl::lru_order(index), live.keys,
-                                    [](const Index&, const std::string&) { return false; });
-  index.cache_hits = 0;
-  index.cache_misses = 0;
-  TRY(m.save(index));
-  return r;
+  return m.recovering([&]() -> util::Result<PruneResult> {
+    TRY(m.sweep());
+    TRY_ASSIGN(auto txn, m.db->write_transaction());
+    LiveLeases live = scan_leases(m.lease_dir, &*m.lease);
+    PruneResult r;
+    TRY(m.remove_unleased(live, r, [](const IndexRow&, std::uint64_t) { return false; }));
+    TRY(m.db->reset_hits());
+    TRY(m.finish_prune(r));
+    TRY(txn.commit());
+    return r;
+  });
 }
 
 void LayerCache::release_leases() {

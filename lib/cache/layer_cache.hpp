@@ -4,27 +4,35 @@
 // layer; vulnerabilities are matched fresh, so a database update never invalidates the cache.
 //
 // Directory layout (names from the NeuVector scanner's /tmp/images/caches):
-//   version       {"version":1,"description":...}; older (or missing with data present) ->
-//                 records wiped and rebuilt; newer -> the cache is bypassed with a warning
-//   lock          empty; every index read-modify-write holds an exclusive flock on it
-//   cacher.json   the index (cache/index.hpp), replaced by temp file + rename, never in place
+//   version       {"version":2,"description":...}; 1 (the JSON index) -> its index is imported
+//                 once; older, foreign or missing with data present -> records wiped; newer ->
+//                 the cache is bypassed with a warning
+//   lock          empty; held (flock) only while an index is created, migrated or rebuilt
+//   index.sqlite  the index (cache/index_db.hpp), with its -wal and -shm files
+//   cacher.json   NeuVector's index file (cache/index.hpp), written from the index on demand
+//                 (write_cacher_json, `strata cache data`), not kept up to date by lookups
 //   ref/sha256:<diff_id hex>_layer_file   one record per layer (cache/record.hpp)
 //   ref/.tmp-<lease id>.XXXXXX            a record being written (renamed into place)
 //   leases/<pid>-<random>                 one per open LayerCache: flock'ed by its process for
 //                                         its lifetime; lists the diff_ids that process uses
 //
 // Concurrency: any number of processes (and LayerCache objects) may use one directory at once.
-// Each operation takes the flock on `lock`, re-reads the index, changes it, and renames a new
-// index into place before unlocking, so counters are never lost. A process killed at any instant
-// leaves temp files or unindexed records, which the next open() sweeps. Records hit or stored by
-// a live process are never evicted by anyone (its lease file is locked; a lease file whose lock
-// can be taken belongs to a dead process and is removed). Nothing is fsync'ed: a power loss may
-// leave a damaged index or record, which is rebuilt or discarded like any other damage.
-// The directory must be on a local file system: flock is unreliable on NFS.
+// Every change to the index is one short SQLite transaction, so counters are never lost; a
+// lookup reads the index and the record file outside any write transaction and then counts the
+// hit (reference_count, last_referred, cache_hits) in one. Record files are renamed into place
+// and deleted inside the transaction that indexes or unindexes them. A process killed at any
+// instant leaves a consistent index, and at worst temp files, unindexed records or rows whose
+// file is gone, plus its lease file, which nobody holds any more: the next open() that finds
+// such a stale lease sweeps ref/ against the index (prune() and clear() always do). Records hit
+// or stored by a live process are never evicted by anyone (its lease file is locked).
+// Nothing is fsync'ed but SQLite's checkpoints: a power loss may lose the last index changes or
+// leave a damaged record, which are handled like a crash's leftovers or any other damage.
+// The directory must be on a local file system: flock and SQLite's locks are unreliable on NFS.
 //
 // Damage is never fatal and never trusted: a record that is truncated, fails its checksum or
 // signature, or was written by another analyzer version is deleted and counted as a miss; an
-// index that does not parse is rebuilt from the record files (counters restart at 0).
+// index that is not an SQLite database or is damaged is rebuilt from the record files
+// (counters restart at 0), with a warning.
 //
 // One LayerCache may be used from several threads (an internal mutex serialises calls).
 
@@ -43,7 +51,8 @@
 
 namespace strata::cache {
 
-inline constexpr int k_cache_format_version = 1;
+// 1: cacher.json was the index; 2: index.sqlite.
+inline constexpr int k_cache_format_version = 2;
 
 struct CacheOptions {
   std::string dir;
@@ -106,7 +115,7 @@ class LayerCache {
   // cache_hits, increments the record's reference_count, sets last_referred to now and leases
   // the record to this process. Anything else is a miss (cache_misses): absent, or a record
   // that is damaged, unsigned or from another analyzer version (deleted, with a warning).
-  // Fails only if the lock cannot be taken or the index cannot be written.
+  // Fails only if the index cannot be read; a failure to count the hit or miss is a warning.
   // A record that `usable` (when given) refuses is a miss, and stays (a store with `replace`
   // takes its place).
   util::Result<std::optional<layer::LayerAnalysis>> lookup(
@@ -119,20 +128,23 @@ class LayerCache {
   // record is not stored (a warning, not an error). An existing record for the same diff_id
   // and analyzer version is kept (only the aliases are added), unless `replace` (the analysis
   // holds more than that record: secrets looked for), when it takes the record's place and keeps
-  // its counters. Errors (disk full, lock failure) are for the caller to log: the scan goes on
+  // its counters. Errors (disk full, index failure) are for the caller to log: the scan goes on
   // without the cache.
   util::Status store(const layer::LayerAnalysis& analysis, std::string_view alias,
                      bool replace = false);
 
-  // Counters and totals from the index (read under the lock).
+  // Counters and totals from the index (O(1): kept as counters).
   util::Result<Stats> stats() const;
   // Every record, NeuVector's `cache_data` shape.
   util::Result<CacheData> data() const;
-  // Removes records not in use: those last referred longer than `older_than` ago, then least
-  // recently referred ones until the total is <= max_bytes.
+  // Writes cacher.json (cache/index.hpp's format, NeuVector's file) from one snapshot of the
+  // index: temp file + rename. Returns its path.
+  util::Result<std::string> write_cacher_json() const;
+  // Sweeps ref/ against the index, then removes records not in use: those last referred longer
+  // than `older_than` ago, then least recently referred ones until the total is <= max_bytes.
   util::Result<PruneResult> prune(std::optional<std::uint64_t> max_bytes,
                                   std::optional<std::chrono::seconds> older_than);
-  // Removes every record not in use and resets the counters.
+  // Sweeps, removes every record not in use and resets the counters.
   util::Result<PruneResult> clear();
 
   // Gives up this process's leases (e.g. between two scans of a long-running scanner).

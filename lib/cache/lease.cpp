@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <random>
 
@@ -15,10 +16,21 @@ namespace strata::cache {
 
 util::Result<Lease> Lease::create(const std::string& lease_dir) {
   std::random_device rd;
-  std::string id = fmt::format("{}-{:08x}", ::getpid(), rd());
-  std::string path = lease_dir + "/" + id;
-  TRY_ASSIGN(util::FileLock lock, util::FileLock::acquire(path));
-  return Lease(std::move(path), std::move(id), std::move(lock));
+  for (int attempt = 0;; ++attempt) {
+    std::string id = fmt::format("{}-{:08x}", ::getpid(), rd());
+    std::string path = lease_dir + "/" + id;
+    std::string fresh = lease_dir + "/." + id;
+    TRY_ASSIGN(util::FileLock lock, util::FileLock::acquire(fresh));
+    if (::rename(fresh.c_str(), path.c_str()) == 0) {
+      return Lease(std::move(path), std::move(id), std::move(lock));
+    }
+    // ENOENT: a scan took the new file for a dead creator's between its creation and its lock,
+    // and removed it. Rare: try again with a new name.
+    const int err = errno;
+    if (err != ENOENT || attempt == 3) {
+      return util::input_error("{}: cannot create a lease: {}", path, std::strerror(err));
+    }
+  }
 }
 
 Lease::~Lease() {
@@ -59,8 +71,11 @@ LiveLeases scan_leases(const std::string& lease_dir, const Lease* own) {
     std::string path = lease_dir + "/" + name;
     auto lock = util::FileLock::try_acquire_existing(path);
     if (lock && lock->has_value()) {
-      remove_file(path);  // stale: its process is gone
+      live.stale.push_back(path);  // its process is gone
       continue;
+    }
+    if (name.starts_with('.')) {
+      continue;  // being created by a live process: it holds no key yet
     }
     // Locked by a live process (or vanished, or unreadable: then read_file fails too).
     auto content = util::read_file(path);
@@ -78,6 +93,12 @@ LiveLeases scan_leases(const std::string& lease_dir, const Lease* own) {
     }
   }
   return live;
+}
+
+void remove_stale_leases(const LiveLeases& live) {
+  for (const auto& path : live.stale) {
+    remove_file(path);
+  }
 }
 
 }  // namespace strata::cache

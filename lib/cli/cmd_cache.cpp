@@ -104,6 +104,13 @@ int run_data(const CacheCommandOptions& opts) {
   }
   cache::CacheData d;
   if (c->has_value()) {
+    // NeuVector's cacher.json is generated here, not kept up to date by every lookup; a cache
+    // that cannot be written to still prints its data.
+    if (auto written = (*c)->write_cacher_json(); !written) {
+      LOG_WARN("{}", written.error().message);
+    } else {
+      LOG_DEBUG("wrote {}", *written);
+    }
     auto got = (*c)->data();
     if (!got) {
       return report_error(got.error());
@@ -196,7 +203,9 @@ Command add_cache_command(CLI::App& app, const GlobalOptions& globals) {
   auto* stats = cache->add_subcommand("stats", "Show hits, misses, hit ratio, records, size, cap");
   add_cache_dir_option(stats, *stats_opts);
   auto* data = cache->add_subcommand(
-      "data", "Print every record as JSON (the shape of NeuVector's show scan cache-data)");
+      "data",
+      "Print every record as JSON (the shape of NeuVector's show scan cache-data) and write "
+      "NeuVector's cacher.json from the index");
   add_cache_dir_option(data, *data_opts);
   auto* prune = cache->add_subcommand(
       "prune", "Remove records not used by a running scan: older ones, then least recently used");

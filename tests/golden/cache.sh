@@ -51,8 +51,16 @@ cap:        47.7 MiB (50000000 bytes)
 EOT
 expect_same "stats" "$WORK/want" "$WORK/got"
 
+[[ -e "$cache/index.sqlite" && ! -e "$cache/cacher.json" ]] && pass \
+  || fail "the index is index.sqlite; cacher.json is not kept by lookups: $(ls "$cache")"
 expect_rc 0 "$STRATA" cache data
 cp "$WORK/out" "$WORK/data.json"
+# `cache data` writes NeuVector's cacher.json from the index, with the same records and counters.
+jq -e --slurpfile d "$WORK/data.json" '(.cache_records | keys) == ($d[0].cache_records |
+  map(.layer_id) | sort) and .cache_hits == 2 and .cache_misses == 6 and .record_count == 6
+  and .record_total_size == $d[0].record_total_size and (.aliases | length) == 6
+  and .cache_max_size == 50000000' "$cache/cacher.json" > /dev/null && pass \
+  || fail "cacher.json: $(head -c 400 "$cache/cacher.json")"
 # Sizes are those of the record files, and add up.
 total=0
 for id in $(jq -r '.cache_records[].layer_id' "$WORK/data.json"); do

@@ -147,7 +147,7 @@ expect_same "on-demand result modules vs dpkg-query" "$WORK/oracle.tsv" "$WORK/g
 jq -e '.error_message == "" and .report.repository == "strata/self" and .report.tag == "test"' "$r" \
   > /dev/null && pass || fail "result header: $(jq -c '.report | del(.modules, .vulnerabilities)' "$r" | head -c 400)"
 # the layer cache, NeuVector's /tmp/images/caches, made by the user too
-[[ $(stat -c %u "$root/tmp/images/caches/cacher.json" 2> /dev/null) == "$uid" ]] && pass \
+[[ $(stat -c %u "$root/tmp/images/caches/index.sqlite" 2> /dev/null) == "$uid" ]] && pass \
   || fail "no layer cache in /tmp/images/caches: $(ls -lR "$root/tmp" | head -20)"
 
 # 8. --shell adds busybox, whose sh runs strata in the image (GitLab CI jobs); skipped where

@@ -1,14 +1,17 @@
 #pragma once
 // Test helpers: a temp directory, a settable clock, and an independent consistency check of a
-// cache directory (reads cacher.json and ref/ directly, not through the library).
+// cache directory (reads index.sqlite and ref/ directly with SQLite, not through the library).
 
+#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -51,12 +54,65 @@ inline void spit(const std::string& path, const std::string& content) {
   out << content;
 }
 
+// The index's records (layer_id -> size) and its counters (name -> value), read with SQLite
+// directly; an empty optional if index.sqlite cannot be read.
+struct IndexDump {
+  std::map<std::string, std::uint64_t> records;  // by layer_id
+  std::map<std::string, std::uint64_t> reference_counts, last_referred_ns;
+  std::map<std::string, std::string> aliases;  // digest -> diff_id
+  std::map<std::string, std::uint64_t> counters;
+};
+
+inline std::optional<IndexDump> dump_index(const std::string& dir) {
+  sqlite3* db = nullptr;
+  const std::string path = dir + "/index.sqlite";
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    sqlite3_close(db);
+    return std::nullopt;
+  }
+  IndexDump d;
+  bool ok = true;
+  auto each = [&](const char* sql, auto&& fn) {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) != SQLITE_OK) {
+      ok = false;
+      return;
+    }
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+      fn(st);
+    }
+    ok = ok && rc == SQLITE_DONE;
+    sqlite3_finalize(st);
+  };
+  auto text = [](sqlite3_stmt* st, int col) {
+    return std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, col)));
+  };
+  each("SELECT diff_id, size, reference_count, last_referred FROM records", [&](sqlite3_stmt* st) {
+    const std::string id = text(st, 0) + "_layer_file";
+    d.records[id] = static_cast<std::uint64_t>(sqlite3_column_int64(st, 1));
+    d.reference_counts[id] = static_cast<std::uint64_t>(sqlite3_column_int64(st, 2));
+    d.last_referred_ns[id] = static_cast<std::uint64_t>(sqlite3_column_int64(st, 3));
+  });
+  each("SELECT digest, diff_id FROM aliases",
+       [&](sqlite3_stmt* st) { d.aliases[text(st, 0)] = text(st, 1); });
+  each("SELECT name, value FROM counters", [&](sqlite3_stmt* st) {
+    d.counters[text(st, 0)] = static_cast<std::uint64_t>(sqlite3_column_int64(st, 1));
+  });
+  sqlite3_close(db);
+  if (!ok) {
+    return std::nullopt;
+  }
+  return d;
+}
+
 // Empty if the index and ref/ agree exactly (every record file indexed with its size, no other
-// record files, totals equal the sums, no temp files); otherwise the first problem found.
+// record files, the total and count counters equal the sums, every alias names a record, no
+// temp files); otherwise the first problem found.
 inline std::string consistency_problem(const std::string& dir) {
-  auto j = nlohmann::json::parse(slurp(dir + "/cacher.json"), nullptr, false);
-  if (j.is_discarded()) {
-    return "cacher.json does not parse";
+  auto d = dump_index(dir);
+  if (!d) {
+    return "index.sqlite cannot be read";
   }
   std::set<std::string> files;
   for (const auto& e : std::filesystem::directory_iterator(dir + "/ref")) {
@@ -68,17 +124,14 @@ inline std::string consistency_problem(const std::string& dir) {
   }
   std::uint64_t total = 0;
   std::set<std::string> indexed;
-  for (const auto& [id, r] : j["cache_records"].items()) {
+  for (const auto& [id, size] : d->records) {
     indexed.insert(id);
-    if (r["layer_id"] != id) {
-      return "layer_id mismatch for " + id;
-    }
     std::error_code ec;
-    auto size = std::filesystem::file_size(dir + "/ref/" + id, ec);
+    auto on_disk = std::filesystem::file_size(dir + "/ref/" + id, ec);
     if (ec) {
       return "indexed record has no file: " + id;
     }
-    if (size != r["size"].get<std::uint64_t>()) {
+    if (on_disk != size) {
       return "size mismatch for " + id;
     }
     total += size;
@@ -86,10 +139,15 @@ inline std::string consistency_problem(const std::string& dir) {
   if (indexed != files) {
     return "record files and index differ";
   }
-  if (j["record_total_size"].get<std::uint64_t>() != total) {
-    return "record_total_size is not the sum of sizes";
+  for (const auto& [digest, diff_id] : d->aliases) {
+    if (d->records.count(diff_id + "_layer_file") == 0) {
+      return "alias without a record: " + digest;
+    }
   }
-  if (j["record_count"].get<std::uint64_t>() != indexed.size()) {
+  if (d->counters["total_size"] != total) {
+    return "total_size is not the sum of sizes";
+  }
+  if (d->counters["record_count"] != indexed.size()) {
     return "record_count is wrong";
   }
   return "";
