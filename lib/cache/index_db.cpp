@@ -60,6 +60,7 @@ struct IndexDb::Impl {
   sqlite3* db = nullptr;
   ino_t inode = 0;
   bool damaged = false;
+  int wal_frames = 0;  // the WAL's length after this connection's last commit
   std::unordered_map<const char*, sqlite3_stmt*> statements;
 
   ~Impl() {
@@ -174,6 +175,17 @@ util::Result<std::unique_ptr<IndexDb::Impl>> connect(const std::string& path, bo
   sqlite3_extended_result_codes(impl->db, 1);
   sqlite3_busy_timeout(impl->db, k_busy_timeout_ms);
   TRY(impl->exec("PRAGMA synchronous=NORMAL"));
+  // Checkpoints (which fsync) are run by checkpoint(), not by whichever commit or close happens
+  // to cross SQLite's threshold: a lookup's touch then never waits for one.
+  TRY(impl->exec("PRAGMA wal_autocheckpoint=0"));
+  sqlite3_db_config(impl->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+  sqlite3_wal_hook(
+      impl->db,
+      [](void* self, sqlite3*, const char*, int frames) {
+        static_cast<IndexDb::Impl*>(self)->wal_frames = frames;
+        return SQLITE_OK;
+      },
+      impl.get());
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0) {
     impl->inode = st.st_ino;
@@ -259,6 +271,16 @@ util::Result<IndexDb> IndexDb::create(const std::string& path, const Index& init
   TRY(db.set_counter("sweep_needed", sweep_needed ? 1 : 0));
   TRY(txn.commit());
   return db;
+}
+
+void IndexDb::checkpoint(int min_frames) {
+  if (m_impl->wal_frames < min_frames) {
+    return;
+  }
+  m_impl->wal_frames = 0;
+  // PASSIVE: copies what no reader still needs, waits for nobody; a failure is retried by the
+  // next call (the WAL only grows meanwhile).
+  sqlite3_wal_checkpoint_v2(m_impl->db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
 }
 
 bool IndexDb::damaged() const {

@@ -16,10 +16,10 @@
 //           dead process's leftovers may lie in ref/, cache/layer_cache.cpp)
 //   PRAGMA user_version = k_index_schema
 //
-// synchronous=NORMAL: commits are not fsync'ed, checkpoints are. A power loss may lose the last
-// transactions (a record file then lies in ref/ unindexed, or a row names a record whose data
-// never reached the disk: both are handled as after a crash) but leaves a database that opens.
-// A file that is not a database, or whose pages are damaged, is reported as `damaged` so the
+// synchronous=NORMAL: commits are not fsync'ed, checkpoints are (checkpoint()). A power loss may
+// lose the last transactions (a record file then lies in ref/ unindexed, or a row names a record
+// whose data never reached the disk: both are handled as after a crash) but leaves a database that
+// opens. A file that is not a database, or whose pages are damaged, is reported as `damaged` so the
 // caller rebuilds the index from the record files.
 
 #include <sys/types.h>
@@ -69,6 +69,10 @@ class IndexDb {
   IndexDb& operator=(IndexDb&&) noexcept;
   ~IndexDb();
 
+  // Copies the WAL into the database (and fsyncs both) if this connection's last commit left it
+  // at least `min_frames` pages long. Connections never checkpoint on their own (not on commit,
+  // not on close): the callers pick moments where the wait does not matter.
+  void checkpoint(int min_frames);
   // True once a statement found the database damaged (SQLITE_CORRUPT, SQLITE_NOTADB).
   bool damaged() const;
   // The inode of the database file when it was opened (to tell a rebuilt index from this one).

@@ -27,6 +27,11 @@ namespace {
 constexpr std::string_view k_temp_prefix = ".tmp-";
 constexpr std::string_view k_json_temp_prefix = "cacher.json.tmp-";
 constexpr std::uint64_t k_max_record_file = k_max_body_size + (64u << 20);
+// WAL lengths (pages) at which the index is checkpointed: after a store (a store costs
+// milliseconds anyway) or when this object is destroyed; after a lookup only when the WAL has
+// grown long without stores (a process that only hits), so that lookups rarely wait for one.
+constexpr int k_checkpoint_pages = 1000;
+constexpr int k_checkpoint_pages_lookup = 10'000;
 // The last format whose index was cacher.json: its records are kept and its index imported.
 constexpr std::int64_t k_json_index_format = 1;
 
@@ -64,6 +69,12 @@ struct LayerCache::Impl {
   std::vector<std::string> warnings;
   std::uint64_t discarded = 0;
   std::mutex mutex;
+
+  ~Impl() {
+    if (db) {
+      db->checkpoint(k_checkpoint_pages);
+    }
+  }
 
   TimePoint now() const { return opts.clock ? opts.clock() : std::chrono::system_clock::now(); }
   std::string record_path(const std::string& diff_id) const {
@@ -255,13 +266,14 @@ struct LayerCache::Impl {
 
   // After a statement found the index damaged: takes the lock, then opens the index another
   // process rebuilt meanwhile, or rebuilds it from the record files.
+  // Also used when `db` is empty (a recovery failed): then any index at the path is tried.
   util::Status recover() {
-    const ino_t damaged_inode = db->inode();
-    db.reset();
     auto lock = util::FileLock::acquire(lock_path);
     if (!lock) {
       return lock.error().wrap("layer cache");
     }
+    const ino_t damaged_inode = db ? db->inode() : 0;
+    db.reset();
     struct stat st {};
     if (::stat(db_path.c_str(), &st) == 0 && st.st_ino != damaged_inode) {
       bool damaged = false;
@@ -279,6 +291,12 @@ struct LayerCache::Impl {
   // Runs `op`; if it found the index damaged, recovers, and runs it once more if it failed.
   template <typename Op>
   auto recovering(Op op) -> decltype(op()) {
+    if (!db) {
+      auto st = recover();
+      if (!st) {
+        return std::move(st).error();
+      }
+    }
     auto r = op();
     if (!db || !db->damaged()) {
       return r;
@@ -655,7 +673,11 @@ util::Result<std::optional<layer::LayerAnalysis>> LayerCache::lookup(
     return std::optional<layer::LayerAnalysis>();
   }
   std::lock_guard guard(m.mutex);
-  return m.recovering([&] { return m.lookup(name, usable); });
+  auto r = m.recovering([&] { return m.lookup(name, usable); });
+  if (m.db) {
+    m.db->checkpoint(k_checkpoint_pages_lookup);
+  }
+  return r;
 }
 
 namespace {
@@ -707,7 +729,9 @@ util::Status LayerCache::store(const layer::LayerAnalysis& analysis, std::string
     if (!tmp) {
       return tmp.error().wrap("layer cache: cannot write a record");
     }
-    return m.place_record(key, *tmp, bytes.size(), aliases, replace);
+    TRY(m.place_record(key, *tmp, bytes.size(), aliases, replace));
+    m.db->checkpoint(k_checkpoint_pages);
+    return util::Status();
   });
 }
 

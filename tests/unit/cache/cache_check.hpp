@@ -106,6 +106,16 @@ inline std::optional<IndexDump> dump_index(const std::string& dir) {
   return d;
 }
 
+// Copies the WAL into index.sqlite and removes it (strata never checkpoints on close): the
+// last connection to close does this. Call with no cache open on `dir`.
+inline bool checkpoint_index(const std::string& dir) {
+  sqlite3* db = nullptr;
+  const std::string path = dir + "/index.sqlite";
+  bool ok = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK &&
+            sqlite3_exec(db, "PRAGMA user_version", nullptr, nullptr, nullptr) == SQLITE_OK;
+  return sqlite3_close(db) == SQLITE_OK && ok;
+}
+
 // Empty if the index and ref/ agree exactly (every record file indexed with its size, no other
 // record files, the total and count counters equal the sums, every alias names a record, no
 // temp files); otherwise the first problem found.

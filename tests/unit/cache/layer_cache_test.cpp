@@ -436,7 +436,8 @@ TEST_CASE("index.sqlite that is not a database, truncated or missing: rebuilt fr
     for (unsigned n = 0; n < 40; ++n) {
       REQUIRE(cache.store(synthetic_layer(n), synthetic_digest(n)));
     }
-  }  // the last connection checkpoints: index.sqlite alone holds the index
+  }
+  REQUIRE(checkpoint_index(dir.path));  // index.sqlite alone holds the index
   const std::string db_path = dir.path + "/index.sqlite";
   REQUIRE_FALSE(fs::exists(db_path + "-wal"));
   const std::string whole = slurp(db_path);
@@ -448,6 +449,8 @@ TEST_CASE("index.sqlite that is not a database, truncated or missing: rebuilt fr
   }
   for (std::size_t v = 0; v < variants.size(); ++v) {
     INFO("variant " << v << " (" << variants[v].size() << " bytes)");
+    fs::remove(db_path + "-wal");
+    fs::remove(db_path + "-shm");
     spit(db_path, variants[v]);
     auto cache = open_cache(options(dir, clock));
     for (unsigned n = 0; n < 40; ++n) {
