@@ -1,5 +1,7 @@
 #pragma once
-// cacher.json, the cache index (field names from the NeuVector scanner, see the man page):
+// cacher.json (field names from the NeuVector scanner, see the man page): the index of cache
+// format 1, read once to import it into index.sqlite (cache/index_db.hpp), and since format 2 the
+// file LayerCache::write_cacher_json generates from index.sqlite for NeuVector's tools:
 //
 //   {"cache_records": {"<layer_id>": {"layer_id": "sha256:<hex>_layer_file", "size": <bytes on
 //      disk>, "reference_count": <hits since written>, "last_referred": "<RFC 3339, ns>",
