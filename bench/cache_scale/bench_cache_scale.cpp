@@ -1,18 +1,21 @@
 // bench_cache_scale DIR [RECORDS]: fills the layer cache in DIR (emptied first) with RECORDS
 // (default 100,000) small synthetic layer analyses through cache::LayerCache::store, then
 // measures lookups (each a hit: read, verify, decode, and the touch transaction), misses, and
-// one store that evicts after the cap is lowered below the total. Prints one "name value unit"
+// one store that evicts after the cap is lowered below the total, with the worst lookup latency
+// another cache object sees meanwhile. Prints one "name value unit"
 // line per figure; peak RSS last. The directory is left filled for run.sh's `strata cache`
 // timings.
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "cache/layer_cache.hpp"
@@ -148,12 +151,38 @@ int main(int argc, char** argv) {
     if (!c) {
       return fail(c.error().message);
     }
+    // Meanwhile another cache object (as another process would) looks up and touches records of
+    // the newer half, which stay: its worst wait is how long the eviction holds the write lock.
+    auto other = cache::LayerCache::open(o);
+    if (!other) {
+      return fail(other.error().message);
+    }
+    std::atomic<bool> done{false};
+    double worst_ms = 0;
+    unsigned other_lookups = 0;
+    std::thread watcher([&] {
+      std::mt19937 rng(5);
+      while (!done) {
+        const unsigned n = records - 1 - rng() % (records / 2);
+        auto t0 = Clock::now();
+        auto r = other->lookup(diff_id(n));
+        worst_ms = std::max(worst_ms, ms(Clock::now() - t0));
+        ++other_lookups;
+        if (other_lookups % 8 == 0) {
+          other->release_leases();
+        }
+        (void)r;
+      }
+    });
     auto before = c->stats();
     auto t0 = Clock::now();
-    if (auto st = c->store(synthetic(records), ""); !st) {
-      return fail(st.error().message);
-    }
+    auto stored = c->store(synthetic(records), "");
     const double evict_ms = ms(Clock::now() - t0);
+    done = true;
+    watcher.join();
+    if (!stored) {
+      return fail(stored.error().message);
+    }
     auto after = c->stats();
     if (!before || !after) {
       return fail("stats failed");
@@ -161,6 +190,8 @@ int main(int argc, char** argv) {
     std::printf("eviction %.1f ms\nevicted %lld records\n", evict_ms,
                 static_cast<long long>(before->record_count + 1) -
                     static_cast<long long>(after->record_count));
+    std::printf("lookup_during_eviction_max %.1f ms (%u lookups by another cache object)\n",
+                worst_ms, other_lookups);
   }
 
   rusage ru{};
