@@ -2,8 +2,8 @@
 // Reading one layer blob: a single pass over a byte stream that keeps only what the detectors
 // asked for. Nothing is unpacked to disk.
 //
-// Pipeline: InputStream -> sha256 (digest) -> libarchive "raw" reader with the gzip and zstd
-// filters (chosen by magic bytes; anything else passes through as is) -> sha256 (diff_id) ->
+// Pipeline: InputStream -> sha256 (digest) -> util::Decoder (gzip by ISA-L or zlib, zstd by
+// libzstd, chosen by magic bytes; anything else passes through as is) -> sha256 (diff_id) ->
 // libarchive tar reader. Entry data that is not kept is consumed without copying. Buffers are
 // 256 KiB.
 //
@@ -26,12 +26,15 @@
 #include <vector>
 
 #include "model/types.hpp"
+#include "util/decode.hpp"
 #include "util/result.hpp"
 #include "util/stream.hpp"
 
 namespace strata::layer {
 
 struct ReadOptions {
+  // The gzip decoder (ISA-L where built with it; zlib on request: STRATA_GZIP_DECODER=zlib).
+  util::GzipDecoder gzip = util::GzipDecoder::automatic;
   // Keep the content of regular files (and hard links) for which this returns true. An empty
   // function keeps no content (symlinks, whiteouts and dirs are still recorded).
   std::function<bool(std::string_view normalized_path)> wants;
