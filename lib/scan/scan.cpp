@@ -165,6 +165,7 @@ util::Result<source::LoadedImage> read_image(const Options& options) {
   load.read.max_extract_size = detect::lang::k_max_language_file;
   load.read.max_file_size = options.max_file_size;
   load.read.gzip = options.gzip;
+  load.parallel = options.registry.parallel;
   if (options.secrets) {
     load.read.inspects = options.secrets->wants;
     load.read.inspect = options.secrets->scan;
