@@ -124,6 +124,13 @@ class Analyzer {
     std::uint64_t limit = m_options.size_limit ? m_options.size_limit(path) : 0;
     return limit != 0 ? limit : m_options.max_file_size;
   }
+  // The budget's grant for a transient file of `size` bytes (none for small files).
+  util::ByteBudget::Grant hold(std::uint64_t size) const {
+    return m_options.transient_budget && size > k_small_file
+               ? m_options.transient_budget->acquire(size)
+               : util::ByteBudget::Grant();
+  }
+  static constexpr std::uint64_t k_small_file = 1u << 20;
   bool clean_end() const { return m_pipe.outer_eof && !m_pipe.decode_error && !m_pipe.io_error; }
 
   Pipeline m_pipe;
@@ -167,6 +174,7 @@ util::Status Analyzer::read_content(archive* inner, const std::string& path, std
 
 util::Status Analyzer::extract_content(archive* inner, const std::string& path,
                                        std::uint64_t size) {
+  auto grant = hold(size);
   m_extract_buffer.clear();
   TRY(read_data(inner, path, size, m_extract_buffer));
   if (inspects(path, size)) {
@@ -205,6 +213,7 @@ util::Result<bool> Analyzer::extract_by_head(archive* inner, const std::string& 
     m_out.extracted[path] = {};  // it still replaces what a lower layer had there
     return true;
   }
+  auto grant = hold(size);
   m_extract_buffer.assign(static_cast<const char*>(block), n);
   TRY(read_data(inner, path, size, m_extract_buffer));
   if (inspects(path, size)) {
@@ -356,6 +365,7 @@ util::Status Analyzer::extract_entry(archive* inner, const std::string& path, st
 }
 
 util::Status Analyzer::inspect_rest(archive* inner, const std::string& path, std::uint64_t size) {
+  auto grant = hold(size);
   TRY(read_data(inner, path, size, m_extract_buffer));
   inspect(path, m_extract_buffer);
   if (m_extract_buffer.capacity() > k_kept_buffer) {

@@ -21,12 +21,14 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "model/types.hpp"
 #include "util/decode.hpp"
+#include "util/parallel.hpp"
 #include "util/result.hpp"
 #include "util/stream.hpp"
 
@@ -61,6 +63,11 @@ struct ReadOptions {
                      std::vector<model::Package>& packages, std::vector<std::string>& warnings)>
       extract;
   std::uint64_t max_extract_size = 256u << 20;
+  // Shared by the layers read at once (source/layer_reads.hpp): a file over 1 MiB read to be
+  // extracted or searched and then dropped holds its size of this budget while it is held, so
+  // that several readers meeting large files at the same moment take turns instead of adding
+  // up. Kept files are not counted (they stay with the analysis). Null: no limit.
+  std::shared_ptr<util::ByteBudget> transient_budget;
 
   // Files searched for secrets: a regular file for which `inspects(path, size)` is true (the
   // tar header alone decides) has its content handed to `inspect`, which appends what it finds
