@@ -172,7 +172,7 @@ util::Result<source::LoadedImage> read_image(const Options& options) {
   load.read.max_extract_size = detect::lang::k_max_language_file;
   load.read.max_file_size = options.max_file_size;
   load.read.gzip = options.gzip;
-  load.parallel = options.registry.parallel;
+  load.parallel = options.parallel;
   load.read.transient_budget = std::make_shared<util::ByteBudget>(k_transient_budget);
   if (options.secrets) {
     load.read.inspects = options.secrets->wants;
