@@ -33,6 +33,15 @@ test_pkgs=(jq zstd gzip tar curl openssl python3 skopeo umoci docker-registry ap
   clang-format rpm db5.3-util ruby ruby-bundler golang-go npm python3-packaging python3-pkg-resources
   python3-jsonschema libxml2-utils busybox-static)
 
+# ISA-L (fast inflate of gzip layers; zlib decodes where it is missing) and its igzip, the
+# baseline bench/scan measures against, on the architectures Debian builds it for.
+case "$(dpkg --print-architecture)" in
+  amd64 | arm64)
+    build_pkgs+=(libisal-dev)
+    test_pkgs+=(isal)
+    ;;
+esac
+
 want=("${build_pkgs[@]}")
 if [[ "${1:-}" == "--test" ]]; then
   want+=("${test_pkgs[@]}")

@@ -1,60 +1,85 @@
 #!/usr/bin/env bash
-# bench/scan: scan time and peak RSS of strata on the demo image and on a large synthetic image
-# (4 layers, ~1 GiB uncompressed, 100k files, 30% of them text files: see make_image.py), next to bare decompression of the same layers
-# (gzip -dc, GNU gzip), measured in the same run. Prints the ratios (strata / baseline) and the
-# peak RSS of strata (the largest of 3 runs; times are medians of 3). The large image is scanned
-# cold (--no-cache) and warm (from a filled layer cache), each with --scanners vuln and with
-# --scanners vuln,secret: what secret scanning adds to a cold scan, and that a warm scan costs the
-# same with it.
+# bench/scan: scan time and peak RSS of strata against the physical limit, in one run.
+#
+# Baselines, measured in the same run on the same layers:
+#   igzip -dc  ISA-L's gzip, one layer after another: the limit (decoding alone, one core);
+#   gzip -dc   GNU gzip: what most tools decode with (context).
+# Images: the demo images (gzip docker-save archives, with vulnerability matching), and a large
+# synthetic image (4 layers, BENCH_MIB uncompressed, BENCH_FILES files, 30% of them text: see
+# make_image.py) as an OCI layout and as the uncompressed docker-save archive skopeo writes.
+#
+# Cold runs use --no-cache: nothing is read from or written to a layer cache (a scan that hits
+# the cache is not cold). Warm runs are separate, from a cache filled beforehand, and fail the
+# bench if a layer was read; their ratio is to the cold scan of the same input. Times are
+# medians of 3, peak RSS the largest of the 3. Rows:
+#   cold, default      --parallel 4 (layers decoded at once, up to the cores), ISA-L
+#   cold, 1 layer at a time (--parallel 1), ISA-L       what parallel reading adds
+#   cold, zlib (STRATA_GZIP_DECODER=zlib), parallel     what ISA-L adds
+#   cold, vuln,secret  the default scanners (secret scanning on)
+#   warm               every layer from the cache
 #   STRATA_BENCH_DIR  where the synthetic image is generated and kept (default /tmp/strata-bench)
 #   BENCH_MIB, BENCH_FILES  size of the synthetic image (default 1024 MiB, 100000 files)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source bench/common.bash
+command -v igzip > /dev/null || { echo "bench/scan: igzip (Debian package isal) is missing" >&2; exit 1; }
 mib=${BENCH_MIB:-1024}
 files=${BENCH_FILES:-100000}
 
 large="$dir/large-$mib-$files-text30"
 generate_once "$large" python3 bench/scan/make_image.py "$large" --mib "$mib" --files "$files" \
   --status testdata/pkgdb/dpkg/local-debian12-cpp-image/status
-layers=$(jq -r '.manifests[0].digest' "$large/index.json" | sed 's/sha256://')
-layers=$(jq -r '.layers[].digest' "$large/blobs/sha256/$layers" | sed "s#sha256:#$large/blobs/sha256/#")
-
-printf '%-28s %10s %10s %8s %10s\n' image baseline_s strata_s ratio peak_MiB
-run() {  # name baseline-cmd strata-cmd...
-  local name=$1 base=$2; shift 2
-  read -r bt _ < <($measure --repeat 3 -- bash -c "$base")
-  read -r st rss < <($measure --repeat 3 -- "$@")
-  printf '%-28s %10.3f %10.3f %8.2f %10.1f\n' "$name" "$bt" "$st" "$(ratio "$st" "$bt")" "$rss"
-  last=$st
-}
-run "demo ubuntu (with match)" "gzip -dc testdata/demo/ubuntu-18.04.tar.gz > /dev/null" \
-  "$strata" image --db-dir "$db" --format json testdata/demo/ubuntu-18.04.tar.gz
-run "alpine 3.10 (with match)" "gzip -dc testdata/demo/alpine-3.10.tar.gz > /dev/null" \
-  "$strata" image --db-dir "$db" --format json testdata/demo/alpine-3.10.tar.gz
-unpack="for l in $(echo $layers); do gzip -dc \$l > /dev/null; done"
-# Cold: --no-cache, nothing is read from or written to a layer cache.
-run "large cold, vuln" "$unpack" \
-  "$strata" image --no-cache --scanners vuln --packages-only --format json --input "$large"
-cold_vuln=$last
-run "large cold, vuln,secret" "$unpack" \
-  "$strata" image --no-cache --scanners vuln,secret --packages-only --format json --input "$large"
-cold_secret=$last
-# Warm: every layer's analysis from a layer cache filled once beforehand (with secrets: a record
-# made with the secret rules serves both); the run fails if a layer was read.
+manifest=$(jq -r '.manifests[0].digest' "$large/index.json" | sed 's/sha256://')
+layers=$(jq -r '.layers[].digest' "$large/blobs/sha256/$manifest" | sed "s#sha256:#$large/blobs/sha256/#")
+tag=$(jq -r '.manifests[0].annotations["org.opencontainers.image.ref.name"]' "$large/index.json")
+archive="$dir/large-$mib-$files-text30.docker.tar"
+if [[ ! -f $archive ]]; then
+  echo "writing $archive (one-time)..." >&2
+  skopeo copy --quiet "oci:$large:$tag" "docker-archive:$archive.tmp:bench/large:$tag" && mv "$archive.tmp" "$archive"
+fi
 cache=$(mktemp -d)
 trap 'rm -rf "$cache"' EXIT
-declare -A warm
-"$strata" image --cache-dir "$cache" --packages-only --format json --input "$large" > /dev/null
-for scanners in vuln vuln,secret; do
-  "$strata" image --cache-dir "$cache" --scanners "$scanners" --packages-only --format json \
-    --input "$large" | jq -e '[.layers[].from_cache] | all' > /dev/null \
-    || { echo "bench/scan: the warm $scanners scan read a layer" >&2; exit 1; }
-  run "large warm, $scanners" "$unpack" \
-    "$strata" image --cache-dir "$cache" --scanners "$scanners" --packages-only --format json \
-    --input "$large"
-  warm[$scanners]=$last
+
+echo "$(nproc) cores; the large image: $(du -cb $layers | tail -1 | awk '{printf "%.0f MiB", $1/1048576}') of gzip layers, a $(stat -c %s "$archive" | awk '{printf "%.0f MiB", $1/1048576}') docker-save archive"
+printf '%-40s %9s %9s %7s %9s %7s %9s\n' run strata_s igzip_s ratio gzip_s ratio peak_MiB
+baselines() {  # baselines FILE...: sets igz, gz (medians of 3, one file after another)
+  local list="$*"
+  read -r igz _ < <($measure --repeat 3 -- bash -c "for l in $list; do igzip -dc < \$l > /dev/null; done")
+  read -r gz _ < <($measure --repeat 3 -- bash -c "for l in $list; do gzip -dc < \$l > /dev/null; done")
+}
+row() {  # row NAME CMD...: one cold row against the current baselines; sets $last
+  local name=$1; shift
+  read -r st rss < <($measure --repeat 3 -- "$@")
+  printf '%-40s %9.3f %9.3f %7.2f %9.3f %7.2f %9.1f\n' "$name" "$st" "$igz" "$(ratio "$st" "$igz")" \
+    "$gz" "$(ratio "$st" "$gz")" "$rss"
+  last=$st
+}
+warm_row() {  # warm_row NAME COLD_SECONDS CMD...: fills the cache, checks it is all hits, times
+  local name=$1 cold=$2; shift 2
+  "$@" > /dev/null
+  "$@" | jq -e '[.layers[].from_cache] | all' > /dev/null \
+    || { echo "bench/scan: the warm run '$name' read a layer" >&2; exit 1; }
+  read -r st rss < <($measure --repeat 3 -- "$@")
+  printf '%-40s %9.3f %9s %7s %9s %7s %9.1f  (warm / cold: %s)\n' "$name" "$st" - - - - "$rss" "$(ratio "$st" "$cold")"
+}
+
+for demo in ubuntu-18.04 alpine-3.10; do
+  baselines "testdata/demo/$demo.tar.gz"
+  row "demo $demo, cold (with match)" "$strata" image --no-cache --db-dir "$db" --format json "testdata/demo/$demo.tar.gz"
 done
-awk -v a="$cold_secret" -v b="$cold_vuln" -v c="${warm[vuln,secret]}" -v d="${warm[vuln]}" 'BEGIN {
-  printf "secret scanning adds %.0f%% to a cold scan (goal: under 25%%), %.0f%% to a warm one\n",
-    (a / b - 1) * 100, (c / d - 1) * 100 }'
+
+baselines $layers
+common=(image --packages-only --format json)
+row "large layout, cold, default" "$strata" "${common[@]}" --no-cache --scanners vuln --input "$large"
+cold_layout=$last
+row "large layout, cold, 1 layer at a time" "$strata" "${common[@]}" --no-cache --scanners vuln --parallel 1 --input "$large"
+row "large layout, cold, zlib" env STRATA_GZIP_DECODER=zlib "$strata" "${common[@]}" --no-cache --scanners vuln --input "$large"
+row "large layout, cold, vuln,secret" "$strata" "${common[@]}" --no-cache --scanners vuln,secret --input "$large"
+warm_row "large layout, warm" "$cold_layout" "$strata" "${common[@]}" --cache-dir "$cache" --scanners vuln --input "$large"
+# The docker-save archive holds the same layers uncompressed: the baselines stay the gzip ones
+# (what decoding the image's layers costs), the archive needs no decoding at all.
+row "large docker-save archive, cold" "$strata" "${common[@]}" --no-cache --scanners vuln --input "$archive"
+cold_archive=$last
+row "large docker-save archive, cold, vuln,secret" "$strata" "${common[@]}" --no-cache --scanners vuln,secret --input "$archive"
+rm -rf "$cache"/*
+warm_row "large docker-save archive, warm" "$cold_archive" "$strata" "${common[@]}" --cache-dir "$cache" --scanners vuln --input "$archive"

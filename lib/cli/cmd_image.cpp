@@ -133,6 +133,8 @@ util::Result<scan::Options> scan_options(const ImageOptions& o, const config::En
   opts.registry = std::move(target.registry);
   opts.tag = o.tag;
   opts.platform = o.platform;
+  TRY_ASSIGN(opts.gzip, config::gzip_decoder(env));
+  opts.parallel = o.parallel;
   TRY(apply_match_flags(o.match, env, opts));
   TRY(set_layer_cache(o, env, opts));
   if (!o.base_image.empty()) {

@@ -87,6 +87,21 @@ std::optional<std::string> cache_key(const Environment& env) {
   return env.non_empty("STRATA_CACHE_KEY");
 }
 
+util::Result<util::GzipDecoder> gzip_decoder(const Environment& env) {
+  std::string v = env.get_or("STRATA_GZIP_DECODER");
+  if (v.empty() || v == "auto") {
+    return util::GzipDecoder::automatic;
+  }
+  if (v == "isal") {
+    return util::GzipDecoder::isal;
+  }
+  if (v == "zlib") {
+    return util::GzipDecoder::zlib;
+  }
+  return util::make_error(util::ErrorCategory::usage,
+                          "STRATA_GZIP_DECODER must be isal, zlib or auto, not '{}'", v);
+}
+
 std::vector<std::string> db_sources(const std::vector<std::string>& flag, const Environment& env) {
   if (!flag.empty()) {
     return flag;

@@ -21,6 +21,8 @@
 #include <vector>
 
 #include "config/environment.hpp"
+#include "util/decode.hpp"
+#include "util/result.hpp"
 
 namespace strata::config {
 
@@ -69,6 +71,10 @@ Setting<std::string> db_dir(const std::string& flag, const Environment& env);
 // The layer cache's HMAC key from STRATA_CACHE_KEY (used when --cache-key-file is not given:
 // cache::resolve_cache_key), nullopt when unset or empty.
 std::optional<std::string> cache_key(const Environment& env);
+
+// The gzip decoder of layers from STRATA_GZIP_DECODER: "isal", "zlib" or "auto" (unset or
+// empty: auto, ISA-L where the build has it). Anything else is a usage error.
+util::Result<util::GzipDecoder> gzip_decoder(const Environment& env);
 
 // Where `strata db update` downloads from: `flag` (--source, repeated) when not empty, else the
 // comma-separated STRATA_DB_SOURCE (entries trimmed, empty ones dropped), else none (the

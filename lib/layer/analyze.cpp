@@ -9,6 +9,7 @@
 #include <set>
 
 #include "layer/entry_path.hpp"
+#include "util/decode.hpp"
 #include "util/hash.hpp"
 
 namespace strata::layer {
@@ -22,72 +23,54 @@ struct ArchiveDeleter {
 };
 using ArchivePtr = std::unique_ptr<archive, ArchiveDeleter>;
 
-// The decompression side: blob bytes in (hashed), uncompressed tar bytes out (hashed).
+// The decompression side: blob bytes in (hashed), uncompressed tar bytes out (hashed), decoded
+// by util::Decoder (ISA-L or zlib for gzip, libzstd) and handed to libarchive's tar reader.
 struct Pipeline {
-  explicit Pipeline(util::InputStream& b) : blob(b), buffer(k_buffer_size) {}
+  Pipeline(util::InputStream& b, util::GzipDecoder gzip)
+      : blob(b), decoder(b, gzip, [this](std::span<const std::byte> in) {
+          compressed_hash.update(in.data(), in.size());
+          compressed_size += in.size();
+        }) {}
 
   util::InputStream& blob;
-  std::vector<std::byte> buffer;
   util::Sha256 compressed_hash;
   util::Sha256 uncompressed_hash;
   std::uint64_t compressed_size = 0;
   std::uint64_t uncompressed_size = 0;
-  ArchivePtr outer;
-  bool blob_eof = false;
+  util::Decoder decoder;
   bool outer_eof = false;
-  std::optional<util::Error> io_error;  // the blob stream failed
-  std::string decompress_error;         // the gzip/zstd filter failed
+  std::optional<util::Error> io_error;      // the blob stream failed
+  std::optional<util::Error> decode_error;  // the gzip/zstd stream is corrupt or truncated
+
+  // A block already taken (and hashed) but not yet handed to the tar reader.
+  std::optional<std::pair<const void*, la_ssize_t>> pending;
 
   // Next block of uncompressed bytes; size 0 at the end; -1 on error.
   la_ssize_t next_block(const void** out) {
-    while (!outer_eof) {
-      const void* block = nullptr;
-      std::size_t size = 0;
-      la_int64_t offset = 0;
-      int r = archive_read_data_block(outer.get(), &block, &size, &offset);
-      if (r == ARCHIVE_EOF) {
-        outer_eof = true;
-        break;
-      }
-      if (r < ARCHIVE_WARN) {
-        if (!io_error) {
-          const char* msg = archive_error_string(outer.get());
-          decompress_error = msg != nullptr ? msg : "decompression failed";
-        }
-        return -1;
-      }
-      if (size == 0) {
-        continue;
-      }
-      uncompressed_hash.update(block, size);
-      uncompressed_size += size;
-      *out = block;
-      return static_cast<la_ssize_t>(size);
+    if (pending) {
+      *out = pending->first;
+      la_ssize_t n = pending->second;
+      pending.reset();
+      return n;
     }
-    return 0;
+    if (outer_eof) {
+      return 0;
+    }
+    auto block = decoder.next();
+    if (!block) {
+      (decoder.source_failed() ? io_error : decode_error) = std::move(block).error();
+      return -1;
+    }
+    if (block->empty()) {
+      outer_eof = true;
+      return 0;
+    }
+    uncompressed_hash.update(block->data(), block->size());
+    uncompressed_size += block->size();
+    *out = block->data();
+    return static_cast<la_ssize_t>(block->size());
   }
 };
-
-la_ssize_t outer_read(archive* a, void* ctx, const void** out) {
-  auto* p = static_cast<Pipeline*>(ctx);
-  if (p->blob_eof) {
-    return 0;
-  }
-  auto n = p->blob.read(p->buffer);
-  if (!n) {
-    p->io_error = n.error();
-    archive_set_error(a, EIO, "%s", n.error().message.c_str());
-    return -1;
-  }
-  if (*n == 0) {
-    p->blob_eof = true;
-    return 0;
-  }
-  p->compressed_hash.update(p->buffer.data(), *n);
-  p->compressed_size += *n;
-  *out = p->buffer.data();
-  return static_cast<la_ssize_t>(*n);
-}
 
 la_ssize_t inner_read(archive* a, void* ctx, const void** out) {
   auto* p = static_cast<Pipeline*>(ctx);
@@ -106,7 +89,7 @@ std::string error_text(archive* a, const char* fallback) {
 class Analyzer {
  public:
   Analyzer(util::InputStream& blob, const ReadOptions& options)
-      : m_pipe(blob), m_options(options), m_name(blob.name()) {}
+      : m_pipe(blob, options.gzip), m_options(options), m_name(blob.name()) {}
 
   util::Result<LayerAnalysis> run();
 
@@ -116,7 +99,6 @@ class Analyzer {
   }
   // The error to report when libarchive failed: the stream's own error wins.
   util::Error stream_error(archive* inner, std::string_view what) const;
-  util::Status open_outer();
   util::Status handle_entry(archive* inner, archive_entry* entry);
   util::Status read_content(archive* inner, const std::string& path, std::uint64_t size,
                             std::uint32_t mode);
@@ -142,9 +124,14 @@ class Analyzer {
     std::uint64_t limit = m_options.size_limit ? m_options.size_limit(path) : 0;
     return limit != 0 ? limit : m_options.max_file_size;
   }
-  bool clean_end() const {
-    return m_pipe.outer_eof && m_pipe.decompress_error.empty() && !m_pipe.io_error;
+  // The budget's grant for a transient file of `size` bytes (none for small files).
+  util::ByteBudget::Grant hold(std::uint64_t size) const {
+    return m_options.transient_budget && size > k_small_file
+               ? m_options.transient_budget->acquire(size)
+               : util::ByteBudget::Grant();
   }
+  static constexpr std::uint64_t k_small_file = 1u << 20;
+  bool clean_end() const { return m_pipe.outer_eof && !m_pipe.decode_error && !m_pipe.io_error; }
 
   Pipeline m_pipe;
   const ReadOptions& m_options;
@@ -162,44 +149,10 @@ util::Error Analyzer::stream_error(archive* inner, std::string_view what) const 
   if (m_pipe.io_error) {
     return *m_pipe.io_error;
   }
-  if (!m_pipe.decompress_error.empty()) {
-    return fail(fmt::format("corrupt or truncated compressed stream: {}", m_pipe.decompress_error));
+  if (m_pipe.decode_error) {
+    return *m_pipe.decode_error;
   }
   return fail(fmt::format("{}: {}", what, error_text(inner, "unknown error")));
-}
-
-util::Status Analyzer::open_outer() {
-  m_pipe.outer.reset(archive_read_new());
-  archive* a = m_pipe.outer.get();
-  // Built-in decoders only (libz / libzstd): ARCHIVE_WARN would mean an external program.
-  if (archive_read_support_filter_gzip(a) != ARCHIVE_OK ||
-      archive_read_support_filter_zstd(a) != ARCHIVE_OK ||
-      archive_read_support_format_raw(a) != ARCHIVE_OK) {
-    return util::make_error(util::ErrorCategory::internal,
-                            "libarchive lacks built-in gzip/zstd support");
-  }
-  if (archive_read_open(a, &m_pipe, nullptr, outer_read, nullptr) != ARCHIVE_OK) {
-    if (m_pipe.io_error) {
-      return *m_pipe.io_error;
-    }
-    if (m_pipe.compressed_size == 0) {
-      return fail("empty layer blob");
-    }
-    return fail(fmt::format("cannot read layer: {}", error_text(a, "unknown error")));
-  }
-  archive_entry* entry = nullptr;
-  int r = archive_read_next_header(a, &entry);
-  if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
-    if (m_pipe.io_error) {
-      return *m_pipe.io_error;
-    }
-    if (m_pipe.compressed_size == 0) {
-      return fail("empty layer blob");
-    }
-    return fail(
-        fmt::format("corrupt or truncated compressed stream: {}", error_text(a, "unknown error")));
-  }
-  return {};
 }
 
 util::Status Analyzer::read_content(archive* inner, const std::string& path, std::uint64_t size,
@@ -221,6 +174,7 @@ util::Status Analyzer::read_content(archive* inner, const std::string& path, std
 
 util::Status Analyzer::extract_content(archive* inner, const std::string& path,
                                        std::uint64_t size) {
+  auto grant = hold(size);
   m_extract_buffer.clear();
   TRY(read_data(inner, path, size, m_extract_buffer));
   if (inspects(path, size)) {
@@ -259,6 +213,7 @@ util::Result<bool> Analyzer::extract_by_head(archive* inner, const std::string& 
     m_out.extracted[path] = {};  // it still replaces what a lower layer had there
     return true;
   }
+  auto grant = hold(size);
   m_extract_buffer.assign(static_cast<const char*>(block), n);
   TRY(read_data(inner, path, size, m_extract_buffer));
   if (inspects(path, size)) {
@@ -410,6 +365,7 @@ util::Status Analyzer::extract_entry(archive* inner, const std::string& path, st
 }
 
 util::Status Analyzer::inspect_rest(archive* inner, const std::string& path, std::uint64_t size) {
+  auto grant = hold(size);
   TRY(read_data(inner, path, size, m_extract_buffer));
   inspect(path, m_extract_buffer);
   if (m_extract_buffer.capacity() > k_kept_buffer) {
@@ -465,27 +421,25 @@ util::Status Analyzer::drain() {
       return stream_error(nullptr, "reading layer");
     }
   }
-  // The decoder may stop at the end of the compressed frame: hash whatever follows it too.
-  while (!m_pipe.blob_eof) {
-    auto n = m_pipe.blob.read(m_pipe.buffer);
-    if (!n) {
-      return std::move(n).error();
-    }
-    if (*n == 0) {
-      break;
-    }
-    m_pipe.compressed_hash.update(m_pipe.buffer.data(), *n);
-    m_pipe.compressed_size += *n;
-  }
-  return {};
+  // The decoder stops at the end of the compressed stream: hash whatever follows it too.
+  return m_pipe.decoder.rest_of_input();
 }
 
 util::Result<LayerAnalysis> Analyzer::run() {
-  TRY(open_outer());
+  // The first block decides the codec, and tells an empty blob apart.
+  const void* first = nullptr;
+  la_ssize_t first_size = m_pipe.next_block(&first);
+  if (first_size < 0) {
+    return stream_error(nullptr, "reading layer");
+  }
+  if (m_pipe.compressed_size == 0) {
+    return fail("empty layer blob");
+  }
+  m_pipe.pending = first_size > 0 ? std::optional(std::pair(first, first_size)) : std::nullopt;
   ArchivePtr inner(archive_read_new());
   archive_read_support_format_tar(inner.get());
   if (archive_read_open(inner.get(), &m_pipe, nullptr, inner_read, nullptr) != ARCHIVE_OK) {
-    if (m_pipe.uncompressed_size == 0 && m_pipe.decompress_error.empty() && !m_pipe.io_error) {
+    if (m_pipe.uncompressed_size == 0 && !m_pipe.decode_error && !m_pipe.io_error) {
       return fail("not a tar stream (no data after decompression)");
     }
     return stream_error(inner.get(), "not a tar stream");

@@ -2,8 +2,8 @@
 // Reading one layer blob: a single pass over a byte stream that keeps only what the detectors
 // asked for. Nothing is unpacked to disk.
 //
-// Pipeline: InputStream -> sha256 (digest) -> libarchive "raw" reader with the gzip and zstd
-// filters (chosen by magic bytes; anything else passes through as is) -> sha256 (diff_id) ->
+// Pipeline: InputStream -> sha256 (digest) -> util::Decoder (gzip by ISA-L or zlib, zstd by
+// libzstd, chosen by magic bytes; anything else passes through as is) -> sha256 (diff_id) ->
 // libarchive tar reader. Entry data that is not kept is consumed without copying. Buffers are
 // 256 KiB.
 //
@@ -21,17 +21,22 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "model/types.hpp"
+#include "util/decode.hpp"
+#include "util/parallel.hpp"
 #include "util/result.hpp"
 #include "util/stream.hpp"
 
 namespace strata::layer {
 
 struct ReadOptions {
+  // The gzip decoder (ISA-L where built with it; zlib on request: STRATA_GZIP_DECODER=zlib).
+  util::GzipDecoder gzip = util::GzipDecoder::automatic;
   // Keep the content of regular files (and hard links) for which this returns true. An empty
   // function keeps no content (symlinks, whiteouts and dirs are still recorded).
   std::function<bool(std::string_view normalized_path)> wants;
@@ -58,6 +63,11 @@ struct ReadOptions {
                      std::vector<model::Package>& packages, std::vector<std::string>& warnings)>
       extract;
   std::uint64_t max_extract_size = 256u << 20;
+  // Shared by the layers read at once (source/layer_reads.hpp): a file over 1 MiB read to be
+  // extracted or searched and then dropped holds its size of this budget while it is held, so
+  // that several readers meeting large files at the same moment take turns instead of adding
+  // up. Kept files are not counted (they stay with the analysis). Null: no limit.
+  std::shared_ptr<util::ByteBudget> transient_budget;
 
   // Files searched for secrets: a regular file for which `inspects(path, size)` is true (the
   // tar header alone decides) has its content handed to `inspect`, which appends what it finds

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
 #include <set>
 
 #include "cache/layer_cache.hpp"
@@ -19,6 +20,7 @@
 #include "source/image_source.hpp"
 #include "source/registry_source.hpp"
 #include "util/log.hpp"
+#include "util/parallel.hpp"
 #include "util/time.hpp"
 #include "vulndb/database.hpp"
 
@@ -151,6 +153,11 @@ void connect_cache(cache::LayerCache& c, source::LoadOptions& load, std::string 
   };
 }
 
+// What the layers read at once may hold together of files read to be parsed and dropped
+// (layer::ReadOptions::transient_budget): one file at the largest language-file size runs
+// alone, smaller ones side by side.
+constexpr std::uint64_t k_transient_budget = 256u << 20;
+
 // Reads the image's layers once each (through the layer cache when there is one).
 util::Result<source::LoadedImage> read_image(const Options& options) {
   source::LoadOptions load;
@@ -164,6 +171,9 @@ util::Result<source::LoadedImage> read_image(const Options& options) {
   load.read.extract = detect::lang::extract_language_packages;
   load.read.max_extract_size = detect::lang::k_max_language_file;
   load.read.max_file_size = options.max_file_size;
+  load.read.gzip = options.gzip;
+  load.parallel = options.parallel;
+  load.read.transient_budget = std::make_shared<util::ByteBudget>(k_transient_budget);
   if (options.secrets) {
     load.read.inspects = options.secrets->wants;
     load.read.inspect = options.secrets->scan;

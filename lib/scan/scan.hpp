@@ -19,6 +19,7 @@
 #include "registry/client.hpp"
 #include "scan/package_types.hpp"
 #include "scan/secret_hooks.hpp"
+#include "util/decode.hpp"
 #include "util/result.hpp"
 
 namespace strata::scan {
@@ -75,6 +76,8 @@ struct Options {
   PackageTypes pkg_types;
   DbPolicy db_policy;
   std::uint64_t max_file_size = 32u << 20;
+  util::GzipDecoder gzip = util::GzipDecoder::automatic;  // STRATA_GZIP_DECODER
+  int parallel = 4;  // --parallel: layers read at once from disk (registry: registry.parallel)
   // --base-image: the image the scanned one is built on (resolved like the scanned image; only
   // its config is read, never its layers, except in an archive). The scanned image's layers from
   // the bottom that are the base's own (same diff_ids, in order) mark their packages and

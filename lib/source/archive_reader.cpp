@@ -3,13 +3,22 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <memory>
 #include <vector>
 
 #include "layer/entry_path.hpp"
+#include "source/tar_index.hpp"
+#include "util/decode.hpp"
+#include "util/fd.hpp"
 #include "util/file.hpp"
+#include "util/log.hpp"
 
 namespace strata::source {
 
@@ -124,6 +133,137 @@ util::Result<ArchiveContents> read_members(archive* a, const std::string& path,
 
 }  // namespace
 
+namespace {
+
+// A window [offset, offset + size) of a file, read with pread: any number of them on one file
+// read at once without sharing a file position.
+class FileWindowStream final : public util::InputStream {
+ public:
+  FileWindowStream(util::UniqueFd fd, std::uint64_t offset, std::uint64_t size, std::string name)
+      : m_fd(std::move(fd)), m_pos(offset), m_end(offset + size), m_name(std::move(name)) {}
+
+  util::Result<std::size_t> read(std::span<std::byte> buffer) override {
+    const auto want =
+        static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), m_end - m_pos));
+    if (want == 0) {
+      return std::size_t{0};
+    }
+    for (;;) {
+      ssize_t n = ::pread(m_fd.get(), buffer.data(), want, static_cast<off_t>(m_pos));
+      if (n < 0 && errno == EINTR) {
+        continue;
+      }
+      if (n < 0) {
+        return util::input_error("{}: read failed: {}", m_name, std::strerror(errno));
+      }
+      if (n == 0) {
+        return util::input_error("{}: the archive ends inside this member", m_name);
+      }
+      m_pos += static_cast<std::uint64_t>(n);
+      return static_cast<std::size_t>(n);
+    }
+  }
+  std::string name() const override { return m_name; }
+
+ private:
+  util::UniqueFd m_fd;
+  std::uint64_t m_pos, m_end;
+  std::string m_name;
+};
+
+// The first `n` bytes of a member of the indexed archive `fd` (all of it when n >= its size).
+util::Result<std::string> read_member_bytes(int fd, const TarMember& m, std::uint64_t n,
+                                            const std::string& path) {
+  std::string out(static_cast<std::size_t>(std::min(n, m.size)), '\0');
+  std::size_t done = 0;
+  while (done < out.size()) {
+    ssize_t r =
+        ::pread(fd, out.data() + done, out.size() - done, static_cast<off_t>(m.offset + done));
+    if (r < 0 && errno == EINTR) {
+      continue;
+    }
+    if (r <= 0) {
+      return util::input_error("{}: cannot read member '{}': {}", path, m.name,
+                               r < 0 ? std::strerror(errno) : "unexpected end of file");
+    }
+    done += static_cast<std::size_t>(r);
+  }
+  return out;
+}
+
+util::Result<ArchiveMember> make_link(bool hard, std::string_view target, const std::string& name,
+                                      const std::string& path);
+
+// The members of an indexed archive: links and JSON documents as the one-pass reader has them,
+// other regular members left where they are (ArchiveMember::offset).
+util::Result<ArchiveContents> indexed_members(int fd, const std::vector<TarMember>& index,
+                                              const std::string& path) {
+  ArchiveContents out;
+  out.indexed = true;
+  for (const TarMember& m : index) {
+    auto name = normalize_member_path(m.name);
+    if (!name) {
+      return util::input_error("{}: member '{}' has an absolute or escaping path", path, m.name);
+    }
+    if (name->empty()) {
+      continue;
+    }
+    if (m.type == TarMember::Type::hardlink || m.type == TarMember::Type::symlink) {
+      TRY_ASSIGN(out.members[*name],
+                 make_link(m.type == TarMember::Type::hardlink, m.link, *name, path));
+      continue;
+    }
+    if (m.type != TarMember::Type::regular) {
+      continue;
+    }
+    ArchiveMember member;
+    member.size = m.size;
+    bool keep = m.size < 1024;
+    if (!keep && m.size <= k_max_json) {
+      TRY_ASSIGN(std::string head, read_member_bytes(fd, m, 4096, path));
+      keep = looks_like_json(std::as_bytes(std::span(head.data(), head.size())));
+    }
+    if (keep) {
+      TRY_ASSIGN(member.content, read_member_bytes(fd, m, m.size, path));
+    } else {
+      member.offset = m.offset;
+      member.file = path;
+    }
+    out.members[*name] = std::move(member);
+  }
+  if (out.members.empty()) {
+    return util::input_error("{}: empty archive", path);
+  }
+  return out;
+}
+
+}  // namespace
+
+util::Result<layer::LayerAnalysis> member_layer(const std::string& where,
+                                                const ArchiveMember& member,
+                                                const layer::ReadOptions& read) {
+  if (member.analysis) {
+    if (!member.analysis->ok()) {
+      return member.analysis->error();
+    }
+    return member.analysis->value();
+  }
+  if (member.content) {
+    util::MemoryInputStream stream(
+        std::as_bytes(std::span(member.content->data(), member.content->size())), where);
+    return layer::analyze_layer(stream, read);
+  }
+  if (member.offset) {
+    util::UniqueFd fd(::open(member.file.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd.valid()) {
+      return util::input_error("{}: cannot open: {}", member.file, std::strerror(errno));
+    }
+    FileWindowStream stream(std::move(fd), *member.offset, member.size, where);
+    return layer::analyze_layer(stream, read);
+  }
+  return util::input_error("{}: not a layer", where);
+}
+
 util::Result<ArchiveContents> read_image_archive(const std::string& path,
                                                  const layer::ReadOptions& options) {
   if (!util::is_regular_file(path)) {
@@ -132,6 +272,29 @@ util::Result<ArchiveContents> read_image_archive(const std::string& path,
     }
     auto probe = util::read_file(path, 0);  // for the system's error message
     return probe ? util::input_error("{}: not a regular file", path) : probe.error();
+  }
+  util::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  struct stat st {};
+  if (!fd.valid() || ::fstat(fd.get(), &st) != 0) {
+    return util::input_error("{}: cannot open: {}", path, std::strerror(errno));
+  }
+  std::array<std::byte, 8> head{};
+  const ssize_t got = ::pread(fd.get(), head.data(), head.size(), 0);
+  const util::Codec codec = util::sniff_codec(
+      std::span(head.data(), static_cast<std::size_t>(std::max<ssize_t>(got, 0))));
+  if (codec != util::Codec::none) {
+    // A compressed archive cannot be seeked: read once, every layer analysed as it passes.
+    LOG_INFO(
+        "{}: {}-compressed archive: read in one pass, so layers in the layer cache are "
+        "decoded again (an uncompressed archive lets strata skip them)",
+        path, util::codec_name(codec));
+    TRY_ASSIGN(auto file, util::FileInputStream::open(path));
+    util::DecodingStream decoded(*file, options.gzip);
+    return read_image_archive(decoded, options);
+  }
+  TRY_ASSIGN(auto index, index_tar(fd.get(), static_cast<std::uint64_t>(st.st_size), path));
+  if (index) {
+    return indexed_members(fd.get(), *index, path);
   }
   std::unique_ptr<archive, ArchiveDeleter> a(archive_read_new());
   archive_read_support_filter_gzip(a.get());
@@ -178,32 +341,36 @@ util::Error data_error(archive* a, const std::string& path, const std::string& n
                                                name, msg != nullptr ? msg : "read error"));
 }
 
+// The member for a link named `name` to `target` (a hard link's target is a member path, a
+// symlink's is relative to the link's directory); an error when the target escapes the archive.
+util::Result<ArchiveMember> make_link(bool hard, std::string_view target, const std::string& name,
+                                      const std::string& path) {
+  ArchiveMember member;
+  member.is_link = true;
+  auto norm = hard ? normalize_member_path(target)
+                   : normalize_member_path(parent_of(name) + "/" + std::string(target));
+  if (!norm || (!hard && target.starts_with('/'))) {
+    return util::input_error("{}: member '{}' links outside the archive", path, name);
+  }
+  member.link_target = *norm;
+  return member;
+}
+
 // The member for a hard or symbolic link entry, its target normalised inside the archive;
 // nullopt when `entry` is not a link. An error when the target escapes the archive.
 util::Result<std::optional<ArchiveMember>> link_member(archive_entry* entry,
                                                        const std::string& name,
                                                        const std::string& path) {
-  ArchiveMember member;
-  member.is_link = true;
   if (const char* hard = archive_entry_hardlink(entry); hard != nullptr) {
-    auto target = normalize_member_path(hard);
-    if (!target) {
-      return util::input_error("{}: member '{}' links outside the archive", path, name);
-    }
-    member.link_target = *target;
-    return std::optional(std::move(member));
+    TRY_ASSIGN(ArchiveMember m, make_link(true, hard, name, path));
+    return std::optional(std::move(m));
   }
   if (archive_entry_filetype(entry) != AE_IFLNK) {
     return std::optional<ArchiveMember>();
   }
   const char* target = archive_entry_symlink(entry);
-  std::string joined = parent_of(name) + "/" + (target != nullptr ? target : "");
-  auto norm = normalize_member_path(joined);
-  if (!norm || (target != nullptr && target[0] == '/')) {
-    return util::input_error("{}: member '{}' links outside the archive", path, name);
-  }
-  member.link_target = *norm;
-  return std::optional(std::move(member));
+  TRY_ASSIGN(ArchiveMember m, make_link(false, target != nullptr ? target : "", name, path));
+  return std::optional(std::move(m));
 }
 
 // Reads into `buffer` until it is full or the member ends; the number of bytes read.

@@ -5,6 +5,7 @@
 #include "image/media_types.hpp"
 #include "image/platform.hpp"
 #include "source/attach_layers.hpp"
+#include "source/layer_reads.hpp"
 #include "util/hash.hpp"
 
 namespace strata::source {
@@ -83,34 +84,6 @@ util::Result<std::string> resolve_to_manifest(BlobStore& store, image::Descripto
   }
 }
 
-// Appends the LayerInfo and analysis of layer `l`: from the cache by `cache_key` when it is
-// not empty and there, else read from the store (and then stored in the cache).
-util::Status read_layer(BlobStore& store, const image::Descriptor& l, const std::string& cache_key,
-                        const LoadOptions& options, std::vector<model::LayerInfo>& infos,
-                        std::vector<layer::LayerAnalysis>& analyses) {
-  model::LayerInfo info;
-  info.digest = l.digest;
-  info.media_type = l.media_type;
-  std::optional<layer::LayerAnalysis> cached;
-  if (!cache_key.empty() && options.cache.lookup) {
-    cached = options.cache.lookup(cache_key);
-  }
-  if (cached) {
-    info.from_cache = true;
-    info.size = l.size > 0 ? static_cast<std::uint64_t>(l.size) : cached->compressed_size;
-    analyses.push_back(std::move(*cached));
-  } else {
-    TRY_ASSIGN(auto analysis, store.read_layer(l));
-    if (options.cache.store) {
-      options.cache.store(analysis, l.digest);
-    }
-    info.size = analysis.compressed_size;
-    analyses.push_back(std::move(analysis));
-  }
-  infos.push_back(std::move(info));
-  return {};
-}
-
 }  // namespace
 
 util::Status verify_blob(std::string_view content, const image::Descriptor& desc,
@@ -158,14 +131,22 @@ util::Result<LoadedImage> resolve_oci(BlobStore& store, std::string_view index_j
     return util::input_error("{}: the manifest lists {} layers but the config has {} diff_ids",
                              where, manifest->layers.size(), config->diff_ids.size());
   }
+  std::vector<LayerRead> reads;
+  for (std::size_t i = 0; i < manifest->layers.size(); ++i) {
+    const image::Descriptor& l = manifest->layers[i];
+    LayerRead r;
+    r.info.digest = l.digest;
+    r.info.media_type = l.media_type;
+    r.info.size = l.size > 0 ? static_cast<std::uint64_t>(l.size) : 0;
+    // A layout or an indexed archive can skip a cached blob; another archive was read whole.
+    r.cache_key = store.can_skip() ? config->diff_ids[i] : std::string();
+    r.alias = l.digest;
+    r.read = [&store, l] { return store.read_layer(l); };
+    reads.push_back(std::move(r));
+  }
   std::vector<model::LayerInfo> infos;
   std::vector<layer::LayerAnalysis> analyses;
-  // A layout directory can skip a cached blob; an archive was read whole already.
-  const bool use_cache = kind == "oci-layout";
-  for (std::size_t i = 0; i < manifest->layers.size(); ++i) {
-    TRY(read_layer(store, manifest->layers[i], use_cache ? config->diff_ids[i] : std::string(),
-                   options, infos, analyses));
-  }
+  TRY(read_layers(std::move(reads), options, infos, analyses));
   TRY(attach_layers(*config, std::move(infos), std::move(analyses), where, out));
   return out;
 }

@@ -17,8 +17,12 @@ class BlobStore {
   // The bytes of a metadata blob (index, manifest, config), verified against `desc` (sha256 and
   // size). Errors name the blob: missing, too large, digest mismatch.
   virtual util::Result<std::string> read_json(const image::Descriptor& desc) = 0;
-  // The analysis of a layer blob, its digest verified against `desc`.
+  // The analysis of a layer blob, its digest verified against `desc`. Called from several
+  // threads at once (for different layers).
   virtual util::Result<layer::LayerAnalysis> read_layer(const image::Descriptor& desc) = 0;
+  // Whether a layer not read yet costs a read (a directory, an indexed archive), so that the
+  // layer cache is worth asking first; false when every layer was analysed already.
+  virtual bool can_skip() const = 0;
   // For messages: the layout's path.
   virtual std::string name() const = 0;
 };

@@ -3,6 +3,7 @@
 #include "image/manifest.hpp"
 #include "image/media_types.hpp"
 #include "source/attach_layers.hpp"
+#include "source/layer_reads.hpp"
 #include "util/hash.hpp"
 #include "util/stream.hpp"
 
@@ -95,23 +96,6 @@ util::Result<const image::DockerArchiveEntry*> choose_entry(
 
 }  // namespace
 
-util::Result<layer::LayerAnalysis> member_layer(const std::string& where,
-                                                const ArchiveMember& member,
-                                                const layer::ReadOptions& read) {
-  if (member.analysis) {
-    if (!member.analysis->ok()) {
-      return member.analysis->error();
-    }
-    return member.analysis->value();
-  }
-  if (member.content) {
-    util::MemoryInputStream stream(
-        std::as_bytes(std::span(member.content->data(), member.content->size())), where);
-    return layer::analyze_layer(stream, read);
-  }
-  return util::input_error("{}: not a layer", where);
-}
-
 bool repo_tag_matches(std::string_view wanted, std::string_view repo_tag) {
   return wanted == repo_tag || normalize_ref(wanted) == normalize_ref(repo_tag);
 }
@@ -155,33 +139,33 @@ util::Result<std::pair<image::ImageConfig, std::string>> read_config(
   return std::pair(std::move(*config), std::move(config_digest));
 }
 
-// Reads the layer member `layer_path` and appends its LayerInfo and analysis; a
-// `blobs/sha256/<hex>` member (Docker 25+) is named by its digest, which is verified.
-util::Status read_docker_layer(const ArchiveContents& contents, const std::string& layer_path,
-                               const std::string& path, const layer::ReadOptions& read,
-                               std::vector<model::LayerInfo>& infos,
-                               std::vector<layer::LayerAnalysis>& analyses) {
+// The read of the layer member `layer_path`; a `blobs/sha256/<hex>` member (Docker 25+) is named
+// by its digest, which is verified.
+util::Result<LayerRead> docker_layer(const ArchiveContents& contents, const std::string& layer_path,
+                                     const std::string& diff_id, const std::string& path,
+                                     const layer::ReadOptions& read) {
   auto name = normalize_member_path(layer_path);
   const ArchiveMember* member = name ? contents.find(*name) : nullptr;
   if (member == nullptr) {
     return util::input_error("{}: manifest.json names layer '{}', which is missing", path,
                              layer_path);
   }
-  TRY_ASSIGN(auto analysis, member_layer(path + ":" + *name, *member, read));
-  model::LayerInfo info;
-  std::string blob_digest = digest_in_name(*name, "");
-  if (!blob_digest.empty() && name->rfind("blobs/", 0) == 0) {
-    if (analysis.digest != blob_digest) {
+  LayerRead r;
+  std::string blob_digest = name->rfind("blobs/", 0) == 0 ? digest_in_name(*name, "") : "";
+  r.info.digest = blob_digest;
+  r.info.media_type = std::string(image::k_docker_layer_tar);
+  r.info.size = member->size;
+  r.cache_key = contents.indexed ? diff_id : std::string();
+  r.read = [where = path + ":" + *name, member, &read, blob_digest, path,
+            layer_path]() -> util::Result<layer::LayerAnalysis> {
+    TRY_ASSIGN(auto analysis, member_layer(where, *member, read));
+    if (!blob_digest.empty() && analysis.digest != blob_digest) {
       return util::input_error("{}: layer '{}' does not match its digest (sha256 is {})", path,
                                layer_path, analysis.digest);
     }
-    info.digest = blob_digest;
-  }
-  info.media_type = std::string(image::k_docker_layer_tar);
-  info.size = analysis.compressed_size;
-  infos.push_back(std::move(info));
-  analyses.push_back(std::move(analysis));
-  return {};
+    return analysis;
+  };
+  return r;
 }
 
 }  // namespace
@@ -210,17 +194,16 @@ util::Result<LoadedImage> resolve_docker_archive(const std::string& path,
     return util::input_error("{}: manifest.json lists {} layers but the config has {} diff_ids",
                              path, entry->layers.size(), config.diff_ids.size());
   }
+  std::vector<LayerRead> reads;
+  for (std::size_t i = 0; i < entry->layers.size(); ++i) {
+    TRY_ASSIGN(LayerRead r,
+               docker_layer(contents, entry->layers[i], config.diff_ids[i], path, options.read));
+    reads.push_back(std::move(r));
+  }
   std::vector<model::LayerInfo> infos;
   std::vector<layer::LayerAnalysis> analyses;
-  for (const auto& layer_path : entry->layers) {
-    TRY(read_docker_layer(contents, layer_path, path, options.read, infos, analyses));
-  }
+  TRY(read_layers(std::move(reads), options, infos, analyses));
   TRY(attach_layers(config, std::move(infos), std::move(analyses), path, out));
-  if (options.cache.store) {  // read whole anyway: the cache only saves the next reader
-    for (const auto& a : out.analyses) {
-      options.cache.store(a, "");
-    }
-  }
   return out;
 }
 

@@ -14,12 +14,6 @@ util::Result<LoadedImage> resolve_docker_archive(const std::string& path,
                                                  const ArchiveContents& contents,
                                                  const LoadOptions& options);
 
-// The layer analysis of a member: the one made while reading the archive, or -- for a member
-// kept in memory because it was small -- one made now. `where` names it in errors.
-util::Result<layer::LayerAnalysis> member_layer(const std::string& where,
-                                                const ArchiveMember& member,
-                                                const layer::ReadOptions& read);
-
 // Does `wanted` (from --tag) name `repo_tag`? Exact match, or equal after dropping "docker.io/"
 // and "library/" and defaulting the tag to ":latest".
 bool repo_tag_matches(std::string_view wanted, std::string_view repo_tag);

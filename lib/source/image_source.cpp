@@ -65,6 +65,7 @@ class DirStore final : public BlobStore {
   }
 
   std::string name() const override { return m_dir; }
+  bool can_skip() const override { return true; }
 
  private:
   util::Status verify_file_digest(const std::string& path, const image::Descriptor& desc) const {
@@ -123,6 +124,7 @@ class ArchiveStore final : public BlobStore {
   }
 
   std::string name() const override { return m_path; }
+  bool can_skip() const override { return m_contents.indexed; }
 
  private:
   static std::string blob_key(const image::Descriptor& desc) {

@@ -11,7 +11,8 @@
 // (index entries, manifest, config, layers), a docker-save config against its `<hex>.json` /
 // `blobs/sha256/<hex>` name and a `blobs/sha256/<hex>` layer against its name, and every layer's
 // computed diff_id against the config's `rootfs.diff_ids` (whose count must equal the number of
-// layers). Each layer is read once, as a stream; nothing is written to disk.
+// layers). Each layer is read once, as a stream; nothing is written to disk. Layers of a layout
+// or of an uncompressed archive are read several at once (layer_reads.hpp).
 //
 // Image choice: `tag` selects an image by `org.opencontainers.image.ref.name` (OCI) or RepoTags
 // (docker-save; "docker.io/", "library/" and a ":latest" default are ignored, and a bare tag such
@@ -46,10 +47,14 @@ struct LoadOptions {
   std::string platform = "linux/amd64";  // --platform os/arch[/variant]
   layer::ReadOptions read;
   // Used where it saves reading: registry layers (looked up by diff_id from the config, before
-  // any download), OCI layout directories (by blob digest) and engine images (every diff_id of
-  // the inspect; all must hit, or the image is exported). Archives are read whole anyway: they
-  // only store. A layer served from the cache has LayerInfo::from_cache set.
+  // any download), OCI layout directories and uncompressed archives (by the config's diff_id,
+  // before the blob is opened) and engine images (every diff_id of the inspect; all must hit,
+  // or the image is exported). A compressed archive (or an engine's export) is read whole
+  // anyway: it only stores. A layer served from the cache has LayerInfo::from_cache set.
   LayerCacheHooks cache;
+  // Layers read at once from a layout or an indexed archive (source/layer_reads.hpp), at most
+  // one per core (--parallel, shared with registry downloads).
+  int parallel = 4;
 };
 
 struct LoadedImage {

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <exception>
 #include <functional>
@@ -19,6 +20,7 @@
 #include <optional>
 #include <stop_token>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "util/result.hpp"
@@ -133,6 +135,65 @@ class OrderedQueue {
   bool m_closed = false;
   bool m_abort = false;
   std::vector<std::thread> m_workers;  // last: started after every member above exists
+};
+
+// Bytes that threads working at once may hold together, for buffers each thread holds one at a
+// time and gives back soon (a file read to be parsed and dropped): acquire(n) waits until n fits
+// under the cap, or until nothing is held at all (a request larger than the cap then runs
+// alone). A thread that waits holds no grant, so every wait ends.
+class ByteBudget {
+ public:
+  explicit ByteBudget(std::uint64_t cap) : m_cap(cap) {}
+
+  class Grant {
+   public:
+    Grant() = default;
+    Grant(ByteBudget* budget, std::uint64_t n) : m_budget(budget), m_n(n) {}
+    Grant(Grant&& o) noexcept : m_budget(std::exchange(o.m_budget, nullptr)), m_n(o.m_n) {}
+    Grant& operator=(Grant&& o) noexcept {
+      if (this != &o) {
+        release();
+        m_budget = std::exchange(o.m_budget, nullptr);
+        m_n = o.m_n;
+      }
+      return *this;
+    }
+    ~Grant() { release(); }
+    void release() {
+      if (m_budget != nullptr) {
+        m_budget->give_back(m_n);
+        m_budget = nullptr;
+      }
+    }
+
+   private:
+    ByteBudget* m_budget = nullptr;
+    std::uint64_t m_n = 0;
+  };
+
+  Grant acquire(std::uint64_t n) {
+    std::unique_lock lock(m_mutex);
+    m_cv.wait(lock, [&] { return m_held == 0 || m_held + n <= m_cap; });
+    m_held += n;
+    m_peak = std::max(m_peak, m_held);
+    return Grant(this, n);
+  }
+  // The most held at once so far (tests).
+  std::uint64_t peak() const {
+    std::lock_guard lock(m_mutex);
+    return m_peak;
+  }
+
+ private:
+  void give_back(std::uint64_t n) {
+    std::lock_guard lock(m_mutex);
+    m_held -= n;
+    m_cv.notify_all();
+  }
+  const std::uint64_t m_cap;
+  mutable std::mutex m_mutex;
+  std::condition_variable m_cv;
+  std::uint64_t m_held = 0, m_peak = 0;
 };
 
 }  // namespace strata::util

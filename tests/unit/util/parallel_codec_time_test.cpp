@@ -6,6 +6,8 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "util/codec.hpp"
 #include "util/time.hpp"
@@ -205,4 +207,32 @@ TEST_CASE("parallel_for: the caller's stop is requested by the first failure, an
   REQUIRE_FALSE(st);
   CHECK(st.error().message == "first");
   CHECK(stop.stop_requested());
+}
+
+TEST_CASE("byte budget: threads take turns under the cap; one larger request runs alone",
+          "[parallel]") {
+  util::ByteBudget budget(100);
+  std::atomic<int> over{0};
+  std::atomic<std::uint64_t> held{0};
+  std::vector<std::jthread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 200; ++i) {
+        const std::uint64_t n = (t == 0 && i % 50 == 0) ? 250 : 30 + (i % 3) * 10;
+        auto grant = budget.acquire(n);
+        const std::uint64_t now = held += n;
+        if (now > 100 && now != n) {
+          ++over;  // over the cap while someone else held bytes too
+        }
+        std::this_thread::yield();
+        held -= n;
+      }
+    });
+  }
+  threads.clear();
+  CHECK(over == 0);
+  CHECK(budget.peak() == 250);  // the large request, alone
+  util::ByteBudget::Grant g = budget.acquire(100);
+  g.release();
+  auto g2 = budget.acquire(100);  // released: available again at once
 }
