@@ -97,10 +97,12 @@ struct PruneResult {
 
 class LayerCache {
  public:
-  // Creates `dir` (and ref/, leases/, lock, version) if missing, takes this process's lease,
-  // and sweeps what killed processes left behind. A newer format version gives a bypassed cache
-  // (bypassed() == true, one warning): every call then succeeds without touching the directory.
-  // Fails (input error) if the directory cannot be created or locked.
+  // Creates `dir` (and ref/, leases/, lock, version, index.sqlite) if missing, imports a format
+  // 1 index or rebuilds a damaged one (both under the flock on `lock`; the usual open takes no
+  // lock), takes this process's lease, and sweeps ref/ if a dead process's lease is found. A
+  // newer format version gives a bypassed cache (bypassed() == true, one warning): every call
+  // then succeeds without touching the directory. Fails (input error) if the directory cannot
+  // be created, locked when it has to be, or its index opened.
   static util::Result<LayerCache> open(const CacheOptions& options);
 
   LayerCache(LayerCache&&) noexcept;
