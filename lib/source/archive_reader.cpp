@@ -176,19 +176,7 @@ class FileWindowStream final : public util::InputStream {
 util::Result<std::string> read_member_bytes(int fd, const TarMember& m, std::uint64_t n,
                                             const std::string& path) {
   std::string out(static_cast<std::size_t>(std::min(n, m.size)), '\0');
-  std::size_t done = 0;
-  while (done < out.size()) {
-    ssize_t r =
-        ::pread(fd, out.data() + done, out.size() - done, static_cast<off_t>(m.offset + done));
-    if (r < 0 && errno == EINTR) {
-      continue;
-    }
-    if (r <= 0) {
-      return util::input_error("{}: cannot read member '{}': {}", path, m.name,
-                               r < 0 ? std::strerror(errno) : "unexpected end of file");
-    }
-    done += static_cast<std::size_t>(r);
-  }
+  TRY(util::pread_exact(fd, out.data(), out.size(), m.offset, path));
   return out;
 }
 
