@@ -13,6 +13,7 @@
 #include <memory>
 #include <vector>
 
+#include "http/pull_stream.hpp"
 #include "layer/entry_path.hpp"
 #include "source/tar_index.hpp"
 #include "util/decode.hpp"
@@ -175,19 +176,7 @@ class FileWindowStream final : public util::InputStream {
 util::Result<std::string> read_member_bytes(int fd, const TarMember& m, std::uint64_t n,
                                             const std::string& path) {
   std::string out(static_cast<std::size_t>(std::min(n, m.size)), '\0');
-  std::size_t done = 0;
-  while (done < out.size()) {
-    ssize_t r =
-        ::pread(fd, out.data() + done, out.size() - done, static_cast<off_t>(m.offset + done));
-    if (r < 0 && errno == EINTR) {
-      continue;
-    }
-    if (r <= 0) {
-      return util::input_error("{}: cannot read member '{}': {}", path, m.name,
-                               r < 0 ? std::strerror(errno) : "unexpected end of file");
-    }
-    done += static_cast<std::size_t>(r);
-  }
+  TRY(util::pread_exact(fd, out.data(), out.size(), m.offset, path));
   return out;
 }
 
@@ -288,8 +277,22 @@ util::Result<ArchiveContents> read_image_archive(const std::string& path,
         "{}: {}-compressed archive: read in one pass, so layers in the layer cache are "
         "decoded again (an uncompressed archive lets strata skip them)",
         path, util::codec_name(codec));
+    // Two stages on two threads: the outer archive is decoded on its own thread (PullStream's
+    // producer) while this one reads the tar and analyses the layers in it.
     TRY_ASSIGN(auto file, util::FileInputStream::open(path));
-    util::DecodingStream decoded(*file, options.gzip);
+    http::PullStream decoded(path,
+                             [&file, gzip = options.gzip](const http::PushSink& sink,
+                                                          std::stop_token stop) -> util::Status {
+                               util::Decoder decoder(*file, gzip);
+                               while (!stop.stop_requested()) {
+                                 TRY_ASSIGN(auto block, decoder.next());
+                                 if (block.empty()) {
+                                   return {};
+                                 }
+                                 TRY(sink(block));
+                               }
+                               return {};
+                             });
     return read_image_archive(decoded, options);
   }
   TRY_ASSIGN(auto index, index_tar(fd.get(), static_cast<std::uint64_t>(st.st_size), path));

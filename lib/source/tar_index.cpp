@@ -1,13 +1,12 @@
 #include "source/tar_index.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <array>
-#include <cerrno>
 #include <charconv>
 #include <cstring>
 #include <string_view>
+
+#include "util/file.hpp"
 
 namespace strata::source {
 
@@ -18,27 +17,6 @@ constexpr std::size_t k_block = 512;
 constexpr std::uint64_t k_max_meta = 1u << 20;
 
 using Block = std::array<unsigned char, k_block>;
-
-util::Status pread_all(int fd, void* buf, std::size_t n, std::uint64_t offset,
-                       const std::string& path) {
-  auto* p = static_cast<char*>(buf);
-  while (n > 0) {
-    ssize_t r = ::pread(fd, p, n, static_cast<off_t>(offset));
-    if (r < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      return util::input_error("{}: read failed: {}", path, std::strerror(errno));
-    }
-    if (r == 0) {
-      return util::input_error("{}: unexpected end of file", path);
-    }
-    p += r;
-    n -= static_cast<std::size_t>(r);
-    offset += static_cast<std::uint64_t>(r);
-  }
-  return {};
-}
 
 std::string_view field(const Block& b, std::size_t at, std::size_t len) {
   const char* p = reinterpret_cast<const char*>(b.data()) + at;
@@ -158,7 +136,7 @@ util::Result<std::optional<std::vector<TarMember>>> index_tar(int fd, std::uint6
   std::optional<std::string> long_name, long_link;
   Block b;
   while (pos + k_block <= file_size) {
-    TRY(pread_all(fd, b.data(), k_block, pos, path));
+    TRY(util::pread_exact(fd, b.data(), k_block, pos, path));
     if (all_zero(b)) {
       return Out(std::move(members));  // the end-of-archive blocks
     }
@@ -182,7 +160,7 @@ util::Result<std::optional<std::vector<TarMember>>> index_tar(int fd, std::uint6
         return Out();
       }
       std::string meta(declared, '\0');
-      TRY(pread_all(fd, meta.data(), meta.size(), data, path));
+      TRY(util::pread_exact(fd, meta.data(), meta.size(), data, path));
       if (type == 'x' && (!parse_pax(meta, pax) || pax.unsupported)) {
         return Out();
       }

@@ -71,6 +71,25 @@ Result<std::string> read_file(const std::string& path, std::uint64_t max_size) {
   return out;
 }
 
+Status pread_exact(int fd, void* data, std::size_t size, std::uint64_t offset,
+                   const std::string& path) {
+  char* p = static_cast<char*>(data);
+  while (size > 0) {
+    ssize_t n = ::pread(fd, p, size, static_cast<off_t>(offset));
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      return input_error("{}: read failed: {}", path,
+                         n < 0 ? std::strerror(errno) : "unexpected end of file");
+    }
+    p += n;
+    size -= static_cast<std::size_t>(n);
+    offset += static_cast<std::uint64_t>(n);
+  }
+  return {};
+}
+
 Status write_all(int fd, const void* data, std::size_t size, const std::string& path) {
   const char* p = static_cast<const char*>(data);
   while (size > 0) {

@@ -17,6 +17,11 @@ Result<std::string> read_file(const std::string& path, std::uint64_t max_size = 
 // by its magic. Error: "PATH: <strerror>" when it cannot be opened or read.
 Result<std::string> read_file_head(const std::string& path, std::size_t n);
 
+// Reads exactly `size` bytes of `fd` at `offset` (retrying short reads and EINTR); the error
+// names `path` ("unexpected end of file" when the file is shorter).
+Status pread_exact(int fd, void* data, std::size_t size, std::uint64_t offset,
+                   const std::string& path);
+
 // Writes all `size` bytes to `fd` (retrying short writes and EINTR); the error names `path`.
 Status write_all(int fd, const void* data, std::size_t size, const std::string& path);
 
