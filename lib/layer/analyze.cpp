@@ -138,7 +138,7 @@ class Analyzer {
   std::string m_name;
   LayerAnalysis m_out;
   std::string m_extract_buffer;  // reused for every extracted file
-  static constexpr std::size_t k_kept_buffer = 16u << 20;
+  static constexpr std::size_t k_kept_buffer = 4u << 20;
   std::map<std::string, model::SetidFile> m_setid;
   std::set<std::string> m_secret_paths;
   std::int64_t m_last_entry_end = 0;  // lower bound of where the last entry's data ends

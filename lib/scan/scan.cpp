@@ -156,7 +156,7 @@ void connect_cache(cache::LayerCache& c, source::LoadOptions& load, std::string 
 // What the layers read at once may hold together of files read to be parsed and dropped
 // (layer::ReadOptions::transient_budget): one file at the largest language-file size runs
 // alone, smaller ones side by side.
-constexpr std::uint64_t k_transient_budget = 256u << 20;
+constexpr std::uint64_t k_transient_budget = 64u << 20;
 
 // Reads the image's layers once each (through the layer cache when there is one).
 util::Result<source::LoadedImage> read_image(const Options& options) {
