@@ -140,7 +140,8 @@ namespace {
 // read at once without sharing a file position.
 class FileWindowStream final : public util::InputStream {
  public:
-  FileWindowStream(util::UniqueFd fd, std::uint64_t offset, std::uint64_t size, std::string name)
+  FileWindowStream(std::shared_ptr<const util::UniqueFd> fd, std::uint64_t offset,
+                   std::uint64_t size, std::string name)
       : m_fd(std::move(fd)), m_pos(offset), m_end(offset + size), m_name(std::move(name)) {}
 
   util::Result<std::size_t> read(std::span<std::byte> buffer) override {
@@ -150,7 +151,7 @@ class FileWindowStream final : public util::InputStream {
       return std::size_t{0};
     }
     for (;;) {
-      ssize_t n = ::pread(m_fd.get(), buffer.data(), want, static_cast<off_t>(m_pos));
+      ssize_t n = ::pread(m_fd->get(), buffer.data(), want, static_cast<off_t>(m_pos));
       if (n < 0 && errno == EINTR) {
         continue;
       }
@@ -167,7 +168,7 @@ class FileWindowStream final : public util::InputStream {
   std::string name() const override { return m_name; }
 
  private:
-  util::UniqueFd m_fd;
+  std::shared_ptr<const util::UniqueFd> m_fd;
   std::uint64_t m_pos, m_end;
   std::string m_name;
 };
@@ -185,8 +186,10 @@ util::Result<ArchiveMember> make_link(bool hard, std::string_view target, const 
 
 // The members of an indexed archive: links and JSON documents as the one-pass reader has them,
 // other regular members left where they are (ArchiveMember::offset).
-util::Result<ArchiveContents> indexed_members(int fd, const std::vector<TarMember>& index,
+util::Result<ArchiveContents> indexed_members(std::shared_ptr<const util::UniqueFd> file,
+                                              const std::vector<TarMember>& index,
                                               const std::string& path) {
+  const int fd = file->get();
   ArchiveContents out;
   out.indexed = true;
   for (const TarMember& m : index) {
@@ -216,7 +219,7 @@ util::Result<ArchiveContents> indexed_members(int fd, const std::vector<TarMembe
       TRY_ASSIGN(member.content, read_member_bytes(fd, m, m.size, path));
     } else {
       member.offset = m.offset;
-      member.file = path;
+      member.file = file;
     }
     out.members[*name] = std::move(member);
   }
@@ -242,12 +245,8 @@ util::Result<layer::LayerAnalysis> member_layer(const std::string& where,
         std::as_bytes(std::span(member.content->data(), member.content->size())), where);
     return layer::analyze_layer(stream, read);
   }
-  if (member.offset) {
-    util::UniqueFd fd(::open(member.file.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd.valid()) {
-      return util::input_error("{}: cannot open: {}", member.file, std::strerror(errno));
-    }
-    FileWindowStream stream(std::move(fd), *member.offset, member.size, where);
+  if (member.offset && member.file) {
+    FileWindowStream stream(member.file, *member.offset, member.size, where);
     return layer::analyze_layer(stream, read);
   }
   return util::input_error("{}: not a layer", where);
@@ -297,7 +296,7 @@ util::Result<ArchiveContents> read_image_archive(const std::string& path,
   }
   TRY_ASSIGN(auto index, index_tar(fd.get(), static_cast<std::uint64_t>(st.st_size), path));
   if (index) {
-    return indexed_members(fd.get(), *index, path);
+    return indexed_members(std::make_shared<const util::UniqueFd>(std::move(fd)), *index, path);
   }
   std::unique_ptr<archive, ArchiveDeleter> a(archive_read_new());
   archive_read_support_filter_gzip(a.get());

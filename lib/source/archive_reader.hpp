@@ -19,10 +19,12 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "layer/analyze.hpp"
+#include "util/fd.hpp"
 #include "util/result.hpp"
 #include "util/stream.hpp"
 
@@ -34,10 +36,12 @@ struct ArchiveMember {
   std::uint64_t size = 0;
   std::optional<std::string> content;                          // kept in memory
   std::optional<util::Result<layer::LayerAnalysis>> analysis;  // analysed as a layer
-  // In an indexed archive: where the member's data starts in `file`. It is read when asked for
-  // (member_layer), by as many readers at once as there are layers to read.
+  // In an indexed archive: where the member's data starts in the archive file, open as `file`
+  // (shared by every member: pread needs no file position). It is read when asked for
+  // (member_layer), by as many readers at once as there are layers to read; the archive file
+  // read is the one indexed, whatever happens to its path meanwhile.
   std::optional<std::uint64_t> offset;
-  std::string file;
+  std::shared_ptr<const util::UniqueFd> file;
 };
 
 class ArchiveContents {
