@@ -152,6 +152,11 @@ class Query {
     r.entry.analyzer_version = text(4);
     return r;
   }
+  // The first row, if there is one (a lookup by key).
+  util::Result<std::optional<IndexRow>> first_row() {
+    TRY_ASSIGN(bool found, step());
+    return found ? std::optional<IndexRow>(row()) : std::nullopt;
+  }
   int changes() const { return sqlite3_changes(sqlite3_db_handle(m_st)); }
 
  private:
@@ -322,11 +327,7 @@ util::Result<std::optional<IndexRow>> IndexDb::find(std::string_view name) {
                "r.reference_count, r.last_referred, r.analyzer_version FROM aliases a JOIN "
                "records r ON r.diff_id = a.diff_id WHERE a.digest = ?1 LIMIT 1");
   q.bind(1, name);
-  TRY_ASSIGN(bool found, q.step());
-  if (!found) {
-    return std::optional<IndexRow>();
-  }
-  return std::optional<IndexRow>(q.row());
+  return q.first_row();
 }
 
 util::Result<std::optional<IndexRow>> IndexDb::get(std::string_view diff_id) {
@@ -334,11 +335,7 @@ util::Result<std::optional<IndexRow>> IndexDb::get(std::string_view diff_id) {
                "SELECT diff_id, size, reference_count, last_referred, analyzer_version FROM "
                "records WHERE diff_id = ?1");
   q.bind(1, diff_id);
-  TRY_ASSIGN(bool found, q.step());
-  if (!found) {
-    return std::optional<IndexRow>();
-  }
-  return std::optional<IndexRow>(q.row());
+  return q.first_row();
 }
 
 util::Status IndexDb::insert(const IndexRow& row) {

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <mutex>
 
@@ -644,11 +645,29 @@ struct LayerCache::Impl {
     return {};
   }
 
-  util::Status finish_prune(PruneResult& result) {
-    TRY_ASSIGN(IndexCounters c, db->counters());
-    result.remaining = c.record_count;
-    result.remaining_bytes = c.total_size;
-    return {};
+  // What prune and clear share: under the write lock, `remove` drops records (seeing the live
+  // leases, read under the lock: a lease taken before the transaction is seen), and the result
+  // counts what remains.
+  util::Result<PruneResult> remove_records(
+      const std::function<util::Status(const LiveLeases&, PruneResult&)>& remove) {
+    if (bypassed) {
+      return util::input_error("{}: the cache has a newer format version; not touched", opts.dir);
+    }
+    std::lock_guard guard(mutex);
+    return recovering([&]() -> util::Result<PruneResult> {
+      TRY(sweep());
+      TRY_ASSIGN(auto txn, db->write_transaction());
+      Settle settle{*this};
+      LiveLeases live = scan_leases(lease_dir, &*lease);
+      PruneResult r;
+      TRY(remove(live, r));
+      TRY_ASSIGN(IndexCounters c, db->counters());
+      r.remaining = c.record_count;
+      r.remaining_bytes = c.total_size;
+      TRY(txn.commit());
+      settle.committed = true;
+      return r;
+    });
   }
 };
 
@@ -839,17 +858,7 @@ util::Result<std::string> LayerCache::write_cacher_json() const {
 util::Result<PruneResult> LayerCache::prune(std::optional<std::uint64_t> max_bytes,
                                             std::optional<std::chrono::seconds> older_than) {
   Impl& m = *m_impl;
-  if (m.bypassed) {
-    return util::input_error("{}: the cache has a newer format version; not touched", m.opts.dir);
-  }
-  std::lock_guard guard(m.mutex);
-  return m.recovering([&]() -> util::Result<PruneResult> {
-    TRY(m.sweep());
-    TRY_ASSIGN(auto txn, m.db->write_transaction());
-    Impl::Settle settle{m};
-    // Read under the write lock: a lease taken before this transaction is seen.
-    LiveLeases live = scan_leases(m.lease_dir, &*m.lease);
-    PruneResult r;
+  return m.remove_records([&](const LiveLeases& live, PruneResult& r) -> util::Status {
     if (older_than) {
       const TimePoint cutoff = m.now() - *older_than;
       TRY(m.remove_unleased(live, r, [&](const IndexRow& row, std::uint64_t) {
@@ -860,31 +869,15 @@ util::Result<PruneResult> LayerCache::prune(std::optional<std::uint64_t> max_byt
       TRY(m.remove_unleased(
           live, r, [&](const IndexRow&, std::uint64_t total) { return total <= *max_bytes; }));
     }
-    TRY(m.finish_prune(r));
-    TRY(txn.commit());
-    settle.committed = true;
-    return r;
+    return {};
   });
 }
 
 util::Result<PruneResult> LayerCache::clear() {
   Impl& m = *m_impl;
-  if (m.bypassed) {
-    return util::input_error("{}: the cache has a newer format version; not touched", m.opts.dir);
-  }
-  std::lock_guard guard(m.mutex);
-  return m.recovering([&]() -> util::Result<PruneResult> {
-    TRY(m.sweep());
-    TRY_ASSIGN(auto txn, m.db->write_transaction());
-    Impl::Settle settle{m};
-    LiveLeases live = scan_leases(m.lease_dir, &*m.lease);
-    PruneResult r;
+  return m.remove_records([&](const LiveLeases& live, PruneResult& r) -> util::Status {
     TRY(m.remove_unleased(live, r, [](const IndexRow&, std::uint64_t) { return false; }));
-    TRY(m.db->reset_hits());
-    TRY(m.finish_prune(r));
-    TRY(txn.commit());
-    settle.committed = true;
-    return r;
+    return m.db->reset_hits();
   });
 }
 
