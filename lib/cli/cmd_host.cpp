@@ -15,6 +15,7 @@
 #include "host/host_info.hpp"
 #include "scan/scan.hpp"
 #include "util/log.hpp"
+#include "util/strings.hpp"
 
 namespace strata::cli {
 namespace {
@@ -53,7 +54,7 @@ int run_rootfs(const RootfsCliOptions& o, bool host, const GlobalOptions& global
   }
   if (!globals.quiet) {
     for (const auto& w : result->warnings) {
-      fmt::print(stderr, "strata: warning: {}\n", w);
+      fmt::print(stderr, "strata: warning: {}\n", util::printable(w, 4096));
     }
   }
   report::NeuVectorOptions nv;

@@ -16,6 +16,7 @@
 #include "scan/scan.hpp"
 #include "scan/target.hpp"
 #include "util/log.hpp"
+#include "util/strings.hpp"
 
 namespace strata::cli {
 namespace {
@@ -42,6 +43,10 @@ struct ImageOptions {
   long long cache_max_mb = 1000;  // 0: layer cache off
   std::string cache_key_file;
   std::string base_image;  // --base-image
+  // Bounds against hostile images (layer::ReadOptions).
+  long long max_layer_mb = static_cast<long long>(scan::Options::k_default_max_layer_size >> 20);
+  long long max_kept_mb = static_cast<long long>(scan::Options::k_default_max_kept >> 20);
+  long long max_ratio = static_cast<long long>(scan::Options::k_default_max_ratio);
 };
 
 // Reads the password from the first line of stdin (without its line end).
@@ -73,6 +78,17 @@ util::Status check_flags(const ImageOptions& o) {
   }
   if (o.parallel < 1 || o.parallel > 64) {
     return util::make_error(util::ErrorCategory::usage, "--parallel must be between 1 and 64");
+  }
+  if (o.max_layer_mb < 1 || o.max_layer_mb > (1ll << 30)) {
+    return util::make_error(util::ErrorCategory::usage,
+                            "--max-layer-mb must be between 1 and 2^30");
+  }
+  if (o.max_kept_mb < 1 || o.max_kept_mb > (1ll << 30)) {
+    return util::make_error(util::ErrorCategory::usage, "--max-kept-mb must be between 1 and 2^30");
+  }
+  if (o.max_ratio < 0) {
+    return util::make_error(util::ErrorCategory::usage,
+                            "--max-compression-ratio must be 0 (no check) or more");
   }
   if (o.output.hide_base && o.base_image.empty()) {
     return util::make_error(util::ErrorCategory::usage,
@@ -135,6 +151,9 @@ util::Result<scan::Options> scan_options(const ImageOptions& o, const config::En
   opts.platform = o.platform;
   TRY_ASSIGN(opts.gzip, config::gzip_decoder(env));
   opts.parallel = o.parallel;
+  opts.max_layer_size = static_cast<std::uint64_t>(o.max_layer_mb) << 20;
+  opts.max_kept = static_cast<std::uint64_t>(o.max_kept_mb) << 20;
+  opts.max_ratio = static_cast<std::uint64_t>(o.max_ratio);
   TRY(apply_match_flags(o.match, env, opts));
   TRY(set_layer_cache(o, env, opts));
   if (!o.base_image.empty()) {
@@ -172,7 +191,9 @@ int run_image(const ImageOptions& o, const GlobalOptions& globals) {
   }
   scan::Options& opts = *opts_or;
   if (!globals.quiet && ::isatty(STDERR_FILENO)) {
-    opts.progress = [](std::string_view step) { fmt::print(stderr, "\r\033[K{}", step); };
+    opts.progress = [](std::string_view step) {
+      fmt::print(stderr, "\r\033[K{}", util::printable(step, 200));
+    };
   }
   auto result = scan::scan_image(opts);
   if (opts.progress) {
@@ -183,7 +204,7 @@ int run_image(const ImageOptions& o, const GlobalOptions& globals) {
   }
   if (!globals.quiet) {
     for (const auto& w : result->warnings) {
-      fmt::print(stderr, "strata: warning: {}\n", w);
+      fmt::print(stderr, "strata: warning: {}\n", util::printable(w, 4096));
     }
   }
   report::NeuVectorOptions nv = scan::neuvector_target(opts, *result);
@@ -266,6 +287,20 @@ void add_cache_options(CLI::App& sub, ImageOptions& o) {
                  "(0: no layer cache)")
       ->capture_default_str()
       ->envname("STRATA_CACHE_MAX_MB");
+  sub.add_option("--max-layer-mb", o.max_layer_mb,
+                 "Refuse a layer that inflates to more than N MiB (a decompression bomb)")
+      ->capture_default_str()
+      ->envname("STRATA_MAX_LAYER_MB");
+  sub.add_option("--max-compression-ratio", o.max_ratio,
+                 "Refuse a layer whose uncompressed/compressed ratio passes N once it has "
+                 "inflated past 256 MiB (0: no check)")
+      ->capture_default_str()
+      ->envname("STRATA_MAX_COMPRESSION_RATIO");
+  sub.add_option("--max-kept-mb", o.max_kept_mb,
+                 "Refuse an image whose layers keep more than N MiB in memory: package "
+                 "databases, file names, links and other metadata")
+      ->capture_default_str()
+      ->envname("STRATA_MAX_KEPT_MB");
   sub.add_option("--cache-key-file", o.cache_key_file,
                  "Sign and verify layer cache records with HMAC-SHA256 under the key in FILE "
                  "(default: $STRATA_CACHE_KEY)");

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "util/log.hpp"
+#include "util/strings.hpp"
 
 namespace strata::cli {
 
@@ -45,7 +46,7 @@ std::vector<Command> make_commands(CLI::App& app, const GlobalOptions& globals) 
 }
 
 int report_error(const util::Error& error) {
-  fmt::print(stderr, "strata: error: {}\n", error.message);
+  fmt::print(stderr, "strata: error: {}\n", util::printable(error.message, 4096));
   switch (error.category) {
     case util::ErrorCategory::usage:
       return k_exit_usage;

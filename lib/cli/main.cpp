@@ -3,10 +3,12 @@
 #include <CLI/CLI.hpp>
 
 #include <exception>
+#include <new>
 
 #include "cli/commands.hpp"
 #include "cli/neuvector_args.hpp"
 #include "util/log.hpp"
+#include "util/strings.hpp"
 
 namespace strata::cli {
 
@@ -36,8 +38,15 @@ int run(int argc, char** argv) {
       }
     }
     return run_default(app, globals);
+  } catch (const std::bad_alloc&) {
+    // The budgets (--max-kept-mb, the transient-file budget, per-file caps) bound what a scan
+    // holds; running out of memory under them is the machine's limit, not a bug.
+    fmt::print(stderr,
+               "strata: error: out of memory (raise the memory limit, or lower --parallel and "
+               "--max-kept-mb)\n");
+    return k_exit_input;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "strata: internal error: {}\n", e.what());
+    fmt::print(stderr, "strata: internal error: {}\n", util::printable(e.what(), 4096));
     return k_exit_internal;
   }
 }

@@ -2,9 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <utility>
+
+#include "detect/catalog.hpp"
 #include "detect/purl.hpp"
 #include "detect/stanzas.hpp"
 #include "util/strings.hpp"
+#include "util/warnings.hpp"
 
 namespace strata::detect {
 
@@ -39,11 +43,11 @@ void set_field(Entry& e, char key, std::string value) {
 }
 
 void finish(const Entry& e, std::string_view location, const model::OsInfo& os,
-            std::vector<model::Package>& out, std::vector<std::string>& warnings) {
+            std::vector<model::Package>& out, util::FileWarnings& warnings) {
   if (e.name.empty() || e.version.empty()) {
-    warnings.push_back(fmt::format("{}: skipped an apk entry at line {} without {}{}", location,
-                                   e.line, e.name.empty() ? "P: (name)" : "V: (version)",
-                                   e.name.empty() ? "" : fmt::format(" (package {})", e.name)));
+    warnings.add("{}: skipped an apk entry at line {} without {}{}", location, e.line,
+                 e.name.empty() ? "P: (name)" : "V: (version)",
+                 e.name.empty() ? "" : fmt::format(" (package {})", e.name));
     return;
   }
   model::Package pkg;
@@ -64,14 +68,14 @@ void finish(const Entry& e, std::string_view location, const model::OsInfo& os,
 
 std::vector<model::Package> parse_apk_installed(std::string_view content, std::string_view location,
                                                 const model::OsInfo& os,
-                                                std::vector<std::string>& warnings) {
+                                                std::vector<std::string>& all_warnings) {
   std::vector<model::Package> out;
+  util::FileWarnings warnings(all_warnings, std::string(location));
   bool warned_bad_line = false;
   auto read_line = [&](Entry& e, std::string_view line, std::size_t line_no) {
     if (line.size() < 2 || line[1] != ':') {
       if (!warned_bad_line) {
-        warnings.push_back(
-            fmt::format("{}: line {}: not an 'X:value' line, ignored", location, line_no));
+        warnings.add("{}: line {}: not an 'X:value' line, ignored", location, line_no);
         warned_bad_line = true;
       }
       return true;  // still part of the entry: it may be its first line
@@ -79,7 +83,17 @@ std::vector<model::Package> parse_apk_installed(std::string_view content, std::s
     set_field(e, line[0], std::string(util::trim(line.substr(2))));
     return true;
   };
-  auto on_entry = [&](const Entry& e) { finish(e, location, os, out, warnings); };
+  bool full = false;
+  auto on_entry = [&](const Entry& e) {
+    if (out.size() >= k_max_packages_per_database) {
+      if (!std::exchange(full, true)) {
+        warnings.add("{}: more than {} packages: the rest are ignored", location,
+                     k_max_packages_per_database);
+      }
+      return;
+    }
+    finish(e, location, os, out, warnings);
+  };
   for_each_stanza_record<Entry>(content, read_line, on_entry);
   return out;
 }
@@ -87,7 +101,7 @@ std::vector<model::Package> parse_apk_installed(std::string_view content, std::s
 void apk_owned_files(std::string_view content, bool (*keep)(std::string_view path),
                      std::set<std::string>& out) {
   std::string dir;
-  for (auto line : util::split(content, '\n')) {
+  util::for_each_line(content, [&](std::string_view line) {
     if (line.starts_with("F:")) {
       // Not "/" + std::string(...): GCC 12 at -O3 warns about that (a false -Wrestrict, GCC bug
       // 105329), which -Werror turns into a failed Release build.
@@ -101,7 +115,7 @@ void apk_owned_files(std::string_view content, bool (*keep)(std::string_view pat
     } else if (line.empty()) {
       dir.clear();
     }
-  }
+  });
 }
 
 }  // namespace strata::detect

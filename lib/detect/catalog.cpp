@@ -165,12 +165,12 @@ bool keep_content(std::string_view path, std::string& content) {
     return accepts_content(path, content);
   }
   std::string kept;
-  for (auto line : util::split(content, '\n')) {
+  util::for_each_line(content, [&](std::string_view line) {
     if (lang::is_language_file(line)) {
       kept += line;
       kept += '\n';
     }
-  }
+  });
   content = std::move(kept);
   return !content.empty();
 }

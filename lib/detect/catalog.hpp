@@ -19,6 +19,11 @@
 
 namespace strata::detect {
 
+// Packages one package database may declare; the rest are ignored with a warning. The largest
+// real systems have a few thousand; a hostile database can declare millions, each costing
+// memory through detection, matching and the report.
+inline constexpr std::size_t k_max_packages_per_database = 20000;
+
 enum class DbKind { none, dpkg, apk, rpm_sqlite, rpm_bdb, rpm_ndb };
 
 // The database kind of the file at normalised absolute `path` when it is a canonical database

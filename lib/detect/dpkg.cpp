@@ -2,9 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <utility>
+
+#include "detect/catalog.hpp"
 #include "detect/purl.hpp"
 #include "detect/stanzas.hpp"
 #include "util/strings.hpp"
+#include "util/warnings.hpp"
 
 namespace strata::detect {
 
@@ -33,14 +37,14 @@ void set_field(Paragraph& p, std::string_view name, std::string value) {
 }
 
 void finish(const Paragraph& p, std::string_view location, const model::OsInfo& os,
-            std::vector<model::Package>& out, std::vector<std::string>& warnings) {
+            std::vector<model::Package>& out, util::FileWarnings& warnings) {
   if (p.has_status && !dpkg_status_installed(p.status)) {
     return;
   }
   if (p.package.empty() || p.version.empty()) {
-    warnings.push_back(fmt::format("{}: skipped a dpkg entry at line {} without {}", location,
-                                   p.line, p.package.empty() ? "Package" : "Version") +
-                       (p.package.empty() ? "" : fmt::format(" (package {})", p.package)));
+    warnings.add("{}: skipped a dpkg entry at line {} without {}{}", location, p.line,
+                 p.package.empty() ? "Package" : "Version",
+                 p.package.empty() ? "" : fmt::format(" (package {})", p.package));
     return;
   }
   model::Package pkg;
@@ -97,23 +101,33 @@ bool dpkg_status_installed(std::string_view status) {
 
 std::vector<model::Package> parse_dpkg_status(std::string_view content, std::string_view location,
                                               const model::OsInfo& os,
-                                              std::vector<std::string>& warnings) {
+                                              std::vector<std::string>& all_warnings) {
   std::vector<model::Package> out;
+  util::FileWarnings warnings(all_warnings, std::string(location));
   auto read_line = [&](Paragraph& p, std::string_view line, std::size_t line_no) {
     if (line.front() == ' ' || line.front() == '\t') {
       return false;  // continuation of a multi-line field (Description, Conffiles, ...)
     }
     auto colon = line.find(':');
     if (colon == std::string_view::npos) {
-      warnings.push_back(
-          fmt::format("{}: line {}: not a 'Field: value' line, ignored", location, line_no));
+      warnings.add("{}: line {}: not a 'Field: value' line, ignored", location, line_no);
       return true;
     }
     set_field(p, util::to_lower(util::trim(line.substr(0, colon))),
               std::string(util::trim(line.substr(colon + 1))));
     return true;
   };
-  auto on_paragraph = [&](const Paragraph& p) { finish(p, location, os, out, warnings); };
+  bool full = false;
+  auto on_paragraph = [&](const Paragraph& p) {
+    if (out.size() >= k_max_packages_per_database) {
+      if (!std::exchange(full, true)) {
+        warnings.add("{}: more than {} packages: the rest are ignored", location,
+                     k_max_packages_per_database);
+      }
+      return;
+    }
+    finish(p, location, os, out, warnings);
+  };
   for_each_stanza_record<Paragraph>(content, read_line, on_paragraph);
   return out;
 }

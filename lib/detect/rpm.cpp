@@ -2,11 +2,13 @@
 
 #include <fmt/format.h>
 
+#include "detect/catalog.hpp"
 #include "detect/lang/extract.hpp"
 #include "detect/purl.hpp"
 #include "detect/rpmdb_bdb.hpp"
 #include "detect/rpmdb_ndb.hpp"
 #include "detect/rpmdb_sqlite.hpp"
+#include "util/warnings.hpp"
 
 namespace strata::detect {
 
@@ -40,10 +42,11 @@ std::vector<model::Package> packages_of(util::Result<std::vector<RpmdbEntry>> en
                                    entries.error().message));
     return out;
   }
+  util::FileWarnings capped(warnings, std::string(location));
   for (auto& entry : *entries) {
     if (!entry.header) {
-      warnings.push_back(fmt::format("{}: skipped rpm package #{}: malformed header: {}", location,
-                                     entry.hnum, entry.header.error().message));
+      capped.add("{}: skipped rpm package #{}: malformed header: {}", location, entry.hnum,
+                 entry.header.error().message);
       continue;
     }
     if (entry.header->name == "gpg-pubkey") {
@@ -55,6 +58,11 @@ std::vector<model::Package> packages_of(util::Result<std::vector<RpmdbEntry>> en
           owned_language_files->insert(std::move(f));
         }
       }
+    }
+    if (out.size() >= k_max_packages_per_database) {
+      capped.add("{}: more than {} packages: the rest are ignored", location,
+                 k_max_packages_per_database);
+      break;
     }
     auto pkg = rpm_package(*entry.header, os);
     pkg.location = std::string(location);

@@ -16,7 +16,7 @@ template <typename OnLine, typename OnStanzaEnd>
 void for_each_stanza_line(std::string_view content, OnLine&& on_line, OnStanzaEnd&& on_stanza_end) {
   std::size_t line_no = 0;
   bool in_stanza = false;
-  for (auto line : util::split(content, '\n')) {
+  util::for_each_line(content, [&](std::string_view line) {
     ++line_no;
     if (!line.empty() && line.back() == '\r') {
       line.remove_suffix(1);
@@ -26,11 +26,11 @@ void for_each_stanza_line(std::string_view content, OnLine&& on_line, OnStanzaEn
         on_stanza_end();
       }
       in_stanza = false;
-      continue;
+      return;
     }
     in_stanza = true;
     on_line(line, line_no);
-  }
+  });
   if (in_stanza) {
     on_stanza_end();
   }

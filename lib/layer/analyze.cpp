@@ -4,6 +4,7 @@
 #include <archive_entry.h>
 
 #include <algorithm>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <set>
@@ -11,6 +12,8 @@
 #include "layer/entry_path.hpp"
 #include "util/decode.hpp"
 #include "util/hash.hpp"
+#include "util/strings.hpp"
+#include "util/warnings.hpp"
 
 namespace strata::layer {
 
@@ -26,8 +29,12 @@ using ArchivePtr = std::unique_ptr<archive, ArchiveDeleter>;
 // The decompression side: blob bytes in (hashed), uncompressed tar bytes out (hashed), decoded
 // by util::Decoder (ISA-L or zlib for gzip, libzstd) and handed to libarchive's tar reader.
 struct Pipeline {
-  Pipeline(util::InputStream& b, util::GzipDecoder gzip)
-      : blob(b), decoder(b, gzip, [this](std::span<const std::byte> in) {
+  Pipeline(util::InputStream& b, const ReadOptions& options)
+      : blob(b),
+        max_size(options.max_layer_size),
+        max_ratio(options.max_ratio),
+        ratio_floor(options.ratio_floor),
+        decoder(b, options.gzip, [this](std::span<const std::byte> in) {
           compressed_hash.update(in.data(), in.size());
           compressed_size += in.size();
         }) {}
@@ -37,10 +44,12 @@ struct Pipeline {
   util::Sha256 uncompressed_hash;
   std::uint64_t compressed_size = 0;
   std::uint64_t uncompressed_size = 0;
+  std::uint64_t max_size, max_ratio, ratio_floor;
   util::Decoder decoder;
   bool outer_eof = false;
   std::optional<util::Error> io_error;      // the blob stream failed
   std::optional<util::Error> decode_error;  // the gzip/zstd stream is corrupt or truncated
+  std::optional<util::Error> limit_error;   // it inflates past max_size or max_ratio
 
   // A block already taken (and hashed) but not yet handed to the tar reader.
   std::optional<std::pair<const void*, la_ssize_t>> pending;
@@ -65,10 +74,32 @@ struct Pipeline {
       outer_eof = true;
       return 0;
     }
-    uncompressed_hash.update(block->data(), block->size());
     uncompressed_size += block->size();
+    if (auto e = over_limit()) {
+      limit_error = std::move(e);
+      return -1;
+    }
+    uncompressed_hash.update(block->data(), block->size());
     *out = block->data();
     return static_cast<la_ssize_t>(block->size());
+  }
+
+  // The bound the uncompressed bytes so far break, if any.
+  std::optional<util::Error> over_limit() const {
+    if (uncompressed_size > max_size) {
+      return util::input_error(
+          "{}: inflates to more than {} bytes (limit: --max-layer-mb {}; a decompression "
+          "bomb?)",
+          blob.name(), max_size, max_size >> 20);
+    }
+    if (max_ratio != 0 && uncompressed_size > ratio_floor && compressed_size != 0 &&
+        uncompressed_size / compressed_size > max_ratio) {
+      return util::input_error(
+          "{}: {} bytes inflate to more than {} (a compression ratio over {}:1, limit: "
+          "--max-compression-ratio {}; a decompression bomb?)",
+          blob.name(), compressed_size, uncompressed_size, max_ratio, max_ratio);
+    }
+    return std::nullopt;
   }
 };
 
@@ -89,7 +120,7 @@ std::string error_text(archive* a, const char* fallback) {
 class Analyzer {
  public:
   Analyzer(util::InputStream& blob, const ReadOptions& options)
-      : m_pipe(blob, options.gzip), m_options(options), m_name(blob.name()) {}
+      : m_pipe(blob, options), m_options(options), m_name(blob.name()) {}
 
   util::Result<LayerAnalysis> run();
 
@@ -112,13 +143,16 @@ class Analyzer {
   // Reads the rest of a file that is neither kept nor extracted onto m_extract_buffer (which
   // holds what was read of it already: nothing, or its first block) and searches it for secrets.
   util::Status inspect_rest(archive* inner, const std::string& path, std::uint64_t size);
-  void inspect(const std::string& path, std::string_view content);
+  util::Status inspect(const std::string& path, std::string_view content);
+  // Runs ReadOptions::extract on m_extract_buffer and keeps what it declares.
+  util::Status keep_extracted(const std::string& path);
   bool inspects(const std::string& path, std::uint64_t size) const {
     return m_options.inspect && m_options.inspects && m_options.inspects(path, size);
   }
   // Bookkeeping every entry that is not a whiteout gets: its hash, set-id bits, and what an
   // earlier entry at the same path in this layer found.
-  void record_entry(archive_entry* entry, const std::string& path, bool is_dir, bool is_file);
+  util::Status record_entry(archive_entry* entry, const std::string& path, bool is_dir,
+                            bool is_file);
   util::Status drain();
   std::uint64_t size_limit(std::string_view path) const {
     std::uint64_t limit = m_options.size_limit ? m_options.size_limit(path) : 0;
@@ -131,12 +165,35 @@ class Analyzer {
                : util::ByteBudget::Grant();
   }
   static constexpr std::uint64_t k_small_file = 1u << 20;
-  bool clean_end() const { return m_pipe.outer_eof && !m_pipe.decode_error && !m_pipe.io_error; }
+  bool clean_end() const {
+    return m_pipe.outer_eof && !m_pipe.decode_error && !m_pipe.io_error && !m_pipe.limit_error;
+  }
+  // Counts `bytes` against ReadOptions::kept; the error once the image's reads keep too much.
+  util::Status charge(std::uint64_t bytes) {
+    if (m_options.kept && !m_options.kept->take(bytes)) {
+      return fail(fmt::format(
+          "the image's layers keep more than {} bytes of package databases, file names and "
+          "metadata (limit: --max-kept-mb {})",
+          m_options.kept->limit(), m_options.kept->limit() >> 20));
+    }
+    return {};
+  }
+  void give_back(std::uint64_t bytes) {
+    if (m_options.kept) {
+      m_options.kept->give_back(bytes);
+    }
+  }
+  // A warning about this layer itself (at most k_warnings_per_file are kept).
+  template <typename... Args>
+  void warn(fmt::format_string<Args...> format, Args&&... args) {
+    m_warnings.add(format, std::forward<Args>(args)...);
+  }
 
   Pipeline m_pipe;
   const ReadOptions& m_options;
   std::string m_name;
   LayerAnalysis m_out;
+  util::FileWarnings m_warnings{m_out.warnings, m_name};
   std::string m_extract_buffer;  // reused for every extracted file
   static constexpr std::size_t k_kept_buffer = 4u << 20;
   std::map<std::string, model::SetidFile> m_setid;
@@ -146,6 +203,9 @@ class Analyzer {
 };
 
 util::Error Analyzer::stream_error(archive* inner, std::string_view what) const {
+  if (m_pipe.limit_error) {
+    return *m_pipe.limit_error;
+  }
   if (m_pipe.io_error) {
     return *m_pipe.io_error;
   }
@@ -157,16 +217,25 @@ util::Error Analyzer::stream_error(archive* inner, std::string_view what) const 
 
 util::Status Analyzer::read_content(archive* inner, const std::string& path, std::uint64_t size,
                                     std::uint32_t mode) {
+  // Charged before it is read (the header says how much), so that layers read at once cannot
+  // hold more than the quota between them; what `accepts` drops or trims is given back.
+  const std::uint64_t charged = size + path.size() + k_record_cost;
+  TRY(charge(charged));
   std::string content;
   TRY(read_data(inner, path, size, content));
   if (inspects(path, size)) {
-    inspect(path, content);
+    TRY(inspect(path, content));
   }
   m_out.symlinks.erase(path);
   m_out.hardlinks.erase(path);
   if (m_options.accepts && !m_options.accepts(path, content)) {
     m_out.files.erase(path);  // a later entry replaces an earlier one, kept or not
+    give_back(charged);
     return {};
+  }
+  if (content.size() < size) {
+    give_back(size - content.size());
+    std::string(content).swap(content);  // trimmed: keep only what is left
   }
   m_out.files[path] = LayerFile{std::move(content), mode};
   return {};
@@ -178,11 +247,9 @@ util::Status Analyzer::extract_content(archive* inner, const std::string& path,
   m_extract_buffer.clear();
   TRY(read_data(inner, path, size, m_extract_buffer));
   if (inspects(path, size)) {
-    inspect(path, m_extract_buffer);
+    TRY(inspect(path, m_extract_buffer));
   }
-  std::vector<model::Package> packages;
-  m_options.extract(path, m_extract_buffer, packages, m_out.warnings);
-  m_out.extracted[path] = std::move(packages);
+  TRY(keep_extracted(path));
   if (m_extract_buffer.capacity() > k_kept_buffer) {
     std::string().swap(m_extract_buffer);  // one large file does not pin its size for the rest
   }
@@ -208,8 +275,9 @@ util::Result<bool> Analyzer::extract_by_head(archive* inner, const std::string& 
     return false;
   }
   if (size > m_options.max_extract_size) {
-    m_out.warnings.push_back(fmt::format("{}: {} not examined: {} bytes exceed the {} byte limit",
-                                         m_name, path, size, m_options.max_extract_size));
+    warn("{}: {} not examined: {} bytes exceed the {} byte limit", m_name, path, size,
+         m_options.max_extract_size);
+    TRY(charge(path.size() + k_record_cost));
     m_out.extracted[path] = {};  // it still replaces what a lower layer had there
     return true;
   }
@@ -217,11 +285,9 @@ util::Result<bool> Analyzer::extract_by_head(archive* inner, const std::string& 
   m_extract_buffer.assign(static_cast<const char*>(block), n);
   TRY(read_data(inner, path, size, m_extract_buffer));
   if (inspects(path, size)) {
-    inspect(path, m_extract_buffer);
+    TRY(inspect(path, m_extract_buffer));
   }
-  std::vector<model::Package> packages;
-  m_options.extract(path, m_extract_buffer, packages, m_out.warnings);
-  m_out.extracted[path] = std::move(packages);
+  TRY(keep_extracted(path));
   if (m_extract_buffer.capacity() > k_kept_buffer) {
     std::string().swap(m_extract_buffer);
   }
@@ -270,18 +336,33 @@ util::Status Analyzer::handle_entry(archive* inner, archive_entry* entry) {
     return fail(path_or.error().message);
   }
   std::string path = std::move(path_or).value();
+  if (path.size() > k_max_path) {
+    return fail(fmt::format("entry name '{}' is longer than {} bytes", util::printable(path, 64),
+                            k_max_path));
+  }
   auto type = archive_entry_filetype(entry);
   std::int64_t size = archive_entry_size_is_set(entry) ? archive_entry_size(entry) : 0;
-  m_last_entry_end = archive_read_header_position(inner) + 512 + (type == AE_IFREG ? size : 0);
+  // No entry can be larger than the layer may inflate to (nor negative): checked before any
+  // arithmetic or allocation uses it.
+  if (size < 0 || static_cast<std::uint64_t>(size) > m_options.max_layer_size) {
+    return fail(
+        fmt::format("entry '{}' declares {} bytes, more than the layer may hold "
+                    "(limit: --max-layer-mb {})",
+                    util::printable(path, 256), size, m_options.max_layer_size >> 20));
+  }
+  const std::int64_t header_at = archive_read_header_position(inner);
+  m_last_entry_end = header_at < 0 ? 0 : header_at + 512 + (type == AE_IFREG ? size : 0);
   if (path == "/") {
     return {};
   }
   auto wh = classify_whiteout(path);
   if (wh.kind == WhiteoutKind::file) {
+    TRY(charge(wh.target.size() + k_record_cost));
     m_out.whiteouts.push_back(wh.target);
     return {};
   }
   if (wh.kind == WhiteoutKind::opaque) {
+    TRY(charge(wh.target.size() + k_record_cost));
     m_out.opaque_dirs.push_back(wh.target);
     return {};
   }
@@ -290,33 +371,47 @@ util::Status Analyzer::handle_entry(archive* inner, archive_entry* entry) {
   }
   std::uint32_t mode = archive_entry_perm(entry);
   const char* link = archive_entry_hardlink(entry);
-  record_entry(entry, path, link == nullptr && type == AE_IFDIR,
-               link != nullptr || type == AE_IFREG);
+  TRY(record_entry(entry, path, link == nullptr && type == AE_IFDIR,
+                   link != nullptr || type == AE_IFREG));
   if (link != nullptr) {
     auto target_or = normalize_entry_path(link);
     if (!target_or) {
-      return fail(fmt::format("hard link '{}': {}", path, target_or.error().message));
+      return fail(
+          fmt::format("hard link '{}': {}", util::printable(path, 256), target_or.error().message));
+    }
+    if (target_or->size() > k_max_path) {
+      return fail(fmt::format("hard link '{}': target longer than {} bytes",
+                              util::printable(path, 256), k_max_path));
     }
     if (!m_options.wants || !m_options.wants(path)) {
       return {};
     }
     m_out.symlinks.erase(path);
     if (auto it = m_out.files.find(*target_or); it != m_out.files.end()) {
+      TRY(charge(it->second.content.size() + path.size() + k_record_cost));
       LayerFile copy = it->second;
       m_out.hardlinks.erase(path);
       m_out.files[path] = std::move(copy);
     } else {
       m_out.files.erase(path);
+      TRY(charge(path.size() + target_or->size() + k_record_cost));
       m_out.hardlinks[path] = *target_or;
     }
     return {};
   }
   switch (type) {
     case AE_IFDIR:
+      TRY(charge(path.size() + k_record_cost));
       m_out.dirs.push_back(path);
       return {};
     case AE_IFLNK: {
       const char* target = archive_entry_symlink(entry);
+      const std::size_t target_size = target != nullptr ? std::strlen(target) : 0;
+      if (target_size > k_max_path) {
+        return fail(fmt::format("symlink '{}': target longer than {} bytes",
+                                util::printable(path, 256), k_max_path));
+      }
+      TRY(charge(path.size() + target_size + k_record_cost));
       m_out.files.erase(path);
       m_out.hardlinks.erase(path);
       m_out.symlinks[path] = target != nullptr ? target : "";
@@ -328,8 +423,7 @@ util::Status Analyzer::handle_entry(archive* inner, archive_entry* entry) {
       }
       if (std::uint64_t limit = size_limit(path);
           size < 0 || static_cast<std::uint64_t>(size) > limit) {
-        m_out.warnings.push_back(fmt::format("{}: {} skipped: {} bytes exceed the {} byte limit",
-                                             m_name, path, size, limit));
+        warn("{}: {} skipped: {} bytes exceed the {} byte limit", m_name, path, size, limit);
         return {};
       }
       return read_content(inner, path, static_cast<std::uint64_t>(size), mode);
@@ -346,8 +440,9 @@ util::Status Analyzer::extract_entry(archive* inner, const std::string& path, st
   const auto usize = static_cast<std::uint64_t>(size);
   if (m_options.extract && m_options.extracts && m_options.extracts(path)) {
     if (usize > m_options.max_extract_size) {
-      m_out.warnings.push_back(fmt::format("{}: {} not examined: {} bytes exceed the {} byte limit",
-                                           m_name, path, size, m_options.max_extract_size));
+      warn("{}: {} not examined: {} bytes exceed the {} byte limit", m_name, path, size,
+           m_options.max_extract_size);
+      TRY(charge(path.size() + k_record_cost));
       m_out.extracted[path] = {};
       return {};
     }
@@ -367,27 +462,44 @@ util::Status Analyzer::extract_entry(archive* inner, const std::string& path, st
 util::Status Analyzer::inspect_rest(archive* inner, const std::string& path, std::uint64_t size) {
   auto grant = hold(size);
   TRY(read_data(inner, path, size, m_extract_buffer));
-  inspect(path, m_extract_buffer);
+  TRY(inspect(path, m_extract_buffer));
   if (m_extract_buffer.capacity() > k_kept_buffer) {
     std::string().swap(m_extract_buffer);
   }
   return {};
 }
 
-void Analyzer::inspect(const std::string& path, std::string_view content) {
+util::Status Analyzer::keep_extracted(const std::string& path) {
+  std::vector<model::Package> packages;
+  const std::size_t warnings_before = m_out.warnings.size();
+  m_options.extract(path, m_extract_buffer, packages, m_out.warnings);
+  std::uint64_t cost = path.size() + k_record_cost * (1 + packages.size());
+  for (std::size_t i = warnings_before; i < m_out.warnings.size(); ++i) {
+    cost += m_out.warnings[i].size() + k_record_cost;
+  }
+  TRY(charge(cost));
+  m_out.extracted[path] = std::move(packages);
+  return {};
+}
+
+util::Status Analyzer::inspect(const std::string& path, std::string_view content) {
   const std::size_t before = m_out.secrets.size();
   m_options.inspect(path, content, m_out.secrets);
+  std::uint64_t cost = 0;
   for (std::size_t i = before; i < m_out.secrets.size(); ++i) {
     m_out.secrets[i].path = path;
+    cost += path.size() + m_out.secrets[i].match.size() + k_record_cost;
   }
   if (m_out.secrets.size() > before) {
     m_secret_paths.insert(path);
   }
+  return charge(cost);
 }
 
-void Analyzer::record_entry(archive_entry* entry, const std::string& path, bool is_dir,
-                            bool is_file) {
+util::Status Analyzer::record_entry(archive_entry* entry, const std::string& path, bool is_dir,
+                                    bool is_file) {
   if (!is_dir) {
+    TRY(charge(sizeof(std::uint64_t)));
     m_out.entry_hashes.push_back(entry_hash(path));
   }
   // A second entry for a path replaces the first: its set-id bits no longer count, and a secret
@@ -406,8 +518,10 @@ void Analyzer::record_entry(archive_entry* entry, const std::string& path, bool 
     std::string owner = uname != nullptr && *uname != '\0'
                             ? std::string(uname)
                             : std::to_string(archive_entry_uid(entry));
+    TRY(charge(path.size() + owner.size() + k_record_cost));
     m_setid[path] = model::SetidFile{path, perm, std::move(owner), ""};
   }
+  return {};
 }
 
 util::Status Analyzer::drain() {
@@ -465,10 +579,10 @@ util::Result<LayerAnalysis> Analyzer::run() {
     }
   }
   if (m_truncated_tail) {
-    m_out.warnings.push_back(fmt::format(
+    warn(
         "{}: tar stream ends without its end-of-archive footer after {} entries (accepted, as "
         "Docker does)",
-        m_name, m_out.entries));
+        m_name, m_out.entries);
   }
   inner.reset();
   TRY(drain());
@@ -479,6 +593,7 @@ util::Result<LayerAnalysis> Analyzer::run() {
     m_out.setid.push_back(std::move(file));
   }
   m_out.secret_rules = m_options.inspect ? m_options.inspect_id : std::string();
+  m_warnings.finish();
   m_out.digest = "sha256:" + m_pipe.compressed_hash.hex_digest();
   m_out.diff_id = "sha256:" + m_pipe.uncompressed_hash.hex_digest();
   m_out.compressed_size = m_pipe.compressed_size;
@@ -487,6 +602,38 @@ util::Result<LayerAnalysis> Analyzer::run() {
 }
 
 }  // namespace
+
+std::uint64_t kept_cost(const LayerAnalysis& a) {
+  std::uint64_t cost = a.entry_hashes.size() * sizeof(std::uint64_t);
+  auto names = [&](const std::vector<std::string>& v) {
+    for (const auto& n : v) {
+      cost += n.size() + k_record_cost;
+    }
+  };
+  for (const auto& [path, file] : a.files) {
+    cost += path.size() + file.content.size() + k_record_cost;
+  }
+  for (const auto& [path, target] : a.symlinks) {
+    cost += path.size() + target.size() + k_record_cost;
+  }
+  for (const auto& [path, target] : a.hardlinks) {
+    cost += path.size() + target.size() + k_record_cost;
+  }
+  names(a.dirs);
+  names(a.whiteouts);
+  names(a.opaque_dirs);
+  names(a.warnings);
+  for (const auto& [path, packages] : a.extracted) {
+    cost += path.size() + k_record_cost * (1 + packages.size());
+  }
+  for (const auto& f : a.setid) {
+    cost += f.path.size() + f.owner.size() + k_record_cost;
+  }
+  for (const auto& s : a.secrets) {
+    cost += s.path.size() + s.match.size() + k_record_cost;
+  }
+  return cost;
+}
 
 std::uint64_t entry_hash(std::string_view normalized_path) {
   return util::xxh3_64(normalized_path);

@@ -12,6 +12,11 @@
 // hard-link target with an absolute path or a ".." that climbs above the root (the whole layer
 // is rejected: such a tar is malicious or broken, and Docker refuses it too).
 //
+// Bounds (ReadOptions): the inflated size and compression ratio of the layer, the length of
+// every name and link target (k_max_path), and what the image's reads keep in all (`kept`):
+// each exceeded is an input error that names the limit. A tar header whose size is larger than
+// the layer size limit is corrupt.
+//
 // Tolerated with a warning: a tar stream that ends cleanly after an entry's data but lacks the
 // padding and/or the end-of-archive footer (e.g. layers written by `umoci insert` 0.4.7, which
 // Docker and podman accept), provided the compressed stream itself is complete. The check is
@@ -79,9 +84,32 @@ struct ReadOptions {
                      std::vector<model::Secret>& found)>
       inspect;
   std::string inspect_id;
+
+  // Bounds against hostile layers (each exceeded: an input error naming the limit).
+  // Bytes a layer may inflate to (the uncompressed tar stream).
+  std::uint64_t max_layer_size = k_default_max_layer_size;
+  // Compression ratio (uncompressed / compressed bytes) a layer may reach once it has inflated
+  // past k_ratio_floor: a decompression bomb's ratio is 1,000:1 (gzip) up to millions (zstd);
+  // real layers stay far below 100:1. 0: no ratio check.
+  std::uint64_t max_ratio = k_default_max_ratio;
+  std::uint64_t ratio_floor = k_ratio_floor;  // lowered by tests
+  // What the reads of one image may keep together (kept_cost): file contents, and a fixed cost
+  // per recorded name. Shared by the layers read at once. Null: no limit.
+  std::shared_ptr<util::Quota> kept;
+
+  static constexpr std::uint64_t k_default_max_layer_size = 32ull << 30;
+  static constexpr std::uint64_t k_default_max_ratio = 200;
+  static constexpr std::uint64_t k_ratio_floor = 256u << 20;
 };
 
 inline constexpr std::size_t k_head_size = 64;
+// Longest entry name, link target or symlink target a layer may hold, after normalisation
+// (Linux's PATH_MAX): a longer one cannot be unpacked by Docker either.
+inline constexpr std::size_t k_max_path = 4096;
+// What one recorded name (directory, symlink, hard link, whiteout, extracted file, package,
+// warning) costs against ReadOptions::kept besides its bytes: its map node here and its node in
+// the merged view.
+inline constexpr std::uint64_t k_record_cost = 256;
 
 struct LayerFile {
   std::string content;
@@ -129,6 +157,9 @@ std::uint64_t entry_hash(std::string_view normalized_path);
 // whiteout of it or of a parent, an opaque parent, or an entry at it or at a parent that
 // replaces it (any non-directory entry; a directory entry at the path itself).
 bool replaced_in(const LayerAnalysis& analysis, std::string_view path);
+
+// What `analysis` costs against ReadOptions::kept (the same sum the read took from it).
+std::uint64_t kept_cost(const LayerAnalysis& analysis);
 
 // Reads `blob` to its end once. See the file comment for formats, errors and warnings.
 util::Result<LayerAnalysis> analyze_layer(util::InputStream& blob, const ReadOptions& options);

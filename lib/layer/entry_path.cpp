@@ -18,7 +18,7 @@ util::Result<std::string> normalize_entry_path(std::string_view name) {
         if (absolute) {
           continue;  // Clean("/..") is "/"
         }
-        return util::input_error("path '{}' escapes the layer root", name);
+        return util::input_error("path '{}' escapes the layer root", util::printable(name, 256));
       }
       stack.pop_back();
       continue;

@@ -9,6 +9,7 @@
 
 #include "report/document.hpp"
 #include "report/report.hpp"
+#include "util/strings.hpp"
 
 namespace strata::report {
 
@@ -33,6 +34,12 @@ const char* severity_color(model::Severity s) {
 }
 
 // Display width of a cell: UTF-8 code points (no control characters expected).
+// Every string from the image (package names, versions, paths, layer steps) is shown through
+// this: escape sequences and newlines in them must not reach the terminal.
+std::string cell(std::string_view s) {
+  return util::printable(s, 256);
+}
+
 std::size_t width(const std::string& s) {
   std::size_t n = 0;
   for (unsigned char c : s) {
@@ -89,13 +96,13 @@ std::vector<Section> sections(const model::ScanResult& result) {
     }
     Section& s = files[f.path];
     if (s.title.empty()) {
-      s.title = fmt::format("{} ({})", f.path, detail::join(it->second));
+      s.title = fmt::format("{} ({})", cell(f.path), cell(detail::join(it->second)));
     }
     s.findings.push_back(std::move(f));
   }
   std::vector<Section> out;
   if (!os.findings.empty()) {
-    os.title = detail::os_section_title(result.target.os, os_types);
+    os.title = cell(detail::os_section_title(result.target.os, os_types));
     out.push_back(std::move(os));
   }
   for (auto& [path, s] : files) {
@@ -112,8 +119,9 @@ void write_rows(const std::vector<model::Finding>& findings, std::ostream& out, 
   rows.push_back({"PACKAGE", "INSTALLED", "FIXED", "VULNERABILITY", "SEVERITY"});
   severities.push_back(model::Severity::unknown);
   for (const auto& f : findings) {
-    rows.push_back({f.package, f.installed_version, f.fixed_version.empty() ? "-" : f.fixed_version,
-                    f.id, model::severity_name(f.severity)});
+    rows.push_back({cell(f.package), cell(f.installed_version),
+                    f.fixed_version.empty() ? "-" : cell(f.fixed_version), cell(f.id),
+                    model::severity_name(f.severity)});
     severities.push_back(f.severity);
   }
   std::array<std::size_t, k_cols> widths{};
@@ -174,7 +182,8 @@ void write_beyond_packages(const model::ScanResult& result, std::ostream& out) {
     std::vector<std::array<std::string, 5>> rows{{"SEVERITY", "RULE", "FILE", "MATCH", "NOTE"}};
     for (const auto& x : result.secrets) {
       rows.push_back({x.severity, x.rule_id,
-                      x.line > 0 ? fmt::format("{}:{}", x.path, x.line) : x.path, x.match,
+                      x.line > 0 ? fmt::format("{}:{}", cell(x.path), x.line) : cell(x.path),
+                      cell(x.match),
                       x.deleted ? "deleted by a later layer: still in the image's blobs" : ""});
     }
     write_columns(rows, out);
@@ -183,7 +192,8 @@ void write_beyond_packages(const model::ScanResult& result, std::ostream& out) {
     write_title(fmt::format("Set-id files: {}", result.setid.size()), out);
     std::vector<std::array<std::string, 4>> rows{{"FILE", "MODE", "KIND", "OWNER"}};
     for (const auto& f : result.setid) {
-      rows.push_back({f.path, fmt::format("{:04o}", f.mode), model::setid_kind(f.mode), f.owner});
+      rows.push_back(
+          {cell(f.path), fmt::format("{:04o}", f.mode), model::setid_kind(f.mode), cell(f.owner)});
     }
     write_columns(rows, out);
   }
@@ -194,8 +204,9 @@ void write_beyond_packages(const model::ScanResult& result, std::ostream& out) {
 void write_shown_table(const model::ScanResult& result, std::size_t hidden_base, std::ostream& out,
                        bool color) {
   const auto& t = result.target;
-  out << fmt::format("{} ({}), {} package{}\n", t.name.empty() ? "(unnamed target)" : t.name,
-                     os_text(t.os), result.packages.size(), result.packages.size() == 1 ? "" : "s");
+  out << fmt::format("{} ({}), {} package{}\n", t.name.empty() ? "(unnamed target)" : cell(t.name),
+                     cell(os_text(t.os)), result.packages.size(),
+                     result.packages.size() == 1 ? "" : "s");
 
   const std::size_t suppressed = count_suppressed(result);
   if (result.findings.size() == suppressed) {
@@ -229,7 +240,7 @@ void write_shown_table(const model::ScanResult& result, std::size_t hidden_base,
     const char* off = color ? k_reset : "";
     out << fmt::format("{}WARNINGS ({}):{}\n", on, result.warnings.size(), off);
     for (const auto& w : result.warnings) {
-      out << fmt::format("  {}!{} {}\n", on, off, w);
+      out << fmt::format("  {}!{} {}\n", on, off, util::printable(w, 4096));
     }
   }
 
@@ -263,8 +274,8 @@ void write_layer_table(const model::ScanResult& result, std::ostream& out) {
       vulns += f.layer == l.diff_id && !f.suppressed ? 1 : 0;
     }
     const std::string& digest = l.digest.empty() ? l.diff_id : l.digest;
-    std::string short_digest = digest.substr(0, std::min<std::size_t>(digest.size(), 19));
-    std::string step = l.created_by;
+    std::string short_digest = cell(digest.substr(0, std::min<std::size_t>(digest.size(), 19)));
+    std::string step = cell(l.created_by);
     if (width(step) > 60) {
       std::size_t cut = 57;
       while (cut > 0 && (static_cast<unsigned char>(step[cut]) & 0xC0) == 0x80) {

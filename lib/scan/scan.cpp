@@ -22,6 +22,7 @@
 #include "util/log.hpp"
 #include "util/parallel.hpp"
 #include "util/time.hpp"
+#include "util/warnings.hpp"
 #include "vulndb/database.hpp"
 
 namespace strata::scan {
@@ -127,10 +128,11 @@ util::Result<source::LoadedImage> load_source(const Options& options,
 // A scan that looks for secrets reads a layer again when its cached analysis was made without
 // them (or with other rules), and its record replaces that one: it holds everything the other
 // did, and the secrets.
-void connect_cache(cache::LayerCache& c, source::LoadOptions& load, std::string secret_rules) {
+void connect_cache(cache::LayerCache& c, source::LoadOptions& load, std::string secret_rules,
+                   std::shared_ptr<util::Quota> kept) {
   cache::LayerCache* cache = &c;
-  load.cache.lookup =
-      [cache, secret_rules](const std::string& key) -> std::optional<layer::LayerAnalysis> {
+  load.cache.lookup = [cache, secret_rules,
+                       kept](const std::string& key) -> std::optional<layer::LayerAnalysis> {
     auto hit = cache->lookup(key, [&](const layer::LayerAnalysis& a) {
       if (secret_rules.empty() || a.secret_rules == secret_rules) {
         return true;
@@ -140,6 +142,11 @@ void connect_cache(cache::LayerCache& c, source::LoadOptions& load, std::string 
     });
     if (!hit) {
       LOG_WARN("layer cache: {}", hit.error().message);
+      return std::nullopt;
+    }
+    // A cached analysis counts against what the image may keep, as a read of it would; past
+    // the limit the layer is read, and its read reports the limit.
+    if (*hit && !kept->take(layer::kept_cost(**hit))) {
       return std::nullopt;
     }
     return std::move(*hit);
@@ -174,6 +181,9 @@ util::Result<source::LoadedImage> read_image(const Options& options) {
   load.read.gzip = options.gzip;
   load.parallel = options.parallel;
   load.read.transient_budget = std::make_shared<util::ByteBudget>(k_transient_budget);
+  load.read.max_layer_size = options.max_layer_size;
+  load.read.max_ratio = options.max_ratio;
+  load.read.kept = std::make_shared<util::Quota>(options.max_kept);
   if (options.secrets) {
     load.read.inspects = options.secrets->wants;
     load.read.inspect = options.secrets->scan;
@@ -181,7 +191,8 @@ util::Result<source::LoadedImage> read_image(const Options& options) {
   }
   std::optional<cache::LayerCache> layer_cache = open_layer_cache(options);
   if (layer_cache) {
-    connect_cache(*layer_cache, load, options.secrets ? options.secrets->rules_id : "");
+    connect_cache(*layer_cache, load, options.secrets ? options.secrets->rules_id : "",
+                  load.read.kept);
   }
   const std::string what = options.engine      ? options.engine->name
                            : options.reference ? options.reference->str()
@@ -344,6 +355,7 @@ util::Result<model::ScanResult> scan_image(const Options& options) {
     TRY_ASSIGN(std::vector<std::string> base, base_diff_ids(options));
     mark_base_layers(result, base, options.base_image->name);
   }
+  util::cap_warnings(result.warnings);
   return result;
 }
 
@@ -440,6 +452,7 @@ util::Result<model::ScanResult> scan_rootfs(const RootfsOptions& options) {
         result.target.kernel, names));
     result.packages.insert(result.packages.end(), idle.begin(), idle.end());
   }
+  util::cap_warnings(result.warnings);
   return result;
 }
 

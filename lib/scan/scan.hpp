@@ -14,6 +14,7 @@
 #include "docker/engine.hpp"
 #include "host/host_fs.hpp"
 #include "image/reference.hpp"
+#include "layer/analyze.hpp"
 #include "model/types.hpp"
 #include "policy/policy.hpp"
 #include "registry/client.hpp"
@@ -78,6 +79,16 @@ struct Options {
   std::uint64_t max_file_size = 32u << 20;
   util::GzipDecoder gzip = util::GzipDecoder::automatic;  // STRATA_GZIP_DECODER
   int parallel = 4;  // --parallel: layers read at once from disk (registry: registry.parallel)
+  // Bounds against hostile images (--max-layer-mb, --max-compression-ratio, --max-kept-mb):
+  // layer::ReadOptions::max_layer_size and max_ratio, and what the image's layers may keep
+  // (layer::ReadOptions::kept; cached analyses count too).
+  static constexpr std::uint64_t k_default_max_layer_size =
+      layer::ReadOptions::k_default_max_layer_size;
+  static constexpr std::uint64_t k_default_max_ratio = layer::ReadOptions::k_default_max_ratio;
+  static constexpr std::uint64_t k_default_max_kept = 192u << 20;
+  std::uint64_t max_layer_size = k_default_max_layer_size;
+  std::uint64_t max_ratio = k_default_max_ratio;
+  std::uint64_t max_kept = k_default_max_kept;
   // --base-image: the image the scanned one is built on (resolved like the scanned image; only
   // its config is read, never its layers, except in an archive). The scanned image's layers from
   // the bottom that are the base's own (same diff_ids, in order) mark their packages and

@@ -27,6 +27,23 @@ namespace {
 
 constexpr std::size_t k_block = 256u << 10;
 constexpr std::uint64_t k_max_json = 16u << 20;
+// What the members of one archive may keep in memory together: the bytes of its small and JSON
+// members, and a fixed cost per member (its name and map node). A docker-save or OCI archive
+// keeps a few kilobytes; the layers' own analyses count against layer::ReadOptions::kept.
+constexpr std::uint64_t k_max_members_kept = 64u << 20;
+constexpr std::uint64_t k_member_cost = 256;
+
+// Adds `n` to what the archive's members keep (`used`); the error past k_max_members_kept.
+util::Status charge_member(std::uint64_t& used, std::uint64_t n, const std::string& path) {
+  used += n;
+  if (used > k_max_members_kept) {
+    return util::input_error(
+        "{}: the archive's members keep more than {} bytes in memory (small and JSON files, "
+        "names): not an image archive",
+        path, k_max_members_kept);
+  }
+  return {};
+}
 
 struct ArchiveDeleter {
   void operator()(archive* a) const { archive_read_free(a); }
@@ -192,6 +209,7 @@ util::Result<ArchiveContents> indexed_members(std::shared_ptr<const util::Unique
   const int fd = file->get();
   ArchiveContents out;
   out.indexed = true;
+  std::uint64_t kept = 0;
   for (const TarMember& m : index) {
     auto name = normalize_member_path(m.name);
     if (!name) {
@@ -200,6 +218,7 @@ util::Result<ArchiveContents> indexed_members(std::shared_ptr<const util::Unique
     if (name->empty()) {
       continue;
     }
+    TRY(charge_member(kept, name->size() + m.link.size() + k_member_cost, path));
     if (m.type == TarMember::Type::hardlink || m.type == TarMember::Type::symlink) {
       TRY_ASSIGN(out.members[*name],
                  make_link(m.type == TarMember::Type::hardlink, m.link, *name, path));
@@ -216,6 +235,7 @@ util::Result<ArchiveContents> indexed_members(std::shared_ptr<const util::Unique
       keep = looks_like_json(std::as_bytes(std::span(head.data(), head.size())));
     }
     if (keep) {
+      TRY(charge_member(kept, m.size, path));
       TRY_ASSIGN(member.content, read_member_bytes(fd, m, m.size, path));
     } else {
       member.offset = m.offset;
@@ -399,13 +419,14 @@ util::Result<ArchiveMember> regular_member(archive* a, const std::string& name, 
                                            const std::string& path,
                                            const layer::ReadOptions& options,
                                            const StreamSource* source,
-                                           std::vector<std::byte>& buffer) {
+                                           std::vector<std::byte>& buffer, std::uint64_t& kept) {
   ArchiveMember member;
   member.size = size;
   TRY_ASSIGN(std::size_t peeked, read_block(a, buffer, path, name, source));
   std::span<const std::byte> head(buffer.data(), peeked);
   bool keep = member.size < 1024 || (member.size <= k_max_json && looks_like_json(head));
   if (keep) {
+    TRY(charge_member(kept, member.size, path));
     std::string content(reinterpret_cast<const char*>(head.data()), head.size());
     for (;;) {
       la_ssize_t n = archive_read_data(a, buffer.data(), buffer.size());
@@ -435,6 +456,7 @@ util::Result<ArchiveContents> read_members(archive* a, const std::string& path,
                                            const StreamSource* source) {
   ArchiveContents out;
   std::vector<std::byte> buffer(k_block);
+  std::uint64_t kept = 0;
   for (;;) {
     archive_entry* entry = nullptr;
     int r = archive_read_next_header(a, &entry);
@@ -458,6 +480,7 @@ util::Result<ArchiveContents> read_members(archive* a, const std::string& path,
     if (name->empty()) {
       continue;
     }
+    TRY(charge_member(kept, name->size() + k_member_cost, path));
     TRY_ASSIGN(std::optional<ArchiveMember> link, link_member(entry, *name, path));
     if (link) {
       out.members[*name] = std::move(*link);
@@ -468,7 +491,8 @@ util::Result<ArchiveContents> read_members(archive* a, const std::string& path,
     }
     const auto size =
         static_cast<std::uint64_t>(std::max<la_int64_t>(0, archive_entry_size(entry)));
-    TRY_ASSIGN(out.members[*name], regular_member(a, *name, size, path, options, source, buffer));
+    TRY_ASSIGN(out.members[*name],
+               regular_member(a, *name, size, path, options, source, buffer, kept));
   }
   if (out.members.empty()) {
     return util::input_error("{}: empty archive", path);

@@ -1,4 +1,5 @@
 #include "util/log.hpp"
+#include "util/strings.hpp"
 
 #include <atomic>
 #include <mutex>
@@ -41,7 +42,7 @@ void write(Level l, std::string_view message) {
     sink = stderr;
   }
   std::lock_guard lock(g_write_mutex);
-  fmt::print(sink, "strata: {}: {}\n", k_names[static_cast<int>(l)], message);
+  fmt::print(sink, "strata: {}: {}\n", k_names[static_cast<int>(l)], printable(message, 4096));
   std::fflush(sink);
 }
 

@@ -196,4 +196,23 @@ class ByteBudget {
   std::uint64_t m_held = 0, m_peak = 0;
 };
 
+// A running total against a limit, shared by threads: what an image's layer reads keep. take(n)
+// adds n and says whether the total is still within the limit (once over, it stays over: the
+// caller stops).
+class Quota {
+ public:
+  explicit Quota(std::uint64_t limit) : m_limit(limit) {}
+  bool take(std::uint64_t n) {
+    return m_used.fetch_add(n, std::memory_order_relaxed) + n <= m_limit;
+  }
+  // Returns n taken earlier and no longer held.
+  void give_back(std::uint64_t n) { m_used.fetch_sub(n, std::memory_order_relaxed); }
+  std::uint64_t used() const { return m_used.load(std::memory_order_relaxed); }
+  std::uint64_t limit() const { return m_limit; }
+
+ private:
+  const std::uint64_t m_limit;
+  std::atomic<std::uint64_t> m_used{0};
+};
+
 }  // namespace strata::util

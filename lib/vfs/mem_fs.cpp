@@ -8,7 +8,28 @@ namespace strata::vfs {
 
 namespace {
 
+struct Node;
+using Children = std::map<std::string, std::unique_ptr<Node>, std::less<>>;
+void release(Children& children);
+
 struct Node {
+  Node() = default;
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+  Node(Node&&) = default;
+  Node& operator=(Node&& other) noexcept {
+    release(children);
+    type = other.type;
+    mode = other.mode;
+    layer = std::move(other.layer);
+    data = std::move(other.data);
+    external = other.external;
+    children = std::move(other.children);
+    return *this;
+  }
+  // Iterative: a tree as deep as a hostile layer makes it must not overflow the stack.
+  ~Node() { release(children); }
+
   FileType type = FileType::directory;
   std::uint32_t mode = 0755;
   std::string layer;
@@ -16,8 +37,29 @@ struct Node {
   // A file whose content lives outside the tree (add_file_view): used instead of `data`.
   const std::string* external = nullptr;
   std::string_view content() const { return external != nullptr ? *external : data; }
-  std::map<std::string, std::unique_ptr<Node>, std::less<>> children;
+  Children children;
 };
+
+// Destroys the subtrees in `children` without recursion: each node is emptied of its children
+// (moved onto a work list) before it is destroyed, so no destructor reaches below one level.
+void release(Children& children) {
+  if (children.empty()) {
+    return;
+  }
+  std::vector<std::unique_ptr<Node>> pending;
+  for (auto& [name, child] : children) {
+    pending.push_back(std::move(child));
+  }
+  children.clear();
+  while (!pending.empty()) {
+    std::unique_ptr<Node> node = std::move(pending.back());
+    pending.pop_back();
+    for (auto& [name, child] : node->children) {
+      pending.push_back(std::move(child));
+    }
+    node->children.clear();
+  }
+}
 
 // Components of a normalised path ("/" -> none).
 std::vector<std::string> components(std::string_view normalised) {
@@ -47,15 +89,26 @@ struct MemFs::Impl {
   std::uint64_t bytes = 0;
 
   // Subtracts `node` and its subtree from the counters (the node is about to be dropped).
+  // Iterative, like release().
   void forget(const Node& node, bool count_self) {
+    std::vector<const Node*> pending;
     if (count_self) {
-      --entries;
-      if (node.type == FileType::regular) {
-        bytes -= node.content().size();
+      pending.push_back(&node);
+    } else {
+      for (const auto& [name, child] : node.children) {
+        pending.push_back(child.get());
       }
     }
-    for (const auto& [name, child] : node.children) {
-      forget(*child, true);
+    while (!pending.empty()) {
+      const Node* n = pending.back();
+      pending.pop_back();
+      --entries;
+      if (n->type == FileType::regular) {
+        bytes -= n->content().size();
+      }
+      for (const auto& [name, child] : n->children) {
+        pending.push_back(child.get());
+      }
     }
   }
 

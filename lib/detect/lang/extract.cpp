@@ -1,5 +1,6 @@
 #include "detect/lang/extract.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include "detect/lang/dotnet.hpp"
@@ -11,6 +12,7 @@
 #include "detect/lang/python.hpp"
 #include "detect/lang/ruby.hpp"
 #include "detect/lang/rust.hpp"
+#include "util/warnings.hpp"
 
 namespace strata::detect::lang {
 
@@ -81,16 +83,20 @@ bool is_executable_head(std::string_view head) {
 void extract_language_packages(std::string_view path, std::string_view content,
                                std::vector<model::Package>& out,
                                std::vector<std::string>& warnings) {
-  for (const auto& e : k_ecosystems) {
-    if (e.candidate(path)) {
-      auto found = e.parse(content, path, warnings);
-      out.insert(out.end(), std::make_move_iterator(found.begin()),
-                 std::make_move_iterator(found.end()));
-      return;
-    }
+  // The parsers add their warnings here; one file adds at most k_warnings_per_file of them.
+  std::vector<std::string> mine;
+  const auto* e = std::find_if(std::begin(k_ecosystems), std::end(k_ecosystems),
+                               [&](const auto& eco) { return eco.candidate(path); });
+  if (e != std::end(k_ecosystems)) {
+    auto found = e->parse(content, path, mine);
+    out.insert(out.end(), std::make_move_iterator(found.begin()),
+               std::make_move_iterator(found.end()));
+  } else if (looks_like_executable(content.substr(0, 64))) {
+    extract_executable(path, content, out, mine);
   }
-  if (looks_like_executable(content.substr(0, 64))) {
-    extract_executable(path, content, out, warnings);
+  util::FileWarnings capped(warnings, std::string(path));
+  for (auto& w : mine) {
+    capped.add(std::move(w));
   }
 }
 

@@ -7,6 +7,9 @@
 #include "util/file.hpp"
 #include "util/hash.hpp"
 #include "util/stream.hpp"
+#include "util/warnings.hpp"
+
+#include <zlib.h>
 
 using namespace strata;
 
@@ -473,4 +476,89 @@ TEST_CASE("an ISA-L-decoded layer and a zlib-decoded one give identical analyses
       }
     }
   }
+}
+
+namespace {
+
+// `data` as one gzip member (zlib's deflate with a gzip wrapper).
+std::string gzip_bytes(const std::string& data) {
+  z_stream z{};
+  REQUIRE(deflateInit2(&z, 9, Z_DEFLATED, 31, 9, Z_DEFAULT_STRATEGY) == Z_OK);
+  std::string out(deflateBound(&z, data.size()) + 64, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  z.avail_in = static_cast<uInt>(data.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a layer that inflates past the size limit or the ratio guard is refused", "[layer]") {
+  const std::string tar = test::TarBuilder()
+                              .file("etc/os-release", "ID=alpine\n")
+                              .file("zeros", std::string(1 << 20, '\0'))
+                              .finish();
+  const std::string gz = gzip_bytes(tar);
+  auto o = keep_all();
+  REQUIRE(analyze_bytes(gz, o).ok());
+
+  o.max_layer_size = 64 << 10;
+  auto r = analyze_bytes(gz, o);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().category == util::ErrorCategory::input);
+  CHECK_THAT(r.error().message, Catch::Contains("inflates to more than 65536 bytes") &&
+                                    Catch::Contains("--max-layer-mb"));
+  // The same limit on an uncompressed layer.
+  CHECK_THAT(analyze_bytes(tar, o).error().message, Catch::Contains("inflates to more than"));
+
+  o = keep_all();
+  o.ratio_floor = 128 << 10;  // the real floor is 256 MiB
+  o.max_ratio = 100;          // 1 MiB of zeros compresses ~1000:1
+  r = analyze_bytes(gz, o);
+  REQUIRE_FALSE(r.ok());
+  CHECK_THAT(r.error().message, Catch::Contains("compression ratio over 100:1") &&
+                                    Catch::Contains("--max-compression-ratio 100"));
+  o.max_ratio = 0;  // no check
+  CHECK(analyze_bytes(gz, o).ok());
+  o.max_ratio = 5000;
+  CHECK(analyze_bytes(gz, o).ok());
+}
+
+TEST_CASE("what the layers keep is charged against the image's quota", "[layer]") {
+  test::TarBuilder b;
+  b.file("etc/os-release", "ID=alpine\n").dir("d").symlink("l", "etc/os-release");
+  b.file("var/lib/dpkg/status", std::string(3000, 'x'));
+  const std::string tar = b.finish();
+  auto o = keep_all();
+  o.kept = std::make_shared<util::Quota>(1 << 20);
+  auto a = analyze_bytes(tar, o);
+  REQUIRE(a.ok());
+  // What the read took is what kept_cost says the analysis holds.
+  CHECK(o.kept->used() == layer::kept_cost(*a));
+  CHECK(o.kept->used() > 3000 + 3 * layer::k_record_cost);
+
+  // A second layer's read shares the quota: a small one trips it.
+  o.kept = std::make_shared<util::Quota>(2000);
+  auto r = analyze_bytes(tar, o);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().category == util::ErrorCategory::input);
+  CHECK_THAT(r.error().message,
+             Catch::Contains("keep more than 2000 bytes") && Catch::Contains("--max-kept-mb"));
+}
+
+TEST_CASE("a layer's warnings about its own files are capped", "[layer]") {
+  test::TarBuilder b;
+  for (int i = 0; i < 50; ++i) {
+    b.file("var/lib/dpkg/status.d/p" + std::to_string(i), std::string(100, 'x'));
+  }
+  auto o = keep_all();
+  o.max_file_size = 10;
+  auto a = analyze_bytes(b.finish(), o);
+  REQUIRE(a.ok());
+  REQUIRE(a->warnings.size() == util::k_warnings_per_file + 1);
+  CHECK_THAT(a->warnings.back(), Catch::Contains("30 more warnings like these not shown"));
 }

@@ -3,9 +3,11 @@
 #include "support/temp_dir.hpp"
 #include "util/file.hpp"
 #include "util/hash.hpp"
+#include "util/parallel.hpp"
 #include "util/result.hpp"
 #include "util/strings.hpp"
 #include "util/time.hpp"
+#include "util/warnings.hpp"
 
 using namespace strata::util;
 
@@ -131,4 +133,60 @@ TEST_CASE("read_file_head: the first bytes, fewer for a short file, an error nam
   auto missing = read_file_head(tmp.sub("missing"), 4);
   REQUIRE_FALSE(missing);
   CHECK(missing.error().message == tmp.sub("missing") + ": No such file or directory");
+}
+
+TEST_CASE("printable escapes control characters and cuts long strings", "[util]") {
+  using strata::util::printable;
+  CHECK(printable("plain text, UTF-8: é 日本") == "plain text, UTF-8: é 日本");
+  CHECK(printable("a\nstrata: note: scan OK") == "a\\nstrata: note: scan OK");
+  CHECK(printable("\x1b[31mred\x1b[0m\r\t") == "\\x1b[31mred\\x1b[0m\\r\\t");
+  CHECK(printable(std::string("nul\0byte", 8)) == "nul\\x00byte");
+  CHECK(printable("del\x7f") == "del\\x7f");
+  CHECK(printable("c1 \xc2\x9b"
+                  "2J") == "c1 \\u009b2J");  // U+009B CSI
+  CHECK(printable("bad \xff\xfe utf8 \xc3") == "bad \\xff\\xfe utf8 \\xc3");
+  CHECK(printable("\xed\xa0\x80") == "\\xed\\xa0\\x80");  // a UTF-16 surrogate is not UTF-8
+  CHECK(printable(std::string(10, 'a'), 4) == "aaaa...(10 bytes)");
+  CHECK(printable("ab日本", 4) == "ab...(8 bytes)");  // cut on a character boundary
+  CHECK(strata::util::is_printable("ok"));
+  CHECK_FALSE(strata::util::is_printable("no\n"));
+}
+
+TEST_CASE("file warnings keep the first ones and count the rest", "[util]") {
+  std::vector<std::string> out{"earlier"};
+  {
+    strata::util::FileWarnings w(out, "/var/lib/dpkg/status", 3);
+    for (int i = 0; i < 10; ++i) {
+      w.add("line {}", i);
+    }
+    CHECK(w.full());
+  }
+  REQUIRE(out.size() == 5);
+  CHECK(out[1] == "line 0");
+  CHECK(out[3] == "line 2");
+  CHECK(out[4] == "/var/lib/dpkg/status: 7 more warnings like these not shown");
+
+  std::vector<std::string> many(1500, "w");
+  strata::util::cap_warnings(many);
+  REQUIRE(many.size() == strata::util::k_warnings_per_scan + 1);
+  CHECK(many.back() == "500 more warnings not shown (at most 1000 are reported)");
+  std::vector<std::string> few(3, "w");
+  strata::util::cap_warnings(few);
+  CHECK(few.size() == 3);
+}
+
+TEST_CASE("for_each_line gives what split gives", "[util]") {
+  for (std::string_view s : {"", "a", "a\n", "a\nb", "\n\n", "x\ny\n\nz"}) {
+    std::vector<std::string_view> got;
+    strata::util::for_each_line(s, [&](std::string_view line) { got.push_back(line); });
+    CHECK(got == strata::util::split(s, '\n'));
+  }
+}
+
+TEST_CASE("a quota says when its total passes the limit", "[util]") {
+  strata::util::Quota q(100);
+  CHECK(q.take(60));
+  CHECK(q.take(40));
+  CHECK_FALSE(q.take(1));
+  CHECK(q.used() == 101);
 }

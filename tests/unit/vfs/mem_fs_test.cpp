@@ -319,3 +319,25 @@ TEST_CASE("a file added as a view reads as its content, without a copy held by t
   CHECK(*fs.read_file("/var/lib/dpkg/status") == "replaced");
   CHECK(fs.content_bytes() == 8);
 }
+
+TEST_CASE("a tree deeper than any stack is built, walked and destroyed without recursion",
+          "[vfs]") {
+  std::string path;
+  for (int i = 0; i < 200000; ++i) {
+    path += "/d";
+  }
+  {
+    strata::vfs::MemFs fs;
+    fs.add_file(path + "/f", "x");
+    CHECK(fs.entry_count() == 200001);
+    CHECK(*fs.read_file(path + "/f") == "x");
+    // Replacing the top of the tree drops it all (counted without recursion too).
+    fs.add_file("/d", "top");
+    CHECK(fs.entry_count() == 1);
+    fs.add_dir(path);
+    fs.remove("/d");
+    CHECK(fs.entry_count() == 0);
+    fs.add_dir(path);
+  }  // destroyed here with 200,000 levels
+  SUCCEED();
+}
