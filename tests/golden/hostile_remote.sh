@@ -9,6 +9,7 @@ source "$(dirname "$0")/lib.bash"
 export STRATA_NO_CACHE=1
 source "$(dirname "$0")/registry_lib.bash"
 source "$(dirname "$0")/fault_proxy.bash"
+source "$(dirname "$0")/measure.bash"
 
 start_registry open
 reg="127.0.0.1:$port"
@@ -21,29 +22,10 @@ small=sha256:30719c49779bc9da412c930f4c1f60e0dafbba2769c3a0eb048bb04726633ba6
 manifest_body="$layout/blobs/sha256/${manifest#sha256:}"
 oci_manifest=application/vnd.oci.image.manifest.v1+json
 oci_index=application/vnd.oci.image.index.v1+json
-max_rss_kib=$((256 * 1024))
 D="$WORK/docs"
 mkdir -p "$D"
 
 sha() { echo "sha256:$(sha256sum "$1" | cut -d' ' -f1)"; }
-
-# measured NAME RC MAX_SECONDS CMD...: runs CMD (stdout $WORK/out, stderr $WORK/err) and checks
-# its exit code, that it took under MAX_SECONDS and that its peak RSS stayed under 256 MiB.
-measured() {
-  local name=$1 want=$2 max_s=$3 rc kib ms
-  shift 3
-  read -r rc kib ms < <(python3 -c '
-import resource, subprocess, sys, time
-t = time.monotonic()
-with open(sys.argv[1], "w") as out, open(sys.argv[2], "w") as err:
-    rc = subprocess.call(sys.argv[3:], stdout=out, stderr=err)
-ms = int((time.monotonic() - t) * 1000)
-print(rc, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, ms)' "$WORK/out" "$WORK/err" "$@")
-  echo "measured: $name: exit $rc, peak RSS $((kib / 1024)) MiB, $ms ms"
-  [[ $rc -eq $want ]] && pass || fail "$name: exit $rc, want $want; stderr: $(head -c 400 "$WORK/err")"
-  [[ $kib -lt $max_rss_kib ]] && pass || fail "$name: peak RSS $kib KiB"
-  [[ $ms -lt $((max_s * 1000)) ]] && pass || fail "$name: took $ms ms (limit $max_s s)"
-}
 
 # refused NAME REGEX MAX_SECONDS REF [args]: scanning REF through the proxy exits 3 within
 # MAX_SECONDS with one error line matching REGEX and no report
