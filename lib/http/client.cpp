@@ -103,11 +103,24 @@ struct Transfer {
   curl_off_t last_down = 0;
   curl_off_t last_up = 0;
   bool stalled = false;
+  // Trickle detection: the bytes moved since `window_start`; fewer than k_min_window_bytes in a
+  // whole stall_timeout is a stall too (a server answering one byte a second never goes quiet).
+  std::chrono::steady_clock::time_point window_start{};
+  curl_off_t window_bytes = 0;
+  bool trickled = false;
+  // stream(): a non-2xx body longer than k_stream_error_body_limit was cut there (the transfer
+  // stopped, the response stands).
+  bool error_body_cut = false;
 };
 
+// The fewest bytes (both directions) a transfer must move per stall_timeout once connected.
+constexpr curl_off_t k_min_window_bytes = 1024;
+
 // libcurl's own low-speed check averages over a 5 s window, so after a burst it notices a stall
-// only seconds late; this callback measures the time since the last byte instead. libcurl calls
-// it at least once a second, which is the resolution of stall_timeout.
+// only seconds late; this callback measures the bytes moved in windows of stall_timeout
+// instead, starting once connected: fewer than k_min_window_bytes in one window (none at all, or
+// a trickle) is a stall. libcurl calls it at least once a second, which is the resolution of
+// stall_timeout.
 int on_progress(void* user, curl_off_t, curl_off_t down, curl_off_t, curl_off_t up) {
   auto* t = static_cast<Transfer*>(user);
   if (t->stop.stop_requested()) {
@@ -115,10 +128,28 @@ int on_progress(void* user, curl_off_t, curl_off_t down, curl_off_t, curl_off_t 
     return 1;
   }
   const auto now = std::chrono::steady_clock::now();
-  curl_off_t connect_us = 0;
+  // Connected: a new connection has a connect time; a reused one has none (0) but is past
+  // pre-transfer at once.
+  curl_off_t connect_us = 0, pretransfer_us = 0;
   curl_easy_getinfo(t->curl, CURLINFO_CONNECT_TIME_T, &connect_us);
-  if (connect_us == 0 || down != t->last_down || up != t->last_up) {
-    // Still connecting (connect_timeout governs that), or bytes moved.
+  curl_easy_getinfo(t->curl, CURLINFO_PRETRANSFER_TIME_T, &pretransfer_us);
+  if (connect_us == 0 && pretransfer_us == 0) {  // still connecting: connect_timeout governs that
+    t->last_activity = now;
+    t->window_start = now;
+    t->window_bytes = down + up;
+    return 0;
+  }
+  if (now - t->window_start >= t->stall_timeout) {
+    const curl_off_t moved = down + up - t->window_bytes;
+    if (moved < k_min_window_bytes) {
+      t->stalled = true;
+      t->trickled = moved > 0;
+      return 1;  // libcurl stops with CURLE_ABORTED_BY_CALLBACK
+    }
+    t->window_start = now;
+    t->window_bytes = down + up;
+  }
+  if (down != t->last_down || up != t->last_up) {  // bytes moved
     t->last_activity = now;
     t->last_down = down;
     t->last_up = up;
@@ -220,9 +251,10 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
   const std::uint64_t limit =
       t->streaming ? std::uint64_t{Client::k_stream_error_body_limit} : t->max_body;
   if (t->body.size() + len > limit) {
-    if (t->streaming) {  // an error body is only informative: keep its head
+    if (t->streaming) {  // an error body is only informative: keep its head, read no more
       t->body.append(data, static_cast<size_t>(limit - t->body.size()));
-      return len;
+      t->error_body_cut = true;
+      return 0;  // libcurl stops with CURLE_WRITE_ERROR; run() returns the response
     }
     t->aborted = util::make_error(util::ErrorCategory::network,
                                   "response body exceeds the limit of {} bytes", limit);
@@ -356,6 +388,7 @@ void Client::Impl::set_connection_options(const std::string& url, Transfer& t) {
   t.curl = curl;
   t.stall_timeout = options.stall_timeout;
   t.last_activity = std::chrono::steady_clock::now();
+  t.window_start = t.last_activity;
   curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, &on_progress);
   curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &t);
@@ -446,7 +479,7 @@ util::Result<Response> Client::Impl::run(const Request& request, const Transfer&
       }
       return std::move(*t.aborted);
     }
-    if (code != CURLE_OK) {
+    if (code != CURLE_OK && !(code == CURLE_WRITE_ERROR && t.error_body_cut)) {
       TRY(retry_transport_failure(call, t, code, elapsed));
       continue;
     }
@@ -503,7 +536,10 @@ CURLcode Client::Impl::attempt(Call& call, Transfer& t) {
 util::Status Client::Impl::retry_transport_failure(Call& call, const Transfer& t, CURLcode code,
                                                    std::chrono::milliseconds elapsed) {
   std::string what = curl_easy_strerror(code);
-  if (t.stalled) {
+  if (t.stalled && t.trickled) {
+    what = fmt::format("transfer stalled: fewer than {} bytes in {} ms", k_min_window_bytes,
+                       options.stall_timeout.count());
+  } else if (t.stalled) {
     what = fmt::format("transfer stalled: no data for {} ms", options.stall_timeout.count());
   } else if (error_buffer[0] != '\0') {
     what += fmt::format(" ({})", error_buffer);

@@ -50,8 +50,9 @@ inline constexpr int k_max_redirects = 10;
 
 struct ClientOptions {
   std::chrono::milliseconds connect_timeout{10000};
-  // A transfer is aborted (and retried like a connection error) when no byte moves in either
-  // direction for this long after the connection is up; resolution about 1 s.
+  // A transfer is aborted (and retried like a connection error) when fewer than 1024 body bytes
+  // move in either direction during this long after the connection is up (nothing at all, or a
+  // server trickling a byte a second); resolution about 1 s.
   std::chrono::milliseconds stall_timeout{30000};
   // Extra attempts per call after the first, on connection errors, timeouts, 5xx and 429.
   int retries = 3;
@@ -125,9 +126,9 @@ class Client {
 
   // Streams the body of a final 2xx response to `sink` as it arrives and returns the response with
   // an empty body. The body of a final non-2xx response does not reach the sink: it is returned
-  // in Response::body, truncated to k_stream_error_body_limit bytes. Unless the request is
-  // `resumable`, retries happen only before the first byte reached the sink: a failure after
-  // that is returned, because a retry would deliver the same bytes twice.
+  // in Response::body, truncated to k_stream_error_body_limit bytes (no more is read). Unless the
+  // request is `resumable`, retries happen only before the first byte reached the sink: a failure
+  // after that is returned, because a retry would deliver the same bytes twice.
   util::Result<Response> stream(const Request& request, const BodySink& sink);
 
   static constexpr std::size_t k_stream_error_body_limit = 1u << 20;

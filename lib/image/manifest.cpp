@@ -24,6 +24,21 @@ util::Result<json> parse_json(std::string_view text) {
   return doc;
 }
 
+// A JSON value for an error message, bounded: a scalar as written (at most 80 characters),
+// anything else by its type (dump() of a container would recurse through every level of a
+// hostile document and print all of it).
+std::string describe(const json& v) {
+  if (v.is_structured()) {
+    return std::string("a JSON ") + v.type_name();
+  }
+  std::string text = v.dump(-1, ' ', false, json::error_handler_t::replace);
+  if (text.size() > 80) {
+    text.resize(77);
+    text += "...";
+  }
+  return text;
+}
+
 std::string string_field(const json& obj, const char* key) {
   auto it = obj.find(key);
   if (it != obj.end() && it->is_string()) {
@@ -98,6 +113,10 @@ util::Result<Manifest> parse_manifest(std::string_view text) {
     return util::input_error("manifest has no config or layers");
   }
   TRY_ASSIGN(m.config, parse_descriptor(*cfg, "manifest config"));
+  if (layers->size() > k_max_layers) {
+    return util::input_error("manifest lists {} layers, more than the limit of {}", layers->size(),
+                             k_max_layers);
+  }
   for (const auto& l : *layers) {
     TRY_ASSIGN(auto d, parse_descriptor(l, "manifest layer"));
     m.layers.push_back(std::move(d));
@@ -174,9 +193,13 @@ util::Result<ImageConfig> parse_config(std::string_view text) {
   if (ids == rootfs->end() || !ids->is_array()) {
     return util::input_error("image config has no rootfs.diff_ids");
   }
+  if (ids->size() > k_max_layers) {
+    return util::input_error("image config lists {} diff_ids, more than the limit of {} layers",
+                             ids->size(), k_max_layers);
+  }
   for (const auto& id : *ids) {
     if (!id.is_string() || !util::parse_digest(id.get<std::string>())) {
-      return util::input_error("image config: invalid diff_id {}", id.dump());
+      return util::input_error("image config: invalid diff_id {}", describe(id));
     }
     c.diff_ids.push_back(id.get<std::string>());
   }
@@ -218,9 +241,13 @@ util::Result<std::vector<DockerArchiveEntry>> parse_docker_archive_manifest(std:
     if (layers == e.end() || !layers->is_array()) {
       return util::input_error("manifest.json: entry without Layers");
     }
+    if (layers->size() > k_max_layers) {
+      return util::input_error("manifest.json: entry lists {} layers, more than the limit of {}",
+                               layers->size(), k_max_layers);
+    }
     for (const auto& l : *layers) {
       if (!l.is_string() || l.get<std::string>().empty()) {
-        return util::input_error("manifest.json: invalid layer path {}", l.dump());
+        return util::input_error("manifest.json: invalid layer path {}", describe(l));
       }
       entry.layers.push_back(l.get<std::string>());
     }

@@ -21,6 +21,10 @@ namespace strata::image {
 
 inline constexpr std::string_view k_ref_name_annotation = "org.opencontainers.image.ref.name";
 
+// The most layers an image may have: a manifest (or schema 1 manifest, or docker-save entry) or
+// config listing more is an input error. Docker builds at most 127; containerd sets no limit.
+inline constexpr std::size_t k_max_layers = 1000;
+
 struct Descriptor {
   std::string media_type;
   std::string digest;      // "sha256:<hex>", validated by util::parse_digest

@@ -109,6 +109,10 @@ util::Result<Schema1Manifest> parse_schema1_manifest(std::string_view payload) {
   if (fs->empty()) {
     return util::input_error("schema 1 manifest: no layers");
   }
+  if (fs->size() > k_max_layers) {
+    return util::input_error("schema 1 manifest: {} fsLayers, more than the limit of {} layers",
+                             fs->size(), k_max_layers);
+  }
   Schema1Manifest m;
   m.name = string_member(doc, "name");
   m.tag = string_member(doc, "tag");

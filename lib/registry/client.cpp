@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <mutex>
 
 #include "http/pull_stream.hpp"
@@ -16,8 +17,6 @@
 namespace strata::registry {
 
 namespace {
-
-constexpr int k_max_index_depth = 4;
 
 std::string strip_params(std::string value) {
   auto semi = value.find(';');
@@ -95,7 +94,7 @@ util::Result<http::Response> request_token(http::Client& client, const std::stri
                 "&client_id=strata&refresh_token=" + http::url_escape(options.identity_token);
     LOG_DEBUG("registry: exchanging the identity token for {} at {}", repository,
               http::redact_url(realm));
-    TRY_ASSIGN(http::Response resp, client.fetch(post, 1u << 20));
+    TRY_ASSIGN(http::Response resp, client.fetch(post, k_max_token_response));
     if (resp.status != 404) {
       return resp;
     }
@@ -112,7 +111,7 @@ util::Result<http::Response> request_token(http::Client& client, const std::stri
     req.headers.emplace_back("Authorization", basic_authorization(options));
   }
   LOG_DEBUG("registry: fetching a token for {} from {}", repository, http::redact_url(realm));
-  return client.fetch(req, 1u << 20);
+  return client.fetch(req, k_max_token_response);
 }
 
 // The Authorization value that answers the 401 `challenge_response` (see the header comment):
@@ -331,7 +330,8 @@ util::Result<ResolvedManifest> RegistryClient::resolve(const std::string& refere
   std::string ref = reference;
   for (int depth = 0;; ++depth) {
     if (depth > k_max_index_depth) {
-      return util::input_error("{}: image indexes nested too deeply", display_name());
+      return util::input_error("{}: image indexes nested more than {} deep", display_name(),
+                               k_max_index_depth);
     }
     std::string media_type, digest;
     TRY_ASSIGN(std::string body, m_impl->fetch_manifest(ref, media_type, digest));
@@ -375,13 +375,21 @@ util::Result<ResolvedManifest> RegistryClient::resolve(const std::string& refere
 
 util::Result<std::string> RegistryClient::fetch_blob(const image::Descriptor& desc) {
   const std::string what = display_name() + "@" + desc.digest;
+  if (desc.size > 0 && static_cast<std::uint64_t>(desc.size) > m_impl->options.max_json_size) {
+    return util::input_error("{}: the descriptor declares {} bytes, more than the limit of {}",
+                             what, desc.size, m_impl->options.max_json_size);
+  }
   if (auto cached = m_impl->cache.get(desc.digest, m_impl->options.max_json_size);
       cached && (desc.size < 0 || static_cast<std::uint64_t>(desc.size) == cached->size())) {
     LOG_DEBUG("registry: blob {} from the metadata cache", what);
     return std::move(*cached);
   }
+  // A body longer than declared is cut (and refused) right there.
+  const std::uint64_t max_body = desc.size >= 0 ? std::min(static_cast<std::uint64_t>(desc.size),
+                                                           m_impl->options.max_json_size)
+                                                : m_impl->options.max_json_size;
   TRY_ASSIGN(http::Response resp, m_impl->get("/v2/" + m_impl->repository + "/blobs/" + desc.digest,
-                                              {}, m_impl->options.max_json_size, what));
+                                              {}, max_body, what));
   if (resp.status != 200) {
     return status_error(resp.status, what);
   }
@@ -393,6 +401,15 @@ util::Result<std::string> RegistryClient::fetch_blob(const image::Descriptor& de
 util::Result<std::unique_ptr<util::InputStream>> RegistryClient::open_blob(
     const image::Descriptor& desc, std::stop_token stop) {
   const std::string what = display_name() + "@" + desc.digest;
+  const std::uint64_t max_blob = m_impl->options.max_blob_size;
+  if (desc.size > 0 && static_cast<std::uint64_t>(desc.size) > max_blob) {
+    return util::input_error(
+        "{}: the descriptor declares {} bytes, more than the layer size limit "
+        "of {}",
+        what, desc.size, max_blob);
+  }
+  // A body may not go past what the descriptor declares (or the limit when it declares nothing).
+  const std::uint64_t cap = desc.size >= 0 ? static_cast<std::uint64_t>(desc.size) : max_blob;
   if (!m_impl->answered) {
     // Nothing was asked yet: learn the auth scheme on this thread first (a HEAD is cheap); the
     // stream thread then sends the credentials from the start.
@@ -406,7 +423,7 @@ util::Result<std::unique_ptr<util::InputStream>> RegistryClient::open_blob(
   }
   http::Request req = m_impl->make_request("/v2/" + m_impl->repository + "/blobs/" + desc.digest);
   req.resumable = true;  // content-addressed: a cut transfer goes on with a Range request
-  http::Producer producer = [req, what, desc, repository = m_impl->repository,
+  http::Producer producer = [req, what, desc, cap, repository = m_impl->repository,
                              options = m_impl->options, shared = m_impl->authorization](
                                 const http::PushSink& sink,
                                 std::stop_token token) mutable -> util::Status {
@@ -414,6 +431,10 @@ util::Result<std::unique_ptr<util::InputStream>> RegistryClient::open_blob(
     util::Sha256 hash;
     std::uint64_t size = 0;
     auto to_sink = [&](std::span<const std::byte> data) -> util::Status {
+      if (data.size() > cap - size) {
+        return util::input_error("{}: blob is longer than {} bytes ({})", what, cap,
+                                 desc.size >= 0 ? "its descriptor's size" : "the layer size limit");
+      }
       hash.update(data.data(), data.size());
       size += data.size();
       return sink(data);

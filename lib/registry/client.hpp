@@ -32,6 +32,11 @@
 
 namespace strata::registry {
 
+inline constexpr std::uint64_t k_default_max_blob_size = 64ull << 30;  // 64 GiB
+inline constexpr std::uint64_t k_max_token_response = 1u << 20;
+// How many image indexes may lead to a manifest (an index of indexes of ...): more is an error.
+inline constexpr int k_max_index_depth = 4;
+
 struct RegistryOptions {
   std::string username;
   std::string password;
@@ -39,10 +44,17 @@ struct RegistryOptions {
   // POST realm, form grant_type=refresh_token&service=..&scope=..&client_id=strata&refresh_token=..
   // (GET realm as below when the POST is answered 404).
   std::string identity_token;
-  bool plain_http = false;                  // http:// instead of https://
-  http::ClientOptions http;                 // timeouts, retries, CA file
-  std::size_t stream_buffer = 4u << 20;     // bytes buffered between download and analysis
-  std::uint64_t max_json_size = 16u << 20;  // manifests and configs
+  bool plain_http = false;               // http:// instead of https://
+  http::ClientOptions http;              // timeouts, retries, CA file
+  std::size_t stream_buffer = 4u << 20;  // bytes buffered between download and analysis
+  // The largest manifest, index or config accepted (as containerd: 4 MiB); a longer body is
+  // cut there and is an error, and a config whose descriptor declares more is not fetched.
+  // Token server answers are capped at k_max_token_response.
+  std::uint64_t max_json_size = 4u << 20;
+  // The largest layer blob accepted: a descriptor declaring more is refused before any byte is
+  // downloaded, and a blob without a declared size (schema 1) is cut there. A blob longer than
+  // its declared size is refused as soon as the extra byte arrives.
+  std::uint64_t max_blob_size = k_default_max_blob_size;
   // Manifests and configs kept by digest (registry/metadata_cache.hpp); empty: no cache. With
   // it, a tag is first asked with HEAD (Docker-Content-Digest; GET when the registry does not
   // send it) and a cached manifest is not downloaded again; a digest-pinned reference needs no

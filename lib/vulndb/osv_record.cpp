@@ -37,6 +37,13 @@ std::vector<std::string> get_strings(object obj, std::string_view key) {
   return out;
 }
 
+// Bounds on one record, far above real advisories (the largest have a few hundred ranges and
+// events): a record over them fails to parse (a failed record, as malformed ones are) instead of
+// holding hundreds of MB while it is imported and matched.
+constexpr std::size_t k_max_ranges_per_record = 10000;
+constexpr std::size_t k_max_events_per_range = 10000;
+constexpr std::size_t k_max_versions_per_entry = 100000;
+
 util::Result<vercmp::OsvRange> parse_range(element r) {
   vercmp::OsvRange range;
   object obj;
@@ -48,12 +55,20 @@ util::Result<vercmp::OsvRange> parse_range(element r) {
   if (obj["events"].get_array().get(events) != simdjson::SUCCESS) {
     return util::input_error("affected range has no events array");
   }
+  if (events.size() > k_max_events_per_range) {
+    return util::input_error("affected range has more than {} events", k_max_events_per_range);
+  }
   for (element e : events) {
     object ev_obj;
     std::string_view version;
     if (e.get_object().get(ev_obj) != simdjson::SUCCESS || ev_obj.size() != 1 ||
         (*ev_obj.begin()).value.get_string().get(version) != simdjson::SUCCESS) {
-      return util::input_error("malformed range event {}", simdjson::minify(e));
+      std::string text = simdjson::minify(e);
+      if (text.size() > 80) {  // an event may be megabytes: quote only its head
+        text.resize(77);
+        text += "...";
+      }
+      return util::input_error("malformed range event {}", text);
     }
     vercmp::OsvEvent ev;
     std::string_view key = (*ev_obj.begin()).key;
@@ -158,6 +173,7 @@ util::Status parse_affected(object doc, OsvRecord& rec, SeverityScan& severity) 
   if (doc["affected"].get_array().get(aff) != simdjson::SUCCESS) {
     return {};
   }
+  std::size_t total_ranges = 0;
   for (element item : aff) {
     object a;
     if (item.get_object().get(a) != simdjson::SUCCESS) {
@@ -179,6 +195,10 @@ util::Status parse_affected(object doc, OsvRecord& rec, SeverityScan& severity) 
       continue;
     }
     if (array ranges; a["ranges"].get_array().get(ranges) == simdjson::SUCCESS) {
+      total_ranges += ranges.size();
+      if (total_ranges > k_max_ranges_per_record) {
+        return util::input_error("more than {} affected ranges", k_max_ranges_per_record);
+      }
       for (element r : ranges) {
         auto range = parse_range(r);
         if (!range) {
@@ -187,6 +207,11 @@ util::Status parse_affected(object doc, OsvRecord& rec, SeverityScan& severity) 
         }
         entry.ranges.push_back(std::move(range).value());
       }
+    }
+    if (array versions; a["versions"].get_array().get(versions) == simdjson::SUCCESS &&
+                        versions.size() > k_max_versions_per_entry) {
+      return util::input_error("affected {}/{}: more than {} versions", entry.ecosystem, entry.name,
+                               k_max_versions_per_entry);
     }
     entry.versions = get_strings(a, "versions");
     rec.affected.push_back(std::move(entry));
@@ -221,7 +246,20 @@ util::Result<OsvRecord> from_json(element value) {
   return rec;
 }
 
+// simdjson's DOM takes about 16 bytes per JSON value (its tape) on top of the text, so a 20 MB
+// array of one-digit numbers would need 160 MB: a document with more values than this (counted
+// from its separators, strings included, so an over-estimate) is refused before it is parsed.
+// Real records have a few thousand.
+constexpr std::size_t k_max_json_values = 4000000;
+
 util::Result<element> parse_json(std::string_view text) {
+  std::size_t separators = 0;
+  for (char c : text) {
+    separators += (c == ',') | (c == ':') | (c == '[') | (c == '{');
+  }
+  if (separators > k_max_json_values) {
+    return util::input_error("more than {} JSON values", k_max_json_values);
+  }
   thread_local simdjson::dom::parser parser;
   element doc;
   if (auto err = parser.parse(text.data(), text.size()).get(doc); err != simdjson::SUCCESS) {

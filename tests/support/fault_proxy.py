@@ -20,8 +20,17 @@ request wins.
     truncate,after=N                send the headers (full Content-Length) and N bytes, then close
     corrupt,at=N                    flip every bit of body byte N (counted in this response)
     stall,after=N,seconds=S         send N body bytes, wait S seconds, then close
+    drip,seconds=S                  send the body one byte every S seconds (default 1)
+    endless,type=CT,code=C          answer C (default 200; Content-Type CT) with a body that never
+                                    ends (no Content-Length; spaces, or `fill` repeated), not
+                                    forwarded
+    file,path=P,type=CT,code=C      answer C (default 200) with the content of file P, not forwarded
+                                    (with drip=S: one byte every S seconds)
+    challenge                       answer 401 with `WWW-Authenticate: Bearer realm="http://
+                                    127.0.0.1:PORT/token",service="fault-proxy"` (this proxy's
+                                    port), not forwarded; pair it with a fault on match=/token
 
-Body faults apply only to 200/206 answers.
+Body faults (reset, truncate, corrupt, stall, drip) apply only to 200/206 answers.
 """
 
 import http.client
@@ -54,7 +63,8 @@ class Fault:
             if not sep:
                 raise ValueError(f"fault {spec!r}: {item!r} is not key=value")
             self.params[key] = value
-        if kind not in ("status", "reset", "truncate", "corrupt", "stall"):
+        if kind not in ("status", "reset", "truncate", "corrupt", "stall", "drip", "endless",
+                        "file", "challenge"):
             raise ValueError(f"fault {spec!r}: unknown kind {kind!r}")
         self.match = self.params.get("match", "/blobs/")
         self.method = self.params.get("method", "GET")
@@ -99,6 +109,9 @@ class Handler(test_server_util.QuietHandler):
         method = self.command
         fault = st.pick(method, self.path)
         rng = self.headers.get("Range", "-")
+        if fault and fault.kind in ("endless", "file", "challenge"):
+            self.answer_locally(fault, method, rng)
+            return
         if fault and fault.kind == "status":
             code = fault.int("code", 503)
             body = f"injected {code}\n".encode()
@@ -141,7 +154,57 @@ class Handler(test_server_util.QuietHandler):
         finally:
             conn.close()
 
+    def answer_locally(self, fault, method, rng):
+        st = self.state
+        if fault.kind == "challenge":
+            port = self.server.server_address[1]
+            realm = f'Bearer realm="http://127.0.0.1:{port}/token",service="fault-proxy"'
+            st.record(f"{method} {self.path} range={rng} -> 401 fault=challenge")
+            self.reply(401, b"{}", [("WWW-Authenticate", realm)])
+            return
+        ctype = fault.params.get("type", "application/json")
+        if fault.kind == "file":
+            with open(fault.params["path"], "rb") as f:
+                body = f.read()
+            code = fault.int("code", 200)
+            st.record(f"{method} {self.path} range={rng} -> {code} fault=file")
+            if "drip" not in fault.params:
+                self.reply(code, body, [("Content-Type", ctype)])
+                return
+            self.send_response(code)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            for i in range(len(body)):
+                self.wfile.write(body[i:i + 1])
+                self.wfile.flush()
+                time.sleep(float(fault.params["drip"]))
+            return
+        # endless: close-delimited, so that only the client can end it
+        code = fault.int("code", 200)
+        st.record(f"{method} {self.path} range={rng} -> {code} fault=endless")
+        self.send_response(code)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        if method == "HEAD":
+            return
+        chunk = (fault.params.get("fill", " ").encode() * 65536)[:65536]
+        try:
+            while True:
+                self.wfile.write(chunk)
+        except OSError:
+            pass
+
     def send_body(self, resp, body, fault):
+        if fault and fault.kind == "drip":
+            data = body if body is not None else resp.read()
+            for i in range(len(data)):
+                self.wfile.write(data[i:i + 1])
+                self.wfile.flush()
+                time.sleep(float(fault.params.get("seconds", "1")))
+            return
         sent = 0
         kind = fault.kind if fault else None
         cut = fault.int("after") if kind in ("reset", "truncate", "stall") else None

@@ -118,3 +118,44 @@ TEST_CASE("records of another format or not records at all are rejected") {
   REQUIRE_FALSE(r);
   CHECK(r.error().message == "unknown record format");
 }
+
+// Someone who can write the cache directory edits a record to hide a package. An edit that keeps
+// the old checksum (and mac) fails the checksum; a record re-encoded with the package dropped is
+// well-formed, so only the signature can reject it: with a key, unsigned or wrongly keyed records
+// are refused. Without a key such a record is accepted (the checksum guards against accidents,
+// not against another writer): that is what STRATA_CACHE_KEY and the cache directory's owner and
+// mode checks are for.
+TEST_CASE("a record altered to drop a package is rejected by its checksum or its signature") {
+  auto a = synthetic_layer(7);
+  REQUIRE_FALSE(a.extracted.empty());
+  layer::LayerAnalysis altered = a;
+  altered.extracted.erase(altered.extracted.begin());
+  const std::optional<std::string> key = std::string("the node's key");
+  auto good = encode_record(a, "v1", {}, key);
+  auto forged = encode_record(altered, "v1", {}, k_no_key);
+  REQUIRE(good);
+  REQUIRE(forged);
+
+  // the altered header and payload with the good record's checksum and mac
+  std::string spliced = forged->substr(0, forged->size() - 8) + good->substr(good->size() - 40);
+  spliced[12] = 1;  // flags: signed
+  CHECK_FALSE(verify_record(spliced, key));
+  CHECK_FALSE(verify_record(spliced, k_no_key));
+
+  // re-encoded: refused with a key, whether unsigned or signed with another key
+  auto r = verify_record(*forged, key);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().message == "record is not signed");
+  auto guessed = encode_record(altered, "v1", {}, std::string("a guessed key"));
+  REQUIRE(guessed);
+  r = verify_record(*guessed, key);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().message == "record signature mismatch");
+
+  // the good record still reads back with every package
+  auto header = verify_record(*good, key);
+  REQUIRE(header);
+  auto back = decode_record(*good, *header);
+  REQUIRE(back);
+  CHECK(back->extracted.size() == a.extracted.size());
+}

@@ -8,10 +8,13 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
 #include <vector>
+
+#include <zstd.h>
 
 #include "support/temp_dir.hpp"
 #include "util/file.hpp"
@@ -342,4 +345,72 @@ TEST_CASE("PyPI names are stored and looked up PEP 503-normalised") {
   CHECK(db->query("PyPI", "zope_interface")->size() == 1);
   CHECK(db->query("PyPI", "zopeinterface")->empty());
   CHECK(db->info().ecosystems.at(0).packages == 2);
+}
+
+// A block edited to say something else (a package dropped, a vulnerability marked fixed), as
+// someone with write access to the file would do it without recomputing the checksums: the
+// checksum in the fence rejects the block before anything in it is used. (Checksums are not
+// signatures: an editor who also recomputes every xxh3 is not detected; the README says so.)
+TEST_CASE("A package block rewritten to drop a package or mark a vulnerability fixed is rejected") {
+  const std::string& good = built().bytes;
+  auto db = vulndb::Database::open(built().dir.path);
+  REQUIRE(db.ok());
+  auto before = db->query("Debian:11", "openssl", vulndb::Database::Details::none);
+  REQUIRE(before.ok());
+  REQUIRE_FALSE(before->empty());
+  // the fixed version of the first openssl advisory
+  std::string fixed;
+  for (const auto& r : before->front().affected.front().ranges) {
+    for (const auto& e : r.events) {
+      if (e.kind == vercmp::OsvEvent::Kind::fixed && fixed.empty()) {
+        fixed = e.version;
+      }
+    }
+  }
+  REQUIRE(fixed.size() > 2);
+  // the package block that holds it, decompressed
+  std::optional<vulndb::Database::BlockInfo> block;
+  std::string raw;
+  for (const auto& b : db->blocks()) {
+    if (!b.package) {
+      continue;
+    }
+    std::string out(b.raw_size, '\0');
+    REQUIRE(ZSTD_decompress(out.data(), out.size(), good.data() + b.offset, b.size) == b.raw_size);
+    if (out.find("openssl") != std::string::npos && out.find(fixed) != std::string::npos) {
+      block = b;
+      raw = std::move(out);
+      break;
+    }
+  }
+  REQUIRE(block);
+  auto rewrite = [&](std::string edited) {
+    std::string frame(ZSTD_compressBound(edited.size()), '\0');
+    std::size_t n = ZSTD_compress(frame.data(), frame.size(), edited.data(), edited.size(), 19);
+    REQUIRE_FALSE(ZSTD_isError(n));
+    frame.resize(std::min<std::size_t>(n, block->size));  // in place, the fence left as it was
+    std::string bad = good;
+    bad.replace(block->offset, frame.size(), frame);
+    return bad;
+  };
+  TempDir tmp;
+  SECTION("openssl renamed away (dropped)") {
+    std::string edited = raw;
+    edited.replace(edited.find("openssl"), 7, "opensss");
+    write(tmp.sub("strata.db"), rewrite(edited));
+  }
+  SECTION("the fixed version lowered (the installed version then counts as fixed)") {
+    std::string edited = raw;
+    std::string lower(fixed.size(), '0');
+    edited.replace(edited.find(fixed), fixed.size(), lower);
+    write(tmp.sub("strata.db"), rewrite(edited));
+  }
+  auto broken = vulndb::Database::open(tmp.path);
+  REQUIRE(broken.ok());  // blocks are checked when read
+  auto r = broken->query("Debian:11", "openssl", vulndb::Database::Details::none);
+  REQUIRE_FALSE(r.ok());
+  CHECK(says_corrupt(r.error()));
+  auto v = broken->verify();
+  REQUIRE_FALSE(v.ok());
+  CHECK(says_corrupt(v.error()));
 }
