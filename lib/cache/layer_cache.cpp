@@ -17,6 +17,7 @@
 #include "cache/index_db.hpp"
 #include "cache/lease.hpp"
 #include "cache/record.hpp"
+#include "cache/trust.hpp"
 #include "util/file.hpp"
 #include "util/file_lock.hpp"
 #include "util/hash.hpp"
@@ -127,6 +128,9 @@ struct LayerCache::Impl {
 
   // Reads and verifies one record file; the error says why it is not usable.
   util::Result<RecordHeader> read_record(const std::string& diff_id, std::string& bytes) const {
+    if (!opts.hmac_key) {
+      TRY(check_private(record_path(diff_id)));  // only a signature makes a foreign record safe
+    }
     auto content = util::read_file(record_path(diff_id), k_max_record_file);
     if (!content) {
       return content.error();
@@ -219,8 +223,8 @@ struct LayerCache::Impl {
                       opts.dir, *version, k_cache_format_version));
       return {};
     }
-    TRY(util::make_dirs(ref_dir));
-    TRY(util::make_dirs(lease_dir));
+    TRY(util::make_dirs(ref_dir, 0700));
+    TRY(util::make_dirs(lease_dir, 0700));
     if (version == k_cache_format_version) {
       bool damaged = false;
       auto opened = IndexDb::open(db_path, damaged);
@@ -287,8 +291,8 @@ struct LayerCache::Impl {
       auto opened = IndexDb::open(db_path, damaged);
       if (opened) {
         db.emplace(std::move(*opened));
-        TRY(util::make_dirs(ref_dir));
-        return util::make_dirs(lease_dir);
+        TRY(util::make_dirs(ref_dir, 0700));
+        return util::make_dirs(lease_dir, 0700);
       }
     }
     auto lock = util::FileLock::acquire(lock_path);
@@ -689,9 +693,15 @@ util::Result<LayerCache> LayerCache::open(const CacheOptions& options) {
   impl->db_path = d + "/index.sqlite";
   impl->json_path = d + "/cacher.json";
   impl->version_path = d + "/version";
-  auto made = util::make_dirs(d);
+  auto made = util::make_dirs(d, 0700);  // private: see cache/trust.hpp
   if (!made) {
     return made.error().wrap("layer cache");
+  }
+  if (!options.hmac_key) {
+    auto trusted = check_cache_trusted(d);
+    if (!trusted) {
+      return trusted.error().wrap("layer cache not trusted");
+    }
   }
   TRY(impl->open_index());
   if (impl->bypassed) {

@@ -15,6 +15,7 @@
 #include "config/settings.hpp"
 #include "scan/scan.hpp"
 #include "scan/target.hpp"
+#include "util/file.hpp"
 #include "util/log.hpp"
 #include "util/strings.hpp"
 
@@ -93,6 +94,10 @@ util::Status check_flags(const ImageOptions& o) {
   if (o.output.hide_base && o.base_image.empty()) {
     return util::make_error(util::ErrorCategory::usage,
                             "--hide-base needs --base-image REF: without a base nothing is marked");
+  }
+  if (!o.ca_cert.empty()) {
+    // curl would open it itself: a FIFO would hang the pull, a device be read without end.
+    TRY(util::check_regular_file(o.ca_cert));
   }
   return {};
 }

@@ -274,16 +274,9 @@ util::Result<layer::LayerAnalysis> member_layer(const std::string& where,
 
 util::Result<ArchiveContents> read_image_archive(const std::string& path,
                                                  const layer::ReadOptions& options) {
-  if (!util::is_regular_file(path)) {
-    if (util::is_directory(path)) {
-      return util::input_error("{}: is a directory", path);
-    }
-    auto probe = util::read_file(path, 0);  // for the system's error message
-    return probe ? util::input_error("{}: not a regular file", path) : probe.error();
-  }
-  util::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  TRY_ASSIGN(util::UniqueFd fd, util::open_regular(path));  // never a FIFO or a device
   struct stat st {};
-  if (!fd.valid() || ::fstat(fd.get(), &st) != 0) {
+  if (::fstat(fd.get(), &st) != 0) {
     return util::input_error("{}: cannot open: {}", path, std::strerror(errno));
   }
   std::array<std::byte, 8> head{};

@@ -1,5 +1,10 @@
 #include "source/image_source.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
 #include <memory>
 
 #include "image/manifest.hpp"
@@ -30,34 +35,55 @@ util::Status check_layer_digest(const layer::LayerAnalysis& a, const image::Desc
   return {};
 }
 
-// An OCI image layout directory.
+// An OCI image layout directory. Every file is opened below the directory's descriptor with
+// util::open_beneath: a symbolic link inside the layout is followed, one leading out of it (to
+// /etc/passwd, /proc/self/...) is refused, and only regular files are read (a FIFO never hangs).
 class DirStore final : public BlobStore {
  public:
-  DirStore(std::string dir, const layer::ReadOptions& read) : m_dir(std::move(dir)), m_read(read) {}
+  DirStore(std::string dir, util::UniqueFd dir_fd, const layer::ReadOptions& read)
+      : m_dir(std::move(dir)), m_dir_fd(std::move(dir_fd)), m_read(read) {}
+
+  // Opens `relative` ("index.json", "blobs/sha256/<hex>") inside the layout.
+  util::Result<util::UniqueFd> open(const std::string& relative) const {
+    return util::open_beneath(m_dir_fd.get(), relative, m_dir + "/" + relative,
+                              "the layout directory");
+  }
+
+  // Whether anything (even a dangling link) is at `relative`: its absence is a missing blob.
+  bool exists(const std::string& relative) const {
+    struct stat st {};
+    return ::fstatat(m_dir_fd.get(), relative.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
+  }
+
+  // Reads `relative` whole, up to `max_size` bytes.
+  util::Result<std::string> read(const std::string& relative, std::uint64_t max_size) const {
+    TRY_ASSIGN(util::UniqueFd fd, open(relative));
+    return util::read_fd(fd.get(), max_size, m_dir + "/" + relative);
+  }
 
   util::Result<std::string> read_json(const image::Descriptor& desc) override {
-    std::string path = blob_path(desc);
-    if (!util::is_regular_file(path)) {
+    std::string rel = blob_path(desc);
+    if (!exists(rel)) {
       return util::input_error("{}: missing blob {}", m_dir, desc.digest);
     }
-    auto content = util::read_file(path, k_max_json_blob);
+    auto content = read(rel, k_max_json_blob);
     if (!content) {
-      return content.error().wrap(m_dir);
+      return content.error();
     }
     TRY(verify_blob(*content, desc, m_dir));
     return content;
   }
 
   util::Result<layer::LayerAnalysis> read_layer(const image::Descriptor& desc) override {
-    std::string path = blob_path(desc);
-    if (!util::is_regular_file(path)) {
+    std::string rel = blob_path(desc);
+    if (!exists(rel)) {
       return util::input_error("{}: missing layer blob {}", m_dir, desc.digest);
     }
-    TRY_ASSIGN(auto stream, util::FileInputStream::open(path));
+    TRY_ASSIGN(auto stream, open_stream(rel));
     auto analysis = layer::analyze_layer(*stream, m_read);
     if (!analysis) {
       // A blob that is not what its descriptor says is the better diagnosis than its parse error.
-      TRY(verify_file_digest(path, desc));
+      TRY(verify_file_digest(rel, desc));
       return analysis;
     }
     TRY(check_layer_digest(*analysis, desc, m_dir));
@@ -68,8 +94,13 @@ class DirStore final : public BlobStore {
   bool can_skip() const override { return true; }
 
  private:
-  util::Status verify_file_digest(const std::string& path, const image::Descriptor& desc) const {
-    TRY_ASSIGN(auto stream, util::FileInputStream::open(path));
+  util::Result<std::unique_ptr<util::FileInputStream>> open_stream(const std::string& rel) const {
+    TRY_ASSIGN(util::UniqueFd fd, open(rel));
+    return util::FileInputStream::from_fd(std::move(fd), m_dir + "/" + rel);
+  }
+
+  util::Status verify_file_digest(const std::string& rel, const image::Descriptor& desc) const {
+    TRY_ASSIGN(auto stream, open_stream(rel));
     util::Sha256 hash;
     std::vector<std::byte> buffer(256u << 10);
     for (;;) {
@@ -87,11 +118,12 @@ class DirStore final : public BlobStore {
     return {};
   }
 
-  std::string blob_path(const image::Descriptor& desc) const {
+  static std::string blob_path(const image::Descriptor& desc) {
     auto d = util::parse_digest(desc.digest);
-    return d ? m_dir + "/blobs/" + d->algorithm + "/" + d->hex : m_dir + "/blobs/invalid";
+    return d ? "blobs/" + d->algorithm + "/" + d->hex : "blobs/invalid";
   }
   std::string m_dir;
+  util::UniqueFd m_dir_fd;
   const layer::ReadOptions& m_read;
 };
 
@@ -140,23 +172,21 @@ class ArchiveStore final : public BlobStore {
 };
 
 util::Result<LoadedImage> load_layout_dir(const std::string& dir, const LoadOptions& options) {
-  if (!util::is_regular_file(dir + "/oci-layout") || !util::is_regular_file(dir + "/index.json")) {
+  util::UniqueFd dir_fd(::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!dir_fd.valid()) {
+    return util::input_error("{}: {}", dir, std::strerror(errno));
+  }
+  DirStore store(dir, std::move(dir_fd), options.read);
+  if (!store.exists("oci-layout") || !store.exists("index.json")) {
     return util::input_error("{}: not an OCI image layout (no oci-layout and index.json)", dir);
   }
-  auto layout = util::read_file(dir + "/oci-layout", 1u << 20);
-  if (!layout) {
-    return layout.error();
-  }
-  if (layout->find("imageLayoutVersion") == std::string::npos) {
+  TRY_ASSIGN(std::string layout, store.read("oci-layout", 1u << 20));
+  if (layout.find("imageLayoutVersion") == std::string::npos) {
     return util::input_error("{}/oci-layout: not an OCI layout marker (no imageLayoutVersion)",
                              dir);
   }
-  auto index = util::read_file(dir + "/index.json", k_max_json_blob);
-  if (!index) {
-    return index.error();
-  }
-  DirStore store(dir, options.read);
-  return resolve_oci(store, *index, "oci-layout", options);
+  TRY_ASSIGN(std::string index, store.read("index.json", k_max_json_blob));
+  return resolve_oci(store, index, "oci-layout", options);
 }
 
 }  // namespace

@@ -2,7 +2,9 @@
 #include "util/fd.hpp"
 
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -14,11 +16,168 @@
 
 namespace strata::util {
 
-Result<std::string> read_file_head(const std::string& path, std::size_t n) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+namespace {
+
+Status check_mode(const std::string& path, mode_t mode) {
+  if (S_ISREG(mode)) {
+    return {};
+  }
+  if (S_ISDIR(mode)) {
+    return input_error("{}: is a directory", path);
+  }
+  return input_error("{}: not a regular file", path);
+}
+
+}  // namespace
+
+Result<UniqueFd> open_regular(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    return input_error("{}: {}", path, std::strerror(errno));
+  }
+  TRY(check_mode(path, st.st_mode));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
   if (!fd.valid()) {
     return input_error("{}: {}", path, std::strerror(errno));
   }
+  if (::fstat(fd.get(), &st) != 0) {
+    return input_error("{}: {}", path, std::strerror(errno));
+  }
+  TRY(check_mode(path, st.st_mode));  // replaced between the stat and the open
+  int flags = ::fcntl(fd.get(), F_GETFL);
+  if (flags < 0 || ::fcntl(fd.get(), F_SETFL, flags & ~O_NONBLOCK) != 0) {
+    return input_error("{}: {}", path, std::strerror(errno));
+  }
+  return fd;
+}
+
+namespace {
+
+// openat2(2) with `how`; -1 with errno ENOSYS when the kernel (or a seccomp filter) lacks it.
+int openat2_beneath(int dir_fd, const std::string& relative, std::uint64_t flags) {
+#ifdef SYS_openat2
+  open_how how{};
+  how.flags = flags | O_CLOEXEC;
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+  return static_cast<int>(::syscall(SYS_openat2, dir_fd, relative.c_str(), &how, sizeof how));
+#else
+  errno = ENOSYS;
+  return -1;
+#endif
+}
+
+// The fallback: component by component with O_NOFOLLOW, so a symbolic link is never followed.
+Result<UniqueFd> open_path_nofollow(int dir_fd, const std::string& relative,
+                                    const std::string& display, std::string_view dir_name) {
+  UniqueFd current;
+  std::size_t start = 0;
+  while (true) {
+    std::size_t slash = relative.find('/', start);
+    const bool last = slash == std::string::npos;
+    std::string comp = relative.substr(start, last ? std::string::npos : slash - start);
+    start = slash + 1;
+    if (comp.empty() || comp == ".") {
+      if (last) {
+        return current;
+      }
+      continue;
+    }
+    if (comp == "..") {
+      return input_error("{}: a path leading outside {}", display, dir_name);
+    }
+    const int at = current.valid() ? current.get() : dir_fd;
+    UniqueFd next(::openat(at, comp.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+    if (!next.valid()) {
+      return input_error("{}: {}", display, std::strerror(errno));
+    }
+    struct stat st {};
+    if (::fstat(next.get(), &st) != 0) {
+      return input_error("{}: {}", display, std::strerror(errno));
+    }
+    if (S_ISLNK(st.st_mode)) {
+      return input_error("{}: a symbolic link (not followed on a kernel without openat2)", display);
+    }
+    current = std::move(next);
+    if (last) {
+      return current;
+    }
+  }
+}
+
+}  // namespace
+
+Result<UniqueFd> open_beneath(int dir_fd, const std::string& relative, const std::string& display,
+                              std::string_view dir_name) {
+  UniqueFd probe(openat2_beneath(dir_fd, relative, O_PATH));
+  bool have_openat2 = true;
+  if (!probe.valid()) {
+    const int err = errno;
+    if (err == ENOSYS || err == EPERM) {
+      have_openat2 = false;
+      TRY_ASSIGN(probe, open_path_nofollow(dir_fd, relative, display, dir_name));
+    } else if (err == EXDEV) {
+      return input_error("{}: a symbolic link leading outside {}", display, dir_name);
+    } else if (err == ELOOP) {
+      return input_error("{}: a symbolic link loop, or a link into /proc (not followed)", display);
+    } else {
+      return input_error("{}: {}", display, std::strerror(err));
+    }
+  }
+  struct stat st {};
+  if (::fstat(probe.get(), &st) != 0) {
+    return input_error("{}: {}", display, std::strerror(errno));
+  }
+  TRY(check_mode(display, st.st_mode));
+  // Reopened for reading the same way; it must be the file that was checked. Without openat2,
+  // the O_PATH descriptor is reopened through /proc/self/fd (openat cannot reopen one).
+  UniqueFd fd(have_openat2 ? openat2_beneath(dir_fd, relative, O_RDONLY | O_NONBLOCK | O_NOCTTY)
+                           : ::open(fmt::format("/proc/self/fd/{}", probe.get()).c_str(),
+                                    O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
+  if (!fd.valid()) {
+    return input_error("{}: {}", display, std::strerror(errno));
+  }
+  struct stat again {};
+  if (::fstat(fd.get(), &again) != 0) {
+    return input_error("{}: {}", display, std::strerror(errno));
+  }
+  if (!S_ISREG(again.st_mode) || again.st_dev != st.st_dev || again.st_ino != st.st_ino) {
+    return input_error("{}: changed while it was opened", display);
+  }
+  int flags = ::fcntl(fd.get(), F_GETFL);
+  if (flags < 0 || ::fcntl(fd.get(), F_SETFL, flags & ~O_NONBLOCK) != 0) {
+    return input_error("{}: {}", display, std::strerror(errno));
+  }
+  return fd;
+}
+
+Result<std::string> read_fd(int fd, std::uint64_t max_size, const std::string& path) {
+  std::string out;
+  std::vector<char> buf(64u << 10);
+  for (;;) {
+    ssize_t n = ::read(fd, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      return input_error("{}: read error: {}", path, std::strerror(errno));
+    }
+    if (n == 0) {
+      return out;
+    }
+    if (out.size() + static_cast<std::size_t>(n) > max_size) {
+      return input_error("{}: file too large (over {} bytes)", path, max_size);
+    }
+    out.append(buf.data(), static_cast<std::size_t>(n));
+  }
+}
+
+Status check_regular_file(const std::string& path) {
+  TRY_ASSIGN(UniqueFd fd, open_regular(path));
+  return {};
+}
+
+Result<std::string> read_file_head(const std::string& path, std::size_t n) {
+  TRY_ASSIGN(UniqueFd fd, open_regular(path));
   std::string out(n, '\0');
   std::size_t done = 0;
   while (done < n) {
@@ -39,17 +198,13 @@ Result<std::string> read_file_head(const std::string& path, std::size_t n) {
 }
 
 Result<std::string> read_file(const std::string& path, std::uint64_t max_size) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
+  TRY_ASSIGN(UniqueFd owned, open_regular(path));
+  const int fd = owned.get();
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
     return input_error("{}: {}", path, std::strerror(errno));
   }
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
-    return input_error("{}: not a regular file", path);
-  }
   if (static_cast<std::uint64_t>(st.st_size) > max_size) {
-    ::close(fd);
     return input_error("{}: file too large ({} bytes, limit {})", path, st.st_size, max_size);
   }
   std::string out;
@@ -61,13 +216,10 @@ Result<std::string> read_file(const std::string& path, std::uint64_t max_size) {
       continue;
     }
     if (n <= 0) {
-      int err = errno;
-      ::close(fd);
-      return input_error("{}: read error: {}", path, n == 0 ? "file shrank" : std::strerror(err));
+      return input_error("{}: read error: {}", path, n == 0 ? "file shrank" : std::strerror(errno));
     }
     done += static_cast<std::size_t>(n);
   }
-  ::close(fd);
   return out;
 }
 
@@ -174,11 +326,23 @@ Status write_file_atomic(const std::string& path, std::string_view content) {
   return tmp.rename_to(path);
 }
 
-Status make_dirs(const std::string& path) {
-  std::error_code ec;
-  std::filesystem::create_directories(path, ec);
-  if (ec) {
-    return input_error("{}: cannot create directory: {}", path, ec.message());
+Status make_dirs(const std::string& path, unsigned mode) {
+  if (path.empty()) {
+    return input_error("cannot create a directory with an empty name");
+  }
+  // Each prefix ending before a '/', then the whole path.
+  for (std::size_t end = path.find('/', 1);; end = path.find('/', end + 1)) {
+    const std::string prefix = path.substr(0, end);
+    if (!prefix.empty() && prefix.back() != '/' && ::mkdir(prefix.c_str(), mode) != 0 &&
+        errno != EEXIST) {
+      return input_error("{}: cannot create directory: {}", prefix, std::strerror(errno));
+    }
+    if (end == std::string::npos) {
+      break;
+    }
+  }
+  if (!is_directory(path)) {
+    return input_error("{}: cannot create directory: {}", path, std::strerror(ENOTDIR));
   }
   return {};
 }

@@ -1,16 +1,27 @@
 #include "util/stream.hpp"
 
+#include <stdio.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 
+#include "util/file.hpp"
+
 namespace strata::util {
 
 Result<std::unique_ptr<FileInputStream>> FileInputStream::open(const std::string& path) {
-  std::FILE* f = std::fopen(path.c_str(), "rbe");
+  TRY_ASSIGN(UniqueFd fd, open_regular(path));
+  return from_fd(std::move(fd), path);
+}
+
+Result<std::unique_ptr<FileInputStream>> FileInputStream::from_fd(UniqueFd fd,
+                                                                  const std::string& path) {
+  std::FILE* f = ::fdopen(fd.get(), "rb");
   if (f == nullptr) {
     return input_error("{}: {}", path, std::strerror(errno));
   }
+  fd.release();  // owned by f now
   return std::unique_ptr<FileInputStream>(new FileInputStream(f, path));
 }
 

@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 
+#include "util/fd.hpp"
 #include "util/result.hpp"
 
 namespace strata::util {
@@ -24,7 +25,11 @@ class InputStream {
 // A file opened for reading; `open` fails with an input error naming the path.
 class FileInputStream final : public InputStream {
  public:
+  // Only a regular file is opened (util::open_regular: a FIFO or device is refused, never
+  // waited on).
   static Result<std::unique_ptr<FileInputStream>> open(const std::string& path);
+  // Reads the descriptor `fd` (taken over); `path` names it in errors.
+  static Result<std::unique_ptr<FileInputStream>> from_fd(UniqueFd fd, const std::string& path);
   ~FileInputStream() override;
   Result<std::size_t> read(std::span<std::byte> buffer) override;
   std::string name() const override { return m_path; }

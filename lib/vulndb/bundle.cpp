@@ -152,10 +152,7 @@ util::Result<BundleStats> export_bundle(const std::string& db_dir, const std::st
 }
 
 util::Result<BundleStats> import_bundle(const std::string& path, const std::string& db_dir) {
-  util::UniqueFd in(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!in.valid()) {
-    return util::input_error("{}: {}", path, std::strerror(errno));
-  }
+  TRY_ASSIGN(util::UniqueFd in, util::open_regular(path));  // never a FIFO or a device
   std::string head(k_max_header, '\0');
   TRY_ASSIGN(std::size_t got, read_at(in.get(), head.data(), head.size(), 0, path));
   head.resize(got);

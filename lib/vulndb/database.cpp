@@ -243,10 +243,7 @@ struct Database::Impl {
   // Opens and maps `path` after checking its header and size; returns the header.
   util::Result<DbHeader> map_file(const std::string& file) {
     path = file;
-    util::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd.valid()) {
-      return util::input_error("{}: {}", path, std::strerror(errno));
-    }
+    TRY_ASSIGN(util::UniqueFd fd, util::open_regular(path));  // never a FIFO or a device
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0) {
       return util::input_error("{}: {}", path, std::strerror(errno));

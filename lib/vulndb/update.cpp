@@ -31,10 +31,12 @@ constexpr const char* k_cache_dir = "osv";
 
 // sha256 of a file, streamed; nullopt when it cannot be read.
 std::optional<std::string> file_sha256(const std::string& path) {
-  std::FILE* f = std::fopen(path.c_str(), "rbe");
+  auto fd = util::open_regular(path);
+  std::FILE* f = fd ? ::fdopen(fd->get(), "rb") : nullptr;
   if (f == nullptr) {
     return std::nullopt;
   }
+  fd->release();  // owned by f now
   util::Sha256 h;
   std::vector<char> buf(1 << 16);
   std::size_t n = 0;
