@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks that every C++ file of lib/ cmd/ tests/ bench/ is formatted as .clang-format says
+# Checks that every C++ file of lib/ cmd/ tests/ bench/ fuzz/ is formatted as .clang-format says
 # (Debian's clang-format). Prints the offending files and exits 1 when one is not; with --fix,
 # formats them in place instead.
 set -euo pipefail
@@ -8,7 +8,7 @@ if ! command -v clang-format >/dev/null; then
   echo "check-format: clang-format not found (scripts/install-deps.sh --test installs it)" >&2
   exit 1
 fi
-mapfile -d '' files < <(find lib cmd tests bench -type f \( -name '*.cpp' -o -name '*.hpp' \) \
+mapfile -d '' files < <(find lib cmd tests bench fuzz -type f \( -name '*.cpp' -o -name '*.hpp' \) \
   -print0 | sort -z)
 if [[ "${1:-}" == "--fix" ]]; then
   clang-format -i "${files[@]}"

@@ -28,10 +28,12 @@ build_pkgs=(
 # against their official schemas (third_party/schemas), and libxml2-utils: xmllint, which parses
 # the JUnit report and checks it against junit-10.xsd; busybox-static: the shell
 # scripts/build-image.sh --shell puts in the container image, tested by
-# tests/golden/self_image.sh).
+# tests/golden/self_image.sh; clang and libclang-rt-14-dev: Debian's clang 14 with its
+# compiler-rt, whose libFuzzer, ASan and UBSan build the sanitizer phase of scripts/test.sh and the
+# fuzz harnesses, fuzz/README.md).
 test_pkgs=(jq zstd gzip tar curl openssl python3 skopeo umoci docker-registry apache2-utils podman unzip
   clang-format rpm db5.3-util ruby ruby-bundler golang-go npm python3-packaging python3-pkg-resources
-  python3-jsonschema libxml2-utils busybox-static)
+  python3-jsonschema libxml2-utils busybox-static clang libclang-rt-14-dev)
 
 # ISA-L (fast inflate of gzip layers; zlib decodes where it is missing) and its igzip, the
 # baseline bench/scan measures against, on the architectures Debian builds it for.

@@ -8,6 +8,7 @@
 #include <zstd.h>
 
 #include <cstring>
+#include <memory>
 
 #include "util/codec.hpp"
 #include "util/hash.hpp"
@@ -276,9 +277,35 @@ util::Result<layer::LayerAnalysis> decode_record(std::string_view record,
   if (declared != header.body_size) {
     return util::input_error("record payload size mismatch");
   }
-  std::string body(header.body_size, '\0');
-  std::size_t n = ZSTD_decompress(body.data(), body.size(), payload.data(), payload.size());
-  if (ZSTD_isError(n) != 0 || n != body.size()) {
+  // Decompressed in steps, the body growing with what the frame really holds: a frame of a few
+  // bytes may declare a 1 GiB body, which must not be allocated first (seen while writing
+  // fuzz/cache.cpp; testdata/fuzz/regressions/cache/).
+  std::unique_ptr<ZSTD_DStream, std::size_t (*)(ZSTD_DStream*)> stream(ZSTD_createDStream(),
+                                                                       ZSTD_freeDStream);
+  if (!stream) {
+    return util::make_error(util::ErrorCategory::internal, "zstd: out of memory");
+  }
+  constexpr std::size_t k_step = 1u << 20;
+  std::string body;
+  ZSTD_inBuffer in{payload.data(), payload.size(), 0};
+  for (;;) {
+    const std::size_t old = body.size();
+    // Room for one byte more than declared, so that a frame holding more shows it.
+    body.resize(old + std::min<std::uint64_t>(header.body_size + 1 - old, k_step));
+    ZSTD_outBuffer out{body.data() + old, body.size() - old, 0};
+    const std::size_t left_in_frame = ZSTD_decompressStream(stream.get(), &out, &in);
+    body.resize(old + out.pos);
+    if (ZSTD_isError(left_in_frame) != 0 || body.size() > header.body_size) {
+      return util::input_error("record payload does not decompress");
+    }
+    if (left_in_frame == 0) {
+      break;
+    }
+    if (out.pos == 0 && in.pos == in.size) {
+      return util::input_error("record payload does not decompress");  // cut short
+    }
+  }
+  if (in.pos != in.size || body.size() != header.body_size) {
     return util::input_error("record payload does not decompress");
   }
   layer::LayerAnalysis analysis;

@@ -40,6 +40,9 @@ util::Result<Json> parse_json(std::string_view text, std::string_view what) {
   } catch (const nlohmann::json::parse_error& e) {
     auto [line, column] = line_column(text, e.byte > 0 ? e.byte - 1 : 0);
     return util::input_error("{}: not valid JSON (line {}, column {})", what, line, column);
+  } catch (const nlohmann::json::exception&) {
+    // A number out of range (406: "1e400") is not a parse_error (found by fuzz/auth.cpp).
+    return util::input_error("{}: not valid JSON (a number out of range)", what);
   }
 }
 

@@ -81,6 +81,12 @@ bool is_path(std::string_view s) {
   return true;
 }
 
+// Whether the first "/"-separated component of a reference names its domain (Docker's rule).
+bool reads_as_domain(std::string_view first) {
+  return first == "localhost" || first.find_first_of(".:") != std::string_view::npos ||
+         has_upper(first);
+}
+
 bool is_domain_component(std::string_view s) {
   if (s.empty() || !is_alnum(s.front()) || !is_alnum(s.back())) return false;
   for (char c : s) {
@@ -226,8 +232,7 @@ util::Result<Reference> parse_reference(std::string_view text) {
     remainder = std::string(k_official_prefix) + std::string(text);
   } else {
     std::string_view first = text.substr(0, slash), rest = text.substr(slash + 1);
-    if (first == "localhost" || first.find_first_of(".:") != std::string_view::npos ||
-        has_upper(first)) {
+    if (reads_as_domain(first)) {
       explicit_domain = true;
       ref.domain = first == k_legacy_hub_domain ? k_docker_hub_domain : first;
       remainder = rest;
@@ -299,7 +304,13 @@ std::string Reference::familiar() const {
         p.find('/', k_official_prefix.size()) == std::string_view::npos) {
       p.remove_prefix(k_official_prefix.size());
     }
-    out = p;
+    // Docker would print "docker.io/libr.io/x" as "libr.io/x", which names another registry:
+    // keep the domain when the path's first component would read as one.
+    auto slash = p.find('/');
+    if (slash != std::string_view::npos && reads_as_domain(p.substr(0, slash))) {
+      out = std::string(k_docker_hub_domain) + "/";
+    }
+    out += p;
   } else {
     out = repository();
   }

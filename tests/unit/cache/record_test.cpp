@@ -1,7 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <sys/resource.h>
+
 #include "cache/record.hpp"
 #include "synthetic_layer.hpp"
+#include "util/hash.hpp"
 
 using namespace strata;
 using namespace strata::cache;
@@ -158,4 +161,35 @@ TEST_CASE("a record altered to drop a package is rejected by its checksum or its
   auto back = decode_record(*good, *header);
   REQUIRE(back);
   CHECK(back->extracted.size() == a.extracted.size());
+}
+
+TEST_CASE("a record whose tiny payload declares a 1 GiB body is rejected without allocating it") {
+  // decode_record allocated the declared size before decompressing (seen writing fuzz/cache.cpp).
+  // A 13-byte zstd frame: single segment, content size 1 GiB (4 bytes), one raw block of 1 byte.
+  const std::string frame("\x28\xb5\x2f\xfd\xa0\x00\x00\x00\x40\x09\x00\x00x", 13);
+  const std::uint64_t body_size = 1ull << 30;
+  std::string record("STRATALC", 8);
+  auto u32 = [&](std::uint32_t v) { record.append(reinterpret_cast<const char*>(&v), 4); };
+  auto u64 = [&](std::uint64_t v) { record.append(reinterpret_cast<const char*>(&v), 8); };
+  u32(k_record_format);
+  u32(0);
+  u32(1);
+  record += "a";
+  u32(0);  // key
+  u32(0);  // aliases
+  u64(body_size);
+  u64(frame.size());
+  record += frame;
+  u64(util::xxh3_64(record));
+  auto header = verify_record(record, k_no_key);
+  REQUIRE(header.ok());
+  CHECK(header->body_size == body_size);
+  struct rusage before {};
+  ::getrusage(RUSAGE_SELF, &before);
+  auto decoded = decode_record(record, *header);
+  struct rusage after {};
+  ::getrusage(RUSAGE_SELF, &after);
+  REQUIRE_FALSE(decoded.ok());
+  CHECK(decoded.error().message == "record payload does not decompress");
+  CHECK(after.ru_maxrss - before.ru_maxrss < 64 * 1024);  // KiB: far below the 1 GiB declared
 }

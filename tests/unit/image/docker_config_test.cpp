@@ -219,3 +219,14 @@ TEST_CASE("docker config: credential helper output", "[image][docker_config]") {
   CHECK(image::is_helper_not_found("credentials not found in native keychain\n"));
   CHECK_FALSE(image::is_helper_not_found("exit status 1: gpg: decryption failed"));
 }
+
+TEST_CASE("docker config: a number out of range is bad JSON, not an exception",
+          "[image][docker_config]") {
+  // Found by fuzz/auth.cpp: nlohmann throws out_of_range (not parse_error) for 1e400.
+  auto helper = image::parse_helper_output(R"({"ServerURL": 1e400})", "pass");
+  REQUIRE_FALSE(helper.ok());
+  CHECK(helper.error().message.find("not valid JSON") != std::string::npos);
+  auto config = image::DockerConfig::parse(R"({"auths": {"x": {"auth": 1e400}}})", "cfg.json");
+  REQUIRE_FALSE(config.ok());
+  CHECK(config.error().message == "cfg.json: not valid JSON (a number out of range)");
+}

@@ -393,3 +393,18 @@ TEST_CASE("registry URL", "[image][reference]") {
   REQUIRE_FALSE(r.ok());
   CHECK_THAT(r.error().message, !Catch::Contains("hunter2"));
 }
+
+TEST_CASE("reference: the familiar form of a Hub path that starts like a domain keeps docker.io",
+          "[image][reference]") {
+  // Found by fuzz/reference.cpp: "libr.io/l36" would name the registry libr.io.
+  for (std::string text : {"docker.io/libr.io/l36", "docker.io/localhost/x:1"}) {
+    auto r = image::parse_reference(text);
+    REQUIRE(r.ok());
+    CHECK(r->familiar() == text.substr(0, text.find('@')));
+    auto again = image::parse_reference(r->familiar());
+    REQUIRE(again.ok());
+    CHECK(again->str() == r->str());
+  }
+  CHECK(image::parse_reference("docker.io/library/ubuntu")->familiar() == "ubuntu");
+  CHECK(image::parse_reference("docker.io/grafana/grafana")->familiar() == "grafana/grafana");
+}
