@@ -3,13 +3,12 @@
 
 #include "layer/analyze.hpp"
 #include "layer/entry_path.hpp"
+#include "support/compress.hpp"
 #include "tar_builder.hpp"
 #include "util/file.hpp"
 #include "util/hash.hpp"
 #include "util/stream.hpp"
 #include "util/warnings.hpp"
-
-#include <zlib.h>
 
 using namespace strata;
 
@@ -478,31 +477,12 @@ TEST_CASE("an ISA-L-decoded layer and a zlib-decoded one give identical analyses
   }
 }
 
-namespace {
-
-// `data` as one gzip member (zlib's deflate with a gzip wrapper).
-std::string gzip_bytes(const std::string& data) {
-  z_stream z{};
-  REQUIRE(deflateInit2(&z, 9, Z_DEFLATED, 31, 9, Z_DEFAULT_STRATEGY) == Z_OK);
-  std::string out(deflateBound(&z, data.size()) + 64, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z.avail_in = static_cast<uInt>(data.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
-}
-
-}  // namespace
-
 TEST_CASE("a layer that inflates past the size limit or the ratio guard is refused", "[layer]") {
   const std::string tar = test::TarBuilder()
                               .file("etc/os-release", "ID=alpine\n")
                               .file("zeros", std::string(1 << 20, '\0'))
                               .finish();
-  const std::string gz = gzip_bytes(tar);
+  const std::string gz = test::gzip(tar, 9);
   auto o = keep_all();
   REQUIRE(analyze_bytes(gz, o).ok());
 

@@ -1,9 +1,7 @@
-#include <zlib.h>
-#include <zstd.h>
-
 #include <catch2/catch.hpp>
 #include <random>
 
+#include "support/compress.hpp"
 #include "util/decode.hpp"
 #include "util/hash.hpp"
 
@@ -11,28 +9,8 @@ using namespace strata;
 
 namespace {
 
-// gzip member of `data` (zlib's deflate with a gzip wrapper).
-std::string gzip(const std::string& data, int level = 6) {
-  z_stream z{};
-  REQUIRE(deflateInit2(&z, level, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-  std::string out(deflateBound(&z, data.size()) + 64, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z.avail_in = static_cast<uInt>(data.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
-}
-
-std::string zstd(const std::string& data) {
-  std::string out(ZSTD_compressBound(data.size()), '\0');
-  std::size_t n = ZSTD_compress(out.data(), out.size(), data.data(), data.size(), 3);
-  REQUIRE(ZSTD_isError(n) == 0);
-  out.resize(n);
-  return out;
-}
+using test::gzip;
+using test::zstd;
 
 // Text that compresses, with some random bytes so that blocks of every kind appear.
 std::string sample(std::size_t size, unsigned seed) {
