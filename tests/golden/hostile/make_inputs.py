@@ -149,6 +149,33 @@ def os_release():
     return ("etc/os-release", b'ID=debian\nVERSION_ID="12"\nPRETTY_NAME="Debian 12"\n', b"0", "")
 
 
+class GzipLayer:
+    """A gzip layer written streaming: os-release first, then what write() gets, then the
+    end-of-archive footer when the `with` block ends."""
+
+    def __init__(self, path, level):
+        self.f = open(path, "wb")
+        self.c = zlib.compressobj(level, zlib.DEFLATED, 31)
+        self.write(tar_bytes([os_release()])[:-2 * BLOCK])
+
+    def write(self, data):
+        self.f.write(self.c.compress(data))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.f.write(self.c.compress(b"\0" * 2 * BLOCK) + self.c.flush())
+        self.f.close()
+
+
+def status_layer(path, body, level):
+    """A gzip layer holding os-release and `body` as var/lib/dpkg/status."""
+    with GzipLayer(path, level) as g:
+        g.write(header("var/lib/dpkg/status", len(body)))
+        g.write(body + pad(len(body)))
+
+
 def build(case, out_dir):
     tmp = os.path.join(out_dir, case + ".layer")
     out = os.path.join(out_dir, case + ".tar")
@@ -172,14 +199,11 @@ def build(case, out_dir):
                 f.write(frame)
     elif case == "million-files":
         # a million empty regular files in 1,000 directories
-        with open(tmp, "wb") as f:
-            c = zlib.compressobj(1, zlib.DEFLATED, 31)
-            f.write(c.compress(tar_bytes([os_release()])[:-2 * BLOCK]))
+        with GzipLayer(tmp, 1) as g:
             for d in range(1000):
                 chunk = [header_block(f"d{d}/", 0, b"5", "", 0o755)]
                 chunk += [header_block(f"d{d}/f{i}", 0, b"0", "", 0o644) for i in range(1000)]
-                f.write(c.compress(b"".join(chunk)))
-            f.write(c.compress(b"\0" * 2 * BLOCK) + c.flush())
+                g.write(b"".join(chunk))
     elif case == "long-name":
         # one file whose pax path is 64 KiB long
         name = "/".join(["n" * 250] * 262)
@@ -214,22 +238,14 @@ def build(case, out_dir):
         open(tmp, "wb").write(tar_bytes(entries))
     elif case == "kept-files":
         # twelve 30 MiB zero-filled dpkg status.d files: 360 MiB kept, 1.6 MB of gzip
-        with open(tmp, "wb") as f:
-            c = zlib.compressobj(9, zlib.DEFLATED, 31)
-            f.write(c.compress(tar_bytes([os_release()])[:-2 * BLOCK]))
+        with GzipLayer(tmp, 9) as g:
             for i in range(12):
-                f.write(c.compress(header(f"var/lib/dpkg/status.d/p{i}", 30 * mib)))
+                g.write(header(f"var/lib/dpkg/status.d/p{i}", 30 * mib))
                 for _ in range(30):
-                    f.write(c.compress(b"\0" * mib))
-            f.write(c.compress(b"\0" * 2 * BLOCK) + c.flush())
+                    g.write(b"\0" * mib)
     elif case in ("colonless-status", "repeated-layer"):
         # a 31 MiB dpkg status of bare "x" lines (16 million lines without a colon)
-        body = b"x\n" * (31 * mib // 2)
-        with open(tmp, "wb") as f:
-            c = zlib.compressobj(9, zlib.DEFLATED, 31)
-            f.write(c.compress(tar_bytes([os_release()])[:-2 * BLOCK]))
-            f.write(c.compress(header("var/lib/dpkg/status", len(body))))
-            f.write(c.compress(body + pad(len(body)) + b"\0" * 2 * BLOCK) + c.flush())
+        status_layer(tmp, b"x\n" * (31 * mib // 2), 9)
     elif case == "many-packages":
         # 1.2 million minimal installed packages in one 31 MiB dpkg status
         lines = []
@@ -242,21 +258,13 @@ def build(case, out_dir):
             lines.append(p)
             size += len(p)
             i += 1
-        body = b"".join(lines)
-        with open(tmp, "wb") as f:
-            c = zlib.compressobj(6, zlib.DEFLATED, 31)
-            f.write(c.compress(tar_bytes([os_release()])[:-2 * BLOCK]))
-            f.write(c.compress(header("var/lib/dpkg/status", len(body))))
-            f.write(c.compress(body + pad(len(body)) + b"\0" * 2 * BLOCK) + c.flush())
+        status_layer(tmp, b"".join(lines), 6)
     elif case == "many-symlinks":
         # a million tiny symlinks
-        with open(tmp, "wb") as f:
-            c = zlib.compressobj(1, zlib.DEFLATED, 31)
-            f.write(c.compress(tar_bytes([os_release()])[:-2 * BLOCK]))
+        with GzipLayer(tmp, 1) as g:
             for d in range(1000):
-                f.write(c.compress(b"".join(
-                    header_block(f"s{d}/{i}", 0, b"2", "x", 0o777) for i in range(1000))))
-            f.write(c.compress(b"\0" * 2 * BLOCK) + c.flush())
+                g.write(b"".join(
+                    header_block(f"s{d}/{i}", 0, b"2", "x", 0o777) for i in range(1000)))
     elif case == "huge-status":
         # a 1 GiB dpkg status with one package (the rest one long Description)
         with open(tmp, "wb") as f:
