@@ -114,6 +114,12 @@ MergeResult merge(const std::vector<std::string>& dirs, std::ostream* csv) {
         }
       }
     }
+    if (seen.size() > 1) {
+      out.errors.push_back(fmt::format(
+          "{}: summaries of sweeps with {} and {} shards: their images are counted twice (give "
+          "each shard count its own output directory)",
+          dir, seen.begin()->first, seen.rbegin()->first));
+    }
     for (const auto& [count, indexes] : seen) {
       for (std::uint32_t i = 0; i < count; ++i) {
         if (indexes.count(i) == 0) {

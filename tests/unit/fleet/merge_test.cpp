@@ -130,3 +130,17 @@ TEST_CASE("a summary whose report path leaves the directory is refused") {
   REQUIRE_FALSE(r);
   CHECK_THAT(r.error().message, Catch::Contains("report path"));
 }
+
+TEST_CASE("merge refuses to add up sweeps of different shard counts in one directory") {
+  test_support::TempDir tmp("strata-fleet");
+  fleet::ShardSummary a, b;
+  a.shard = {0, 1};
+  a.images = {entry("a", "sha256:1", fleet::ImageStatus::scanned, 1)};
+  b.shard = {0, 2};
+  b.images = {entry("a", "sha256:1", fleet::ImageStatus::skipped, 1)};
+  write_shard(tmp.sub("out"), a);
+  write_shard(tmp.sub("out"), b);
+  auto m = fleet::merge({tmp.sub("out")}, nullptr);
+  REQUIRE(m.errors.size() == 2);  // the mixed counts, and shard 1 of 2 missing
+  CHECK_THAT(m.errors[0], Catch::Contains("counted twice"));
+}
