@@ -6,9 +6,11 @@
 #   against the Kubernetes JSON schema of its kind in third_party/kubernetes-json-schema
 #   (yannh/kubernetes-json-schema's standalone-strict files: additionalProperties false, so a
 #   misspelt field fails). A kind whose schema file is not there is reported as not
-#   schema-checked (third_party/kubernetes-json-schema/SOURCE.md says which are missing);
-# - the validator can fail: copies of the Job, the PersistentVolumeClaim and the Secret with
-#   one misspelt field each are rejected, naming the field, when their schema is there;
+#   schema-checked (third_party/kubernetes-json-schema/SOURCE.md says which are missing); the
+#   containers and the pod securityContext of every pod template are validated on their own;
+# - the validator can fail: copies of the Job, the PersistentVolumeClaim, the Secret, a
+#   container and a pod securityContext with one misspelt field each are rejected, naming the
+#   field, when their schema is there;
 # - what the deployment relies on: an Indexed Job whose completions equal its SHARDS (raw and
 #   rendered), the node's layer cache as hostPath /tmp/images/caches, no pod anti-affinity, the
 #   container arguments `registry ... --shards`, every $(VAR) defined, the pods' security
@@ -180,6 +182,45 @@ for file, kind, path, wrong in negatives:
         continue
     msgs = [e.message for e in v.iter_errors(misspelt(doc, path, wrong))]
     check(any(repr(wrong) in m for m in msgs), f"a {kind} with '{wrong}' is rejected, naming it: {msgs[:2]}")
+
+# While the Job, CronJob and Deployment schemas are missing, their pod templates' parts that have
+# a schema file here are validated on their own: every container, and the pod securityContext.
+parts = [("container-v1.json", "container", lambda p: p["containers"] + p.get("initContainers", [])),
+         ("podsecuritycontext-v1.json", "pod securityContext",
+          lambda p: [p["securityContext"]] if "securityContext" in p else [])]
+part_validators = {}
+def part_validator(file):
+    if file not in part_validators:
+        path = os.path.join(schema_dir, file)
+        part_validators[file] = None
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as f:
+                part_validators[file] = jsonschema.Draft7Validator(json.load(f))
+    return part_validators[file]
+
+for where, docs in [(n, ds) for n, ds in raw.items()] + [("kustomize output", rendered)]:
+    for d in docs:
+        for p in pod_specs(d):
+            for file, what, get in parts:
+                v = part_validator(file)
+                if v is None:
+                    note(f"not schema-checked, no schema file: {what} ({file})")
+                    continue
+                for obj in get(p):
+                    errors = sorted(v.iter_errors(obj), key=lambda e: list(e.path))
+                    check(not errors, f"{where}: {d['kind']}/{d['metadata']['name']}: {what} is schema-valid"
+                          + "".join(f"\n    {'/'.join(map(str, e.path))}: {e.message}" for e in errors[:5]))
+
+job_pod = pod_specs(next(d for d in raw["sweep-job.yaml"] if d["kind"] == "Job"))[0]
+for file, obj, path, wrong in (("container-v1.json", job_pod["containers"][0], ["volumeMounts"], "volumeMount"),
+                               ("container-v1.json", job_pod["containers"][0],
+                                ["securityContext", "readOnlyRootFilesystem"], "readOnlyRootFileSystem"),
+                               ("podsecuritycontext-v1.json", job_pod["securityContext"], ["runAsNonRoot"], "runAsNonroot")):
+    v = part_validator(file)
+    if v is None:
+        continue
+    msgs = [e.message for e in v.iter_errors(misspelt(obj, path, wrong))]
+    check(any(repr(wrong) in m for m in msgs), f"a {file[:-8]} with '{wrong}' is rejected, naming it: {msgs[:2]}")
 
 # --- what the deployment relies on ----------------------------------------------------------
 def env_of(c):
