@@ -2,15 +2,20 @@
 # The Kubernetes manifests in deploy/kubernetes, checked offline (no cluster, no network):
 # - every document of every YAML file, and the output of kustomization.yaml rendered here (a
 #   small strategic-merge emulation of what `kubectl kustomize` does with its namespace, images
-#   and patches; compared with kubectl's own output when a kubectl is installed), is valid
-#   against the Kubernetes JSON schema of its kind in third_party/kubernetes-json-schema
-#   (yannh/kubernetes-json-schema's standalone-strict files: additionalProperties false, so a
-#   misspelt field fails). A kind whose schema file is not there is reported as not
-#   schema-checked (third_party/kubernetes-json-schema/SOURCE.md says which are missing); the
-#   containers and the pod securityContext of every pod template are validated on their own;
-# - the validator can fail: copies of the Job, the PersistentVolumeClaim, the Secret, a
-#   container and a pod securityContext with one misspelt field each are rejected, naming the
-#   field, when their schema is there;
+#   and patches; compared with kubectl's own output when a kubectl is installed), is valid as a
+#   whole object against the Kubernetes JSON schema of its kind: the Job, CronJob, Deployment,
+#   PersistentVolumeClaim and Secret, with every definition they reach (pod template, pod spec,
+#   containers, volumes, affinity, pod failure policy, metadata). The schemas are files of
+#   yannh/kubernetes-json-schema in third_party/kubernetes-json-schema (SOURCE.md); their
+#   "$ref"s are resolved offline to the file of the definition they name, and they are made
+#   strict (additionalProperties false) as openapi2jsonschema does, so a misspelt field fails at
+#   any level. A definition that a manifest reaches and that has no file there fails, naming the
+#   file to add;
+# - the validator can fail: copies of the Job, CronJob, Deployment, PersistentVolumeClaim and
+#   Secret with one misspelt field each (in the Job spec, the pod spec, a container, its
+#   securityContext, the pod securityContext, a volume, the affinity term, the pod failure
+#   policy, the metadata, the CronJob and Deployment specs) are rejected, naming the field, and
+#   a Job with a field whose definition has no file is rejected, naming the file;
 # - what the deployment relies on: an Indexed Job whose completions equal its SHARDS (raw and
 #   rendered), the node's layer cache as hostPath /tmp/images/caches, no pod anti-affinity, the
 #   container arguments `registry ... --shards`, every $(VAR) defined, the pods' security
@@ -23,7 +28,7 @@
 source "$(dirname "$0")/lib.bash"
 SOURCE_DIR=${SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 deploy="$SOURCE_DIR/deploy/kubernetes"
-schemas="$SOURCE_DIR/third_party/kubernetes-json-schema/master-standalone-strict"
+schemas="$SOURCE_DIR/third_party/kubernetes-json-schema"
 if ! /usr/bin/python3 -c 'import jsonschema, yaml' 2> /dev/null; then
   echo "FAIL: python3-jsonschema and python3-yaml are needed (scripts/install-deps.sh --test)" >&2
   exit 1
@@ -39,10 +44,11 @@ fi
 
 /usr/bin/python3 - "$deploy" "$schemas" "$kubectl_out" "$SOURCE_DIR/man/strata.1" \
   > "$WORK/checks" 2>&1 << 'PY' || fail "the manifest checker crashed: $(tail -5 "$WORK/checks")"
-import copy, glob, json, os, re, sys
+import copy, glob, json, os, re, sys, warnings
+warnings.simplefilter("ignore", DeprecationWarning)  # RefResolver, deprecated after 4.17
 import jsonschema, yaml
 
-deploy, schema_dir, kubectl_out, manpage = sys.argv[1:5]
+deploy, schema_root, kubectl_out, manpage = sys.argv[1:5]
 out = []
 def ok(what): print("ok " + what)
 def bad(what): print("FAIL " + what)
@@ -128,42 +134,116 @@ else:
     note("no kubectl here: the kustomization is rendered by this test's emulation only")
 
 # --- schema validation ----------------------------------------------------------------------
-def schema_file(doc):
+# third_party/kubernetes-json-schema holds one file per Kubernetes definition (SOURCE.md says
+# which, from where): the ref-based files of yannh/kubernetes-json-schema's master/ and
+# master-local/ folders (their "$ref"s name a definition of _definitions.json), that repository's
+# standalone-strict files (no "$ref"), and, for definitions with no per-type file to copy,
+# the definition's text cut verbatim from master-standalone-strict/_definitions.json. Every
+# "$ref" is resolved here, offline, to the file of the definition it names; the ref-based files
+# are made strict the way openapi2jsonschema's --strict does it (additionalProperties: false on
+# every object schema with properties and no additionalProperties), so a misspelt field fails
+# at every level. A definition that a manifest reaches and that has no file is a failure naming
+# the file to add.
+def_file_rule = ("<kind>[-<group>]-<version>.json, e.g. io.k8s.api.apps.v1.DeploymentSpec -> "
+                 "deploymentspec-apps-v1.json, io.k8s.api.core.v1.Volume -> volume-v1.json")
+def def_candidates(name):
+    parts = name.split(".")
+    kind, version, group = parts[-1].lower(), parts[-2], parts[-3]
+    base = kind + ("" if group in ("core", "api") else "-" + group) + "-" + version + ".json"
+    return [os.path.join(schema_root, p) for p in (
+        f"master-standalone-strict/_definitions/{name}.json",
+        f"master-standalone-strict/{base}", f"master/{base}", f"master-local/{base}",
+        f"master/{kind}.json", f"master-local/{kind}.json")]
+
+def def_name_of_ref(ref):
+    m = re.fullmatch(r"(?:.*_definitions\.json)?#/definitions/([A-Za-z0-9_.-]+)", ref)
+    if not m:
+        raise ValueError(f"a $ref this test cannot map to a file: {ref}")
+    return m.group(1)
+
+def strict(node):
+    """openapi2jsonschema's additional_properties(): what turns its folders into -strict ones."""
+    if isinstance(node, dict):
+        if "properties" in node and "additionalProperties" not in node:
+            node["additionalProperties"] = False
+        for v in node.values():
+            strict(v)
+    return node
+
+def refs_to_uris(node, found):
+    if isinstance(node, dict):
+        if isinstance(node.get("$ref"), str):
+            n = def_name_of_ref(node["$ref"])
+            found.add(n)
+            node["$ref"] = "k8s:" + n
+        for v in node.values():
+            refs_to_uris(v, found)
+    elif isinstance(node, list):
+        for v in node:
+            refs_to_uris(v, found)
+
+served = {}   # definition name -> file
+loaded = {}   # definition name -> (schema, names it refers to)
+class MissingDefinition(Exception):
+    pass
+def load_def(name):
+    if name not in loaded:
+        paths = [p for p in def_candidates(name) if os.path.exists(p)]
+        if not paths:
+            raise MissingDefinition(f"no schema file for {name} in third_party/kubernetes-json-schema "
+                                    f"(want {os.path.relpath(def_candidates(name)[2], schema_root)}; "
+                                    f"rule {def_file_rule})")
+        if len(paths) > 1:
+            bad(f"two schema files for {name}: {[os.path.relpath(p, schema_root) for p in paths]}")
+        with open(paths[0], encoding="utf-8") as f:
+            doc = json.load(f)
+        doc.pop("$schema", None)
+        refs = set()
+        refs_to_uris(doc, refs)
+        loaded[name] = (strict(doc), refs)
+        served[name] = os.path.relpath(paths[0], schema_root)
+    return loaded[name]
+
+def handler(uri):
+    try:
+        return load_def(uri[len("k8s:"):])[0]
+    except MissingDefinition as e:
+        raise jsonschema.RefResolutionError(str(e))
+
+def def_name_of_doc(doc):
     group, _, version = doc["apiVersion"].rpartition("/")
-    parts = [doc["kind"].lower()] + ([group.split(".")[0]] if group else []) + [version]
-    return os.path.join(schema_dir, "-".join(parts) + ".json")
+    group = group.split(".")[0] if group else "core"
+    return f"io.k8s.api.{group}.{version}.{doc['kind']}"
 
-validators = {}
-def validator(doc):
-    path = schema_file(doc)
-    if path not in validators:
-        if not os.path.exists(path):
-            validators[path] = None
-        else:
-            with open(path, encoding="utf-8") as f:
-                validators[path] = jsonschema.Draft7Validator(json.load(f))
-    return validators[path]
+def errors_of(doc, name=None):
+    """The schema errors of doc against its kind's definition (or name's); an unreachable
+    definition is one error naming the file it needs."""
+    name = name or def_name_of_doc(doc)
+    root = {"$ref": "k8s:" + name}
+    resolver = jsonschema.RefResolver("", root, handlers={"k8s": handler})
+    try:
+        return sorted(jsonschema.Draft7Validator(root, resolver=resolver).iter_errors(doc),
+                      key=lambda e: list(e.path)), None
+    except jsonschema.RefResolutionError as e:
+        return [], str(e)
 
-unchecked = set()
 def validate(doc, where):
-    v = validator(doc)
-    if v is None:
-        unchecked.add(f"{doc['kind']} ({os.path.basename(schema_file(doc))})")
-        return None
-    errors = sorted(v.iter_errors(doc), key=lambda e: list(e.path))
-    check(not errors, f"{where}: {doc['kind']}/{doc['metadata']['name']} is schema-valid"
+    errors, missing = errors_of(doc)
+    label = f"{where}: {doc['kind']}/{doc['metadata']['name']}"
+    if missing:
+        bad(f"{label} cannot be schema-checked: {missing}")
+        return
+    check(not errors, f"{label} is schema-valid as a whole object"
           + "".join(f"\n    {'/'.join(map(str, e.path))}: {e.message}" for e in errors[:5]))
-    return errors
 
 for name, docs in raw.items():
     for d in docs:
         validate(d, name)
 for d in rendered:
     validate(d, "kustomize output")
-for u in sorted(unchecked):
-    note(f"not schema-checked, no schema file: {u}")
 
-# The validator must be able to fail: one misspelt field per kind.
+# The validator must be able to fail: one misspelt field at each level the manifests use, each
+# rejected as a whole object, with the message naming the field.
 def misspelt(doc, path, wrong):
     d = copy.deepcopy(doc)
     parent = d
@@ -171,56 +251,57 @@ def misspelt(doc, path, wrong):
         parent = parent[k]
     parent[wrong] = parent.pop(path[-1])
     return d
+pod = ["spec", "template", "spec"]
 negatives = [("sweep-job.yaml", "Job", ["spec", "completionMode"], "completionsMode"),
+             ("sweep-job.yaml", "Job", pod + ["restartPolicy"], "restartPolicyy"),
+             ("sweep-job.yaml", "Job", ["metadata", "labels"], "label"),
+             ("sweep-job.yaml", "Job", ["spec", "podFailurePolicy", "rules", 0, "onExitCodes", "containerName"],
+              "container"),
+             ("sweep-job.yaml", "Job", ["spec", "podFailurePolicy", "rules", 2, "onPodConditions", 0, "status"],
+              "state"),
+             ("sweep-job.yaml", "Job", pod + ["affinity", "podAffinity",
+              "preferredDuringSchedulingIgnoredDuringExecution", 0, "podAffinityTerm", "topologyKey"],
+              "topologykey"),
+             ("sweep-job.yaml", "Job", pod + ["volumes", 0, "hostPath", "type"], "kind"),
+             ("sweep-job.yaml", "Job", pod + ["volumes", 1, "persistentVolumeClaim", "readOnly"], "readonly"),
+             ("sweep-job.yaml", "Job", pod + ["containers", 0, "volumeMounts"], "volumeMount"),
+             ("sweep-job.yaml", "Job", pod + ["containers", 0, "securityContext", "readOnlyRootFilesystem"],
+              "readOnlyRootFileSystem"),
+             ("sweep-job.yaml", "Job", pod + ["securityContext", "runAsNonRoot"], "runAsNonroot"),
+             ("db-refresh-cronjob.yaml", "CronJob", ["spec", "concurrencyPolicy"], "concurrency"),
+             ("db-refresh-cronjob.yaml", "CronJob", ["spec", "jobTemplate", "spec", "backoffLimit"], "backOffLimit"),
+             ("on-demand-deployment.yaml", "Deployment", ["spec", "strategy", "type"], "kind"),
+             ("on-demand-deployment.yaml", "Deployment", pod + ["volumes", 0, "emptyDir"], "emptydir"),
              ("pvc.yaml", "PersistentVolumeClaim", ["spec", "accessModes"], "accesModes"),
              ("secret.example.yaml", "Secret", ["stringData"], "stringDatta")]
 for file, kind, path, wrong in negatives:
     doc = next(d for d in raw[file] if d["kind"] == kind)
-    v = validator(doc)
-    if v is None:
-        note(f"negative case {kind}.{wrong} not run: no schema file")
-        continue
-    msgs = [e.message for e in v.iter_errors(misspelt(doc, path, wrong))]
-    check(any(repr(wrong) in m for m in msgs), f"a {kind} with '{wrong}' is rejected, naming it: {msgs[:2]}")
+    errors, missing = errors_of(misspelt(doc, path, wrong))
+    msgs = [e.message for e in errors]
+    check(not missing and any(repr(wrong) in m for m in msgs),
+          f"a {kind} with '{wrong}' (in {'.'.join(map(str, path[:-1])) or 'the object'}) is rejected, naming it: "
+          f"{missing or msgs[:2]}")
 
-# While the Job, CronJob and Deployment schemas are missing, their pod templates' parts that have
-# a schema file here are validated on their own: every container, and the pod securityContext.
-parts = [("container-v1.json", "container", lambda p: p["containers"] + p.get("initContainers", [])),
-         ("podsecuritycontext-v1.json", "pod securityContext",
-          lambda p: [p["securityContext"]] if "securityContext" in p else [])]
-part_validators = {}
-def part_validator(file):
-    if file not in part_validators:
-        path = os.path.join(schema_dir, file)
-        part_validators[file] = None
-        if os.path.exists(path):
-            with open(path, encoding="utf-8") as f:
-                part_validators[file] = jsonschema.Draft7Validator(json.load(f))
-    return part_validators[file]
+# A field whose definition has no file here is a failure naming the file, not a silent pass.
+job = copy.deepcopy(next(d for d in raw["sweep-job.yaml"] if d["kind"] == "Job"))
+job["spec"]["template"]["spec"]["affinity"]["nodeAffinity"] = {}
+errors, missing = errors_of(job)
+check(missing is not None and "nodeaffinity-v1.json" in missing,
+      f"a Job with a nodeAffinity (no schema file here) fails, naming the file: {missing}")
 
-for where, docs in [(n, ds) for n, ds in raw.items()] + [("kustomize output", rendered)]:
-    for d in docs:
-        for p in pod_specs(d):
-            for file, what, get in parts:
-                v = part_validator(file)
-                if v is None:
-                    note(f"not schema-checked, no schema file: {what} ({file})")
-                    continue
-                for obj in get(p):
-                    errors = sorted(v.iter_errors(obj), key=lambda e: list(e.path))
-                    check(not errors, f"{where}: {d['kind']}/{d['metadata']['name']}: {what} is schema-valid"
-                          + "".join(f"\n    {'/'.join(map(str, e.path))}: {e.message}" for e in errors[:5]))
-
-job_pod = pod_specs(next(d for d in raw["sweep-job.yaml"] if d["kind"] == "Job"))[0]
-for file, obj, path, wrong in (("container-v1.json", job_pod["containers"][0], ["volumeMounts"], "volumeMount"),
-                               ("container-v1.json", job_pod["containers"][0],
-                                ["securityContext", "readOnlyRootFilesystem"], "readOnlyRootFileSystem"),
-                               ("podsecuritycontext-v1.json", job_pod["securityContext"], ["runAsNonRoot"], "runAsNonroot")):
-    v = part_validator(file)
-    if v is None:
-        continue
-    msgs = [e.message for e in v.iter_errors(misspelt(obj, path, wrong))]
-    check(any(repr(wrong) in m for m in msgs), f"a {file[:-8]} with '{wrong}' is rejected, naming it: {msgs[:2]}")
+# What is and is not covered: every definition the manifests reached has its file (else the
+# checks above failed); the definitions that the copied files refer to but that no manifest
+# reaches have none, and are listed so that one who adds such a field knows what to copy.
+referred = set().union(*(refs for _, refs in loaded.values()))
+absent = sorted(n for n in referred if not any(os.path.exists(p) for p in def_candidates(n)))
+note(f"schema files used ({len(served)} definitions): "
+     + ", ".join(f"{n.rsplit('.', 1)[1]}={served[n]}" for n in sorted(served)))
+note(f"{len(absent)} definitions referred to by those files have no file here (no manifest uses "
+     f"them; a field leading there fails with 'no schema file'): "
+     + ", ".join(n.rsplit(".", 1)[1] for n in absent))
+check(all(f in served.values() for f in ("master/job-batch-v1.json", "master/cronjob-batch-v1.json",
+                                          "master-local/deployment-apps-v1.json")),
+      "the Job, CronJob and Deployment were validated against job-batch-v1, cronjob-batch-v1, deployment-apps-v1")
 
 # --- what the deployment relies on ----------------------------------------------------------
 def env_of(c):
