@@ -65,6 +65,6 @@ set(deps_source  util vfs model image http registry docker layer)
 set(deps_match   util model vercmp vulndb)
 set(deps_scan    util vfs model vercmp image http registry docker layer detect vulndb cache report source
                  match host config policy)
-set(deps_fleet   util model image http registry vulndb report scan)
+set(deps_fleet   util model image http registry vulndb report cache scan)
 set(deps_cli     util vfs model vercmp image http host config registry docker layer detect vulndb
                  cache report source match scan secret policy fleet)

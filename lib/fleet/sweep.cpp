@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cache/layer_cache.hpp"
 #include "http/url.hpp"
 #include "image/reference.hpp"
 #include "report/report.hpp"
@@ -265,7 +266,11 @@ std::set<std::pair<std::string, std::string>> unposted(const std::string& summar
 class Sweep {
  public:
   Sweep(const SweepOptions& o, std::string tmp_dir, std::string built)
-      : m_o(o), m_tmp(std::move(tmp_dir)), m_built(std::move(built)), m_post(o.post_http) {}
+      : m_o(o),
+        m_tmp(std::move(tmp_dir)),
+        m_built(std::move(built)),
+        m_post(o.post_http),
+        m_cache(scan::open_layer_cache(o.scan)) {}
 
   util::Result<SweepResult> run() {
     SweepResult result;
@@ -343,7 +348,14 @@ class Sweep {
     ref.digest = image.digest;
     opts.reference = std::move(ref);
     opts.registry = m_o.registry;
+    // One cache for the whole sweep (opening it per image would cost a lease file, a leftover
+    // check and SQLite's WAL recovery each time); its leases are dropped after each image, so
+    // that what one image used may be evicted for the next, as if each had its own process.
+    opts.open_cache = m_cache;
     auto scanned = scan::scan_image(opts);
+    if (m_cache) {
+      m_cache->release_leases();
+    }
     if (!scanned) {
       e.status = ImageStatus::failed;
       e.error = scanned.error().message;
@@ -374,6 +386,7 @@ class Sweep {
   std::string m_built;
   http::Client m_post;
   std::set<std::pair<std::string, std::string>> m_unposted;
+  std::shared_ptr<cache::LayerCache> m_cache;  // nullptr: no layer cache
 };
 
 }  // namespace

@@ -91,9 +91,11 @@ std::string format_age(std::int64_t seconds) {
   return fmt::format("{}s", seconds);
 }
 
-std::optional<cache::LayerCache> open_layer_cache(const Options& options) {
+}  // namespace
+
+std::shared_ptr<cache::LayerCache> open_layer_cache(const Options& options) {
   if (options.layer_cache_dir.empty()) {
-    return std::nullopt;
+    return nullptr;
   }
   cache::CacheOptions co;
   co.dir = options.layer_cache_dir;
@@ -104,13 +106,15 @@ std::optional<cache::LayerCache> open_layer_cache(const Options& options) {
   auto opened = cache::LayerCache::open(co);
   if (!opened) {
     LOG_WARN("layer cache {} not used: {}", options.layer_cache_dir, opened.error().message);
-    return std::nullopt;
+    return nullptr;
   }
   for (const auto& w : opened->take_warnings()) {
     LOG_WARN("layer cache: {}", w);
   }
-  return std::move(*opened);
+  return std::make_shared<cache::LayerCache>(std::move(*opened));
 }
+
+namespace {
 
 util::Result<source::LoadedImage> load_source(const Options& options,
                                               const source::LoadOptions& load) {
@@ -197,7 +201,8 @@ util::Result<source::LoadedImage> read_image(const Options& options) {
     load.read.inspect = options.secrets->scan;
     load.read.inspect_id = options.secrets->rules_id;
   }
-  std::optional<cache::LayerCache> layer_cache = open_layer_cache(options);
+  std::shared_ptr<cache::LayerCache> layer_cache =
+      options.open_cache ? options.open_cache : open_layer_cache(options);
   if (layer_cache) {
     connect_cache(*layer_cache, load, options.secrets ? options.secrets->rules_id : "",
                   load.read.kept);

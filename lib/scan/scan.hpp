@@ -23,6 +23,10 @@
 #include "util/decode.hpp"
 #include "util/result.hpp"
 
+namespace strata::cache {
+class LayerCache;
+}
+
 namespace strata::scan {
 
 // An image found in a local engine (find_in_engines).
@@ -109,9 +113,16 @@ struct Options {
   std::string layer_cache_dir;
   std::uint64_t cache_max_bytes = 1000ull << 20;
   std::optional<std::string> cache_key;
+  // A layer cache opened already (open_layer_cache) to use instead of opening layer_cache_dir:
+  // a process that scans many images (`strata registry`) keeps one open.
+  std::shared_ptr<cache::LayerCache> open_cache;
   // Called with a short description of each step ("reading layer 2/3 sha256:..").
   std::function<void(std::string_view)> progress;
 };
+
+// The layer cache of `options` (layer_cache_dir, cache_max_bytes, cache_key), opened; nullptr
+// when there is none or it cannot be opened (a warning: scans then go on without it).
+std::shared_ptr<cache::LayerCache> open_layer_cache(const Options& options);
 
 // Scans an image from disk (input_path) or from a registry (reference). Errors: unreadable or
 // invalid image (input), missing database (input, unless packages_only). Problems that do not
