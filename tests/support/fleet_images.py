@@ -6,9 +6,11 @@ Writes ONE OCI image layout holding a registry's worth of small images for the f
 
 - every image = one real base layer from testdata/demo (the Alpine 3.10.9 minirootfs of
   alpine-3.10.tar.gz for two repositories in three, the Ubuntu 18.04 dpkg database of
-  ubuntu-18.04.tar.gz for the third), so that the demo database gives real findings, plus one
-  small top layer (a few files) unique to (repository, variant); the config carries the right
-  diff_ids. Base layers are gzipped once and shared by every image on that base.
+  ubuntu-18.04.tar.gz for the third), plus one small top layer (a few files) unique to
+  (repository, variant); the config carries the right diff_ids. On Alpine the top layer also
+  rewrites lib/apk/db/installed with older 3.10 releases of a few packages (musl always, openssl
+  and busybox by variant), since the 3.10.9 minirootfs is newer than every fix of the demo
+  database; so every image has real findings against the demo database, varying by variant. Base layers are gzipped once and shared by every image on that base.
 - T tags over R repositories (the first T % R repositories get one more); a repository with k >= 2
   tags has versions 1.0 .. 1.(k-2) and `latest`, which is the same image (digest) as the last
   version; with k == 1 only `latest`. Every fifth repository is nested (`team-x/appNN`).
@@ -89,8 +91,31 @@ def docker_archive_layer(archive):
     return layers[0], created_by
 
 
-def top_layer(repo, variant):
-    """A small tar unique to (repo, variant): the same bytes on every run."""
+# Older releases of Alpine 3.10 packages (below fixes in testdata/demo/osv-alpine-v3.10): the
+# 3.10.9 minirootfs is newer than every fix of the 2020 secdb, so an Alpine image gets findings
+# only through a top layer that rewrites lib/apk/db/installed with some of these versions.
+OLDER_APK = [("musl", "1.1.22-r2"), ("musl-utils", "1.1.22-r2"), ("libcrypto1.1", "1.1.1c-r0"),
+             ("libssl1.1", "1.1.1c-r0"), ("busybox", "1.30.1-r1"), ("ssl_client", "1.30.1-r1")]
+
+
+def downgrade_apk(installed, variant):
+    """The apk database `installed` with the versions of some OLDER_APK packages (which ones
+    depends on the variant) put back; the same text on every run."""
+    k = int(hashlib.sha256(variant.encode()).hexdigest(), 16)
+    older = dict(p for i, p in enumerate(OLDER_APK) if i < 2 or (k >> (i // 2)) & 1)
+    out, pkg = [], None
+    for line in installed.decode().split("\n"):
+        if line.startswith("P:"):
+            pkg = line[2:]
+        elif line.startswith("V:") and pkg in older:
+            line = "V:" + older[pkg]
+        out.append(line)
+    return "\n".join(out).encode()
+
+
+def top_layer(repo, variant, apk_installed=None):
+    """A small tar unique to (repo, variant): the same bytes on every run. On an Alpine base
+    (`apk_installed` = the base's lib/apk/db/installed) it also rewrites the apk database."""
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w", format=tarfile.USTAR_FORMAT) as t:
         def add(name, data=None):
@@ -107,6 +132,8 @@ def top_layer(repo, variant):
         add("app/README", b"strata fleet test image: one small layer on a real base\n")
         seed = hashlib.sha256(f"{repo}/{variant}".encode()).digest()
         add("app/data.bin", seed * 16)
+        if apk_installed is not None:
+            add("lib/apk/db/installed", downgrade_apk(apk_installed, variant))
     return buf.getvalue()
 
 
@@ -142,15 +169,19 @@ def build(out, nrepos, ntags, testdata):
     bases = {}
     for name, archive in (("alpine", "alpine-3.10.tar.gz"), ("ubuntu", "ubuntu-18.04.tar.gz")):
         raw, created_by = docker_archive_layer(os.path.join(testdata, "demo", archive))
-        bases[name] = (lay.blob(gz(raw), MT_LAYER), sha(raw), created_by)
+        installed = None
+        if name == "alpine":
+            with tarfile.open(fileobj=io.BytesIO(raw)) as t:
+                installed = t.extractfile("./lib/apk/db/installed").read()
+        bases[name] = (lay.blob(gz(raw), MT_LAYER), sha(raw), created_by, installed)
 
     def image(repo, variant, base, broken=False):
-        layer_desc, diff_id, created_by = bases[base]
+        layer_desc, diff_id, created_by, installed = bases[base]
         if broken:
             top = broken_layer()
             top_desc, top_diff = lay.blob(top, MT_LAYER), sha(top)
         else:
-            top = top_layer(repo, variant)
+            top = top_layer(repo, variant, installed)
             top_desc, top_diff = lay.blob(gz(top), MT_LAYER), sha(top)
         config = {"created": CREATED, "architecture": "amd64", "os": "linux",
                   "config": {"Cmd": ["/bin/sh"], "Labels": {"io.strata.fleet": f"{repo} {variant}"}},
