@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""fleet_images.py OUT_LAYOUT --repos R --tags T [--testdata DIR] [--push HOST:PORT]
+"""fleet_images.py OUT_LAYOUT --repos R --tags T [--testdata DIR] [--no-broken] [--push HOST:PORT]
 
 Writes ONE OCI image layout holding a registry's worth of small images for the fleet tests
 (tests/golden/fleet*.sh) and bench/fleet, deterministically and without network:
@@ -17,7 +17,8 @@ Writes ONE OCI image layout holding a registry's worth of small images for the f
 - the last repository is `mirror/<first repository>`: the same images (same digests) under the
   first repository's tag names, so one digest lives in two repositories.
 - one broken image: tag 1.0 of the second repository, whose top layer is content-addressed bytes
-  that are not gzip (media type tar+gzip), so scanning it fails with an input error.
+  that are not gzip (media type tar+gzip), so scanning it fails with an input error (none with
+  --no-broken, for benchmarks).
 
 index.json names each image `org.opencontainers.image.ref.name` = "REPO:TAG" (one entry per tag).
 OUT_LAYOUT/expected.tsv lists the full set: header `repo tag digest broken`, then one line per tag
@@ -160,7 +161,7 @@ def tag_names(k):
     return [f"1.{j}" for j in range(k - 1)] + ["latest"]
 
 
-def build(out, nrepos, ntags, testdata):
+def build(out, nrepos, ntags, testdata, with_broken=True):
     if nrepos < 3 or ntags < nrepos:
         sys.exit("fleet_images: need --repos >= 3 and --tags >= --repos")
     if os.path.exists(out):
@@ -207,12 +208,12 @@ def build(out, nrepos, ntags, testdata):
         base = "ubuntu" if i % 3 == 2 else "alpine"
         for j, tag in enumerate(tags):
             variant = tags[j - 1] if tag == "latest" and j > 0 else tag
-            broken = i == 1 and tag == "1.0"
+            broken = with_broken and i == 1 and tag == "1.0"
             desc = image(repo, variant, base, broken)
             rows.append((repo, tag, desc, 1 if broken else 0))
             if i == 0:
                 first[tag] = desc
-    if not any(r[3] for r in rows):
+    if with_broken and not any(r[3] for r in rows):
         sys.exit("fleet_images: the second repository needs >= 2 tags for the broken image")
     for repo, tag, desc, _ in rows:
         e = dict(desc)
@@ -296,10 +297,11 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap.add_argument("--testdata", default=os.path.join(here, "..", "..", "testdata"))
     ap.add_argument("--push", metavar="HOST:PORT", help="push every tag there (plain HTTP)")
+    ap.add_argument("--no-broken", action="store_true", help="leave the broken image out")
     ap.add_argument("--push-only", action="store_true", help="push an existing layout, build nothing")
     a = ap.parse_args()
     if not a.push_only:
-        rows = build(a.layout, a.repos, a.tags, a.testdata)
+        rows = build(a.layout, a.repos, a.tags, a.testdata, not a.no_broken)
         print(f"fleet_images: {len(rows)} tags, {a.repos} repositories, "
               f"{len({(r[0], r[2]['digest']) for r in rows})} (repository, digest) pairs in {a.layout}",
               file=sys.stderr)
