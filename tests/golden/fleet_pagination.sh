@@ -51,6 +51,9 @@ for r in "${repos[@]}"; do
     want+=$'\n'"GET /v2/$r/tags/list?n=2&last=${t[i]} 200"
   done
   got=$(grep -F "GET /v2/$r/tags/list" "$WORK/requests.log" || true)
+  # the first request is strata's own (n=2, no last), the others exactly the Link URLs
+  first=$(head -1 <<< "$got")
+  [[ $first == "GET /v2/$r/tags/list?"*n=2*" 200" && $first != *last=* ]] && got="GET /v2/$r/tags/list?n=2 200${got#"$first"}"
   [[ $got == "$want" ]] && pass || fail "tag list pages of $r:"$'\n'"$got"$'\n'"want:"$'\n'"$want"
   [[ $(grep -c '' <<< "$got") -ge 4 ]] && pass || fail "$r: fewer than 4 tags/list requests"
 done
@@ -58,6 +61,8 @@ mapfile -t sorted < <(printf '%s\n' "${repos[@]}" | LC_ALL=C sort)
 want="GET /v2/_catalog?n=2 200"$'\n'"GET /v2/_catalog?n=2&last=${sorted[1]} 200"
 want+=$'\n'"GET /v2/_catalog?n=2&last=${sorted[3]} 200"
 got=$(grep -F "GET /v2/_catalog" "$WORK/requests.log" || true)
+first=$(head -1 <<< "$got")
+[[ $first == "GET /v2/_catalog?"*n=2*" 200" && $first != *last=* ]] && got="GET /v2/_catalog?n=2 200${got#"$first"}"
 [[ $got == "$want" ]] && pass || fail "catalog pages:"$'\n'"$got"$'\n'"want:"$'\n'"$want"
 grep -v -E ' 200$' "$WORK/requests.log" > "$WORK/non200" && fail "requests not answered 200: $(head -5 "$WORK/non200")" || pass
 
