@@ -15,10 +15,12 @@
 #                                             contents, ignore files / VEX / --severity
 #   L4 cache source match                     the layer cache (of layer analyses), image sources,
 #                                             packages x advisories -> findings
-#   L5 scan                                   orchestration
-#   L6 cli                                    command line, the only user of CLI11
+#   L5 scan                                   orchestration of one scan
+#   L6 fleet                                  sweeps of whole registries in shards, their
+#                                             summaries and merging them
+#   L7 cli                                    command line, the only user of CLI11
 set(STRATA_MODULES util vfs model vercmp image http host config registry docker layer detect
-    vulndb report secret policy cache source match scan cli)
+    vulndb report secret policy cache source match scan fleet cli)
 set(layer_util     0)
 set(layer_vfs      1)
 set(layer_model    1)
@@ -39,7 +41,8 @@ set(layer_cache    4)
 set(layer_source   4)
 set(layer_match    4)
 set(layer_scan     5)
-set(layer_cli      6)
+set(layer_fleet    6)
+set(layer_cli      7)
 
 set(deps_util    "")
 set(deps_vfs     util)
@@ -62,5 +65,6 @@ set(deps_source  util vfs model image http registry docker layer)
 set(deps_match   util model vercmp vulndb)
 set(deps_scan    util vfs model vercmp image http registry docker layer detect vulndb cache report source
                  match host config policy)
+set(deps_fleet   util model image http registry vulndb report scan)
 set(deps_cli     util vfs model vercmp image http host config registry docker layer detect vulndb
-                 cache report source match scan secret policy)
+                 cache report source match scan secret policy fleet)

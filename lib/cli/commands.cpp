@@ -36,6 +36,8 @@ void apply_global_options(const GlobalOptions& globals) {
 std::vector<Command> make_commands(CLI::App& app, const GlobalOptions& globals) {
   std::vector<Command> commands;
   commands.push_back(add_image_command(app, globals));
+  commands.push_back(add_registry_command(app, globals));
+  commands.push_back(add_merge_command(app, globals));
   commands.push_back(add_host_command(app, globals));
   commands.push_back(add_rootfs_command(app, globals));
   commands.push_back(add_db_command(app, globals));

@@ -54,5 +54,7 @@ Command add_image_command(CLI::App& app, const GlobalOptions& globals);
 Command add_host_command(CLI::App& app, const GlobalOptions& globals);
 Command add_rootfs_command(CLI::App& app, const GlobalOptions& globals);
 Command add_cache_command(CLI::App& app, const GlobalOptions& globals);
+Command add_registry_command(CLI::App& app, const GlobalOptions& globals);
+Command add_merge_command(CLI::App& app, const GlobalOptions& globals);
 
 }  // namespace strata::cli

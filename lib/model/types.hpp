@@ -113,6 +113,8 @@ struct Target {
   std::string config_digest;
   std::string platform;  // "linux/amd64"
   std::vector<std::string> repo_tags;
+  // `strata registry`: every "repo:tag" (no registry host) that resolved to this image, sorted.
+  std::vector<std::string> references;
   OsInfo os;
   // From the image config (empty for a host or a rootfs).
   std::string created;  // RFC 3339

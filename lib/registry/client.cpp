@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <set>
 
 #include "http/pull_stream.hpp"
 #include "http/url.hpp"
@@ -75,15 +76,14 @@ std::string token_of(const std::string& body) {
   return {};
 }
 
-// Asks the token server at `realm` for a pull token for `repository`: with an identity token
+// Asks the token server at `realm` for a token for `scope` ("repository:NAME:pull",
+// "registry:catalog:*"): with an identity token
 // the OAuth2 refresh-token grant (a POST, as the Docker client does), else, or when the server
 // answers that POST with 404, a GET carrying Basic credentials when there are any. Returns the
 // token server's answer as it is.
 util::Result<http::Response> request_token(http::Client& client, const std::string& realm,
-                                           const std::string& service,
-                                           const std::string& repository,
+                                           const std::string& service, const std::string& scope,
                                            const RegistryOptions& options) {
-  const std::string scope = "repository:" + repository + ":pull";
   if (!options.identity_token.empty()) {
     http::Request post;
     post.method = "POST";
@@ -92,7 +92,7 @@ util::Result<http::Response> request_token(http::Client& client, const std::stri
     post.body = "grant_type=refresh_token&service=" + http::url_escape(service) +
                 "&scope=" + http::url_escape(scope) +
                 "&client_id=strata&refresh_token=" + http::url_escape(options.identity_token);
-    LOG_DEBUG("registry: exchanging the identity token for {} at {}", repository,
+    LOG_DEBUG("registry: exchanging the identity token for {} at {}", scope,
               http::redact_url(realm));
     TRY_ASSIGN(http::Response resp, client.fetch(post, k_max_token_response));
     if (resp.status != 404) {
@@ -110,7 +110,7 @@ util::Result<http::Response> request_token(http::Client& client, const std::stri
   if (!options.username.empty()) {
     req.headers.emplace_back("Authorization", basic_authorization(options));
   }
-  LOG_DEBUG("registry: fetching a token for {} from {}", repository, http::redact_url(realm));
+  LOG_DEBUG("registry: fetching a token for {} from {}", scope, http::redact_url(realm));
   return client.fetch(req, k_max_token_response);
 }
 
@@ -118,8 +118,7 @@ util::Result<http::Response> request_token(http::Client& client, const std::stri
 // a Bearer token fetched with `client`, or Basic credentials; an error when nothing can.
 util::Result<std::string> answer_challenge(http::Client& client,
                                            const http::Response& challenge_response,
-                                           const std::string& repository,
-                                           const RegistryOptions& options,
+                                           const std::string& scope, const RegistryOptions& options,
                                            const std::string& what) {
   std::string header;
   for (const auto& v : challenge_response.header_values("WWW-Authenticate")) {
@@ -135,8 +134,8 @@ util::Result<std::string> answer_challenge(http::Client& client,
       return util::make_error(util::ErrorCategory::network, "{}: Bearer challenge without a realm",
                               what);
     }
-    TRY_ASSIGN(http::Response resp, request_token(client, realm, bearer->param_or_empty("service"),
-                                                  repository, options));
+    TRY_ASSIGN(http::Response resp,
+               request_token(client, realm, bearer->param_or_empty("service"), scope, options));
     if (resp.status != 200) {
       return status_error(resp.status == 404 ? 401 : resp.status, what);
     }
@@ -151,6 +150,40 @@ util::Result<std::string> answer_challenge(http::Client& client,
     return basic_authorization(options);
   }
   return status_error(401, what);
+}
+
+// The target of the rel="next" entry of a Link header ("</v2/_catalog?last=b&n=2>;
+// rel=\"next\"") as a path on the registry at `base` ("http://host:port"): a path, or an
+// absolute URL on that same registry (one elsewhere would get our credentials: an error).
+// nullopt when there is no next page.
+util::Result<std::optional<std::string>> next_link(std::string_view header, const std::string& base,
+                                                   const std::string& what) {
+  for (std::size_t pos = 0; pos < header.size();) {
+    auto open = header.find('<', pos);
+    auto close = open == std::string_view::npos ? open : header.find('>', open);
+    if (close == std::string_view::npos) {
+      return std::optional<std::string>();
+    }
+    std::string_view target = header.substr(open + 1, close - open - 1);
+    auto end = header.find('<', close);
+    std::string params(
+        header.substr(close + 1, end == std::string_view::npos ? end : end - close - 1));
+    pos = end == std::string_view::npos ? header.size() : end;
+    std::erase(params, ' ');
+    std::erase(params, '"');
+    if (params.find(";rel=next") == std::string::npos) {
+      continue;
+    }
+    if (target.starts_with("/") && !target.starts_with("//")) {
+      return std::optional<std::string>(std::string(target));
+    }
+    if (target.starts_with(base + "/")) {
+      return std::optional<std::string>(std::string(target.substr(base.size())));
+    }
+    return util::input_error("{}: the next page is on another server ({})", what,
+                             http::redact_url(std::string(target)));
+  }
+  return std::optional<std::string>();
 }
 
 }  // namespace
@@ -184,6 +217,7 @@ class SharedAuthorization {
 struct RegistryClient::Impl {
   std::string host;
   std::string repository;
+  std::string scope;  // what a token is asked for: "repository:NAME:pull"
   RegistryOptions options;
   http::Client client;
   MetadataCache cache;
@@ -194,6 +228,7 @@ struct RegistryClient::Impl {
   Impl(std::string h, std::string r, RegistryOptions o)
       : host(std::move(h)),
         repository(std::move(r)),
+        scope("repository:" + repository + ":pull"),
         options(std::move(o)),
         client(options.http),
         cache(options.metadata_cache_dir) {}
@@ -203,7 +238,7 @@ struct RegistryClient::Impl {
 
   util::Status authenticate(const http::Response& challenge_response, const std::string& what) {
     TRY_ASSIGN(std::string value,
-               answer_challenge(client, challenge_response, repository, options, what));
+               answer_challenge(client, challenge_response, scope, options, what));
     authorization->set(std::move(value));
     return {};
   }
@@ -253,6 +288,52 @@ struct RegistryClient::Impl {
       return std::string();
     }
     return *header;
+  }
+
+  // The names in the string array `field` of a listing (catalog, tags/list) at `path`, page after
+  // page as the Link headers lead (same registry only). A page that comes back, more than
+  // k_max_list_pages pages or more than `max_items` names end the listing with an error.
+  util::Result<std::vector<std::string>> list_pages(std::string path, const char* field,
+                                                    std::size_t max_items,
+                                                    const std::string& what) {
+    std::vector<std::string> names;
+    std::set<std::string> seen;
+    for (int page = 0;; ++page) {
+      if (page >= k_max_list_pages || !seen.insert(path).second) {
+        return util::input_error("{}: the listing does not end (page {} leads back or past {})",
+                                 what, page + 1, k_max_list_pages);
+      }
+      TRY_ASSIGN(http::Response resp, get(path, {}, options.max_json_size, what));
+      if (resp.status != 200) {
+        return status_error(resp.status, what);
+      }
+      auto json = nlohmann::json::parse(resp.body, nullptr, false);
+      if (!json.is_object() ||
+          (json.contains(field) && !json[field].is_array() && !json[field].is_null())) {
+        return util::input_error("{}: the answer is not a JSON object with a \"{}\" array", what,
+                                 field);
+      }
+      if (json.contains(field) && json[field].is_array()) {
+        for (const auto& item : json[field]) {
+          if (!item.is_string()) {
+            return util::input_error("{}: \"{}\" holds something other than names", what, field);
+          }
+          if (names.size() >= max_items) {
+            return util::input_error("{}: more than {} names", what, max_items);
+          }
+          names.push_back(item.get<std::string>());
+        }
+      }
+      std::string header;
+      for (const auto& v : resp.header_values("Link")) {
+        header += (header.empty() ? "" : ", ") + v;
+      }
+      TRY_ASSIGN(std::optional<std::string> next, next_link(header, base(), what));
+      if (!next) {
+        return names;
+      }
+      path = std::move(*next);
+    }
   }
 
   util::Result<std::string> fetch_manifest(const std::string& reference, std::string& media_type,
@@ -423,8 +504,8 @@ util::Result<std::unique_ptr<util::InputStream>> RegistryClient::open_blob(
   }
   http::Request req = m_impl->make_request("/v2/" + m_impl->repository + "/blobs/" + desc.digest);
   req.resumable = true;  // content-addressed: a cut transfer goes on with a Range request
-  http::Producer producer = [req, what, desc, cap, repository = m_impl->repository,
-                             options = m_impl->options, shared = m_impl->authorization](
+  http::Producer producer = [req, what, desc, cap, scope = m_impl->scope, options = m_impl->options,
+                             shared = m_impl->authorization](
                                 const http::PushSink& sink,
                                 std::stop_token token) mutable -> util::Status {
     http::Client client(options.http);
@@ -453,8 +534,7 @@ util::Result<std::unique_ptr<util::InputStream>> RegistryClient::open_blob(
     }
     if (resp->status == 401) {
       // An expired token: answer the challenge again, once, and go on from the bytes we have.
-      TRY_ASSIGN(std::string authorization,
-                 answer_challenge(client, *resp, repository, options, what));
+      TRY_ASSIGN(std::string authorization, answer_challenge(client, *resp, scope, options, what));
       std::erase_if(req.headers, [](const auto& h) { return h.first == "Authorization"; });
       req.headers.emplace_back("Authorization", authorization);
       shared->set(std::move(authorization));
@@ -471,6 +551,32 @@ util::Result<std::unique_ptr<util::InputStream>> RegistryClient::open_blob(
   };
   return std::unique_ptr<util::InputStream>(std::make_unique<http::PullStream>(
       what, std::move(producer), m_impl->options.stream_buffer, std::move(stop)));
+}
+
+util::Result<std::vector<std::string>> RegistryClient::list_tags(int page_size) {
+  const std::string what = display_name() + " (tags/list)";
+  return m_impl->list_pages(fmt::format("/v2/{}/tags/list?n={}", m_impl->repository, page_size),
+                            "tags", k_max_listed_tags, what);
+}
+
+util::Result<std::vector<std::string>> RegistryClient::list_repositories(const std::string& host,
+                                                                         RegistryOptions options,
+                                                                         int page_size) {
+  Impl impl(host, "", std::move(options));
+  impl.scope = "registry:catalog:*";
+  return impl.list_pages(fmt::format("/v2/_catalog?n={}", page_size), "repositories",
+                         k_max_listed_repositories, host + " (/v2/_catalog)");
+}
+
+util::Result<std::string> RegistryClient::manifest_digest(const std::string& tag) {
+  const std::string what = display_name() + ":" + tag;
+  TRY_ASSIGN(std::string digest, m_impl->head_manifest_digest(tag, what));
+  if (!digest.empty()) {
+    return digest;
+  }
+  std::string media_type;
+  TRY(m_impl->fetch_manifest(tag, media_type, digest));
+  return digest;
 }
 
 }  // namespace strata::registry

@@ -22,6 +22,7 @@
 #include <memory>
 #include <stop_token>
 #include <string>
+#include <vector>
 
 #include "http/client.hpp"
 #include "image/manifest.hpp"
@@ -36,6 +37,10 @@ inline constexpr std::uint64_t k_default_max_blob_size = 64ull << 30;  // 64 GiB
 inline constexpr std::uint64_t k_max_token_response = 1u << 20;
 // How many image indexes may lead to a manifest (an index of indexes of ...): more is an error.
 inline constexpr int k_max_index_depth = 4;
+// Bounds of a listing (catalog, tags/list) against a registry whose pages never end.
+inline constexpr int k_max_list_pages = 100000;
+inline constexpr std::size_t k_max_listed_repositories = 1000000;
+inline constexpr std::size_t k_max_listed_tags = 100000;
 
 struct RegistryOptions {
   std::string username;
@@ -112,6 +117,24 @@ class RegistryClient {
   // Errors of the transfer name the registry, repository and blob digest.
   util::Result<std::unique_ptr<util::InputStream>> open_blob(const image::Descriptor& desc,
                                                              std::stop_token stop = {});
+
+  // The repository's tags: GET /v2/<name>/tags/list?n=PAGE_SIZE, then each page its Link header
+  // (rel="next") leads to, on the same registry only, in the registry's order. A registry may
+  // send fewer or more names per page than asked (Distribution sends the list whole).
+  // Errors: the HTTP status (404: no such repository), a page that is not JSON, a listing that
+  // does not end (k_max_list_pages, k_max_listed_tags, a page that leads back).
+  util::Result<std::vector<std::string>> list_tags(int page_size);
+
+  // The repositories of the registry at `host`: GET /v2/_catalog?n=PAGE_SIZE and its Link pages
+  // as list_tags does, with a token for the scope "registry:catalog:*" when one is asked for.
+  // Registries that keep their catalog to themselves answer 401, 403 or 404: the error says so.
+  static util::Result<std::vector<std::string>> list_repositories(const std::string& host,
+                                                                  RegistryOptions options,
+                                                                  int page_size);
+
+  // The digest of the manifest (or index) `tag` points at: HEAD's Docker-Content-Digest, else
+  // the sha256 of the manifest as GET returns it (kept in the metadata cache).
+  util::Result<std::string> manifest_digest(const std::string& tag);
 
   // "host/repository", for messages.
   std::string display_name() const;

@@ -24,6 +24,9 @@ Json target_json(const model::Target& t) {
   target["name"] = t.name;
   target["digest"] = t.digest;
   target["platform"] = t.platform;
+  if (!t.references.empty()) {
+    target["references"] = strings(t.references);
+  }
   target["os"] =
       Json{{"family", t.os.family}, {"version", t.os.version}, {"ecosystem", t.os.ecosystem}};
   target["kernel"] = t.kernel;

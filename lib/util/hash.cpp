@@ -72,6 +72,10 @@ std::uint64_t xxh3_64(const void* data, std::size_t size) {
   return XXH3_64bits(data, size);
 }
 
+std::uint64_t xxh64(std::string_view data, std::uint64_t seed) {
+  return XXH64(data.data(), data.size(), seed);
+}
+
 std::string hex_encode(std::span<const unsigned char> bytes) {
   static constexpr char k_digits[] = "0123456789abcdef";
   std::string out;

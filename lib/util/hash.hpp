@@ -53,6 +53,10 @@ inline std::uint64_t xxh3_64(std::string_view data) {
   return xxh3_64(data.data(), data.size());
 }
 
+// XXH64 with a seed: a hash that stays the same across versions and machines (what fleet shards
+// are chosen by; XXH3 is faster but its output may change between xxHash releases before 0.8).
+std::uint64_t xxh64(std::string_view data, std::uint64_t seed = 0);
+
 std::string hex_encode(std::span<const unsigned char> bytes);
 
 }  // namespace strata::util

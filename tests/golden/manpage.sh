@@ -4,7 +4,7 @@ source "$(dirname "$0")/lib.bash"
 man="${SOURCE_DIR:?}/man/strata.1"
 # roff writes "--db-dir" as "\-\-db\-dir"; compare on the unescaped text
 sed 's/\\-/-/g' "$man" > "$WORK/man.txt"
-for sub in "" image host rootfs db "db import" "db info" "db update" "db export" cache "cache stats" \
+for sub in "" image registry merge host rootfs db "db import" "db info" "db update" "db export" cache "cache stats" \
   "cache data" "cache prune" "cache clear" vercmp version; do
   # shellcheck disable=SC2086
   "$STRATA" $sub --help > "$WORK/help.txt" 2>&1 || true
