@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench/fleet: `strata registry` sweeping a local CNCF registry (docker-registry on 127.0.0.1) of
 # 200 tags over 40 repositories (tests/support/fleet_images.py: two real base layers from
-# testdata/demo shared by every image, one small top layer each, no broken image), with 1, 2 and
+# testdata/demo shared by every image, one top layer each holding 1 MiB of incompressible bytes as
+# a real application layer would, no broken image), with 1, 2 and
 # 4 shards run concurrently on one node (one --cache-dir, one output directory), each cold (empty
 # cache directory, fresh output directory) then warm (the same cache directory, a fresh output
 # directory, so nothing is `skipped`). For each sweep it prints the wall time, images per minute,
@@ -15,6 +16,7 @@
 # one after the other, each into a fresh directory: the physical fetch limit (no scan, no cache).
 #   STRATA_BENCH_DIR   work directory (default /tmp/strata-bench); the layout is kept there
 #   BENCH_TAGS, BENCH_REPOS   registry size (default 200 tags over 40 repositories)
+#   BENCH_TOP_KIB      incompressible KiB in each image's own top layer (default 1024)
 #   BENCH_SHARDS       shard counts to sweep (default "1 2 4")
 #   BENCH_SKOPEO       images in the skopeo baseline sample (default 20)
 #   BENCH_STRATA       use this strata binary instead of building build-bench (bench/common.bash)
@@ -41,6 +43,7 @@ ntags=${BENCH_TAGS:-200}
 nrepos=${BENCH_REPOS:-40}
 read -r -a shard_counts <<< "${BENCH_SHARDS:-1 2 4}"
 nskopeo=${BENCH_SKOPEO:-20}
+top_kib=${BENCH_TOP_KIB:-1024}
 
 work=$(mktemp -d /tmp/strata-bench-fleet.XXXXXX)
 cleanup() {
@@ -49,9 +52,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-layout="$dir/fleet-$ntags-$nrepos"
-python3 tests/support/fleet_images.py "$layout" --repos "$nrepos" --tags "$ntags" --no-broken \
-  2> "$work/gen.log" || { cat "$work/gen.log" >&2; exit 1; }
+layout="$dir/fleet-$ntags-$nrepos-$top_kib"
+if [[ ! -f $layout/expected.tsv ]]; then  # kept between runs
+  echo "generating $layout (one-time)..." >&2
+  python3 tests/support/fleet_images.py "$layout" --repos "$nrepos" --tags "$ntags" --no-broken \
+    --top-kib "$top_kib" 2> "$work/gen.log" || { cat "$work/gen.log" >&2; exit 1; }
+fi
 mkdir -p "$work/storage"
 registry_config "$work/config.yml" "$work/storage" strata-bench
 registry_serve "$work/config.yml" "$work/registry.log" bench || exit 1
@@ -63,7 +69,8 @@ npairs=$(tail -n +2 "$layout/expected.tsv" | cut -f1,3 | sort -u | grep -c '')
 mapfile -t bases < <(for d in $(jq -r '.manifests[].digest' "$layout/index.json" | sort -u); do
   jq -r '.layers[0].digest' "$layout/blobs/sha256/${d#sha256:}"
 done | sort -u)
-echo "registry $reg: $ntags tags, $nrepos repositories, $npairs images, ${#bases[@]} base layers;" \
+echo "registry $reg: $ntags tags, $nrepos repositories, $npairs images, ${#bases[@]} base layers," \
+  "$top_kib KiB of own top layer per image, $(du -sm "$work/storage" | cut -f1) MiB stored;" \
   "$(nproc) cores; strata $("$strata" version 2> /dev/null | head -1)"
 
 # log_from LINE: the registry's GET responses logged after line LINE as "status bytes uri"
@@ -89,9 +96,9 @@ skopeo_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b - a}')
 skopeo_ipm=$(awk -v n="${#sample[@]}" -v s="$skopeo_s" 'BEGIN{printf "%.1f", n * 60 / s}')
 skopeo_bytes=$(log_from "$start" | awk '{s += $2} END {print s + 0}')
 
-printf '\n%-30s %7s %9s %8s %11s %9s %9s\n' run wall_s images/min MiB/img base_GETs peak_MiB exit
-printf '%-30s %7.2f %9s %8.2f %11s %9s %9s\n' "skopeo copy to dir (${#sample[@]} images)" "$skopeo_s" \
-  "$skopeo_ipm" "$(awk -v b="$skopeo_bytes" -v n="${#sample[@]}" 'BEGIN{print b / n / 1048576}')" \
+printf '\n%-30s %7s %10s %9s %11s %9s %5s\n' run wall_s images/min KiB/img base_GETs peak_MiB exit
+printf '%-30s %7.2f %10s %9.1f %11s %9s %5s\n' "skopeo copy to dir (${#sample[@]} images)" "$skopeo_s" \
+  "$skopeo_ipm" "$(awk -v b="$skopeo_bytes" -v n="${#sample[@]}" 'BEGIN{print b / n / 1024}')" \
   "$(log_from "$start" | grep -c -F -f <(printf '%s\n' "${bases[@]}") || true)" - -
 
 # sweep N KIND: N shards at once into a fresh output dir, on $work/cache-N; sets ipm[N,KIND]
@@ -119,8 +126,8 @@ sweep() {
   bytes=$(log_from "$start" | awk '{s += $2} END {print s + 0}')
   base_gets=$(log_from "$start" | awk '$1 == 200' | grep -c -F -f <(printf '%s\n' "${bases[@]}") || true)
   per_base=$(for b in "${bases[@]}"; do log_from "$start" | awk '$1 == 200' | grep -c -F "$b" || true; done | xargs | tr ' ' '/')
-  printf '%-30s %7.2f %9s %8.2f %11s %9.1f %9s\n' "strata $n shard(s), $kind" "$secs" "${ipm[$n,$kind]}" \
-    "$(awk -v b="$bytes" -v n="$scanned" 'BEGIN{print n ? b / n / 1048576 : 0}')" \
+  printf '%-30s %7.2f %10s %9.1f %11s %9.1f %5s\n' "strata $n shard(s), $kind" "$secs" "${ipm[$n,$kind]}" \
+    "$(awk -v b="$bytes" -v n="$scanned" 'BEGIN{print n ? b / n / 1024 : 0}')" \
     "$base_gets ($per_base)" "$rss" "$( [[ -z $fails ]] && echo 0 || echo fail)"
   [[ $scanned -eq $npairs ]] || echo "  ! $scanned of $npairs images scanned$fails" >&2
   [[ -z $fails ]] || echo "  !$fails" >&2

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""fleet_images.py OUT_LAYOUT --repos R --tags T [--testdata DIR] [--no-broken] [--push HOST:PORT]
+"""fleet_images.py OUT_LAYOUT --repos R --tags T [--testdata DIR] [--no-broken] [--top-kib K]
+                 [--push HOST:PORT] [--push-only]
 
 Writes ONE OCI image layout holding a registry's worth of small images for the fleet tests
 (tests/golden/fleet*.sh) and bench/fleet, deterministically and without network:
@@ -7,7 +8,8 @@ Writes ONE OCI image layout holding a registry's worth of small images for the f
 - every image = one real base layer from testdata/demo (the Alpine 3.10.9 minirootfs of
   alpine-3.10.tar.gz for two repositories in three, the Ubuntu 18.04 dpkg database of
   ubuntu-18.04.tar.gz for the third), plus one small top layer (a few files) unique to
-  (repository, variant); the config carries the right diff_ids. On Alpine the top layer also
+  (repository, variant) (with --top-kib K also K KiB of incompressible bytes, a real
+  application layer's weight, for benchmarks); the config carries the right diff_ids. On Alpine the top layer also
   rewrites lib/apk/db/installed with older 3.10 releases of a few packages (musl always, openssl
   and busybox by variant), since the 3.10.9 minirootfs is newer than every fix of the demo
   database; so every image has real findings against the demo database, varying by variant. Base layers are gzipped once and shared by every image on that base.
@@ -35,6 +37,7 @@ import http.client
 import io
 import json
 import os
+import random
 import shutil
 import sys
 import tarfile
@@ -114,9 +117,11 @@ def downgrade_apk(installed, variant):
     return "\n".join(out).encode()
 
 
-def top_layer(repo, variant, apk_installed=None):
+def top_layer(repo, variant, apk_installed=None, payload_kib=0):
     """A small tar unique to (repo, variant): the same bytes on every run. On an Alpine base
-    (`apk_installed` = the base's lib/apk/db/installed) it also rewrites the apk database."""
+    (`apk_installed` = the base's lib/apk/db/installed) it also rewrites the apk database; with
+    `payload_kib` it also holds app/payload.bin, that many KiB of incompressible bytes (the
+    application layer of a real image, for benchmarks)."""
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w", format=tarfile.USTAR_FORMAT) as t:
         def add(name, data=None):
@@ -135,6 +140,8 @@ def top_layer(repo, variant, apk_installed=None):
         add("app/data.bin", seed * 16)
         if apk_installed is not None:
             add("lib/apk/db/installed", downgrade_apk(apk_installed, variant))
+        if payload_kib:
+            add("app/payload.bin", random.Random(seed).randbytes(payload_kib * 1024))
     return buf.getvalue()
 
 
@@ -161,7 +168,7 @@ def tag_names(k):
     return [f"1.{j}" for j in range(k - 1)] + ["latest"]
 
 
-def build(out, nrepos, ntags, testdata, with_broken=True):
+def build(out, nrepos, ntags, testdata, with_broken=True, payload_kib=0):
     if nrepos < 3 or ntags < nrepos:
         sys.exit("fleet_images: need --repos >= 3 and --tags >= --repos")
     if os.path.exists(out):
@@ -182,7 +189,7 @@ def build(out, nrepos, ntags, testdata, with_broken=True):
             top = broken_layer()
             top_desc, top_diff = lay.blob(top, MT_LAYER), sha(top)
         else:
-            top = top_layer(repo, variant, installed)
+            top = top_layer(repo, variant, installed, payload_kib)
             top_desc, top_diff = lay.blob(gz(top), MT_LAYER), sha(top)
         config = {"created": CREATED, "architecture": "amd64", "os": "linux",
                   "config": {"Cmd": ["/bin/sh"], "Labels": {"io.strata.fleet": f"{repo} {variant}"}},
@@ -297,11 +304,13 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap.add_argument("--testdata", default=os.path.join(here, "..", "..", "testdata"))
     ap.add_argument("--push", metavar="HOST:PORT", help="push every tag there (plain HTTP)")
+    ap.add_argument("--top-kib", type=int, default=0,
+                    help="add that many KiB of incompressible bytes to every top layer")
     ap.add_argument("--no-broken", action="store_true", help="leave the broken image out")
     ap.add_argument("--push-only", action="store_true", help="push an existing layout, build nothing")
     a = ap.parse_args()
     if not a.push_only:
-        rows = build(a.layout, a.repos, a.tags, a.testdata, not a.no_broken)
+        rows = build(a.layout, a.repos, a.tags, a.testdata, not a.no_broken, a.top_kib)
         print(f"fleet_images: {len(rows)} tags, {a.repos} repositories, "
               f"{len({(r[0], r[2]['digest']) for r in rows})} (repository, digest) pairs in {a.layout}",
               file=sys.stderr)
