@@ -12,12 +12,14 @@
 # - `strata merge` totals = the sum over the reports (jq), --csv has one row per finding + header,
 #   several directories add up, an unreadable summary is exit 3;
 # - an Indexed Job: JOB_COMPLETION_INDEX=0..3 --shards 4 selects what --shard I/4 selected;
-# - a rerun skips every image whose report exists (not rewritten) and retries the failed one;
+# - a rerun skips every image whose report exists (not rewritten) and retries the failed one, and
+#   removes its own shard's temp files, not another's;
 # - a sweep killed with SIGKILL once a report appeared, then rerun: earlier reports `skipped` and
 #   untouched, no partial or temp file anywhere;
 # - a registry refusing the catalog (tests/support/paged_registry.py --catalog-status): one error
 #   line suggesting --repo; --repo NAME works there;
-# - --page-size 3 (the CNCF registry paginates the catalog) finds the same set; --repo/--tag globs.
+# - --page-size 3 (the CNCF registry paginates the catalog) finds the same set; --repo/--tag globs;
+#   --fail-on.
 # Tag-list pagination (which this registry does not do) is tests/golden/fleet_pagination.sh.
 source "$(dirname "$0")/lib.bash"
 source "$(dirname "$0")/registry_lib.bash"
@@ -230,7 +232,16 @@ expect_rc 3 "$STRATA" merge "$out" "$WORK/broken-summary"
 
 # --- 4. rerun: every existing report skipped (not rewritten), the failed image tried again ------
 (cd "$out/images" && stat -c '%n %i %.9Y %s' -- *.json) > "$WORK/stat-before"
+# leftovers of a killed writer (named as strata names its temp files, in its shard's .tmp dir):
+# the rerun of shard b removes its own and leaves another shard's alone
+o=$(((b + 1) % 4))
+mkdir -p "$out/.tmp/shard-$b-of-4" "$out/.tmp/shard-$o-of-4"
+echo '{"partial' > "$out/.tmp/shard-$b-of-4/mine.json.tmp.abc123"
+echo '{"partial' > "$out/.tmp/shard-$o-of-4/theirs.json.tmp.abc123"
 expect_rc 3 sweep "$out" "$WORK/cache" --shard "$b/4"
+[[ ! -e $out/.tmp/shard-$b-of-4/mine.json.tmp.abc123 ]] && pass || fail "rerun of shard $b/4 left its own temp file"
+[[ -e $out/.tmp/shard-$o-of-4/theirs.json.tmp.abc123 ]] && pass || fail "rerun of shard $b/4 removed shard $o/4's temp file"
+rm -rf "$out/.tmp/shard-$o-of-4"
 want_rerun=$(jq -r '.images[] | if .repository == $r and .digest == $d then "failed" else "skipped" end' \
   --arg r "$broken_repo" --arg d "$broken_digest" "$out/shard-$b-of-4.json" | sort | uniq -c)
 got_rerun=$(jq -r '.images[].status' "$out/shard-$b-of-4.json" | sort | uniq -c)
@@ -312,4 +323,9 @@ tail -n +2 "$WORK/layout/expected.tsv" | awk -F'\t' '$1 ~ /^team-/ && $2 == "lat
   | sort > "$WORK/want-glob.tsv"
 [[ -s $WORK/want-glob.tsv ]] && pass || fail "fixture: no team-*/* repositories"
 expect_same "--repo 'team-*/*' --tag latest" "$WORK/want-glob.tsv" "$WORK/got-pairs.tsv"
+# --fail-on: exit 1 when a finding reaches the threshold (and no image failed), else 0
+expect_rc 1 sweep "$WORK/fail-on-low" "$WORK/cache" --repo 'team-*/*' --tag latest --fail-on low
+expect_rc 0 sweep "$WORK/fail-on-critical" "$WORK/cache" --repo 'team-*/*' --tag latest --fail-on critical
+[[ $(jq '[.[].vulnerabilities[] | select(.severity == "CRITICAL" or .severity == "critical")] | length' \
+  -s "$WORK/fail-on-critical"/images/*.json) -eq 0 ]] && pass || fail "fixture: critical findings in team-*/*"
 finish
