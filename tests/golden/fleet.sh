@@ -107,16 +107,16 @@ for i in 0 1 2 3; do
 done
 failing=()
 for i in 0 1 2 3; do
-  rc[i]=0
-  wait "${spid[i]}" || rc[i]=$?
-  [[ -f $out/shard-$i-of-4.json ]] && pass || fail "no shard-$i-of-4.json (exit ${rc[i]}): $(head -c 300 "$WORK/s$i.err")"
+  shard_rc[i]=0
+  wait "${spid[i]}" || shard_rc[i]=$?
+  [[ -f $out/shard-$i-of-4.json ]] && pass || fail "no shard-$i-of-4.json (exit ${shard_rc[i]}): $(head -c 300 "$WORK/s$i.err")"
   [[ $(jq -c '[.shard, .shards]' "$out/shard-$i-of-4.json" 2> /dev/null) == "[$i,4]" ]] && pass \
     || fail "shard-$i-of-4.json: shard/shards $(jq -c '[.shard, .shards]' "$out/shard-$i-of-4.json" 2>&1)"
   if jq -e '.images[] | select(.status == "failed")' "$out/shard-$i-of-4.json" > /dev/null 2>&1; then
     failing+=("$i")
   fi
 done
-echo "shards: exits ${rc[*]}, images $(for i in 0 1 2 3; do jq '.images | length' "$out/shard-$i-of-4.json" 2> /dev/null; done | xargs)"
+echo "shards: exits ${shard_rc[*]}, images $(for i in 0 1 2 3; do jq '.images | length' "$out/shard-$i-of-4.json" 2> /dev/null; done | xargs)"
 
 # the union is the full set, each pair exactly once, each repository in one shard
 jq -r '.images[] | [.repository, .digest] | @tsv' "$out"/shard-*-of-4.json | sort > "$WORK/got-pairs.tsv"
@@ -144,7 +144,7 @@ if [[ ${#failing[@]} -eq 1 ]]; then
   for i in 0 1 2 3; do
     want=0
     [[ $i -eq $b ]] && want=3
-    [[ ${rc[i]} -eq $want ]] && pass || fail "shard $i/4 exited ${rc[i]}, want $want: $(head -c 300 "$WORK/s$i.err")"
+    [[ ${shard_rc[i]} -eq $want ]] && pass || fail "shard $i/4 exited ${shard_rc[i]}, want $want: $(head -c 300 "$WORK/s$i.err")"
   done
   [[ $(grep -c "$broken_repo" "$WORK/s$b.err" || true) -eq 1 ]] && pass \
     || fail "stderr of shard $b/4 should name $broken_repo on one line: $(head -c 400 "$WORK/s$b.err")"
@@ -281,7 +281,8 @@ for f in "$kout"/images/*; do
 done
 (cd "$kout/images" && stat -c '%n %i %.9Y %s' -- *.json) > "$WORK/stat-killed"
 expect_rc 3 sweep "$kout" "$WORK/cache-kill" --shard 0/1
-(cd "$kout/images" && stat -c '%n %i %.9Y %s' -- $(cut -d' ' -f1 "$WORK/stat-killed")) > "$WORK/stat-resumed"
+mapfile -t killed < <(cut -d' ' -f1 "$WORK/stat-killed")
+(cd "$kout/images" && stat -c '%n %i %.9Y %s' -- "${killed[@]}") > "$WORK/stat-resumed"
 expect_same "reports written before SIGKILL, after the rerun" "$WORK/stat-killed" "$WORK/stat-resumed"
 cut -d' ' -f1 "$WORK/stat-killed" | sed 's|^|images/|' | sort > "$WORK/a"
 jq -r '.images[] | select(.status == "skipped") | .report' "$kout/shard-0-of-1.json" | sort > "$WORK/b"
