@@ -8,7 +8,8 @@
 #   their entries is every (repository, digest) exactly once, each repository in one shard only;
 #   a report for every good image (target.digest, target.references = every repo:tag of that
 #   digest); the broken image `failed` in its shard only, which exits 3 and names it on stderr,
-#   the others 0; shard totals; nothing left in DIR/.tmp;
+#   the others 0; shard totals; nothing left in DIR/.tmp; each base layer fetched from the
+#   registry once in all (the shards share the node's cache);
 # - `strata merge` totals = the sum over the reports (jq), --csv has one row per finding + header,
 #   several directories add up, an unreadable summary is exit 3;
 # - an Indexed Job: JOB_COMPLETION_INDEX=0..3 --shards 4 selects what --shard I/4 selected;
@@ -153,6 +154,17 @@ else
   b=0
 fi
 no_leftovers "$out" "4 shards"
+
+# the base layers (first layer of every image) were fetched once for the node, not once per shard
+# or per image: the registry logs each response ("response completed ... http.response.status=200")
+mapfile -t bases < <(for d in $(jq -r '.manifests[].digest' "$WORK/layout/index.json" | sort -u); do
+  jq -r '.layers[0].digest' "$WORK/layout/blobs/sha256/${d#sha256:}"
+done | sort -u)
+for bd in "${bases[@]}"; do
+  n=$(grep 'msg="response completed"' "$WORK/fleet/log.txt" | grep 'http.request.method=GET' \
+    | grep -F "/blobs/$bd" | grep -c 'http.response.status=200' || true)
+  [[ $n -eq 1 ]] && pass || fail "base layer $bd fetched $n times by 4 shards on one cache, want 1"
+done
 
 # shard totals: counts of the entries, findings of their reports
 for i in 0 1 2 3; do
