@@ -25,7 +25,9 @@ build_pkgs=(
 # packaging, the PEP 440 oracle of the language-package golden test; python3-pkg-resources:
 # setuptools' vendored packaging 21.3, whose LegacyVersion is the oracle of the order of PyPI
 # versions outside PEP 440; python3-jsonschema: validates the SARIF, CycloneDX and SPDX reports
-# against their official schemas (third_party/schemas), and libxml2-utils: xmllint, which parses
+# against their official schemas (third_party/schemas) and the Kubernetes manifests of
+# deploy/kubernetes against Kubernetes' (third_party/kubernetes-json-schema), which python3-yaml
+# reads (tests/golden/k8s_manifests.sh), and libxml2-utils: xmllint, which parses
 # the JUnit report and checks it against junit-10.xsd; busybox-static: the shell
 # scripts/build-image.sh --shell puts in the container image, tested by
 # tests/golden/self_image.sh; clang and libclang-rt-14-dev: Debian's clang 14 with its
@@ -33,7 +35,7 @@ build_pkgs=(
 # fuzz harnesses, fuzz/README.md).
 test_pkgs=(jq zstd gzip tar curl openssl python3 skopeo umoci docker-registry apache2-utils podman unzip
   clang-format rpm db5.3-util ruby ruby-bundler golang-go npm python3-packaging python3-pkg-resources
-  python3-jsonschema libxml2-utils busybox-static clang libclang-rt-14-dev)
+  python3-jsonschema python3-yaml libxml2-utils busybox-static clang libclang-rt-14-dev)
 
 # ISA-L (fast inflate of gzip layers; zlib decodes where it is missing) and its igzip, the
 # baseline bench/scan measures against, on the architectures Debian builds it for.

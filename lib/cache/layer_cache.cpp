@@ -66,6 +66,7 @@ struct LayerCache::Impl {
   CacheOptions opts;
   std::string ref_dir, lease_dir, lock_path, db_path, json_path, version_path;
   bool bypassed = false;
+  std::string fill_dir() const { return opts.dir + "/fill"; }
   std::optional<Lease> lease;
   std::optional<IndexDb> db;
   std::vector<std::string> warnings;
@@ -225,6 +226,7 @@ struct LayerCache::Impl {
     }
     TRY(util::make_dirs(ref_dir, 0700));
     TRY(util::make_dirs(lease_dir, 0700));
+    TRY(util::make_dirs(fill_dir(), 0700));
     if (version == k_cache_format_version) {
       bool damaged = false;
       auto opened = IndexDb::open(db_path, damaged);
@@ -292,6 +294,7 @@ struct LayerCache::Impl {
       if (opened) {
         db.emplace(std::move(*opened));
         TRY(util::make_dirs(ref_dir, 0700));
+        TRY(util::make_dirs(fill_dir(), 0700));
         return util::make_dirs(lease_dir, 0700);
       }
     }
@@ -718,6 +721,20 @@ util::Result<LayerCache> LayerCache::open(const CacheOptions& options) {
     return st.error().wrap("layer cache");
   }
   return LayerCache(std::move(impl));
+}
+
+util::Result<std::optional<util::FileLock>> LayerCache::claim_fill(const std::string& key) const {
+  // No m_impl->mutex: the wait may be long, and the path is all this reads.
+  constexpr std::string_view prefix = "sha256:";
+  if (m_impl->bypassed || !key.starts_with(prefix) || key.size() < prefix.size() + 3) {
+    return std::optional<util::FileLock>();
+  }
+  const std::string path = m_impl->fill_dir() + "/" + key.substr(prefix.size(), 3) + ".lock";
+  auto lock = util::FileLock::acquire(path, true);
+  if (!lock) {
+    return lock.error().wrap("layer cache");
+  }
+  return std::optional<util::FileLock>(std::move(*lock));
 }
 
 bool LayerCache::bypassed() const {

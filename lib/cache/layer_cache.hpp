@@ -15,6 +15,10 @@
 //   ref/.tmp-<lease id>.XXXXXX            a record being written (renamed into place)
 //   leases/<pid>-<random>                 one per open LayerCache: flock'ed by its process for
 //                                         its lifetime; lists the diff_ids that process uses
+//   fill/<hex>.lock                       empty; flock'ed (claim_fill) while a process reads a
+//                                         layer whose diff_id starts with these 3 hex digits
+//                                         into the cache, so that others wait for its record
+//                                         instead of downloading the same layer at once
 //
 // Concurrency: any number of processes (and LayerCache objects) may use one directory at once.
 // Every change to the index is one short SQLite transaction, so counters are never lost; a
@@ -47,6 +51,7 @@
 
 #include "cache/index.hpp"
 #include "layer/analyze.hpp"
+#include "util/file_lock.hpp"
 #include "util/result.hpp"
 
 namespace strata::cache {
@@ -111,6 +116,16 @@ class LayerCache {
 
   bool bypassed() const;
   const std::string& dir() const;
+
+  // Claims the filling of layer `key` ("sha256:<hex>"; the 4,096 possible claims are shared by
+  // the layers whose hex starts alike): waits while another process or thread holds the claim,
+  // then holds it until the returned lock is dropped. Call it before lookup() and hold it while
+  // the layer is read and stored on a miss: N processes that want one uncached layer then
+  // download it once (the first), and the others find its record. Whoever holds a claim must
+  // not wait for another one (no deadlock: claims are held by work that needs no other claim).
+  // nullopt when the cache is bypassed or the key is not a sha256 digest. Errors (input): the
+  // lock file cannot be created. Takes no lock of this object: other calls go on meanwhile.
+  util::Result<std::optional<util::FileLock>> claim_fill(const std::string& key) const;
 
   // Looks a layer up by diff_id or by a compressed digest stored as an alias
   // ("sha256:<hex>"; anything else is a usage error). A hit returns the analysis, counts

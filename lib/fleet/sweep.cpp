@@ -95,6 +95,14 @@ util::Result<std::vector<std::string>> repositories(const SweepOptions& o,
   const bool literal = !o.repos.empty() && std::none_of(o.repos.begin(), o.repos.end(),
                                                         [](const auto& r) { return is_glob(r); });
   if (literal) {
+    for (const auto& r : o.repos) {
+      if (!valid_repository(o.host, r)) {
+        return util::make_error(util::ErrorCategory::usage,
+                                "--repo {}: not a repository name (lower case letters, digits, "
+                                "separators . _ - and /)",
+                                util::printable(r, 300));
+      }
+    }
     names = o.repos;
   } else {
     auto listed = registry::RegistryClient::list_repositories(o.host, o.registry, o.page_size);

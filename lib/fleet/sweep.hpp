@@ -60,9 +60,10 @@ struct SweepResult {
   std::vector<std::string> warnings;  // names left out, posts that failed
 };
 
-// Errors (the sweep does not start, or stops before any image): usage (a bad page size), input
-// (the output directory cannot be made or written, the shard is already running there, the
-// database cannot be opened), network (the catalog cannot be listed: the message suggests --repo).
+// Errors (the sweep does not start, or stops before any image): usage (a bad page size, a --repo
+// that is no repository name), input (the output directory cannot be made or written, the shard
+// is already running there, the database cannot be opened), network (the catalog cannot be
+// listed: the message suggests --repo).
 util::Result<SweepResult> run_sweep(const SweepOptions& options);
 
 }  // namespace strata::fleet

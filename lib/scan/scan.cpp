@@ -151,6 +151,14 @@ void connect_cache(cache::LayerCache& c, source::LoadOptions& load, std::string 
     }
     return std::move(*hit);
   };
+  load.cache.claim = [cache](const std::string& key) -> std::shared_ptr<void> {
+    auto claim = cache->claim_fill(key);
+    if (!claim) {
+      LOG_WARN("layer cache: {}", claim.error().message);
+      return nullptr;
+    }
+    return *claim ? std::make_shared<util::FileLock>(std::move(**claim)) : nullptr;
+  };
   const bool replace = !secret_rules.empty();
   load.cache.store = [cache, replace](const layer::LayerAnalysis& analysis,
                                       const std::string& alias) {

@@ -22,6 +22,7 @@
 // platforms on offer.
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,6 +41,10 @@ namespace strata::source {
 struct LayerCacheHooks {
   std::function<std::optional<layer::LayerAnalysis>(const std::string& key)> lookup;
   std::function<void(const layer::LayerAnalysis& analysis, const std::string& alias)> store;
+  // Optional: held around lookup and, on a miss, the read and store of layer `key`, so that
+  // processes sharing the cache read a layer they all miss once (cache::LayerCache::claim_fill).
+  // nullptr: nothing held.
+  std::function<std::shared_ptr<void>(const std::string& key)> claim;
 };
 
 struct LoadOptions {

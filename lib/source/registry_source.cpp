@@ -53,6 +53,9 @@ util::Result<layer::LayerAnalysis> cached_or_read_layer(
     registry::RegistryClient& client, std::mutex& client_mutex, const image::Descriptor& l,
     const std::string& key, const LoadOptions& options, const std::string& where,
     std::stop_token stop, bool& from_cache) {
+  // Held until the layer is stored: another scanner on the node that misses it too waits, then
+  // finds the record instead of downloading it again.
+  std::shared_ptr<void> claim = options.cache.claim ? options.cache.claim(key) : nullptr;
   if (options.cache.lookup) {
     if (std::optional<layer::LayerAnalysis> cached = options.cache.lookup(key)) {
       LOG_DEBUG("registry: layer {} from the cache", l.digest);

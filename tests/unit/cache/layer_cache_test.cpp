@@ -907,3 +907,53 @@ TEST_CASE("resolve_cache_key: key file, then STRATA_CACHE_KEY, else none") {
   REQUIRE_FALSE(missing);
   CHECK(missing.error().message.find("s3cret") == std::string::npos);
 }
+
+TEST_CASE("a fill claim makes a second scanner wait, then find the record instead of reading") {
+  TempDir dir;
+  ManualClock clock;
+  LayerCache a = open_cache(options(dir, clock));
+  LayerCache b = open_cache(options(dir, clock));
+  const std::string key = synthetic_diff_id(1);
+  auto first = a.claim_fill(key);
+  REQUIRE(first);
+  REQUIRE(first->has_value());
+  CHECK(fs::exists(dir.path + "/fill/" + key.substr(7, 3) + ".lock"));
+
+  std::atomic<bool> waited_and_hit{false};
+  std::atomic<bool> claimed{false};
+  std::thread other([&] {
+    auto second = b.claim_fill(key);  // blocks while `first` is held
+    claimed = true;
+    REQUIRE(second);
+    auto hit = b.lookup(key);
+    waited_and_hit = hit && hit->has_value();
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  CHECK_FALSE(claimed.load());
+  // Meanwhile the holder reads the layer and stores it, then lets go.
+  CHECK_FALSE(hits(a, 1));
+  REQUIRE(a.store(synthetic_layer(1), ""));
+  first->reset();
+  other.join();
+  CHECK(claimed.load());
+  CHECK(waited_and_hit.load());
+  auto stats = a.stats();
+  REQUIRE(stats);
+  CHECK(stats->cache_misses == 1);  // the layer was missed (and read) once
+  CHECK(stats->cache_hits == 1);
+}
+
+TEST_CASE("fill claims of layers in other stripes do not wait, and none for foreign keys") {
+  TempDir dir;
+  ManualClock clock;
+  LayerCache a = open_cache(options(dir, clock));
+  auto one = a.claim_fill("sha256:abc" + std::string(61, '0'));
+  auto two = a.claim_fill("sha256:abd" + std::string(61, '0'));  // would block if it shared
+  REQUIRE(one);
+  REQUIRE(two);
+  CHECK(one->has_value());
+  CHECK(two->has_value());
+  auto foreign = a.claim_fill("md5:abc");
+  REQUIRE(foreign);
+  CHECK_FALSE(foreign->has_value());
+}
