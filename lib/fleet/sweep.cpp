@@ -352,7 +352,14 @@ class Sweep {
     // check and SQLite's WAL recovery each time); its leases are dropped after each image, so
     // that what one image used may be evicted for the next, as if each had its own process.
     opts.open_cache = m_cache;
-    auto scanned = scan::scan_image(opts);
+    // An image too big for the memory left fails alone (its memory is freed): the next one may
+    // well fit, as `strata image` would run out of memory on this one only.
+    util::Result<model::ScanResult> scanned = util::make_error(util::ErrorCategory::internal, "");
+    try {
+      scanned = scan::scan_image(opts);
+    } catch (const std::bad_alloc&) {
+      scanned = util::make_error(util::ErrorCategory::input, "out of memory");
+    }
     if (m_cache) {
       m_cache->release_leases();
     }
