@@ -77,10 +77,9 @@ std::string token_of(const std::string& body) {
 }
 
 // Asks the token server at `realm` for a token for `scope` ("repository:NAME:pull",
-// "registry:catalog:*"): with an identity token
-// the OAuth2 refresh-token grant (a POST, as the Docker client does), else, or when the server
-// answers that POST with 404, a GET carrying Basic credentials when there are any. Returns the
-// token server's answer as it is.
+// "registry:catalog:*"): with an identity token the OAuth2 refresh-token grant (a POST, as the
+// Docker client does), else, or when the server answers that POST with 404, a GET carrying Basic
+// credentials when there are any. Returns the token server's answer as it is.
 util::Result<http::Response> request_token(http::Client& client, const std::string& realm,
                                            const std::string& service, const std::string& scope,
                                            const RegistryOptions& options) {
@@ -217,7 +216,7 @@ class SharedAuthorization {
 struct RegistryClient::Impl {
   std::string host;
   std::string repository;
-  std::string scope;  // what a token is asked for: "repository:NAME:pull"
+  std::string scope;  // what a token is asked for: "repository:NAME:pull" (the catalog's: its own)
   RegistryOptions options;
   http::Client client;
   MetadataCache cache;
