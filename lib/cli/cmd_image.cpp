@@ -3,10 +3,8 @@
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 
-#include <iostream>
 #include <optional>
 
-#include "cache/layer_cache.hpp"
 #include "cli/commands.hpp"
 #include "cli/image_options.hpp"
 #include "cli/on_demand.hpp"
@@ -16,7 +14,6 @@
 #include "config/settings.hpp"
 #include "scan/scan.hpp"
 #include "scan/target.hpp"
-#include "util/file.hpp"
 #include "util/log.hpp"
 #include "util/strings.hpp"
 
