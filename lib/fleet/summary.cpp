@@ -147,7 +147,8 @@ util::Result<ReadSummary> read_summary(const std::string& path) {
   auto shard = doc.find("shard");
   auto shards = doc.find("shards");
   if (shard == doc.end() || shards == doc.end() || !shard->is_number_unsigned() ||
-      !shards->is_number_unsigned() || *shards == 0 || *shard >= *shards) {
+      !shards->is_number_unsigned() || *shards == 0 || *shards > k_max_shards ||
+      *shard >= *shards) {
     return bad("\"shard\" and \"shards\"");
   }
   out.shard = Shard{shard->get<std::uint32_t>(), shards->get<std::uint32_t>()};
