@@ -193,12 +193,13 @@ util::Result<ReadSummary> read_summary(const std::string& path) {
       }
       e.report = r->get<std::string>();
     }
+    e.post_failed = i.contains("post_error");
     out.entries.push_back(std::move(e));
   }
   return out;
 }
 
-util::Result<FindingCounts> report_counts(const std::string& path) {
+util::Result<ReportHead> read_report_head(const std::string& path) {
   TRY_ASSIGN(std::string text, util::read_file(path, k_max_report));
   auto doc = Json::parse(text, nullptr, false);
   std::optional<FindingCounts> counts;
@@ -208,7 +209,19 @@ util::Result<FindingCounts> report_counts(const std::string& path) {
   if (!counts) {
     return util::input_error("{}: not a strata JSON report (no \"summary\" counts)", path);
   }
-  return *counts;
+  ReportHead head;
+  head.counts = *counts;
+  auto text_at = [&](const char* object, const char* key) {
+    auto o = doc.find(object);
+    if (o == doc.end() || !o->is_object()) {
+      return std::string();
+    }
+    auto v = o->find(key);
+    return v != o->end() && v->is_string() ? v->get<std::string>() : std::string();
+  };
+  head.name = text_at("target", "name");
+  head.db_built = text_at("db", "built");
+  return head;
 }
 
 }  // namespace strata::fleet

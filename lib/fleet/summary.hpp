@@ -80,7 +80,8 @@ struct ReadSummary {
     std::string repository;
     std::string digest;
     std::vector<std::string> tags;
-    std::string report;  // relative to the summary's directory; "" when none
+    std::string report;        // relative to the summary's directory; "" when none
+    bool post_failed = false;  // the entry has a post_error
   };
   std::vector<Entry> entries;
 };
@@ -89,7 +90,14 @@ struct ReadSummary {
 // wrong type, a report path that leaves the directory; one line naming the file.
 util::Result<ReadSummary> read_summary(const std::string& path);
 
-// The findings counts of a JSON report's "summary" object. Errors (input) name the file.
-util::Result<FindingCounts> report_counts(const std::string& path);
+// What a resumed sweep needs of an existing JSON report: its target's name, the database build
+// it was made with and its "summary" counts. Errors (input): unreadable, not JSON, no summary
+// counts; one line naming the file.
+struct ReportHead {
+  std::string name;      // target.name ("" when missing)
+  std::string db_built;  // db.built ("" when missing)
+  FindingCounts counts;
+};
+util::Result<ReportHead> read_report_head(const std::string& path);
 
 }  // namespace strata::fleet

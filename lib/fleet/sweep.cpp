@@ -11,7 +11,6 @@
 #include <sstream>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "cache/layer_cache.hpp"
 #include "http/url.hpp"
@@ -195,21 +194,15 @@ std::optional<FindingCounts> reusable_report(const std::string& path, const Imag
   if (!util::is_regular_file(path)) {
     return std::nullopt;
   }
-  auto text = util::read_file(path, 1ull << 30);
-  auto doc = text ? nlohmann::json::parse(*text, nullptr, false) : nlohmann::json();
-  if (!doc.is_object()) {
-    LOG_WARN("registry sweep: {} does not parse; scanning again", path);
+  auto head = read_report_head(path);
+  if (!head) {
+    LOG_WARN("registry sweep: {}; scanning again", head.error().message);
     return std::nullopt;
   }
-  const std::string name = host + "/" + image.repository + "@" + image.digest;
-  auto target = doc.value("target", nlohmann::json::object());
-  auto db = doc.value("db", nlohmann::json::object());
-  if (!target.is_object() || target.value("name", "") != name || !db.is_object() ||
-      db.value("built", "") != built) {
+  if (head->name != host + "/" + image.repository + "@" + image.digest || head->db_built != built) {
     return std::nullopt;
   }
-  auto counts = report_counts(path);
-  return counts ? std::optional(*counts) : std::nullopt;
+  return head->counts;
 }
 
 FindingCounts counts_of(const model::ScanResult& result) {
@@ -251,12 +244,10 @@ std::set<std::pair<std::string, std::string>> unposted(const std::string& summar
   if (!util::is_regular_file(summary_path)) {
     return out;
   }
-  auto text = util::read_file(summary_path, 1ull << 30);
-  auto doc = text ? nlohmann::json::parse(*text, nullptr, false) : nlohmann::json();
-  if (doc.is_object() && doc.contains("images") && doc["images"].is_array()) {
-    for (const auto& i : doc["images"]) {
-      if (i.is_object() && i.contains("post_error")) {
-        out.emplace(i.value("repository", ""), i.value("digest", ""));
+  if (auto previous = read_summary(summary_path)) {
+    for (const auto& e : previous->entries) {
+      if (e.post_failed) {
+        out.emplace(e.repository, e.digest);
       }
     }
   }
